@@ -1,0 +1,126 @@
+// The case reader: YAML or JSON text -> a validated Case. Every problem is reported at once,
+// naming the field and the accepted values; nothing in a case identifies the person.
+#include <algorithm>
+
+#include "directory/loader.hpp"
+#include "directory/yaml_util.hpp"
+
+namespace nrm {
+
+namespace {
+
+const std::vector<std::string> kCaseFields = {
+    "location", "age",     "gender", "identity", "languages", "status",         "exploitation",
+    "needs",    "require", "prefer", "avoid",    "police_consent", "max_travel_hours", "top"};
+
+template <typename T>
+std::optional<int> one_code(detail::YamlReader& r, const YAML::Node& n, const std::string& field,
+                            const CodeList<T>& list) {
+  auto v = r.string(n, field);
+  if (!v) return std::nullopt;
+  if (auto c = list.find(*v)) return *c;
+  r.error(n, field, "'" + *v + "' is not accepted; expected one of " + detail::join_codes(list.codes()));
+  return std::nullopt;
+}
+
+template <typename T>
+std::vector<int> many_codes(detail::YamlReader& r, const YAML::Node& n, const std::string& field,
+                            const CodeList<T>& list, const char* what) {
+  std::vector<int> out;
+  auto items = r.strings(n, field);
+  if (!items) return out;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const std::string& s = (*items)[i];
+    if (auto c = list.find(s)) {
+      if (std::find(out.begin(), out.end(), *c) == out.end()) out.push_back(*c);
+      continue;
+    }
+    std::string near = closest_name(s, list.codes());
+    r.error(n[i], field, "unknown " + std::string(what) + " '" + s + "'" +
+                             (near.empty() ? "; expected one of " + detail::join_codes(list.codes())
+                                           : " (did you mean '" + near + "'?)"));
+  }
+  return out;
+}
+
+std::optional<CommunityIndex> community(detail::YamlReader& r, const YAML::Node& n,
+                                        const std::string& field, const Geography& geo) {
+  auto v = r.string(n, field);
+  if (!v) return std::nullopt;
+  if (auto c = geo.find(*v)) return c;
+  std::string near = closest_name(*v, geo.ids());
+  r.error(n, field, "unknown community '" + *v + "'" +
+                        (near.empty() ? "; expected a community id such as thunder-bay-on"
+                                      : " (did you mean '" + near + "'?)"));
+  return std::nullopt;
+}
+
+}  // namespace
+
+Case parse_case(const std::string& text, const std::string& origin, const Directory& dir) {
+  Diagnostics diags;
+  Case c;
+  const Taxonomy& tax = dir.taxonomy;
+  if (text.size() > kMaxFileBytes) diags.add(origin, 0, 0, "", "case is too large");
+  if (text.find('\0') != std::string::npos) diags.add(origin, 0, 0, "", "binary data; expected YAML or JSON text");
+  diags.throw_if_any("invalid case");
+  auto root = detail::parse_yaml(text, origin, diags);
+  detail::YamlReader r(origin, diags);
+  if (root && r.expect_map(*root, "case")) {
+    const YAML::Node& n = *root;
+    r.check_keys(n, "", kCaseFields);
+    if (!n["location"].IsDefined()) {
+      r.error(n, "location", "missing; expected a community id such as thunder-bay-on");
+    } else if (auto l = community(r, n["location"], "location", dir.geography)) {
+      c.location = *l;
+    }
+    if (n["age"].IsDefined() && !n["age"].IsNull())
+      if (auto a = r.integer(n["age"], "age", 0, 120)) c.age = static_cast<int>(*a);
+    c.gender = *tax.genders.find("unknown");
+    if (n["gender"].IsDefined())
+      if (auto g = one_code(r, n["gender"], "gender", tax.genders)) c.gender = *g;
+    if (n["identity"].IsDefined())
+      for (int i : many_codes(r, n["identity"], "identity", tax.identities, "identity")) c.identity |= code_bit(i);
+    if (n["languages"].IsDefined()) {
+      c.languages = many_codes(r, n["languages"], "languages", tax.languages, "language (ISO 639-3)");
+      if (c.languages.empty() && n["languages"].IsSequence() && n["languages"].size() == 0)
+        r.error(n["languages"], "languages", "empty; expected at least one ISO 639-3 code, e.g. [eng]");
+    }
+    if (c.languages.empty()) c.languages = {*tax.languages.find("eng")};
+    c.status = *tax.statuses.find("unknown");
+    if (n["status"].IsDefined())
+      if (auto s = one_code(r, n["status"], "status", tax.statuses)) c.status = *s;
+    c.exploitation = *tax.exploitation.find("unknown");
+    if (n["exploitation"].IsDefined())
+      if (auto e = one_code(r, n["exploitation"], "exploitation", tax.exploitation)) c.exploitation = *e;
+    if (!n["needs"].IsDefined()) {
+      r.error(n, "needs", "missing; expected a list of need codes such as [shelter.emergency]");
+    } else {
+      c.needs = many_codes(r, n["needs"], "needs", tax.needs, "need");
+      if (c.needs.empty() && n["needs"].IsSequence())
+        r.error(n["needs"], "needs", "empty; expected at least one need code");
+    }
+    if (n["require"].IsDefined())
+      for (int a : many_codes(r, n["require"], "require", tax.attributes, "attribute")) c.require |= attr_bit(a);
+    if (n["prefer"].IsDefined())
+      for (int a : many_codes(r, n["prefer"], "prefer", tax.attributes, "attribute")) c.prefer |= attr_bit(a);
+    if (n["avoid"].IsDefined()) {
+      if (auto ids = r.strings(n["avoid"], "avoid")) {
+        for (std::size_t i = 0; i < ids->size(); ++i)
+          if (auto a = community(r, n["avoid"][i], "avoid", dir.geography)) c.avoid.push_back(*a);
+        std::sort(c.avoid.begin(), c.avoid.end());
+        c.avoid.erase(std::unique(c.avoid.begin(), c.avoid.end()), c.avoid.end());
+      }
+    }
+    if (n["police_consent"].IsDefined())
+      if (auto b = r.boolean(n["police_consent"], "police_consent")) c.police_consent = *b;
+    if (n["max_travel_hours"].IsDefined() && !n["max_travel_hours"].IsNull())
+      if (auto h = r.number(n["max_travel_hours"], "max_travel_hours", 0, 240)) c.max_travel_hours = *h;
+    if (n["top"].IsDefined())
+      if (auto t = r.integer(n["top"], "top", 1, 20)) c.top = static_cast<int>(*t);
+  }
+  diags.throw_if_any("invalid case");
+  return c;
+}
+
+}  // namespace nrm

@@ -1,0 +1,582 @@
+// Loaders for the data files: taxonomy (YAML), communities and routes (CSV), providers (YAML).
+// Each collects every problem with file:line:column and field, then throws them at once.
+#include "directory/loader.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <set>
+
+#include "directory/yaml_util.hpp"
+
+namespace nrm {
+
+using detail::YamlReader;
+
+DataPaths shipped_data_paths(const std::string& root) {
+  return {root + "/data/taxonomy.yaml", root + "/data/communities.csv", root + "/data/routes.csv",
+          root + "/data/providers.yaml"};
+}
+
+namespace {
+
+// ---- taxonomy -----------------------------------------------------------------------------
+
+template <typename T>
+void read_codes(YamlReader& r, const YAML::Node& root, const std::string& key, CodeList<T>& out,
+                int max_items, const std::vector<std::string>& extra_keys) {
+  const YAML::Node list = root[key];
+  if (!list.IsDefined()) {
+    r.error(root, key, "missing list '" + key + "'");
+    return;
+  }
+  if (!r.expect_sequence(list, key)) return;
+  std::vector<std::string> allowed = {"code", "en", "fr", "description"};
+  allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    std::string field = key + "[" + std::to_string(i) + "]";
+    if (!r.expect_map(item, field)) continue;
+    r.check_keys(item, field, allowed);
+    T code;
+    code.line = item.Mark().line + 1;
+    for (const char* k : {"code", "en", "fr", "description"}) {
+      if (!item[k].IsDefined()) {
+        r.error(item, field + "." + k, "missing");
+        continue;
+      }
+      auto v = r.string(item[k], field + "." + k);
+      if (!v) continue;
+      std::string_view kk = k;
+      if (kk == "code") code.code = *v;
+      else if (kk == "en") code.en = *v;
+      else if (kk == "fr") code.fr = *v;
+      else code.description = *v;
+    }
+    if constexpr (std::is_same_v<T, NeedCode>) {
+      for (const char* k : {"immediate", "in_person", "shelter"}) {
+        if (!item[k].IsDefined()) continue;
+        auto b = r.boolean(item[k], field + "." + k);
+        if (!b) continue;
+        std::string_view kk = k;
+        (kk == "immediate" ? code.immediate : kk == "in_person" ? code.in_person : code.shelter) = *b;
+      }
+    }
+    if constexpr (std::is_same_v<T, LanguageCode>) {
+      if (item["macro"].IsDefined())
+        if (auto b = r.boolean(item["macro"], field + ".macro")) code.macro = *b;
+    }
+    if (code.code.empty()) continue;
+    std::string c = code.code;
+    if (!out.add(std::move(code))) {
+      r.error(item["code"], field + ".code", "duplicate code '" + c + "'");
+    } else if (out.size() > max_items) {
+      r.error(item, field, "too many codes in '" + key + "' (at most " + std::to_string(max_items) + ")");
+    }
+  }
+}
+
+}  // namespace
+
+Taxonomy load_taxonomy(const std::string& path) {
+  Diagnostics diags;
+  Taxonomy tax;
+  auto text = detail::read_text_file(path, diags);
+  std::optional<YAML::Node> root;
+  if (text) root = detail::parse_yaml(*text, path, diags);
+  if (root) {
+    YamlReader r(path, diags);
+    if (r.expect_map(*root, "")) {
+      r.check_keys(*root, "", {"schema", "needs", "attributes", "identities", "statuses", "genders",
+                               "exploitation", "provinces", "languages"});
+      if (!(*root)["schema"].IsDefined()) r.error(*root, "schema", "missing schema version; expected schema: 1");
+      else r.integer((*root)["schema"], "schema", 1, 1);
+      read_codes(r, *root, "needs", tax.needs, kMaxNeeds, {"immediate", "in_person", "shelter"});
+      read_codes(r, *root, "attributes", tax.attributes, kMaxAttributes, {});
+      read_codes(r, *root, "identities", tax.identities, kMaxSmallCodes, {});
+      read_codes(r, *root, "statuses", tax.statuses, kMaxSmallCodes, {});
+      read_codes(r, *root, "genders", tax.genders, kMaxSmallCodes, {});
+      read_codes(r, *root, "exploitation", tax.exploitation, kMaxSmallCodes, {});
+      read_codes(r, *root, "provinces", tax.provinces, kMaxSmallCodes, {});
+      read_codes(r, *root, "languages", tax.languages, 100000, {"macro", "macrolanguage"});
+      // Second pass: macrolanguage membership, now that every code is known.
+      const YAML::Node langs = (*root)["languages"];
+      if (langs.IsSequence()) {
+        std::vector<LanguageCode> fixed = tax.languages.items();
+        for (std::size_t i = 0; i < langs.size(); ++i) {
+          const YAML::Node m = langs[i]["macrolanguage"];
+          if (!langs[i].IsMap() || !m.IsDefined() || !langs[i]["code"].IsScalar()) continue;
+          auto self = tax.languages.find(langs[i]["code"].Scalar());
+          auto v = r.string(m, "languages[" + std::to_string(i) + "].macrolanguage");
+          if (!self || !v) continue;
+          auto macro = tax.languages.find(*v);
+          if (!macro || !tax.languages[*macro].macro) {
+            r.error(m, "languages[" + std::to_string(i) + "].macrolanguage",
+                    "'" + *v + "' is not a macrolanguage code in this file");
+            continue;
+          }
+          fixed[static_cast<std::size_t>(*self)].macrolanguage = *macro;
+        }
+        CodeList<LanguageCode> rebuilt;
+        for (auto& l : fixed) rebuilt.add(std::move(l));
+        tax.languages = std::move(rebuilt);
+      }
+      for (const char* required : {"female", "male", "nonbinary", "unknown"})
+        if (tax.genders.size() && !tax.genders.find(required))
+          r.error((*root)["genders"], "genders", std::string("missing required gender '") + required + "'");
+      if (tax.statuses.size() && !tax.statuses.find("unknown"))
+        r.error((*root)["statuses"], "statuses", "missing required status 'unknown'");
+      if (tax.exploitation.size() && !tax.exploitation.find("unknown"))
+        r.error((*root)["exploitation"], "exploitation", "missing required kind 'unknown'");
+      if (tax.languages.size() && !tax.languages.find("eng"))
+        r.error((*root)["languages"], "languages", "missing required language 'eng' (the default)");
+    }
+  }
+  diags.throw_if_any("invalid taxonomy");
+  tax.finish();
+  return tax;
+}
+
+// ---- CSV ----------------------------------------------------------------------------------
+
+namespace {
+
+struct CsvRow {
+  int line = 0;
+  std::vector<std::string> fields;
+};
+
+// RFC 4180 fields: commas, double-quoted fields with "" escapes; CR before LF ignored.
+std::vector<CsvRow> parse_csv(const std::string& text, const std::string& file, Diagnostics& diags) {
+  std::vector<CsvRow> rows;
+  std::size_t i = 0;
+  int line = 1;
+  while (i < text.size()) {
+    CsvRow row;
+    row.line = line;
+    std::string field;
+    bool quoted = false, was_quoted = false;
+    for (; i < text.size(); ++i) {
+      char ch = text[i];
+      if (quoted) {
+        if (ch == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') {
+            field += '"';
+            ++i;
+          } else {
+            quoted = false;
+          }
+        } else {
+          if (ch == '\n') ++line;
+          field += ch;
+        }
+      } else if (ch == '"' && field.empty() && !was_quoted) {
+        quoted = was_quoted = true;
+      } else if (ch == ',') {
+        row.fields.push_back(std::move(field));
+        field.clear();
+        was_quoted = false;
+      } else if (ch == '\n') {
+        ++i;
+        ++line;
+        break;
+      } else if (ch != '\r') {
+        field += ch;
+      }
+    }
+    if (quoted) diags.add(file, row.line, 0, "", "unterminated quoted field");
+    row.fields.push_back(std::move(field));
+    if (!(row.fields.size() == 1 && row.fields[0].empty())) rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+bool parse_double(const std::string& s, double& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size() && std::isfinite(out);
+}
+
+// Checks the header and returns the data rows, each with exactly header.size() fields.
+std::vector<CsvRow> read_csv(const std::string& path, const std::vector<std::string>& header,
+                             Diagnostics& diags) {
+  auto text = detail::read_text_file(path, diags);
+  if (!text) return {};
+  auto rows = parse_csv(*text, path, diags);
+  std::string expected = detail::join_codes(header);
+  if (rows.empty() || rows[0].fields != header) {
+    diags.add(path, 1, 0, "", "expected the header line: " + expected);
+    return {};
+  }
+  std::vector<CsvRow> out;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    if (rows[r].fields.size() != header.size()) {
+      diags.add(path, rows[r].line, 0, "",
+                std::to_string(rows[r].fields.size()) + " fields; expected " +
+                    std::to_string(header.size()) + " (" + expected + ")");
+      continue;
+    }
+    out.push_back(std::move(rows[r]));
+  }
+  return out;
+}
+
+}  // namespace
+
+Geography load_geography(const std::string& communities_path, const std::string& routes_path,
+                         const Taxonomy& tax) {
+  Diagnostics diags;
+  Geography geo;
+  const std::vector<std::string> header = {"id",        "name",       "province",    "latitude",
+                                           "longitude", "population", "road_access", "source"};
+  std::set<std::string> seen;
+  for (auto& row : read_csv(communities_path, header, diags)) {
+    auto& f = row.fields;
+    auto bad = [&](const std::string& field, const std::string& msg) {
+      diags.add(communities_path, row.line, 0, field, msg);
+    };
+    Community c;
+    c.line = row.line;
+    c.id = f[0];
+    c.name = f[1];
+    bool ok = true;
+    if (c.id.empty() || c.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+      bad("id", "'" + c.id + "' is not a community id (lower-case ascii, digits and hyphens)");
+      ok = false;
+    } else if (!seen.insert(c.id).second) {
+      bad("id", "duplicate community id '" + c.id + "'");
+      ok = false;
+    }
+    if (c.name.empty()) bad("name", "missing"), ok = false;
+    if (auto p = tax.provinces.find(f[2])) c.province = *p;
+    else bad("province", "'" + f[2] + "' is not a province or territory; expected one of " +
+                             detail::join_codes(tax.provinces.codes())), ok = false;
+    if (!parse_double(f[3], c.latitude) || c.latitude < 41 || c.latitude > 84)
+      bad("latitude", "'" + f[3] + "' is not a latitude in Canada (41 to 84)"), ok = false;
+    if (!parse_double(f[4], c.longitude) || c.longitude < -142 || c.longitude > -52)
+      bad("longitude", "'" + f[4] + "' is not a longitude in Canada (-142 to -52)"), ok = false;
+    if (!f[5].empty()) {
+      std::int64_t pop = 0;
+      auto [p, ec] = std::from_chars(f[5].data(), f[5].data() + f[5].size(), pop);
+      if (ec != std::errc() || p != f[5].data() + f[5].size() || pop < 0)
+        bad("population", "'" + f[5] + "' is not a whole number >= 0 (or empty for unknown)"), ok = false;
+      else c.population = pop;
+    }
+    if (f[6] == "true") c.road_access = true;
+    else if (f[6] == "false") c.road_access = false;
+    else bad("road_access", "expected true or false, found '" + f[6] + "'"), ok = false;
+    c.source = f[7];
+    if (ok) geo.communities.push_back(std::move(c));
+  }
+  std::sort(geo.communities.begin(), geo.communities.end(),
+            [](const Community& a, const Community& b) { return a.id < b.id; });
+  geo.reindex();
+
+  const std::vector<std::string> route_header = {"from", "to", "hours", "source"};
+  std::set<std::pair<CommunityIndex, CommunityIndex>> pairs;
+  for (auto& row : read_csv(routes_path, route_header, diags)) {
+    auto& f = row.fields;
+    AirRoute r;
+    r.line = row.line;
+    r.source = f[3];
+    bool ok = true;
+    auto endpoint = [&](const std::string& id, const char* field, CommunityIndex& out) {
+      if (auto c = geo.find(id)) {
+        out = *c;
+        return;
+      }
+      std::string near = closest_name(id, geo.ids());
+      diags.add(routes_path, row.line, 0, field,
+                "unknown community '" + id + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+      ok = false;
+    };
+    endpoint(f[0], "from", r.from);
+    endpoint(f[1], "to", r.to);
+    if (!parse_double(f[2], r.hours) || r.hours <= 0 || r.hours > 24) {
+      diags.add(routes_path, row.line, 0, "hours", "'" + f[2] + "' is not a flight time in hours (0 to 24)");
+      ok = false;
+    }
+    if (ok && r.from == r.to) {
+      diags.add(routes_path, row.line, 0, "to", "a route from a community to itself");
+      ok = false;
+    }
+    if (ok && !pairs.insert(std::minmax(r.from, r.to)).second) {
+      diags.add(routes_path, row.line, 0, "", "duplicate route " + f[0] + " - " + f[1]);
+      ok = false;
+    }
+    if (ok) geo.routes.push_back(std::move(r));
+  }
+  diags.throw_if_any("invalid geography");
+  return geo;
+}
+
+// ---- providers ------------------------------------------------------------------------------
+
+namespace {
+
+const std::vector<std::string> kProviderFields = {
+    "id",       "name",      "community",   "services", "delivery", "serves",
+    "attributes", "languages", "genders",   "ages",     "accepts_trafficking_victims",
+    "accepts_without_status", "law_enforcement", "capacity", "wait_days", "partners",
+    "intake",   "address",   "confidential", "verified"};
+
+class ProviderReader {
+ public:
+  ProviderReader(const std::string& file, Diagnostics& diags, const Taxonomy& tax,
+                 const Geography& geo)
+      : r_(file, diags), tax_(tax), geo_(geo) {}
+
+  // Codes of a list field against a code list; reports unknown codes with a suggestion.
+  template <typename T>
+  bool codes(const YAML::Node& n, const std::string& field, const CodeList<T>& list,
+             const char* what, std::vector<int>& out) {
+    auto items = r_.strings(n, field);
+    if (!items) return false;
+    bool ok = true;
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      const std::string& s = (*items)[i];
+      if (auto c = list.find(s)) {
+        if (std::find(out.begin(), out.end(), *c) == out.end()) out.push_back(*c);
+        continue;
+      }
+      std::string near = closest_name(s, list.codes());
+      r_.error(n[i], field + "[" + std::to_string(i) + "]",
+               "unknown " + std::string(what) + " '" + s + "'" +
+                   (near.empty() ? "; expected one of " + detail::join_codes(list.codes())
+                                 : " (did you mean '" + near + "'?)"));
+      ok = false;
+    }
+    return ok;
+  }
+
+  std::optional<Provider> read(const YAML::Node& n, std::size_t index,
+                               std::vector<std::vector<std::pair<std::string, YAML::Node>>>& partner_refs) {
+    std::string base = "providers[" + std::to_string(index) + "]";
+    auto& refs = partner_refs.emplace_back();
+    if (!r_.expect_map(n, base)) return std::nullopt;
+    r_.check_keys(n, base, kProviderFields);
+    const std::size_t before = r_.diags().size();
+    Provider p;
+    p.line = n.Mark().line + 1;
+    auto field = [&](const char* k) { return base + "." + k; };
+    auto required = [&](const char* k) {
+      if (n[k].IsDefined()) return true;
+      r_.error(n, field(k), "missing required field");
+      return false;
+    };
+    if (required("id")) {
+      if (auto v = r_.string(n["id"], field("id"))) {
+        p.id = *v;
+        base = "provider " + p.id;  // later messages name the provider, not the index
+        if (p.id.empty() || p.id.find_first_of(" \t/?#") != std::string::npos)
+          r_.error(n["id"], field("id"), "'" + p.id + "' is not a usable id (no spaces, '/', '?', '#')");
+      }
+    }
+    if (required("name"))
+      if (auto v = r_.string(n["name"], field("name"))) p.name = *v;
+    if (required("community")) {
+      if (auto v = r_.string(n["community"], field("community"))) {
+        if (auto c = geo_.find(*v)) p.community = *c;
+        else {
+          std::string near = closest_name(*v, geo_.ids());
+          r_.error(n["community"], field("community"),
+                   "unknown community '" + *v + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+        }
+      }
+    }
+    if (required("services")) {
+      std::vector<int> s;
+      if (codes(n["services"], field("services"), tax_.needs, "need", s)) {
+        if (s.empty()) r_.error(n["services"], field("services"), "a provider must offer at least one service");
+        for (int x : s) p.services |= need_bit(x);
+      }
+    }
+    if (required("delivery")) {
+      if (auto v = r_.string(n["delivery"], field("delivery"))) {
+        if (*v == "in_person") p.delivery = Delivery::kInPerson;
+        else if (*v == "remote") p.delivery = Delivery::kRemote;
+        else if (*v == "both") p.delivery = Delivery::kBoth;
+        else r_.error(n["delivery"], field("delivery"), "'" + *v + "' is not a delivery; expected in_person, remote or both");
+      }
+    }
+    if (required("serves")) {
+      const YAML::Node s = n["serves"];
+      if (s.IsSequence() && s.size() == 1 && s[0].IsScalar() && s[0].Scalar() == "national") {
+        p.national = true;
+      } else {
+        std::vector<int> prov;
+        if (codes(s, field("serves"), tax_.provinces, "province (or 'national')", prov)) {
+          if (prov.empty()) r_.error(s, field("serves"), "empty; expected province codes or [national]");
+          for (int x : prov) p.serves |= code_bit(x);
+        }
+      }
+    }
+    if (n["attributes"].IsDefined()) {
+      std::vector<int> a;
+      if (codes(n["attributes"], field("attributes"), tax_.attributes, "attribute", a))
+        for (int x : a) p.attributes |= attr_bit(x);
+    }
+    if (n["languages"].IsDefined()) {
+      std::vector<int> l;
+      if (codes(n["languages"], field("languages"), tax_.languages, "language (ISO 639-3)", l)) p.languages = l;
+    }
+    if (n["genders"].IsDefined()) {
+      std::vector<int> g;
+      if (codes(n["genders"], field("genders"), tax_.genders, "gender", g)) {
+        CodeSet set = 0;
+        for (int x : g) set |= code_bit(x);
+        p.genders = set;
+      }
+    }
+    if (n["ages"].IsDefined()) {
+      const YAML::Node a = n["ages"];
+      if (r_.expect_map(a, field("ages"))) {
+        r_.check_keys(a, field("ages"), {"min", "max"});
+        if (a["min"].IsDefined())
+          if (auto v = r_.integer(a["min"], field("ages.min"), 0, 120)) p.age_min = static_cast<int>(*v);
+        if (a["max"].IsDefined())
+          if (auto v = r_.integer(a["max"], field("ages.max"), 0, 120)) p.age_max = static_cast<int>(*v);
+        if (p.age_min && p.age_max && *p.age_max < *p.age_min)
+          r_.error(a["max"], field("ages.max"),
+                   std::to_string(*p.age_max) + " is below ages.min " + std::to_string(*p.age_min));
+      }
+    }
+    auto flag = [&](const char* k, bool& out, bool needed) {
+      if (!n[k].IsDefined()) {
+        if (needed) required(k);
+        return;
+      }
+      if (auto b = r_.boolean(n[k], field(k))) out = *b;
+    };
+    flag("accepts_trafficking_victims", p.accepts_trafficking_victims, true);
+    flag("accepts_without_status", p.accepts_without_status, false);
+    flag("law_enforcement", p.law_enforcement, false);
+    flag("confidential", p.confidential, false);
+    if (n["capacity"].IsDefined()) {
+      const YAML::Node c = n["capacity"];
+      if (r_.expect_map(c, field("capacity"))) {
+        r_.check_keys(c, field("capacity"), {"beds", "available"});
+        Capacity cap;
+        bool ok = true;
+        if (!c["beds"].IsDefined()) r_.error(c, field("capacity.beds"), "missing"), ok = false;
+        else if (auto v = r_.integer(c["beds"], field("capacity.beds"), 0, 100000)) cap.beds = static_cast<int>(*v);
+        else ok = false;
+        if (!c["available"].IsDefined()) r_.error(c, field("capacity.available"), "missing"), ok = false;
+        else if (auto v = r_.integer(c["available"], field("capacity.available"), 0, 100000)) cap.available = static_cast<int>(*v);
+        else ok = false;
+        if (ok && cap.available > cap.beds)
+          r_.error(c["available"], field("capacity.available"),
+                   std::to_string(cap.available) + " is above capacity.beds " + std::to_string(cap.beds));
+        if (ok) p.capacity = cap;
+      }
+    }
+    if (n["wait_days"].IsDefined())
+      if (auto v = r_.integer(n["wait_days"], field("wait_days"), 0, 3650)) p.wait_days = static_cast<int>(*v);
+    if (n["partners"].IsDefined()) {
+      if (auto ids = r_.strings(n["partners"], field("partners")))
+        for (std::size_t i = 0; i < ids->size(); ++i) refs.emplace_back((*ids)[i], n["partners"][i]);
+    }
+    if (n["intake"].IsDefined()) {
+      const YAML::Node in = n["intake"];
+      if (r_.expect_map(in, field("intake"))) {
+        r_.check_keys(in, field("intake"), {"phone", "hours"});
+        if (in["phone"].IsDefined())
+          if (auto v = r_.string(in["phone"], field("intake.phone"))) p.intake_phone = *v;
+        if (in["hours"].IsDefined())
+          if (auto v = r_.string(in["hours"], field("intake.hours"))) p.intake_hours = *v;
+      }
+    }
+    if (n["address"].IsDefined())
+      if (auto v = r_.string(n["address"], field("address"))) p.address = *v;
+    if (p.confidential && p.address)
+      r_.error(n["address"], field("address"),
+               "a confidential provider must not have an address (it would be shown nowhere, and must not be stored)");
+    if (n["verified"].IsDefined())
+      if (auto d = r_.date(n["verified"], field("verified"))) p.verified = d;
+    if (r_.diags().size() != before) return std::nullopt;
+    return p;
+  }
+
+  YamlReader& reader() { return r_; }
+
+ private:
+  YamlReader r_;
+  const Taxonomy& tax_;
+  const Geography& geo_;
+};
+
+}  // namespace
+
+Directory load_directory(const DataPaths& paths) {
+  Directory dir;
+  dir.paths = paths;
+  dir.taxonomy = load_taxonomy(paths.taxonomy);  // later files cannot be checked without it
+  Diagnostics diags;
+  try {
+    dir.geography = load_geography(paths.communities, paths.routes, dir.taxonomy);
+  } catch (const LoadError& e) {
+    for (const auto& d : e.diagnostics()) diags.add(d);
+    diags.throw_if_any("invalid data");
+  }
+
+  auto text = detail::read_text_file(paths.providers, diags);
+  std::optional<YAML::Node> root;
+  if (text) root = detail::parse_yaml(*text, paths.providers, diags);
+  if (root) {
+    ProviderReader pr(paths.providers, diags, dir.taxonomy, dir.geography);
+    YamlReader& r = pr.reader();
+    YAML::Node list;
+    if (root->IsSequence()) {
+      list = *root;
+    } else if (r.expect_map(*root, "")) {
+      r.check_keys(*root, "", {"schema", "synthetic", "generated", "providers"});
+      if ((*root)["schema"].IsDefined()) r.integer((*root)["schema"], "schema", 1, 1);
+      if ((*root)["synthetic"].IsDefined()) r.boolean((*root)["synthetic"], "synthetic");
+      list = (*root)["providers"];
+      if (!list.IsDefined()) r.error(*root, "providers", "missing list 'providers'");
+    }
+    if (list.IsDefined() && r.expect_sequence(list, "providers")) {
+      std::vector<std::vector<std::pair<std::string, YAML::Node>>> partner_refs;
+      std::vector<std::optional<Provider>> read;
+      for (std::size_t i = 0; i < list.size(); ++i) read.push_back(pr.read(list[i], i, partner_refs));
+      std::map<std::string, int> first_line;
+      for (std::size_t i = 0; i < read.size(); ++i) {
+        if (!read[i]) continue;
+        auto [it, fresh] = first_line.emplace(read[i]->id, read[i]->line);
+        if (!fresh) {
+          r.error(list[i]["id"], "provider " + read[i]->id + ".id",
+                  "duplicate provider id '" + read[i]->id + "' (first at line " + std::to_string(it->second) + ")");
+          read[i].reset();
+        }
+      }
+      for (std::size_t i = 0; i < read.size(); ++i) {
+        if (!read[i]) continue;
+        for (auto& [pid, node] : partner_refs[i]) {
+          if (!first_line.count(pid)) {
+            std::vector<std::string> ids;
+            ids.reserve(first_line.size());
+            for (auto& [k, v] : first_line) ids.push_back(k);
+            std::string near = closest_name(pid, ids);
+            r.error(node, "provider " + read[i]->id + ".partners",
+                    "no provider with id '" + pid + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+          } else if (pid == read[i]->id) {
+            r.error(node, "provider " + read[i]->id + ".partners", "a provider cannot be its own partner");
+          }
+        }
+      }
+      if (diags.empty()) {
+        for (auto& p : read) dir.providers.push_back(std::move(*p));
+        dir.reindex();
+        for (std::size_t i = 0; i < dir.providers.size(); ++i) {
+          for (auto& [pid, node] : partner_refs[i]) dir.providers[i].partners.push_back(*dir.find(pid));
+          auto& ps = dir.providers[i].partners;
+          std::sort(ps.begin(), ps.end());
+          ps.erase(std::unique(ps.begin(), ps.end()), ps.end());
+        }
+      }
+    }
+  }
+  diags.throw_if_any("invalid data");
+  return dir;
+}
+
+}  // namespace nrm

@@ -1,0 +1,34 @@
+// Loading data files into an immutable, validated Directory, and cases into Case values. Every
+// loader collects all the problems it finds and throws them together as one LoadError; nothing
+// half-loaded is ever returned.
+#pragma once
+
+#include <string>
+
+#include "model/case.hpp"
+#include "model/directory.hpp"
+
+namespace nrm {
+
+// Paths of the shipped data under a source tree root (data/taxonomy.yaml, ...).
+DataPaths shipped_data_paths(const std::string& root);
+
+// Loads taxonomy, communities, routes and providers, in that order; each later file is checked
+// against the earlier ones. Throws LoadError listing every problem in every file.
+Directory load_directory(const DataPaths& paths);
+
+// Parts, for tests and tools.
+Taxonomy load_taxonomy(const std::string& path);
+Geography load_geography(const std::string& communities_path, const std::string& routes_path,
+                         const Taxonomy& taxonomy);
+
+// A case from YAML or JSON text (JSON is read as YAML). `origin` names it in diagnostics (a file
+// path, or "case"). Unknown fields, unknown codes, out-of-range numbers: LoadError naming the
+// field and the accepted values.
+Case parse_case(const std::string& text, const std::string& origin, const Directory& directory);
+
+// Largest data or case file accepted, in bytes (a clear error beyond it, never an exhausted
+// machine).
+inline constexpr std::size_t kMaxFileBytes = std::size_t{256} << 20;
+
+}  // namespace nrm

@@ -1,0 +1,58 @@
+// Typed, located reading of yaml-cpp nodes: every accessor reports a Diagnostic naming file,
+// line, column and field instead of throwing, so a loader can report every problem at once.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/date.hpp"
+#include "model/diagnostics.hpp"
+
+namespace nrm::detail {
+
+// Reads a whole file into memory; reports a missing, unreadable, oversized or binary file.
+std::optional<std::string> read_text_file(const std::string& path, Diagnostics& diags);
+
+// Parses YAML text; a syntax error becomes one located diagnostic.
+std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file,
+                                     Diagnostics& diags);
+
+class YamlReader {
+ public:
+  YamlReader(std::string file, Diagnostics& diags) : file_(std::move(file)), diags_(diags) {}
+
+  const std::string& file() const { return file_; }
+  Diagnostics& diags() { return diags_; }
+  void error(const YAML::Node& at, const std::string& field, const std::string& message);
+
+  // Reports keys of `map` not in `allowed`, suggesting the closest allowed one.
+  void check_keys(const YAML::Node& map, const std::string& prefix,
+                  const std::vector<std::string>& allowed);
+  bool expect_map(const YAML::Node& n, const std::string& field);
+  bool expect_sequence(const YAML::Node& n, const std::string& field);
+
+  std::optional<std::string> string(const YAML::Node& n, const std::string& field);
+  std::optional<std::int64_t> integer(const YAML::Node& n, const std::string& field,
+                                      std::int64_t min, std::int64_t max);
+  std::optional<double> number(const YAML::Node& n, const std::string& field, double min,
+                               double max);
+  std::optional<bool> boolean(const YAML::Node& n, const std::string& field);
+  std::optional<Date> date(const YAML::Node& n, const std::string& field);
+  // A sequence of strings (a scalar is accepted as a one-element list only if allow_scalar).
+  std::optional<std::vector<std::string>> strings(const YAML::Node& n, const std::string& field);
+
+ private:
+  std::string file_;
+  Diagnostics& diags_;
+};
+
+// "a", "b", "c" joined for "expected one of ..." messages, shortened past `limit` items.
+std::string join_codes(const std::vector<std::string>& codes, std::size_t limit = 40);
+// What a node is, for "expected a number, found a sequence".
+std::string describe(const YAML::Node& n);
+
+}  // namespace nrm::detail

@@ -1,0 +1,56 @@
+// A service provider as the engine sees it (one entry of data/providers.yaml, validated and with
+// every code interned).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/date.hpp"
+#include "model/geography.hpp"
+#include "model/taxonomy.hpp"
+
+namespace nrm {
+
+using ProviderIndex = std::uint32_t;
+
+enum class Delivery { kInPerson, kRemote, kBoth };
+const char* delivery_name(Delivery d);
+
+struct Capacity {
+  int beds = 0;
+  int available = 0;  // 0 = full
+};
+
+struct Provider {
+  std::string id;
+  std::string name;
+  CommunityIndex community = 0;
+  NeedSet services = 0;
+  Delivery delivery = Delivery::kInPerson;
+  bool national = false;   // serves: [national]
+  CodeSet serves = 0;      // provinces it takes clients from (ignored when national)
+  AttrSet attributes = 0;
+  std::vector<LangId> languages;
+  std::optional<CodeSet> genders;  // absent = everyone
+  std::optional<int> age_min;
+  std::optional<int> age_max;
+  bool accepts_trafficking_victims = true;
+  bool accepts_without_status = false;
+  bool law_enforcement = false;
+  std::optional<Capacity> capacity;
+  int wait_days = 0;
+  std::vector<ProviderIndex> partners;  // sorted
+  std::string intake_phone;
+  std::string intake_hours;
+  std::optional<std::string> address;  // never present when confidential
+  bool confidential = false;
+  std::optional<Date> verified;
+  int line = 0;  // where the entry starts in its file
+
+  bool offers_remote() const { return delivery != Delivery::kInPerson; }
+  bool offers_in_person() const { return delivery != Delivery::kRemote; }
+};
+
+}  // namespace nrm

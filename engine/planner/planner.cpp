@@ -1,0 +1,526 @@
+// The planner: exact k-best referral pathways by best-first label search.
+//
+// Definitions (docs/ranking.md has the user-facing version):
+//  * A step hands the person to one candidate provider and covers every still-unmet need that
+//    provider can meet (Problem::step). A step must cover something new, so no provider repeats.
+//  * Immediate needs first: while an immediate need is unmet, every step covers an immediate need.
+//  * A step is in person when it covers an in-person-only need or the provider cannot work
+//    remotely; in-person steps move the person (travel from the previous in-person place).
+//  * Step cost = travel + hand-off + wait + preferences + penalties - partner reward; all
+//    integers (micro-units), so sums are exact and ties are real ties.
+//  * Pathways are totally ordered by (cost, provider-id ranks lexicographically); the answer is
+//    the first `top` pathways in that order.
+//
+// The search and why it is exact:
+//  1. A label is a partial pathway; its state is (location, covered needs, interpretation owed).
+//     Every future of a label depends only on its state, except the partner reward of the very
+//     next step, worth at most R (0 if the label's last provider has no partner candidates).
+//  2. Label A dominates B at the same state when A's travel hours are no more than B's (only
+//     with a travel cap), and A.cost + R_B < B.cost, or equal and A's id ranks come first: then
+//     for every completion c, A+c comes before B+c in the total order. A label dominated by
+//     `top` others cannot be in the answer, so it is dropped (k-best label setting).
+//  3. h(state) is a lower bound of any completion's cost: the dearest single remaining need,
+//     reached from here (the triangle inequality of shortest travel times makes the direct
+//     travel a lower bound of the travel of any route to it), plus the most negative cost the
+//     other remaining steps could add. Labels are expanded in order of g + h; the search stops
+//     when the smallest g + h left is above the cost of the k-th best complete pathway found.
+//  4. Providers interchangeable for the case (same community, same coverage, same cost terms,
+//     no partner links) form a class; only the `top` lowest-ranked of a class can appear in an
+//     answer (swapping in a lower-ranked one gives an equal-cost pathway that sorts first), so
+//     the others are never expanded.
+// tests/planner/test_exact.cpp compares this search with brute-force enumeration.
+#include "planner/planner.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <queue>
+#include <tuple>
+#include <unordered_map>
+
+namespace nrm::planner {
+
+namespace {
+constexpr double kHoursEps = 1e-9;
+}
+
+Planner::Planner(const Directory& d, const rules::Policy& policy, const geo::TravelModel& travel)
+    : directory_(d), policy_(policy), travel_(travel) {
+  std::vector<ProviderIndex> order(d.providers.size());
+  for (ProviderIndex i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](ProviderIndex a, ProviderIndex b) { return d.providers[a].id < d.providers[b].id; });
+  id_rank_.resize(order.size());
+  for (std::uint32_t r = 0; r < order.size(); ++r) id_rank_[order[r]] = r;
+}
+
+Problem Planner::prepare(const Case& c, Date as_of) const {
+  const Directory& d = directory_;
+  const Taxonomy& tax = d.taxonomy;
+  Problem p;
+  p.directory = &d;
+  p.travel = &travel_;
+  p.weights = policy_.weights();
+  p.start = c.location;
+  p.needs = policy_.derive_needs(c, d);
+  p.target = p.needs.needs;
+  const auto& lang = policy_.language();
+  if (lang.enabled && lang.interpretation_need >= 0) p.interpretation = need_bit(lang.interpretation_need);
+  p.in_person_only = tax.in_person_needs();
+  p.immediate = tax.immediate_needs() & p.target;
+  p.max_travel_hours = c.max_travel_hours;
+  p.top = c.top;
+  const NeedSet relevant = p.target | p.interpretation;
+  const Cost handoff = rules::to_cost(p.weights.handoff);
+  p.candidate_of.assign(d.providers.size(), -1);
+  for (ProviderIndex i = 0; i < d.providers.size(); ++i) {
+    const Provider& prov = d.providers[i];
+    if (!(prov.services & relevant)) continue;
+    rules::Assessment a = policy_.assess(c, d, i, as_of);
+    if (!a.eligible) continue;
+    Candidate k;
+    k.provider = i;
+    k.community = prov.community;
+    k.speaks = false;
+    for (LangId pl : prov.languages)
+      for (LangId cl : c.languages)
+        if (tax.languages_match(pl, cl)) k.speaks = true;
+    NeedSet useful = prov.services & ~a.withheld & relevant;
+    if (!k.speaks) useful &= ~p.interpretation;  // interpretation only into the person's language
+    k.useful_in_person = a.in_person ? useful : 0;
+    k.useful_remote = a.remote ? useful & ~p.in_person_only : 0;
+    if (!k.useful_in_person && !k.useful_remote) continue;
+    k.wait = rules::to_cost(prov.wait_days * p.weights.wait_day);
+    k.preferences = a.preferences;
+    k.penalties = a.penalties;
+    k.base = handoff + k.wait + a.preferences + a.penalties;
+    k.stale = a.stale;
+    k.rank = id_rank_[i];
+    p.candidates.push_back(k);
+  }
+  std::sort(p.candidates.begin(), p.candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.rank < b.rank; });
+  for (std::size_t ci = 0; ci < p.candidates.size(); ++ci)
+    p.candidate_of[p.candidates[ci].provider] = static_cast<std::int32_t>(ci);
+  return p;
+}
+
+std::optional<PlannedStep> Problem::step(const State& s, std::int32_t ci, Cost& cost,
+                                         CostBreakdown* parts) const {
+  const Candidate& k = candidates[static_cast<std::size_t>(ci)];
+  const NeedSet rem = (target | (s.owed ? interpretation : 0)) & ~s.covered;
+  const NeedSet ip = k.useful_in_person & rem, rm = k.useful_remote & rem;
+  PlannedStep st;
+  st.provider = k.provider;
+  st.from = s.location;
+  if (ip & in_person_only) {
+    st.in_person = true;
+    st.covers = ip;
+  } else if (rm) {
+    st.in_person = false;
+    st.covers = rm;
+  } else if (ip) {
+    st.in_person = true;
+    st.covers = ip;
+  } else {
+    return std::nullopt;
+  }
+  const NeedSet immediate_left = immediate & ~s.covered;
+  if (immediate_left && !(st.covers & immediate_left)) return std::nullopt;
+  if (st.in_person) {
+    st.travel_hours = travel->hours(s.location, k.community);
+    if (!std::isfinite(st.travel_hours)) return std::nullopt;
+    if (max_travel_hours && s.travel_hours + st.travel_hours > *max_travel_hours + kHoursEps)
+      return std::nullopt;
+    st.owes_interpretation = !k.speaks && interpretation != 0;
+  }
+  if (s.last >= 0) {
+    const auto& partners =
+        directory->providers[candidates[static_cast<std::size_t>(s.last)].provider].partners;
+    st.partner = std::binary_search(partners.begin(), partners.end(), k.provider);
+  }
+  const Cost travel_c = st.in_person ? travel_cost(st.travel_hours) : 0;
+  const Cost partner_c = st.partner ? -rules::to_cost(weights.partner_reward) : 0;
+  cost = travel_c + k.base + partner_c;
+  if (parts) {
+    parts->travel += travel_c;
+    parts->handoffs += k.base - k.wait - k.preferences - k.penalties;
+    parts->wait += k.wait;
+    parts->preferences += k.preferences;
+    parts->penalties += k.penalties;
+    parts->partners += partner_c;
+  }
+  return st;
+}
+
+Problem::State Problem::after(const State& s, std::int32_t ci, const PlannedStep& st) const {
+  State n = s;
+  if (st.in_person) n.location = candidates[static_cast<std::size_t>(ci)].community;
+  n.covered |= st.covers;
+  n.owed = s.owed || st.owes_interpretation;
+  n.last = ci;
+  n.travel_hours = s.travel_hours + st.travel_hours;
+  return n;
+}
+
+PlannedPathway Planner::price(const Problem& p, const std::vector<std::int32_t>& seq) const {
+  PlannedPathway out;
+  Problem::State s;
+  s.location = p.start;
+  for (std::int32_t ci : seq) {
+    Cost c = 0;
+    auto st = p.step(s, ci, c, &out.cost);
+    if (!st) break;  // callers only price sequences the search produced
+    out.steps.push_back(*st);
+    s = p.after(s, ci, *st);
+  }
+  out.travel_hours = s.travel_hours;
+  return out;
+}
+
+namespace {
+
+struct Label {
+  Problem::State state;
+  Cost g = 0;
+  Cost f = 0;
+  std::int32_t parent = -1;
+  std::int32_t candidate = -1;
+  std::uint8_t depth = 0;
+};
+
+struct StateKey {
+  NeedSet covered;
+  std::uint32_t location;
+  bool owed;
+  bool operator==(const StateKey&) const = default;
+};
+struct StateKeyHash {
+  std::size_t operator()(const StateKey& k) const {
+    std::uint64_t h = k.covered * 0x9E3779B97F4A7C15ull;
+    h ^= (static_cast<std::uint64_t>(k.location) << 1 | k.owed) + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2);
+    return static_cast<std::size_t>(h);
+  }
+};
+
+// Lower bounds for the heuristic, computed lazily per (need, location).
+class Bounds {
+ public:
+  explicit Bounds(const Problem& p) : p_(p) {
+    partner_bonus_ = rules::to_cost(p.weights.partner_reward);
+    bool any_partners = false;
+    for (const auto& k : p.candidates)
+      if (!p.directory->providers[k.provider].partners.empty()) any_partners = true;
+    if (!any_partners) partner_bonus_ = 0;
+    min_base_ = 0;
+    for (int n = 0; n < kMaxNeeds; ++n) {
+      if (!((p.target | p.interpretation) & need_bit(n))) continue;
+      auto& nb = needs_[n];
+      for (const auto& k : p.candidates) {
+        Cost base = k.base - partner_bonus_;
+        min_base_ = std::min(min_base_, base);
+        if (k.useful_remote & need_bit(n)) nb.remote = std::min(nb.remote, base);
+        else if (k.useful_in_person & need_bit(n)) {
+          auto it = nb.in_person.find(k.community);
+          if (it == nb.in_person.end()) nb.in_person.emplace(k.community, base);
+          else it->second = std::min(it->second, base);
+        }
+      }
+    }
+  }
+
+  Cost need(int n, CommunityIndex loc) {
+    auto key = (static_cast<std::uint64_t>(loc) << 8) | static_cast<std::uint64_t>(n);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    const auto& nb = needs_[n];
+    Cost best = nb.remote;
+    for (const auto& [c, base] : nb.in_person) {
+      double h = p_.travel->hours(loc, c);
+      if (!std::isfinite(h)) continue;
+      best = std::min(best, base + p_.travel_cost(h));
+    }
+    cache_.emplace(key, best);
+    return best;
+  }
+
+  // Lower bound of the cost still to pay from a state; kInfinite if some need cannot be met.
+  Cost operator()(const Problem::State& s) {
+    NeedSet rem = p_.target & ~s.covered;
+    if (s.owed && !(s.covered & p_.interpretation)) rem |= p_.interpretation;
+    if (!rem) return 0;
+    Cost worst = 0;
+    int count = 0;
+    for (NeedSet r = rem; r; r &= r - 1) {
+      int n = std::countr_zero(r);
+      Cost c = need(n, s.location);
+      if (c >= kInfinite) return kInfinite;
+      worst = std::max(worst, c);
+      ++count;
+    }
+    // Per-leg rounding of travel costs can make a route's sum differ from the direct leg by a
+    // micro-unit per leg; the slack keeps the bound a bound.
+    return worst + (count - 1) * std::min<Cost>(0, min_base_) - (count + 1);
+  }
+
+  static constexpr Cost kInfinite = std::numeric_limits<Cost>::max() / 4;
+
+ private:
+  struct NeedBounds {
+    Cost remote = kInfinite;
+    std::map<CommunityIndex, Cost> in_person;
+  };
+  const Problem& p_;
+  Cost partner_bonus_ = 0;
+  Cost min_base_ = 0;
+  std::map<int, NeedBounds> needs_;
+  std::unordered_map<std::uint64_t, Cost> cache_;
+};
+
+}  // namespace
+
+std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* labels_out) const {
+  const std::size_t top = static_cast<std::size_t>(std::max(1, p.top));
+  const auto& cands = p.candidates;
+
+  // Equivalence classes (invariant 4): keep only the `top` lowest ranks of each class.
+  std::vector<bool> partnered(cands.size(), false);
+  for (std::size_t i = 0; i < cands.size(); ++i) {
+    const auto& prov = directory_.providers[cands[i].provider];
+    if (!prov.partners.empty()) partnered[i] = true;
+    for (ProviderIndex q : prov.partners)
+      if (p.candidate_of[q] >= 0) partnered[static_cast<std::size_t>(p.candidate_of[q])] = true;
+  }
+  std::vector<std::int32_t> expandable;
+  {
+    std::map<std::tuple<CommunityIndex, NeedSet, NeedSet, Cost, Cost, Cost, bool, bool>, std::size_t> seen;
+    for (std::size_t i = 0; i < cands.size(); ++i) {
+      const auto& k = cands[i];
+      if (!partnered[i]) {
+        auto key = std::make_tuple(k.community, k.useful_in_person, k.useful_remote, k.base,
+                                   k.preferences, k.penalties, k.speaks, k.stale);
+        if (++seen[key] > top) continue;
+      }
+      expandable.push_back(static_cast<std::int32_t>(i));
+    }
+  }
+  // Bonus the next step could earn after each candidate (R in invariant 2).
+  const Cost partner_bonus = rules::to_cost(p.weights.partner_reward);
+  std::vector<Cost> bonus_after(cands.size(), 0);
+  for (std::size_t i = 0; i < cands.size(); ++i)
+    for (ProviderIndex q : directory_.providers[cands[i].provider].partners)
+      if (p.candidate_of[q] >= 0) bonus_after[i] = partner_bonus;
+
+  Bounds h(p);
+  std::vector<Label> labels;
+  labels.reserve(1024);
+  std::unordered_map<StateKey, std::vector<std::int32_t>, StateKeyHash> at_state;
+  using Entry = std::pair<Cost, std::int32_t>;  // (f, label): label index breaks ties (FIFO)
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> open;
+
+  auto ranks_of = [&](std::int32_t l, std::uint32_t* out) {
+    int n = labels[static_cast<std::size_t>(l)].depth;
+    for (int i = n - 1; i >= 0; --i) {
+      out[i] = cands[static_cast<std::size_t>(labels[static_cast<std::size_t>(l)].candidate)].rank;
+      l = labels[static_cast<std::size_t>(l)].parent;
+    }
+    return n;
+  };
+  auto lex_less = [&](std::int32_t a, std::int32_t b) {
+    std::uint32_t ra[kMaxNeeds + 2], rb[kMaxNeeds + 2];
+    int na = ranks_of(a, ra), nb = ranks_of(b, rb);
+    return std::lexicographical_compare(ra, ra + na, rb, rb + nb);
+  };
+  auto dominates = [&](std::int32_t a, std::int32_t b) {
+    const Label& A = labels[static_cast<std::size_t>(a)];
+    const Label& B = labels[static_cast<std::size_t>(b)];
+    if (p.max_travel_hours && A.state.travel_hours > B.state.travel_hours) return false;
+    Cost r = (A.state.last == B.state.last || B.state.last < 0) ? 0 : bonus_after[static_cast<std::size_t>(B.state.last)];
+    Cost lhs = A.g + r;
+    if (lhs != B.g) return lhs < B.g;
+    return lex_less(a, b);
+  };
+
+  // Complete pathways found, kept sorted in the total order and cut to `top`.
+  std::vector<std::int32_t> results;
+  auto result_less = [&](std::int32_t a, std::int32_t b) {
+    const Label& A = labels[static_cast<std::size_t>(a)];
+    const Label& B = labels[static_cast<std::size_t>(b)];
+    if (A.g != B.g) return A.g < B.g;
+    return lex_less(a, b);
+  };
+  auto bound = [&]() {
+    return results.size() < top ? Bounds::kInfinite : labels[static_cast<std::size_t>(results.back())].g;
+  };
+
+  Label root;
+  root.state.location = p.start;
+  labels.push_back(root);
+  Cost h0 = h(root.state);
+  if (h0 < Bounds::kInfinite) {
+    labels[0].f = h0;
+    open.emplace(h0, 0);
+  }
+
+  while (!open.empty()) {
+    auto [f, li] = open.top();
+    open.pop();
+    if (f > bound()) break;
+    const Label cur = labels[static_cast<std::size_t>(li)];
+    for (std::int32_t ci : expandable) {
+      Cost sc = 0;
+      auto st = p.step(cur.state, ci, sc);
+      if (!st) continue;
+      Label nl;
+      nl.state = p.after(cur.state, ci, *st);
+      nl.g = cur.g + sc;
+      nl.parent = li;
+      nl.candidate = ci;
+      nl.depth = static_cast<std::uint8_t>(cur.depth + 1);
+      const bool done = p.complete(nl.state);
+      Cost hv = done ? 0 : h(nl.state);
+      if (hv >= Bounds::kInfinite) continue;
+      nl.f = nl.g + hv;
+      if (nl.f > bound()) continue;
+      const auto idx = static_cast<std::int32_t>(labels.size());
+      labels.push_back(nl);
+      if (done) {
+        if (results.size() < top || result_less(idx, results.back())) {
+          results.insert(std::upper_bound(results.begin(), results.end(), idx, result_less), idx);
+          if (results.size() > top) results.pop_back();
+        }
+        continue;
+      }
+      auto& here = at_state[StateKey{nl.state.covered, nl.state.location, nl.state.owed}];
+      std::size_t dominators = 0;
+      for (std::int32_t other : here)
+        if (dominates(other, idx) && ++dominators >= top) break;
+      if (dominators >= top) {
+        labels.pop_back();
+        continue;
+      }
+      here.push_back(idx);
+      open.emplace(nl.f, idx);
+    }
+  }
+  if (labels_out) *labels_out = labels.size();
+
+  std::vector<PlannedPathway> out;
+  for (std::int32_t r : results) {
+    std::vector<std::int32_t> seq(labels[static_cast<std::size_t>(r)].depth);
+    for (std::int32_t l = r; l > 0; l = labels[static_cast<std::size_t>(l)].parent)
+      seq[labels[static_cast<std::size_t>(l)].depth - 1u] = labels[static_cast<std::size_t>(l)].candidate;
+    out.push_back(price(p, seq));
+  }
+  return out;
+}
+
+std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const Problem& p,
+                                              NeedSet unmet) const {
+  const Directory& d = directory_;
+  std::vector<UnmetNeed> out;
+  for (NeedSet r = unmet; r; r &= r - 1) {
+    NeedId n = std::countr_zero(r);
+    UnmetNeed u;
+    u.need = n;
+    const std::string label = d.taxonomy.needs[n].en;
+    // The nearest provider offering the service at all, and what keeps it out.
+    std::optional<ProviderIndex> best;
+    double best_h = std::numeric_limits<double>::infinity();
+    for (ProviderIndex i = 0; i < d.providers.size(); ++i) {
+      const Provider& prov = d.providers[i];
+      if (!(prov.services & need_bit(n))) continue;
+      double hrs = prov.offers_remote() && !(p.in_person_only & need_bit(n))
+                       ? 0.0 : travel_.hours(p.start, prov.community);
+      if (hrs < best_h - kHoursEps || (std::abs(hrs - best_h) <= kHoursEps && best && id_rank_[i] < id_rank_[*best])) {
+        best_h = hrs;
+        best = i;
+      }
+    }
+    if (!best) {
+      u.reason = "no provider in the directory offers " + label;
+      u.blocked_by = "directory";
+      out.push_back(u);
+      continue;
+    }
+    u.nearest = best;
+    u.nearest_travel_hours = best_h;
+    std::vector<rules::RuleHit> hits;
+    rules::Assessment a = policy_.explain(c, d, *best, as_of, hits);
+    std::string why;
+    if (!a.eligible || (!a.in_person && !a.remote)) {
+      for (const auto& hit : hits)
+        if (hit.effect == "exclude" || hit.effect == "exclude_in_person") {
+          u.blocked_by = hit.rule_id;
+          why = hit.reason;
+          break;
+        }
+    } else if (a.withheld & need_bit(n)) {
+      for (const auto& hit : hits)
+        if (hit.effect == "withhold") {
+          u.blocked_by = hit.rule_id;
+          why = hit.reason;
+          break;
+        }
+    } else if (p.max_travel_hours && best_h > *p.max_travel_hours) {
+      u.blocked_by = "max_travel_hours";
+      why = "beyond max_travel_hours";
+    } else if (!a.in_person && (p.in_person_only & need_bit(n))) {
+      for (const auto& hit : hits)
+        if (hit.effect == "exclude_in_person") {
+          u.blocked_by = hit.rule_id;
+          why = hit.reason;
+          break;
+        }
+    }
+    if (u.blocked_by.empty()) {
+      u.blocked_by = "combination";
+      why = "it cannot be combined with the other needs under the case's constraints";
+    }
+    const Community& where = d.geography[d.providers[*best].community];
+    char hours[32];
+    std::snprintf(hours, sizeof hours, "%.1f", best_h);
+    u.reason = "no eligible provider can meet " + label +
+               (p.max_travel_hours ? " within " + std::to_string(static_cast<int>(*p.max_travel_hours)) + " h" : "") +
+               "; the nearest is " + d.providers[*best].id + ", " + hours + " h away in " + where.name +
+               ", blocked by " + u.blocked_by + (why.empty() ? "" : " (" + why + ")");
+    out.push_back(u);
+  }
+  return out;
+}
+
+PlanResult Planner::plan(const Case& c, Date as_of) const {
+  Problem p = prepare(c, as_of);
+  PlanResult res;
+  res.needs = p.needs;
+  res.pathways = search(p, &res.labels);
+  if (!res.pathways.empty()) {
+    res.complete = true;
+    return res;
+  }
+  // No pathway meets everything: find the needs no single step can meet from here, report them,
+  // and offer the best pathway for the rest.
+  NeedSet coverable = 0;
+  for (const auto& k : p.candidates) {
+    NeedSet rm = k.useful_remote;
+    NeedSet ip = k.useful_in_person;
+    if (ip) {
+      double hrs = travel_.hours(p.start, k.community);
+      if (!std::isfinite(hrs) || (p.max_travel_hours && hrs > *p.max_travel_hours + kHoursEps)) ip = 0;
+    }
+    coverable |= rm | ip;
+  }
+  NeedSet unmet = p.target & ~coverable;
+  if (!unmet) unmet = p.target;  // each alone is reachable, but not all together
+  Problem partial = p;
+  partial.target = p.target & ~unmet;
+  partial.immediate = p.immediate & partial.target;
+  partial.top = 1;
+  if (partial.target) res.pathways = search(partial, nullptr);
+  res.unmet = explain_unmet(c, as_of, p, unmet);
+  return res;
+}
+
+}  // namespace nrm::planner

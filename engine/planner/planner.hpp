@@ -1,0 +1,135 @@
+// The planner: the k best referral pathways for a case. A pathway is an ordered list of steps;
+// each step hands the person to one provider, which covers every still-unmet need it can. See
+// docs/ranking.md for the objective and planner.cpp for the search and why it is exact.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "geo/travel.hpp"
+#include "model/case.hpp"
+#include "model/directory.hpp"
+#include "rules/policy.hpp"
+
+namespace nrm::planner {
+
+using rules::Cost;
+
+// The objective's components, in micro-units. total() is their exact sum.
+struct CostBreakdown {
+  Cost travel = 0;
+  Cost handoffs = 0;
+  Cost wait = 0;
+  Cost preferences = 0;
+  Cost penalties = 0;
+  Cost partners = 0;  // <= 0: reward for formal partner hand-offs
+  Cost total() const { return travel + handoffs + wait + preferences + penalties + partners; }
+};
+
+struct PlannedStep {
+  ProviderIndex provider = 0;
+  NeedSet covers = 0;
+  bool in_person = false;
+  CommunityIndex from = 0;     // where the person is before this step
+  double travel_hours = 0;     // 0 for remote steps
+  bool partner = false;        // formal partner of the previous step's provider
+  bool owes_interpretation = false;  // in person, and nobody there speaks the person's languages
+};
+
+struct PlannedPathway {
+  std::vector<PlannedStep> steps;
+  CostBreakdown cost;
+  double travel_hours = 0;
+};
+
+// Why a need could not be met, and the nearest thing that would meet it.
+struct UnmetNeed {
+  NeedId need = -1;
+  std::string reason;
+  std::optional<ProviderIndex> nearest;
+  double nearest_travel_hours = 0;
+  std::string blocked_by;  // a rule id, "max_travel_hours", "require", "capacity", "language", ...
+};
+
+// One provider as usable for one case (eligible, covering at least one of the case's needs).
+struct Candidate {
+  ProviderIndex provider = 0;
+  CommunityIndex community = 0;
+  NeedSet useful_in_person = 0;  // needs it can cover in person (0 if in person is not allowed)
+  NeedSet useful_remote = 0;     // needs it can cover remotely (never in-person-only needs)
+  Cost base = 0;                 // hand-off + wait + preferences + penalties
+  Cost preferences = 0;
+  Cost penalties = 0;
+  Cost wait = 0;
+  bool speaks = true;            // speaks one of the person's languages
+  bool stale = false;
+  std::uint32_t rank = 0;        // rank of the provider id in id order: the tie-break
+};
+
+// Everything the search needs about one case, computed once.
+struct Problem {
+  const Directory* directory = nullptr;
+  const geo::TravelModel* travel = nullptr;
+  rules::Weights weights;
+  CommunityIndex start = 0;
+  NeedSet target = 0;           // asked + derived
+  NeedSet interpretation = 0;   // the interpretation need's bit (0 if the language policy is off)
+  NeedSet immediate = 0;        // immediate needs among target (+ interpretation)
+  NeedSet in_person_only = 0;
+  std::optional<double> max_travel_hours;
+  int top = 3;
+  rules::CaseNeeds needs;
+  std::vector<Candidate> candidates;  // sorted by rank
+  std::vector<std::int32_t> candidate_of;  // provider index -> candidate index or -1
+
+  // The step a candidate makes from a state, or nothing if it may not be taken there. This is
+  // the one definition of a step, shared by the search and the brute-force reference in tests.
+  struct State {
+    CommunityIndex location = 0;
+    NeedSet covered = 0;
+    bool owed = false;   // interpretation is owed (an in-person step did not speak the language)
+    std::int32_t last = -1;  // candidate index of the previous step
+    double travel_hours = 0;
+  };
+  std::optional<PlannedStep> step(const State& s, std::int32_t candidate, Cost& cost,
+                                  CostBreakdown* parts = nullptr) const;
+  State after(const State& s, std::int32_t candidate, const PlannedStep& st) const;
+  bool complete(const State& s) const {
+    return (s.covered & target) == target && (!s.owed || (s.covered & interpretation));
+  }
+  Cost travel_cost(double hours) const { return rules::to_cost(hours * weights.travel_hour); }
+};
+
+struct PlanResult {
+  rules::CaseNeeds needs;
+  std::vector<PlannedPathway> pathways;  // best first; empty or partial when !complete
+  bool complete = false;                 // pathways meet every need
+  std::vector<UnmetNeed> unmet;
+  std::size_t labels = 0;                // search effort, for benchmarks
+};
+
+class Planner {
+ public:
+  Planner(const Directory& directory, const rules::Policy& policy, const geo::TravelModel& travel);
+
+  Problem prepare(const Case& c, Date as_of) const;
+  PlanResult plan(const Case& c, Date as_of) const;
+  // The exact k-best search on a prepared problem (top = problem.top).
+  std::vector<PlannedPathway> search(const Problem& problem, std::size_t* labels = nullptr) const;
+  // Prices a sequence of steps (recomputes every component from the steps).
+  PlannedPathway price(const Problem& problem, const std::vector<std::int32_t>& candidates) const;
+
+  const std::vector<std::uint32_t>& id_rank() const { return id_rank_; }
+
+ private:
+  std::vector<UnmetNeed> explain_unmet(const Case& c, Date as_of, const Problem& p,
+                                       NeedSet unmet) const;
+
+  const Directory& directory_;
+  const rules::Policy& policy_;
+  const geo::TravelModel& travel_;
+  std::vector<std::uint32_t> id_rank_;  // provider index -> rank of its id in sorted order
+};
+
+}  // namespace nrm::planner

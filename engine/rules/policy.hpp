@@ -1,0 +1,117 @@
+// Referral policy (rules/*.yaml), compiled once at load and evaluated per case. The planner asks
+// the policy three things: which needs a case implies, how each provider may be used for the case
+// (not at all, remote only, in person too) and what each provider adds to a step's cost. The
+// engine knows no policy of its own: every rule, weight and travel parameter comes from rules/.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/case.hpp"
+#include "model/directory.hpp"
+
+namespace nrm::rules {
+
+// Costs are integers in micro-units (1e-6 of a cost unit) so sums are exact and associative and
+// ties are real ties.
+using Cost = std::int64_t;
+inline constexpr Cost kCostScale = 1'000'000;
+inline Cost to_cost(double units) { return static_cast<Cost>(units * kCostScale + (units >= 0 ? 0.5 : -0.5)); }
+inline double from_cost(Cost c) { return static_cast<double>(c) / kCostScale; }
+
+// Global ranking weights (rules/ranking.yaml). Units in docs/ranking.md.
+struct Weights {
+  double travel_hour = 1.0;      // cost of one hour of travel
+  double handoff = 1.0;          // cost of each step (each hand-off to a provider)
+  double wait_day = 0.5;         // cost of a day of waiting
+  double stale = 1.0;            // cost of using an entry not verified in the last 12 months
+  double cross_province = 0.5;   // cost of a step in another province than the case's location
+  double partner_reward = 0.5;   // reward (subtracted) when a step is a formal partner of the previous one
+  int stale_after_days = 365;
+};
+
+// Parameters of the travel model (rules/travel.yaml). See docs/travel.md.
+struct TravelParams {
+  double road_detour = 1.3;       // road km per great-circle km
+  double road_kmh = 80;           // average road speed
+  int road_neighbours = 6;        // road legs to the k nearest road-connected communities
+  double road_max_leg_km = 600;   // no direct road leg longer than this (except to keep connected)
+  double air_transfer_hours = 1;  // added to each flight leg (check-in, connection)
+};
+
+// Pathway-level language policy (rules/language.yaml or a `language:` section).
+struct LanguagePolicy {
+  bool enabled = true;
+  NeedId interpretation_need = -1;  // the need an unmatched in-person step adds
+  std::string rule_id;               // shown in "why"
+  std::string reason;
+};
+
+// Why a rule fired, for "why" lists and `nrm explain`.
+struct RuleHit {
+  std::string rule_id;
+  std::string reason;   // the rule's plain-language reason
+  std::string effect;   // "exclude", "in_person_only_excluded", "withhold", "prefer", "penalise", ...
+  Cost cost = 0;        // what it added to a step's cost (negative = reward)
+};
+
+struct Derivation {
+  NeedId need = -1;
+  std::string rule_id;
+  std::string reason;
+};
+
+// How one provider may be used for one case.
+struct Assessment {
+  bool eligible = false;    // false: excluded outright (no step at all)
+  bool in_person = false;   // may be used in person (eligible, offers in person, meets `require`, not avoided)
+  bool remote = false;      // may be used by phone/video
+  NeedSet withheld = 0;     // services it cannot meet for this case (e.g. a full shelter)
+  Cost preferences = 0;     // <= 0 usually: rewards for preferred attributes
+  Cost penalties = 0;       // >= 0 usually: stale entry, another province, ...
+  bool stale = false;       // not verified within weights().stale_after_days of the query's date
+};
+
+struct CaseNeeds {
+  NeedSet needs = 0;                     // asked and derived
+  std::vector<Derivation> derived;       // in rule order, each need once, only needs not asked
+};
+
+class Policy {
+ public:
+  // Loads every *.yaml in `dir` (sorted by name), checks it against the directory's taxonomy and
+  // field names, and compiles it. Throws LoadError with every problem (file:line, rule id).
+  static Policy load(const std::string& dir, const Directory& directory);
+
+  Policy(Policy&&) noexcept;
+  Policy& operator=(Policy&&) noexcept;
+  ~Policy();
+
+  const Weights& weights() const;
+  const TravelParams& travel() const;
+  const LanguagePolicy& language() const;
+  std::size_t rule_count() const;
+
+  // Input errors implied by policy (e.g. police.liaison asked without police_consent). Empty =
+  // the case is acceptable. Each names the field.
+  std::vector<Diagnostic> check_case(const Case& c, const Directory& d) const;
+
+  // Needs implied by policy, plus the asked ones.
+  CaseNeeds derive_needs(const Case& c, const Directory& d) const;
+
+  // Fast path used by the planner: no strings built.
+  Assessment assess(const Case& c, const Directory& d, ProviderIndex p, Date as_of) const;
+
+  // Slow path for explanations: the same verdict, plus every rule that fired, in rule order.
+  Assessment explain(const Case& c, const Directory& d, ProviderIndex p, Date as_of,
+                     std::vector<RuleHit>& hits) const;
+
+ private:
+  struct Impl;
+  explicit Policy(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nrm::rules
