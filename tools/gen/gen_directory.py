@@ -24,7 +24,7 @@ import sys
 
 TOOL = "tools/gen/gen_directory.py"
 TODAY = datetime.date(2026, 11, 27)
-DEFAULT_PROVIDERS = 1100
+DEFAULT_PROVIDERS = 1200
 SYNTHETIC_ROAD_DISTANCE = 1.2  # degrees: how far a synthetic community may sit from its parent
 
 PROVINCES = ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"]
@@ -124,7 +124,10 @@ def load_communities(path):
 
 
 def synthetic_communities(real, n, rng):
-    """n fictitious communities scattered around real ones (parents drawn by population)."""
+    """n fictitious communities scattered around real road-connected ones (parents drawn by
+    population). All are road-connected: no air routes are written for them, and a fly-in
+    community without routes could not be reached."""
+    real = [c for c in real if c.road]
     weights = cumulative([math.sqrt(c.people) for c in real])
     out = []
     width = max(4, len(str(n)))
@@ -136,13 +139,10 @@ def synthetic_communities(real, n, rng):
         pop = int(math.exp(rng.uniform(math.log(80), math.log(60_000))))
         num = str(i).zfill(width)
         cid = f"synthetic-{num}-{parent.prov.lower()}"
-        road = parent.road if rng.random() < 0.9 else not parent.road
-        if parent.prov == "NU":
-            road = False
         row = {
             "id": cid, "name": f"Synthetic {num}", "province": parent.prov,
             "latitude": f"{lat:.4f}", "longitude": f"{lon:.4f}", "population": str(pop),
-            "road_access": "true" if road else "false", "source": "synthetic",
+            "road_access": "true", "source": "synthetic",
         }
         out.append(Community(row))
     return out
@@ -1067,14 +1067,14 @@ def anchor_specs():
         languages=["eng", "spa", "tgl", "pan", "pol", "ukr"], wait_days=2)
 
     # Scenario 2: Iqaluit.
-    add("iqaluit-nu", "iq-safe-house", "Qulliq Women's and Youth Safe House (fictitious)",
+    add("iqaluit-nu", "iq-safe-house", "Floe Edge Women's and Youth Safe House (fictitious)",
         ["shelter.emergency", "counselling.trauma", "safety.planning"],
         attributes={"trauma_informed", "indigenous_led", "inuit_specific", "youth_serving",
                     "open_24_7"},
         languages=["iku", "eng"], genders=["female", "nonbinary"], ages=(16, None),
         capacity=(10, 2), confidential=True, hours="24/7",
         partners=["iq-wellness", "iq-cfs"])
-    add("iqaluit-nu", "iq-wellness", "Siku Inuit Wellness Centre (fictitious)",
+    add("iqaluit-nu", "iq-wellness", "Snow Bunting Inuit Wellness Centre (fictitious)",
         ["counselling.trauma", "cultural.support", "case.management"], delivery="both",
         attributes={"trauma_informed", "indigenous_led", "inuit_specific", "youth_serving"},
         languages=["iku", "eng"], wait_days=1, partners=["iq-safe-house"])
@@ -1244,18 +1244,46 @@ def structural(communities, by_prov, rng):
             if prov == "NU":
                 p["languages"] = ["iku"] + [x for x in p["languages"] if x != "iku"]
             out.append((2, home.people, p))
+        # Floors that the real network has almost everywhere it has people: a women's shelter
+        # in every town of 40,000 (more in cities) and in most northern regional centres; an
+        # Indigenous friendship or cultural centre where Indigenous people live; a youth
+        # shelter, transitional housing, an immigration clinic, a labour-rights clinic and an
+        # anti-trafficking programme in most big cities.
+        for c in comms:
+            if c.people >= 40_000 and not (c.north and c.people < 25_000):
+                for _ in range(min(4, 1 + c.people // 600_000)):
+                    out.append((3, c.people, a_women_shelter(c, rng)))
+            elif c.north and c.people >= 1500 and chance(rng, 0.6):
+                out.append((3, c.people, a_women_shelter(c, rng)))
+            share = indigenous_share(c)
+            if c.people >= 50_000 and share >= 0.2 and chance(rng, 0.9):
+                out.append((3, c.people, a_indigenous_centre(c, rng)))
+            elif c.people >= 800 and share >= 0.6 and chance(rng, 0.45):
+                out.append((3, c.people, a_indigenous_centre(c, rng)))
+            if c.id in URBAN_INUIT and c.prov != "NU" and c.people >= 100_000:
+                q = a_indigenous_centre(c, rng)
+                if "inuit_specific" not in q["attributes"]:
+                    q = a_indigenous_centre(c, rng)
+                out.append((3, c.people, q))
+            if c.people >= 400_000:
+                for kind, pr in (("youth_shelter", 0.7), ("transitional", 0.7),
+                                 ("immigration_legal", 0.85), ("labour_legal", 0.7),
+                                 ("anti_trafficking", 0.7)):
+                    if chance(rng, pr):
+                        out.append((3, c.people, ARCHETYPES[kind](c, rng)))
         # Hospitals and nursing stations.
         for c in comms:
-            if c.people >= 10_000 and not (c.north and c.people < 25_000):
-                n = min(6, 1 + c.people // 400_000)
-                pr = 1.0
+            if c.people >= 20_000 and not (c.north and c.people < 25_000):
+                n, pr = min(4, 1 + c.people // 600_000), 1.0
+            elif c.people >= 10_000 and not c.north:
+                n, pr = 1, 0.35
             elif c.north or not c.road:
-                n, pr = 1, (0.8 if c.people >= 500 else 0.5)
+                n, pr = 1, (0.55 if c.people >= 500 else 0.3)
             else:
-                n, pr = 1, 0.15
+                n, pr = 1, 0.02
             for _ in range(n):
                 if chance(rng, pr):
-                    out.append((3, c.people, a_health(c, rng)))
+                    out.append((4, c.people, a_health(c, rng)))
     # Priority first, then the biggest communities first; stable on ties.
     order = sorted(range(len(out)), key=lambda i: (out[i][0], -out[i][1], i))
     return [out[i][2] for i in order]
@@ -1312,8 +1340,8 @@ def generate(communities, n_providers, seed):
     anchors = build_anchors(by_id, home, rng)
     struct = structural(communities, by_prov, rng)
     room = max(0, n_providers - len(anchors))
-    # Structure takes at most 45% of the directory; the rest follows population.
-    struct = struct[: int(room * 0.45)]
+    # Structure takes at most 60% of the directory; the rest follows population.
+    struct = struct[: int(room * 0.6)]
     n_random = max(0, room - len(struct))
 
     weights = cumulative([c.people ** 0.9 * (0.6 if c.north else 1.0) for c in communities])
@@ -1347,28 +1375,31 @@ def assign_ids(providers):
 
 
 def link_partners(providers, rng):
+    """Formal referral protocols: shelters with local counselling, legal and health providers;
+    child protection with local youth services. Anchors keep their hand-written partners."""
     keyed = {p["_key"]: p["id"] for p in providers if p["_key"]}
-    by_comm = {}
+    support = {"counselling.trauma", "legal.criminal", "legal.immigration", "legal.labour",
+               "medical.sexual_health", "case.management"}
+    helpers, youth = {}, {}
     for p in providers:
-        by_comm.setdefault(p["community"], []).append(p)
-    support = ("counselling.trauma", "legal.criminal", "legal.immigration", "legal.labour",
-               "medical.sexual_health", "case.management")
+        if not p["law_enforcement"] and support.intersection(p["services"]):
+            helpers.setdefault(p["community"], []).append(p)
+        if "youth_serving" in p["attributes"]:
+            youth.setdefault(p["community"], []).append(p)
     for p in providers:
         if p["_key"]:
             p["partners"] = sorted(keyed[k] for k in p["_partner_keys"] if k in keyed)
             continue
         services = set(p["services"])
         if services & SHELTER_NEEDS and chance(rng, 0.6):
-            pool = [q for q in by_comm[p["community"]] if q is not p
-                    and not q["law_enforcement"] and any(s in q["services"] for s in support)]
+            pool = helpers.get(p["community"], [])
         elif services == {"child.protection"} and chance(rng, 0.5):
-            pool = [q for q in by_comm[p["community"]] if q is not p
-                    and "youth_serving" in q["attributes"]]
+            pool = youth.get(p["community"], [])
         else:
             continue
-        if pool:
-            k = min(len(pool), rng.randint(1, 3))
-            p["partners"] = sorted({q["id"] for q in rng.sample(pool, k)})
+        k = min(len(pool), rng.randint(1, 3))
+        chosen = {q["id"] for q in rng.sample(pool, k) if q is not p} if k else set()
+        p["partners"] = sorted(chosen)
 
 
 def dedupe_names(providers, rng):
@@ -1419,8 +1450,8 @@ def render(providers, seed, argv_note):
     out = [
         "# SYNTHETIC DIRECTORY — every organisation below is fictitious. Names, phone numbers "
         "(555-01xx) and",
-        "# addresses are invented; communities are real. Generated by "
-        f"{TOOL} --seed {seed}{argv_note}.",
+        "# addresses are invented; communities are real. Generated by",
+        f"#   python3 {TOOL}{argv_note}",
         "# Do not use for real referrals.",
         "schema: 1",
         "synthetic: true",
@@ -1539,7 +1570,7 @@ def main(argv=None):
     communities = load_communities(args.communities)
     if not communities:
         sys.exit(f"{args.communities}: no communities")
-    note = ""
+    note = f" --communities {args.communities} --seed {args.seed}"
     if args.synthetic_communities:
         if not args.communities_out:
             sys.exit("--synthetic-communities needs --communities-out")
@@ -1548,9 +1579,12 @@ def main(argv=None):
         real_rows = load_communities(args.communities)
         write_communities(args.communities_out, real_rows + extra)
         communities = sorted(communities + extra, key=lambda c: c.id)
-        note += f" --synthetic-communities {args.synthetic_communities}"
+        note += (f" --synthetic-communities {args.synthetic_communities}"
+                 f" --communities-out {args.communities_out}")
     if args.providers != DEFAULT_PROVIDERS:
         note += f" --providers {args.providers}"
+    if args.out:
+        note += f" --out {args.out}"
 
     providers = generate(communities, args.providers, args.seed)
     if args.out or not args.stats:
