@@ -18,6 +18,13 @@ DataPaths shipped_data_paths(const std::string& root) {
           root + "/data/providers.yaml"};
 }
 
+std::string read_text(const std::string& path) {
+  Diagnostics diags;
+  auto text = detail::read_text_file(path, diags);
+  diags.throw_if_any("cannot read " + path);
+  return *text;
+}
+
 namespace {
 
 // ---- taxonomy -----------------------------------------------------------------------------

@@ -27,6 +27,10 @@ Geography load_geography(const std::string& communities_path, const std::string&
 // field and the accepted values.
 Case parse_case(const std::string& text, const std::string& origin, const Directory& directory);
 
+// A whole text file (a case, say), with the checks data files get: exists, readable, not too
+// large, not binary. Throws LoadError.
+std::string read_text(const std::string& path);
+
 // Largest data or case file accepted, in bytes (a clear error beyond it, never an exhausted
 // machine).
 inline constexpr std::size_t kMaxFileBytes = std::size_t{256} << 20;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/case.hpp"
+#include "model/diagnostics.hpp"
 #include "model/directory.hpp"
 
 namespace nrm::rules {
@@ -70,8 +71,20 @@ struct Assessment {
   bool remote = false;      // may be used by phone/video
   NeedSet withheld = 0;     // services it cannot meet for this case (e.g. a full shelter)
   Cost preferences = 0;     // <= 0 usually: rewards for preferred attributes
-  Cost penalties = 0;       // >= 0 usually: stale entry, another province, ...
+  Cost penalties = 0;       // >= 0 usually: stale entry, ...
+  // Added to the step's cost only when the step is in person (e.g. crossing into another province
+  // to get there); 0 when in_person is false. Added by the rules engine (see docs/rules.md).
+  Cost in_person_penalties = 0;
   bool stale = false;       // not verified within weights().stale_after_days of the query's date
+};
+
+// One loaded rule, for listings (`nrm validate`, `nrm explain`).
+struct RuleInfo {
+  std::string id;
+  std::string reason;
+  std::string effect;
+  std::string file;
+  int line = 0;
 };
 
 struct CaseNeeds {
@@ -84,6 +97,8 @@ class Policy {
   // Loads every *.yaml in `dir` (sorted by name), checks it against the directory's taxonomy and
   // field names, and compiles it. Throws LoadError with every problem (file:line, rule id).
   static Policy load(const std::string& dir, const Directory& directory);
+  // The same from an explicit list of files, read in the order given (tests, tools).
+  static Policy load_files(const std::vector<std::string>& files, const Directory& directory);
 
   Policy(Policy&&) noexcept;
   Policy& operator=(Policy&&) noexcept;
@@ -93,6 +108,7 @@ class Policy {
   const TravelParams& travel() const;
   const LanguagePolicy& language() const;
   std::size_t rule_count() const;
+  std::vector<RuleInfo> rules() const;  // in rule order
 
   // Input errors implied by policy (e.g. police.liaison asked without police_consent). Empty =
   // the case is acceptable. Each names the field.

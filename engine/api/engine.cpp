@@ -1,0 +1,374 @@
+// Engine: loading, referral and explanation, and the JSON and text renderings of their answers.
+#include "api/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "directory/loader.hpp"
+
+namespace nrm::api {
+
+using nlohmann::json;
+
+EnginePaths EnginePaths::shipped(const std::string& root) {
+  return {shipped_data_paths(root), root + "/rules"};
+}
+
+std::shared_ptr<const Engine> Engine::load(const EnginePaths& paths) {
+  std::shared_ptr<Engine> e(new Engine());
+  e->paths_ = paths;
+  e->directory_ = std::make_unique<Directory>(load_directory(paths.data));
+  e->policy_ = std::make_unique<rules::Policy>(rules::Policy::load(paths.rules_dir, *e->directory_));
+  e->travel_ = std::make_unique<geo::TravelModel>(e->directory_->geography, e->policy_->travel());
+  e->planner_ = std::make_unique<planner::Planner>(*e->directory_, *e->policy_, *e->travel_);
+  return e;
+}
+
+Case Engine::parse_case(const std::string& text, const std::string& origin) const {
+  Case c = nrm::parse_case(text, origin, *directory_);
+  auto problems = policy_->check_case(c, *directory_);
+  if (!problems.empty()) {
+    for (auto& d : problems)
+      if (d.file.empty()) d.file = origin;
+    throw LoadError("invalid case", std::move(problems));
+  }
+  return c;
+}
+
+Answer Engine::refer(const Case& c, Date as_of) const {
+  Answer a;
+  a.request = c;
+  a.as_of = as_of;
+  a.plan = planner_->plan(c, as_of);
+  return a;
+}
+
+Explanation Engine::explain(const Case& c, const std::string& provider_id, Date as_of) const {
+  auto p = directory_->find(provider_id);
+  if (!p) {
+    std::vector<std::string> ids;
+    for (const auto& prov : directory_->providers) ids.push_back(prov.id);
+    std::string near = closest_name(provider_id, ids);
+    throw LoadError("unknown provider",
+                    {Diagnostic{"", 0, 0, "provider",
+                                "no provider with id '" + provider_id + "'" +
+                                    (near.empty() ? "" : " (did you mean '" + near + "'?)")}});
+  }
+  Explanation e;
+  e.provider = *p;
+  e.assessment = policy_->explain(c, *directory_, *p, as_of, e.hits);
+  e.needs = policy_->derive_needs(c, *directory_);
+  const Provider& prov = directory_->providers[*p];
+  e.would_cover = e.assessment.eligible ? (prov.services & ~e.assessment.withheld & e.needs.needs) : 0;
+  e.travel_hours = travel_->hours(c.location, prov.community);
+  for (LangId pl : prov.languages)
+    for (LangId cl : c.languages)
+      if (directory_->taxonomy.languages_match(pl, cl)) e.speaks = true;
+  auto plan = planner_->plan(c, as_of);
+  if (plan.complete && !plan.pathways.empty())
+    for (const auto& st : plan.pathways[0].steps)
+      if (st.provider == *p) e.in_best_pathway = true;
+  return e;
+}
+
+namespace {
+
+double money(rules::Cost c) { return rules::from_cost(c); }
+double hours2(double h) { return std::isfinite(h) ? std::round(h * 100.0) / 100.0 : -1.0; }
+
+json codes(const std::vector<std::string>& v) { return json(v); }
+
+}  // namespace
+
+json Engine::case_json(const Case& c) const {
+  const Taxonomy& t = directory_->taxonomy;
+  json j;
+  j["location"] = directory_->geography[c.location].id;
+  j["age"] = c.age ? json(*c.age) : json(nullptr);
+  j["gender"] = t.genders.code(c.gender);
+  json ids = json::array();
+  for (int i = 0; i < t.identities.size(); ++i)
+    if (c.identity & code_bit(i)) ids.push_back(t.identities.code(i));
+  j["identity"] = ids;
+  json langs = json::array();
+  for (LangId l : c.languages) langs.push_back(t.languages.code(l));
+  j["languages"] = langs;
+  j["status"] = t.statuses.code(c.status);
+  j["exploitation"] = t.exploitation.code(c.exploitation);
+  json needs = json::array();
+  for (NeedId n : c.needs) needs.push_back(t.needs.code(n));
+  j["needs"] = needs;
+  j["require"] = codes(t.attribute_codes(c.require));
+  j["prefer"] = codes(t.attribute_codes(c.prefer));
+  json avoid = json::array();
+  for (CommunityIndex a : c.avoid) avoid.push_back(directory_->geography[a].id);
+  j["avoid"] = avoid;
+  j["police_consent"] = c.police_consent;
+  j["max_travel_hours"] = c.max_travel_hours ? json(*c.max_travel_hours) : json(nullptr);
+  j["top"] = c.top;
+  return j;
+}
+
+json Engine::provider_json(ProviderIndex i) const {
+  const Provider& p = directory_->providers[i];
+  const Taxonomy& t = directory_->taxonomy;
+  const Community& c = directory_->geography[p.community];
+  json j;
+  j["id"] = p.id;
+  j["name"] = p.name;
+  j["community"] = c.id;
+  j["community_name"] = c.name;
+  j["province"] = t.provinces.code(c.province);
+  j["services"] = codes(t.need_codes(p.services));
+  j["delivery"] = delivery_name(p.delivery);
+  if (p.national) {
+    j["serves"] = json::array({"national"});
+  } else {
+    json s = json::array();
+    for (int i2 = 0; i2 < t.provinces.size(); ++i2)
+      if (p.serves & code_bit(i2)) s.push_back(t.provinces.code(i2));
+    j["serves"] = s;
+  }
+  j["attributes"] = codes(t.attribute_codes(p.attributes));
+  json langs = json::array();
+  for (LangId l : p.languages) langs.push_back(t.languages.code(l));
+  j["languages"] = langs;
+  if (p.genders) {
+    json g = json::array();
+    for (int i2 = 0; i2 < t.genders.size(); ++i2)
+      if (*p.genders & code_bit(i2)) g.push_back(t.genders.code(i2));
+    j["genders"] = g;
+  }
+  if (p.age_min || p.age_max) {
+    json a = json::object();
+    if (p.age_min) a["min"] = *p.age_min;
+    if (p.age_max) a["max"] = *p.age_max;
+    j["ages"] = a;
+  }
+  j["accepts_trafficking_victims"] = p.accepts_trafficking_victims;
+  j["accepts_without_status"] = p.accepts_without_status;
+  j["law_enforcement"] = p.law_enforcement;
+  if (p.capacity) j["capacity"] = {{"beds", p.capacity->beds}, {"available", p.capacity->available}};
+  j["wait_days"] = p.wait_days;
+  json partners = json::array();
+  for (ProviderIndex q : p.partners) partners.push_back(directory_->providers[q].id);
+  j["partners"] = partners;
+  j["intake"] = {{"phone", p.intake_phone}, {"hours", p.intake_hours}};
+  j["confidential"] = p.confidential;
+  if (!p.confidential && p.address) j["address"] = *p.address;
+  j["verified"] = p.verified ? json(p.verified->str()) : json(nullptr);
+  return j;
+}
+
+namespace {
+
+// The reasons a step is there: what it covers (and by which rule a derived need came), language,
+// partner hand-off, the cost rules that fired, staleness.
+std::vector<std::string> step_why(const Engine& e, const Answer& a, const planner::PlannedStep& st,
+                                  const planner::PlannedStep* prev) {
+  const Directory& d = e.directory();
+  const Taxonomy& t = d.taxonomy;
+  const Provider& prov = d.providers[st.provider];
+  std::vector<std::string> why;
+  std::string covers;
+  for (const auto& code : t.need_codes(st.covers)) covers += (covers.empty() ? "" : ", ") + code;
+  why.push_back("meets " + covers);
+  for (const auto& der : a.plan.needs.derived)
+    if (st.covers & need_bit(der.need))
+      why.push_back(der.rule_id + ": " + t.needs.code(der.need) + " added: " + der.reason);
+  std::vector<rules::RuleHit> hits;
+  auto verdict = e.policy().explain(a.request, d, st.provider, a.as_of, hits);
+  for (const auto& h : hits)
+    if (h.cost != 0)
+      why.push_back(fmt::format("{}: {} ({:+.2f})", h.rule_id, h.reason, rules::from_cost(h.cost)));
+  const auto& lang = e.policy().language();
+  if (st.owes_interpretation)
+    why.push_back(lang.rule_id + ": nobody here speaks the person's languages; interpretation is included");
+  else if (st.in_person)
+    for (LangId pl : prov.languages)
+      if (std::any_of(a.request.languages.begin(), a.request.languages.end(),
+                      [&](LangId cl) { return t.languages_match(pl, cl); })) {
+        why.push_back("speaks " + t.languages.code(pl));
+        break;
+      }
+  if (st.partner && prev)
+    why.push_back("formal partner of " + d.providers[prev->provider].id + ": a warm hand-off");
+  if (verdict.stale)
+    why.push_back("stale: last verified " + (prov.verified ? prov.verified->str() : std::string("never")) +
+                  "; confirm before referring");
+  return why;
+}
+
+json pathway_json(const Engine& e, const Answer& a, const planner::PlannedPathway& p, int rank) {
+  const Directory& d = e.directory();
+  json j;
+  j["rank"] = rank;
+  j["total_cost"] = money(p.cost.total());
+  j["cost"] = {{"travel", money(p.cost.travel)},           {"handoffs", money(p.cost.handoffs)},
+               {"wait", money(p.cost.wait)},               {"preferences", money(p.cost.preferences)},
+               {"penalties", money(p.cost.penalties)},     {"partners", money(p.cost.partners)}};
+  j["travel_hours"] = hours2(p.travel_hours);
+  json steps = json::array();
+  for (std::size_t i = 0; i < p.steps.size(); ++i) {
+    const auto& st = p.steps[i];
+    const Provider& prov = d.providers[st.provider];
+    json s;
+    s["provider"] = prov.id;
+    s["name"] = prov.name;
+    s["community"] = d.geography[prov.community].id;
+    s["covers"] = d.taxonomy.need_codes(st.covers);
+    s["mode"] = st.in_person ? "in_person" : "remote";
+    s["travel_hours"] = hours2(st.travel_hours);
+    s["wait_days"] = prov.wait_days;
+    s["intake"] = {{"phone", prov.intake_phone}, {"hours", prov.intake_hours}};
+    if (!prov.confidential && prov.address) s["address"] = *prov.address;
+    s["confidential"] = prov.confidential;
+    std::vector<rules::RuleHit> hits;
+    s["stale"] = e.policy().explain(a.request, d, st.provider, a.as_of, hits).stale;
+    s["why"] = step_why(e, a, st, i ? &p.steps[i - 1] : nullptr);
+    steps.push_back(s);
+  }
+  j["steps"] = steps;
+  return j;
+}
+
+}  // namespace
+
+json Engine::answer_json(const Answer& a) const {
+  const Taxonomy& t = directory_->taxonomy;
+  json j;
+  j["case"] = case_json(a.request);
+  j["as_of"] = a.as_of.str();
+  json derived = json::array();
+  for (const auto& der : a.plan.needs.derived)
+    derived.push_back({{"need", t.needs.code(der.need)}, {"rule", der.rule_id}, {"reason", der.reason}});
+  j["derived_needs"] = derived;
+  json paths = json::array();
+  for (std::size_t i = 0; i < a.plan.pathways.size(); ++i)
+    paths.push_back(pathway_json(*this, a, a.plan.pathways[i], static_cast<int>(i + 1)));
+  j["pathways"] = paths;
+  j["complete"] = a.plan.complete;
+  json unmet = json::array();
+  for (const auto& u : a.plan.unmet) {
+    json x = {{"need", t.needs.code(u.need)}, {"reason", u.reason}};
+    if (u.nearest)
+      x["nearest"] = {{"provider", directory_->providers[*u.nearest].id},
+                      {"travel_hours", hours2(u.nearest_travel_hours)},
+                      {"blocked_by", u.blocked_by}};
+    unmet.push_back(x);
+  }
+  j["unmet"] = unmet;
+  return j;
+}
+
+std::string Engine::answer_text(const Answer& a) const {
+  const Directory& d = *directory_;
+  const Taxonomy& t = d.taxonomy;
+  const Case& c = a.request;
+  std::string out;
+  std::string needs;
+  for (NeedId n : c.needs) needs += (needs.empty() ? "" : ", ") + t.needs.code(n);
+  out += fmt::format("Case at {} ({}): {}{}{}\n", d.geography[c.location].name, d.geography[c.location].id,
+                     c.age ? fmt::format("age {}, ", *c.age) : std::string(), t.genders.code(c.gender) + ", ",
+                     "needs " + needs);
+  for (const auto& der : a.plan.needs.derived)
+    out += fmt::format("  + {} (rule {}: {})\n", t.needs.code(der.need), der.rule_id, der.reason);
+  if (a.plan.complete)
+    out += fmt::format("{} pathway{} meeting every need (as of {}):\n", a.plan.pathways.size(),
+                       a.plan.pathways.size() == 1 ? "" : "s", a.as_of.str());
+  else
+    out += fmt::format("NO PATHWAY MEETS EVERY NEED (as of {}).{}\n", a.as_of.str(),
+                       a.plan.pathways.empty() ? "" : " Best partial pathway:");
+  json j = answer_json(a);
+  for (const auto& p : j["pathways"]) {
+    const auto& cost = p["cost"];
+    out += fmt::format("\n#{}  cost {:.2f}  (travel {:.2f}, hand-offs {:.2f}, wait {:.2f}, preferences {:.2f}, "
+                       "penalties {:.2f}, partners {:.2f})  travel {:.1f} h\n",
+                       p["rank"].get<int>(), p["total_cost"].get<double>(), cost["travel"].get<double>(),
+                       cost["handoffs"].get<double>(), cost["wait"].get<double>(),
+                       cost["preferences"].get<double>(), cost["penalties"].get<double>(),
+                       cost["partners"].get<double>(), p["travel_hours"].get<double>());
+    int n = 1;
+    for (const auto& s : p["steps"]) {
+      auto where = d.geography.find(s["community"].get<std::string>());
+      std::string covers;
+      for (const auto& cv : s["covers"]) covers += (covers.empty() ? "" : ", ") + cv.get<std::string>();
+      out += fmt::format("  {}. {} [{}]{}\n", n++, s["name"].get<std::string>(), s["provider"].get<std::string>(),
+                         s["stale"].get<bool>() ? "  STALE" : "");
+      out += fmt::format("     {} - {}, {:.1f} h travel, wait {} d - covers {}\n", d.geography[*where].name,
+                         s["mode"].get<std::string>() == "in_person" ? "in person" : "by phone/video",
+                         s["travel_hours"].get<double>(), s["wait_days"].get<int>(), covers);
+      out += fmt::format("     intake {} ({}){}\n", s["intake"]["phone"].get<std::string>(),
+                         s["intake"]["hours"].get<std::string>(),
+                         s.contains("address") ? ", " + s["address"].get<std::string>() : std::string(", address confidential"));
+      for (const auto& w : s["why"]) out += "     - " + w.get<std::string>() + "\n";
+    }
+  }
+  if (!a.plan.unmet.empty()) {
+    out += "\nUnmet:\n";
+    for (const auto& u : a.plan.unmet) out += fmt::format("  {}: {}\n", t.needs.code(u.need), u.reason);
+  }
+  return out;
+}
+
+json Engine::explanation_json(const Case& c, const Explanation& e) const {
+  const Taxonomy& t = directory_->taxonomy;
+  json j;
+  j["provider"] = provider_json(e.provider);
+  j["case"] = case_json(c);
+  j["eligible"] = e.assessment.eligible;
+  j["in_person"] = e.assessment.in_person;
+  j["remote"] = e.assessment.remote;
+  j["would_cover"] = t.need_codes(e.would_cover);
+  j["withheld"] = t.need_codes(e.assessment.withheld);
+  j["speaks_a_language_of_the_person"] = e.speaks;
+  j["travel_hours"] = hours2(e.travel_hours);
+  j["stale"] = e.assessment.stale;
+  j["preferences"] = money(e.assessment.preferences);
+  j["penalties"] = money(e.assessment.penalties);
+  j["in_best_pathway"] = e.in_best_pathway;
+  json rules = json::array();
+  for (const auto& h : e.hits)
+    rules.push_back({{"rule", h.rule_id}, {"effect", h.effect}, {"reason", h.reason}, {"cost", money(h.cost)}});
+  j["rules"] = rules;
+  return j;
+}
+
+std::string Engine::explanation_text(const Case& c, const Explanation& e) const {
+  const Provider& p = directory_->providers[e.provider];
+  const Taxonomy& t = directory_->taxonomy;
+  std::string out = fmt::format("{} [{}] in {}\n", p.name, p.id, directory_->geography[p.community].name);
+  if (!e.assessment.eligible) out += "NOT ELIGIBLE for this case.\n";
+  else
+    out += fmt::format("Eligible: {}{}.\n", e.assessment.in_person ? "in person" : "not in person",
+                       e.assessment.remote ? ", and by phone/video" : "");
+  std::string cover;
+  for (const auto& code : t.need_codes(e.would_cover)) cover += (cover.empty() ? "" : ", ") + code;
+  out += "Would cover: " + (cover.empty() ? std::string("none of the case's needs") : cover) + "\n";
+  out += fmt::format("Travel from {}: {:.1f} h. Speaks a language of the person: {}.\n",
+                     directory_->geography[c.location].id, e.travel_hours, e.speaks ? "yes" : "no (interpretation needed in person)");
+  out += "Rules, in order:\n";
+  if (e.hits.empty()) out += "  (no rule fired)\n";
+  for (const auto& h : e.hits)
+    out += fmt::format("  {} [{}]{}: {}\n", h.rule_id, h.effect,
+                       h.cost ? fmt::format(" {:+.2f}", rules::from_cost(h.cost)) : std::string(), h.reason);
+  out += e.in_best_pathway ? "It is in the best pathway for this case.\n"
+                           : "It is not in the best pathway for this case.\n";
+  return out;
+}
+
+std::string Engine::summary() const {
+  const Taxonomy& t = directory_->taxonomy;
+  std::map<std::string, int> per;
+  for (const auto& p : directory_->providers) per[t.provinces.code(directory_->geography[p.community].province)]++;
+  std::string counts;
+  for (const auto& [k, v] : per) counts += fmt::format(" {}={}", k, v);
+  return fmt::format("ok: {} providers in {} communities, {} air routes, {} rules; providers per province:{}",
+                     directory_->providers.size(), directory_->geography.size(),
+                     directory_->geography.routes.size(), policy_->rule_count(), counts);
+}
+
+}  // namespace nrm::api

@@ -1,0 +1,82 @@
+// The engine's public face: load data and rules once, then refer, explain and validate. The CLI
+// and the HTTP server call only this; neither holds any policy of its own. The engine never
+// prints and never exits: it returns values or throws LoadError (bad input) and std::exception
+// (internal errors).
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "geo/travel.hpp"
+#include "model/case.hpp"
+#include "model/directory.hpp"
+#include "planner/planner.hpp"
+#include "rules/policy.hpp"
+
+namespace nrm::api {
+
+struct EnginePaths {
+  DataPaths data;
+  std::string rules_dir;
+  static EnginePaths shipped(const std::string& root);
+};
+
+struct Answer {
+  Case request;
+  Date as_of;
+  planner::PlanResult plan;
+  bool ok() const { return plan.complete && !plan.pathways.empty(); }
+};
+
+struct Explanation {
+  ProviderIndex provider = 0;
+  rules::Assessment assessment;
+  std::vector<rules::RuleHit> hits;
+  NeedSet would_cover = 0;       // of the case's needs (asked and derived)
+  rules::CaseNeeds needs;
+  double travel_hours = 0;       // from the case's location
+  bool speaks = false;
+  bool in_best_pathway = false;  // whether `refer` uses it in its first pathway
+};
+
+class Engine {
+ public:
+  // Throws LoadError listing every problem in data and rules; nothing is half-loaded.
+  static std::shared_ptr<const Engine> load(const EnginePaths& paths);
+
+  const Directory& directory() const { return *directory_; }
+  const rules::Policy& policy() const { return *policy_; }
+  const geo::TravelModel& travel() const { return *travel_; }
+  const planner::Planner& planner() const { return *planner_; }
+  const EnginePaths& paths() const { return paths_; }
+
+  // YAML or JSON text -> a checked case (taxonomy, geography and policy input rules).
+  Case parse_case(const std::string& text, const std::string& origin) const;
+
+  Answer refer(const Case& c, Date as_of) const;
+  // Throws LoadError (field "provider") for an unknown provider id.
+  Explanation explain(const Case& c, const std::string& provider_id, Date as_of) const;
+
+  // Renderings of answers, shared by the CLI and the server.
+  nlohmann::json case_json(const Case& c) const;
+  nlohmann::json answer_json(const Answer& a) const;
+  std::string answer_text(const Answer& a) const;
+  nlohmann::json explanation_json(const Case& c, const Explanation& e) const;
+  std::string explanation_text(const Case& c, const Explanation& e) const;
+  // A provider as shown to API users and in answers: never an address when confidential.
+  nlohmann::json provider_json(ProviderIndex p) const;
+  // One line: counts per province and totals.
+  std::string summary() const;
+
+ private:
+  Engine() = default;
+  EnginePaths paths_;
+  std::unique_ptr<Directory> directory_;
+  std::unique_ptr<rules::Policy> policy_;
+  std::unique_ptr<geo::TravelModel> travel_;
+  std::unique_ptr<planner::Planner> planner_;
+};
+
+}  // namespace nrm::api

@@ -1,0 +1,75 @@
+// Reading cases: defaults filled in, every bad field named with the accepted values.
+#include "directory/loader.hpp"
+#include "test_util.hpp"
+
+using namespace nrm;
+
+namespace {
+const Directory& world() {
+  static Directory d = load_directory(test::world_paths());
+  return d;
+}
+std::string case_error(const std::string& text) {
+  return test::load_error([&] { parse_case(text, "case.yaml", world()); });
+}
+}  // namespace
+
+TEST_CASE("a minimal case gets its defaults", "[case]") {
+  Case c = parse_case("location: beta-on\nneeds: [shelter.emergency]\n", "case.yaml", world());
+  const Taxonomy& t = world().taxonomy;
+  CHECK(world().geography[c.location].id == "beta-on");
+  CHECK_FALSE(c.age);
+  CHECK(t.genders.code(c.gender) == "unknown");
+  CHECK(t.statuses.code(c.status) == "unknown");
+  REQUIRE(c.languages.size() == 1);
+  CHECK(t.languages.code(c.languages[0]) == "eng");
+  CHECK(c.top == 3);
+  CHECK_FALSE(c.police_consent);
+}
+
+TEST_CASE("JSON cases read like YAML ones", "[case]") {
+  Case c = parse_case(R"({"location": "alpha-on", "age": 15, "gender": "female", "needs": ["counselling.trauma"],
+                         "languages": ["fra", "eng"], "avoid": ["gamma-on", "beta-on"], "top": 5})",
+                      "case.json", world());
+  CHECK(*c.age == 15);
+  CHECK(c.top == 5);
+  CHECK(c.languages.size() == 2);
+  CHECK(c.avoid.size() == 2);
+}
+
+TEST_CASE("bad cases: the field and the accepted values", "[case]") {
+  struct Row {
+    const char* id;
+    const char* text;
+    const char* expected;
+  };
+  const Row rows[] = {
+      {"no-location", "needs: [shelter.emergency]", "location: missing"},
+      {"bad-location", "location: alpa-on\nneeds: [shelter.emergency]", "location: unknown community 'alpa-on' (did you mean 'alpha-on'?)"},
+      {"negative-age", "location: alpha-on\nage: -4\nneeds: [shelter.emergency]", "case.yaml:2:6: age: -4 is out of range; expected 0 to 120"},
+      {"huge-age", "location: alpha-on\nage: 300\nneeds: [shelter.emergency]", "age: 300 is out of range; expected 0 to 120"},
+      {"text-age", "location: alpha-on\nage: fifteen\nneeds: [shelter.emergency]", "age: expected a whole number, found 'fifteen'"},
+      {"bad-gender", "location: alpha-on\ngender: woman\nneeds: [shelter.emergency]", "gender: 'woman' is not accepted; expected one of female, male, nonbinary, unknown"},
+      {"unknown-field", "location: alpha-on\nname: Jane\nneeds: [shelter.emergency]", "unknown field 'name'"},
+      {"typo-field", "location: alpha-on\nneed: [shelter.emergency]", "unknown field 'need' (did you mean 'needs'?)"},
+      {"bad-need", "location: alpha-on\nneeds: [shelter]", "needs: unknown need 'shelter'"},
+      {"empty-needs", "location: alpha-on\nneeds: []", "needs: empty"},
+      {"bad-language", "location: alpha-on\nlanguages: [hungarian]\nneeds: [shelter.emergency]", "languages: unknown language (ISO 639-3) 'hungarian'"},
+      {"bad-status", "location: alpha-on\nstatus: illegal\nneeds: [shelter.emergency]", "status: 'illegal' is not accepted; expected one of citizen, temporary_resident, no_status, unknown"},
+      {"bad-top", "location: alpha-on\nneeds: [shelter.emergency]\ntop: 0", "top: 0 is out of range; expected 1 to 20"},
+      {"bad-consent", "location: alpha-on\nneeds: [shelter.emergency]\npolice_consent: yes", "police_consent: expected true or false, found 'yes'"},
+      {"bad-hours", "location: alpha-on\nneeds: [shelter.emergency]\nmax_travel_hours: -1", "max_travel_hours: -1 is out of range"},
+      {"not-a-map", "[1, 2]", "case: expected a mapping"},
+      {"garbage", "{{{{", "not valid YAML"},
+  };
+  for (const auto& row : rows) {
+    INFO("case " << row.id);
+    CHECK_THAT(case_error(row.text), Catch::Contains(row.expected));
+  }
+}
+
+TEST_CASE("all of a case's problems at once", "[case]") {
+  std::string report = case_error("location: nowhere-on\nage: 300\ngender: woman\nneeds: [bogus]\n");
+  CHECK_THAT(report, Catch::Contains("location:") && Catch::Contains("age:") && Catch::Contains("gender:") &&
+                         Catch::Contains("needs:"));
+}

@@ -1,0 +1,152 @@
+// Loading the data files: the test world loads; every kind of bad data is reported with
+// file:line, field and what was expected, all at once, and nothing half-loaded is returned.
+#include <unistd.h>
+
+#include "directory/loader.hpp"
+#include "test_util.hpp"
+
+using namespace nrm;
+using nrm::test::TempDir;
+
+namespace {
+
+// A providers file with a header, then the given entries.
+std::string providers(const std::string& entries) {
+  return "schema: 1\nsynthetic: true\nproviders:\n" + entries;
+}
+
+const char* kGood = R"(  - id: ok-1
+    name: Good (fictitious)
+    community: alpha-on
+    services: [shelter.emergency]
+    delivery: in_person
+    serves: [ON]
+    accepts_trafficking_victims: true
+)";
+
+std::string load_providers(const std::string& text) {
+  TempDir dir;
+  auto paths = test::world_paths();
+  paths.providers = dir.write("providers.yaml", text);
+  return test::load_error([&] { load_directory(paths); });
+}
+
+}  // namespace
+
+TEST_CASE("the test world loads", "[directory]") {
+  Directory d = load_directory(test::world_paths());
+  CHECK(d.providers.size() == 2);
+  CHECK(d.geography.size() == 5);
+  CHECK(d.geography.routes.size() == 4);
+  auto shelter = d.find("a-shelter");
+  REQUIRE(shelter);
+  const Provider& p = d.providers[*shelter];
+  CHECK(p.capacity->available == 3);
+  CHECK(p.confidential);
+  CHECK_FALSE(p.address);
+  REQUIRE(p.partners.size() == 1);
+  CHECK(d.providers[p.partners[0]].id == "a-counsel");
+  CHECK(d.taxonomy.languages_match(*d.taxonomy.languages.find("iku"), *d.taxonomy.languages.find("ike")));
+  CHECK(d.taxonomy.languages_match(*d.taxonomy.languages.find("ike"), *d.taxonomy.languages.find("iku")));
+  CHECK_FALSE(d.taxonomy.languages_match(*d.taxonomy.languages.find("eng"), *d.taxonomy.languages.find("iku")));
+}
+
+TEST_CASE("bad provider entries: each kind of error, with line and field", "[directory]") {
+  struct Row {
+    const char* id;
+    std::string entry;
+    std::string expected;
+  };
+  const std::vector<Row> rows = {
+      {"dup-id", std::string(kGood) + kGood, "providers.yaml:11:9: provider ok-1.id: duplicate provider id 'ok-1' (first at line 4)"},
+      {"unknown-community",
+       "  - {id: x, name: X, community: alfa-on, services: [shelter.emergency], delivery: in_person, serves: [ON], accepts_trafficking_victims: true}\n",
+       "providers.yaml:4:33: provider x.community: unknown community 'alfa-on' (did you mean 'alpha-on'?)"},
+      {"unknown-need",
+       "  - {id: x, name: X, community: alpha-on, services: [shelter.emergncy], delivery: in_person, serves: [ON], accepts_trafficking_victims: true}\n",
+       "provider x.services[0]: unknown need 'shelter.emergncy' (did you mean 'shelter.emergency'?)"},
+      {"bad-language",
+       "  - {id: x, name: X, community: alpha-on, services: [shelter.emergency], delivery: in_person, serves: [ON], accepts_trafficking_victims: true, languages: [english]}\n",
+       "provider x.languages[0]: unknown language (ISO 639-3) 'english'"},
+      {"ages-inverted",
+       "  - {id: x, name: X, community: alpha-on, services: [shelter.emergency], delivery: in_person, serves: [ON], accepts_trafficking_victims: true, ages: {min: 18, max: 17}}\n",
+       "provider x.ages.max: 17 is below ages.min 18"},
+      {"negative-capacity",
+       "  - {id: x, name: X, community: alpha-on, services: [shelter.emergency], delivery: in_person, serves: [ON], accepts_trafficking_victims: true, capacity: {beds: 4, available: -1}}\n",
+       "provider x.capacity.available: -1 is out of range; expected 0 to 100000"},
+      {"fractional-capacity",
+       "  - {id: x, name: X, community: alpha-on, services: [shelter.emergency], delivery: in_person, serves: [ON], accepts_trafficking_victims: true, capacity: {beds: 2.5, available: 1}}\n",
+       "provider x.capacity.beds: expected a whole number, found '2.5'"},
+      {"unknown-partner",
+       std::string(kGood).substr(0, std::string(kGood).size()) + "    partners: [ok-2]\n",
+       "providers.yaml:11:16: provider ok-1.partners: no provider with id 'ok-2' (did you mean 'ok-1'?)"},
+      {"wrong-type",
+       "  - {id: x, name: X, community: alpha-on, services: shelter.emergency, delivery: in_person, serves: [ON], accepts_trafficking_victims: true}\n",
+       "provider x.services: expected a list, found 'shelter.emergency'"},
+      {"typo-field",
+       "  - {id: x, name: X, community: alpha-on, services: [shelter.emergency], delivery: in_person, serves: [ON], accepts_trafficking_victims: true, wait_day: 3}\n",
+       "unknown field 'wait_day' (did you mean 'wait_days'?)"},
+      {"missing-field",
+       "  - {id: x, name: X, community: alpha-on, delivery: in_person, serves: [ON], accepts_trafficking_victims: true}\n",
+       "provider x.services: missing required field"},
+      {"bad-bool",
+       "  - {id: x, name: X, community: alpha-on, services: [shelter.emergency], delivery: in_person, serves: [ON], accepts_trafficking_victims: maybe}\n",
+       "provider x.accepts_trafficking_victims: expected true or false, found 'maybe'"},
+      {"confidential-address",
+       "  - {id: x, name: X, community: alpha-on, services: [shelter.emergency], delivery: in_person, serves: [ON], accepts_trafficking_victims: true, confidential: true, address: 1 Road}\n",
+       "provider x.address: a confidential provider must not have an address"},
+      {"bad-date",
+       "  - {id: x, name: X, community: alpha-on, services: [shelter.emergency], delivery: in_person, serves: [ON], accepts_trafficking_victims: true, verified: 2026-02-30}\n",
+       "provider x.verified: expected a date YYYY-MM-DD, found '2026-02-30'"},
+      {"bad-delivery",
+       "  - {id: x, name: X, community: alpha-on, services: [shelter.emergency], delivery: online, serves: [ON], accepts_trafficking_victims: true}\n",
+       "provider x.delivery: 'online' is not a delivery; expected in_person, remote or both"},
+  };
+  for (const auto& row : rows) {
+    INFO("case " << row.id);
+    std::string report = load_providers(providers(row.entry));
+    CHECK_THAT(report, Catch::Contains(row.expected));
+  }
+}
+
+TEST_CASE("every problem is reported at once", "[directory]") {
+  std::string report = load_providers(providers(
+      "  - {id: x, name: X, community: nowhere-on, services: [shelter.emergency], delivery: in_person, serves: [ON], accepts_trafficking_victims: true}\n"
+      "  - {id: y, name: Y, community: alpha-on, services: [bogus], delivery: in_person, serves: [ON], accepts_trafficking_victims: true}\n"
+      "  - {id: z, name: Z, community: alpha-on, services: [shelter.emergency], delivery: in_person, serves: [XX], accepts_trafficking_victims: true}\n"));
+  CHECK_THAT(report, Catch::Contains(":4:") && Catch::Contains("nowhere-on"));
+  CHECK_THAT(report, Catch::Contains(":5:") && Catch::Contains("bogus"));
+  CHECK_THAT(report, Catch::Contains(":6:") && Catch::Contains("XX"));
+}
+
+TEST_CASE("empty, garbage, binary and missing files are clear errors, never a crash", "[directory]") {
+  CHECK_THAT(load_providers(""), Catch::Contains("expected a mapping"));
+  CHECK_THAT(load_providers("providers: [\n  {id: "), Catch::Contains("not valid YAML"));
+  CHECK_THAT(load_providers(std::string("\x7f" "ELF\0\0\x01", 7)), Catch::Contains("binary data"));
+  CHECK_THAT(load_providers(std::string(200000, '[')), Catch::Contains("providers.yaml"));
+  CHECK_THAT(load_providers("- 1\n- 2\n"), Catch::Contains("providers[0]: expected a mapping"));
+  auto paths = test::world_paths();
+  paths.providers = "/nonexistent/providers.yaml";
+  CHECK_THAT(test::load_error([&] { load_directory(paths); }),
+             Catch::Contains("/nonexistent/providers.yaml: cannot open file"));
+}
+
+TEST_CASE("bad communities and routes", "[directory]") {
+  TempDir dir;
+  auto paths = test::world_paths();
+  paths.communities = dir.write("c.csv",
+      "id,name,province,latitude,longitude,population,road_access,source\n"
+      "alpha-on,Alpha,ON,44.0,-79.0,100000,false,test\n"
+      "alpha-on,Alpha again,ON,44.0,-79.0,1,true,test\n"
+      "Bad Id,Bad,ON,44.0,-79.0,1,true,test\n"
+      "far-on,Far,ON,10.0,-79.0,1,maybe,test\n"
+      "short-on,Short,ON\n");
+  paths.routes = dir.write("r.csv", "from,to,hours,source\nalpha-on,beta-on,1,test\n");
+  std::string report = test::load_error([&] { load_directory(paths); });
+  CHECK_THAT(report, Catch::Contains("c.csv:3: id: duplicate community id 'alpha-on'"));
+  CHECK_THAT(report, Catch::Contains("c.csv:4: id: 'Bad Id' is not a community id"));
+  CHECK_THAT(report, Catch::Contains("c.csv:5: latitude: '10.0' is not a latitude in Canada"));
+  CHECK_THAT(report, Catch::Contains("c.csv:5: road_access: expected true or false, found 'maybe'"));
+  CHECK_THAT(report, Catch::Contains("c.csv:6: 3 fields; expected 8"));
+  CHECK_THAT(report, Catch::Contains("r.csv:2: to: unknown community 'beta-on'"));
+}
