@@ -135,7 +135,8 @@ def synthetic_communities(real, n, rng):
         parent = real[pick(rng, weights)]
         lat = parent.lat + rng.uniform(-SYNTHETIC_ROAD_DISTANCE, SYNTHETIC_ROAD_DISTANCE) * 0.6
         lon = parent.lon + rng.uniform(-SYNTHETIC_ROAD_DISTANCE, SYNTHETIC_ROAD_DISTANCE)
-        lat = max(41.7, min(82.5, lat))
+        lat = max(41.7, min(82.5, lat))  # inside the bounds the engine accepts for Canada
+        lon = max(-141.0, min(-52.7, lon))
         pop = int(math.exp(rng.uniform(math.log(80), math.log(60_000))))
         num = str(i).zfill(width)
         cid = f"synthetic-{num}-{parent.prov.lower()}"
@@ -493,7 +494,9 @@ def finish(p, rng):
     p["intake"] = (phone_number, hours)
 
 
-def shelter_capacity(rng, lo, hi, full=0.15):
+def shelter_capacity(rng, lo, hi, full=0.15, people=None):
+    if people is not None and people < 15_000:
+        hi = max(lo, min(hi, 4 + people // 800))  # small places have small shelters
     beds = rng.randint(lo, hi)
     avail = 0 if chance(rng, full) else rng.randint(1, max(1, beds // 3))
     return (beds, avail)
@@ -535,7 +538,7 @@ def localise(p, c, rng, boost=1.0, immigrant=0):
             p["attributes"].add("inuit_specific")
         p["languages"] = langs + [x for x in p["languages"] if x not in langs]
     elif c.prov == "NU" and chance(rng, 0.6):
-        p["languages"] = ["iku"] + p["languages"]
+        p["languages"] = [inuit_language(c)] + p["languages"]
     if immigrant and c.size in ("metro", "city", "town"):
         add_immigrant(p["languages"], c, rng, immigrant)
     return p
@@ -565,7 +568,7 @@ def common_attrs(p, rng, c, ti=0.6, acc=0.5, lgbt=None, h24=0.0, harm=0.15, surv
 def a_women_shelter(c, rng):
     svc = ["shelter.emergency"]
     for s, pr in (("counselling.trauma", 0.55), ("safety.planning", 0.75),
-                  ("case.management", 0.5), ("legal.family", 0.1), ("child.protection", 0.0)):
+                  ("case.management", 0.5), ("legal.family", 0.1)):
         if chance(rng, pr):
             svc.append(s)
     p = provider(c, rng, rng.choice(["Women's Shelter", "Women's Safe House", "House for Women",
@@ -574,7 +577,7 @@ def a_women_shelter(c, rng):
                  ages=(16, None) if chance(rng, 0.3) else (18, None),
                  accepts_trafficking_victims=not chance(rng, 0.1),
                  accepts_without_status=chance(rng, 0.7),
-                 capacity=shelter_capacity(rng, 6, 40), confidential=chance(rng, 0.92))
+                 capacity=shelter_capacity(rng, 6, 40, people=c.people), confidential=chance(rng, 0.92))
     common_attrs(p, rng, c, ti=0.8, acc=0.45, h24=0.9, harm=0.25, surv=0.06)
     return localise(p, c, rng, boost=1.0, immigrant=1)
 
@@ -592,7 +595,7 @@ def a_youth_shelter(c, rng):
                  svc, genders=genders, ages=ages,
                  accepts_trafficking_victims=not chance(rng, 0.1),
                  accepts_without_status=chance(rng, 0.6),
-                 capacity=shelter_capacity(rng, 4, 30), confidential=chance(rng, 0.8))
+                 capacity=shelter_capacity(rng, 4, 30, people=c.people), confidential=chance(rng, 0.8))
     p["attributes"].add("youth_serving")
     common_attrs(p, rng, c, ti=0.75, acc=0.4, h24=0.85, harm=0.3, surv=0.03,
                  lgbt={"metro": 0.5, "city": 0.3, "town": 0.1, "small": 0.05}[c.size])
@@ -609,7 +612,7 @@ def a_mens_shelter(c, rng):
                  genders=["male"], ages=(18, None),
                  accepts_trafficking_victims=not chance(rng, 0.25),
                  accepts_without_status=chance(rng, 0.5),
-                 capacity=shelter_capacity(rng, 15, 80), confidential=chance(rng, 0.2))
+                 capacity=shelter_capacity(rng, 15, 80, people=c.people), confidential=chance(rng, 0.2))
     common_attrs(p, rng, c, ti=0.35, acc=0.4, h24=0.8, harm=0.5, surv=0.0, lgbt=0.05)
     return localise(p, c, rng, boost=0.8, immigrant=1)
 
@@ -625,7 +628,7 @@ def a_general_shelter(c, rng):
                  ages=(18, None) if chance(rng, 0.85) else None,
                  accepts_trafficking_victims=not chance(rng, 0.15),
                  accepts_without_status=chance(rng, 0.5),
-                 capacity=shelter_capacity(rng, 10, 90), confidential=chance(rng, 0.25))
+                 capacity=shelter_capacity(rng, 10, 90, people=c.people), confidential=chance(rng, 0.25))
     common_attrs(p, rng, c, ti=0.3, acc=0.5, h24=0.75, harm=0.55, surv=0.0)
     return localise(p, c, rng, boost=0.9, immigrant=1)
 
@@ -645,7 +648,7 @@ def a_transitional(c, rng):
                                      "Transitional Residence"]), svc,
                  genders=genders, ages=ages, accepts_trafficking_victims=not chance(rng, 0.08),
                  accepts_without_status=chance(rng, 0.45),
-                 capacity=shelter_capacity(rng, 4, 24), wait_days=rng.randint(3, 30),
+                 capacity=shelter_capacity(rng, 4, 24, people=c.people), wait_days=rng.randint(3, 30),
                  confidential=chance(rng, 0.85))
     if youth:
         p["attributes"].add("youth_serving")
@@ -733,7 +736,7 @@ def a_health(c, rng):
     if chance(rng, 0.35):
         p["attributes"].add("trauma_informed")
     if c.prov == "NU":
-        p["languages"] = ["iku"] + [x for x in p["languages"] if x != "iku"]
+        p["languages"] = [inuit_language(c)] + [x for x in p["languages"] if x != "iku"]
     return p
 
 
@@ -1067,7 +1070,7 @@ def anchor_specs():
         languages=["eng", "spa", "tgl", "pan", "pol", "ukr"], wait_days=2)
 
     # Scenario 2: Iqaluit.
-    add("iqaluit-nu", "iq-safe-house", "Floe Edge Women's and Youth Safe House (fictitious)",
+    add("iqaluit-nu", "iq-safe-house", "Snow Goose Women's and Youth Safe House (fictitious)",
         ["shelter.emergency", "counselling.trauma", "safety.planning"],
         attributes={"trauma_informed", "indigenous_led", "inuit_specific", "youth_serving",
                     "open_24_7"},
@@ -1202,7 +1205,7 @@ def structural(communities, by_prov, rng):
             p["intake"] = (p["intake"][0], "24/7")
             common_attrs(p, rng, c, ti=0.6, acc=0.6, lgbt=0.1, harm=0.0, surv=0.0)
             if c.prov == "NU":
-                p["languages"] = ["iku"] + [x for x in p["languages"] if x != "iku"]
+                p["languages"] = [inuit_language(c)] + [x for x in p["languages"] if x != "iku"]
             out.append((0, c.people, p))
         # Police human-trafficking units: communities of 250,000 or more, and the capital.
         for c in [capital] + [c for c in biggest if c is not capital and c.people >= 250_000]:
@@ -1236,13 +1239,14 @@ def structural(communities, by_prov, rng):
         for kind, svc, pr, attrs in lines:
             if not chance(rng, pr):
                 continue
-            p = provider(home, rng, f"{PROVINCE_ADJ[prov]} {kind}", svc, delivery="remote",
+            p = provider(home, rng, kind, svc, name=f"{PROVINCE_ADJ[prov]} {kind} (fictitious)",
+                         delivery="remote",
                          attributes=set(attrs), wait_days=0 if "open_24_7" in attrs else
                          rng.randint(0, 5), confidential=chance(rng, 0.5))
             if "open_24_7" in attrs:
                 p["intake"] = (p["intake"][0], "24/7")
             if prov == "NU":
-                p["languages"] = ["iku"] + [x for x in p["languages"] if x != "iku"]
+                p["languages"] = ["iku", "ikt"] + [x for x in p["languages"] if x != "iku"]
             out.append((2, home.people, p))
         # Floors that the real network has almost everywhere it has people: a women's shelter
         # in every town of 40,000 (more in cities) and in most northern regional centres; an
