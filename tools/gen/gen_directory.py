@@ -1068,6 +1068,10 @@ def anchor_specs():
         ["legal.immigration", "legal.labour"], delivery="both",
         attributes={"trauma_informed", "accessible"},
         languages=["eng", "spa", "tgl", "pan", "pol", "ukr"], wait_days=2)
+    add("toronto-on", "to-youth-shelter-2", "Waxwing Young Women's Emergency Home (fictitious)",
+        ["shelter.emergency"], genders=["female", "nonbinary"], ages=(13, 24),
+        attributes={"youth_serving", "open_24_7"}, languages=["eng", "por"], capacity=(10, 1),
+        confidential=True, hours="24/7")
 
     # Scenario 2: Iqaluit.
     add("iqaluit-nu", "iq-safe-house", "Snow Goose Women's and Youth Safe House (fictitious)",
