@@ -20,9 +20,35 @@ EnginePaths EnginePaths::shipped(const std::string& root) {
 std::shared_ptr<const Engine> Engine::load(const EnginePaths& paths) {
   std::shared_ptr<Engine> e(new Engine());
   e->paths_ = paths;
-  e->directory_ = std::make_unique<Directory>(load_directory(paths.data));
-  e->policy_ = std::make_unique<rules::Policy>(rules::Policy::load(paths.rules_dir, *e->directory_));
-  e->travel_ = std::make_unique<geo::TravelModel>(e->directory_->geography, e->policy_->travel());
+  e->directory_ = std::make_shared<const Directory>(load_directory(paths.data));
+  e->policy_ = std::make_shared<const rules::Policy>(rules::Policy::load(paths.rules_dir, *e->directory_));
+  e->travel_ = std::make_shared<const geo::TravelModel>(e->directory_->geography, e->policy_->travel());
+  e->planner_ = std::make_unique<planner::Planner>(*e->directory_, *e->policy_, *e->travel_);
+  return e;
+}
+
+std::shared_ptr<const Engine> Engine::with_capacity(ProviderIndex p, int available,
+                                                    std::optional<int> beds) const {
+  if (p >= directory_->providers.size())
+    throw LoadError("unknown provider", {{"", 0, 0, "provider", "no such provider"}});
+  const Provider& prov = directory_->providers[p];
+  int new_beds = beds ? *beds : (prov.capacity ? prov.capacity->beds : 0);
+  std::vector<Diagnostic> problems;
+  if (!prov.capacity && !beds)
+    problems.push_back({"", 0, 0, "beds", "provider " + prov.id + " has no capacity on record; give beds too"});
+  if (new_beds < 0 || new_beds > 100000)
+    problems.push_back({"", 0, 0, "beds", std::to_string(new_beds) + " is out of range; expected 0 to 100000"});
+  if (available < 0 || available > new_beds)
+    problems.push_back({"", 0, 0, "available",
+                        std::to_string(available) + " is out of range; expected 0 to beds (" + std::to_string(new_beds) + ")"});
+  if (!problems.empty()) throw LoadError("invalid capacity", std::move(problems));
+  auto copy = std::make_shared<Directory>(*directory_);
+  copy->providers[p].capacity = Capacity{new_beds, available};
+  std::shared_ptr<Engine> e(new Engine());
+  e->paths_ = paths_;
+  e->directory_ = std::move(copy);
+  e->policy_ = policy_;
+  e->travel_ = travel_;
   e->planner_ = std::make_unique<planner::Planner>(*e->directory_, *e->policy_, *e->travel_);
   return e;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -70,12 +71,19 @@ class Engine {
   // One line: counts per province and totals.
   std::string summary() const;
 
+  // An engine identical to this one but for one provider's capacity: the server's live bed
+  // updates. Shares the rules and the travel model, copies the directory; this engine is left
+  // untouched for requests still using it. Throws LoadError (field "available" or "beds") when the
+  // values are out of range or the provider has no capacity.
+  std::shared_ptr<const Engine> with_capacity(ProviderIndex p, int available,
+                                              std::optional<int> beds = std::nullopt) const;
+
  private:
   Engine() = default;
   EnginePaths paths_;
-  std::unique_ptr<Directory> directory_;
-  std::unique_ptr<rules::Policy> policy_;
-  std::unique_ptr<geo::TravelModel> travel_;
+  std::shared_ptr<const Directory> directory_;
+  std::shared_ptr<const rules::Policy> policy_;
+  std::shared_ptr<const geo::TravelModel> travel_;
   std::unique_ptr<planner::Planner> planner_;
 };
 

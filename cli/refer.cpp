@@ -1,0 +1,153 @@
+// nrm refer, nrm explain and nrm validate: one case in, pathways or an explanation out; or a check
+// of the data and rules.
+#include <iostream>
+#include <sstream>
+
+#include "api/errors.hpp"
+#include "cli/command.hpp"
+#include "directory/loader.hpp"
+#include "model/diagnostics.hpp"
+
+namespace nrm::cli {
+
+namespace {
+
+struct CaseOptions {
+  std::string file, at, needs, gender, identity, languages, status, exploitation, require, prefer,
+      avoid, as_of;
+  int age = -1;
+  double max_travel_hours = -1;
+  int top = 0;
+  bool police_consent = false;
+  bool json = false;
+
+  void add_to(CLI::App& app, bool with_top) {
+    app.add_option("--case", file, "case file, YAML or JSON (- for standard input)");
+    app.add_option("--at", at, "location: a community id, e.g. thunder-bay-on");
+    app.add_option("--needs", needs, "needs, comma-separated, e.g. shelter.emergency,counselling.trauma");
+    app.add_option("--age", age, "age in years (omit if unknown)");
+    app.add_option("--gender", gender, "female | male | nonbinary | unknown");
+    app.add_option("--identity", identity, "comma-separated: first_nations, inuit, metis, lgbtq2s, disability");
+    app.add_option("--languages", languages, "ISO 639-3 codes, preferred first (default eng)");
+    app.add_option("--status", status,
+                   "citizen | permanent_resident | temporary_resident | refugee_claimant | no_status | unknown");
+    app.add_option("--exploitation", exploitation, "sex | labour | both | unknown");
+    app.add_option("--require", require, "attributes every in-person step must have, comma-separated");
+    app.add_option("--prefer", prefer, "attributes that raise rank, comma-separated");
+    app.add_option("--avoid", avoid, "communities the pathway must not use, comma-separated");
+    app.add_flag("--police-consent", police_consent, "the person consents to a law-enforcement step");
+    app.add_option("--max-travel-hours", max_travel_hours, "cap on the pathway's total travel");
+    if (with_top) app.add_option("--top", top, "how many pathways (default 3)");
+    app.add_option("--as-of", as_of, "the query's date YYYY-MM-DD (default today): reproduces an old answer");
+    app.add_flag("--json", json, "print the answer as JSON (the API's format)");
+  }
+
+  bool any_flag() const {
+    return !at.empty() || !needs.empty() || age >= 0 || !gender.empty() || !identity.empty() ||
+           !languages.empty() || !status.empty() || !exploitation.empty() || !require.empty() ||
+           !prefer.empty() || !avoid.empty() || police_consent || max_travel_hours >= 0;
+  }
+
+  // The case as text: the file, or a YAML document built from the flags (one parser for both).
+  std::string text(std::string& origin) const {
+    if (!file.empty() && any_flag())
+      throw nrm::LoadError("invalid case", {{"", 0, 0, "--case", "give either --case or the case flags (--at, --needs, ...), not both"}});
+    if (!file.empty()) {
+      origin = file;
+      if (file != "-") return nrm::read_text(file);
+      std::ostringstream ss;
+      ss << std::cin.rdbuf();
+      return ss.str();
+    }
+    origin = "case";
+    auto list = [](const std::string& csv) {
+      std::string out = "[";
+      std::stringstream ss(csv);
+      std::string item;
+      bool first = true;
+      while (std::getline(ss, item, ',')) {
+        out += (first ? "\"" : ", \"") + item + "\"";
+        first = false;
+      }
+      return out + "]";
+    };
+    std::string y = "{";
+    auto add = [&](const std::string& k, const std::string& v) { y += (y.size() > 1 ? ", " : "") + k + ": " + v; };
+    if (!at.empty()) add("location", "\"" + at + "\"");
+    if (!needs.empty()) add("needs", list(needs));
+    if (age >= 0) add("age", std::to_string(age));
+    if (!gender.empty()) add("gender", "\"" + gender + "\"");
+    if (!identity.empty()) add("identity", list(identity));
+    if (!languages.empty()) add("languages", list(languages));
+    if (!status.empty()) add("status", "\"" + status + "\"");
+    if (!exploitation.empty()) add("exploitation", "\"" + exploitation + "\"");
+    if (!require.empty()) add("require", list(require));
+    if (!prefer.empty()) add("prefer", list(prefer));
+    if (!avoid.empty()) add("avoid", list(avoid));
+    if (police_consent) add("police_consent", "true");
+    if (max_travel_hours >= 0) add("max_travel_hours", std::to_string(max_travel_hours));
+    return y + "}";
+  }
+
+  nrm::Date date() const {
+    if (as_of.empty()) return nrm::Date::today();
+    if (auto d = nrm::Date::parse(as_of)) return *d;
+    throw nrm::LoadError("invalid option", {{"", 0, 0, "--as-of", "'" + as_of + "' is not a date YYYY-MM-DD"}});
+  }
+};
+
+const Registration refer_command(10, "refer", "ranked referral pathways for one case",
+  [](CLI::App& sub, DataOptions& data) -> Runner {
+    auto opts = std::make_shared<CaseOptions>();
+    opts->add_to(sub, true);
+    sub.footer("A case names no one: location, needs and situation only. See docs/frontline.md.\n"
+               "Exit status: 0 pathways found, 3 no pathway meets every need (the best partial\n"
+               "pathway and what is missing are still printed), 2 bad input, 1 internal error.");
+    return [opts, &data]() {
+      auto engine = data.load();
+      std::string origin;
+      std::string text = opts->text(origin);
+      Case c = engine->parse_case(text, origin);
+      if (opts->top != 0) {
+        if (opts->top < 1 || opts->top > 20)
+          throw LoadError("invalid option", {{"", 0, 0, "--top", std::to_string(opts->top) + " is out of range; expected 1 to 20"}});
+        c.top = opts->top;
+      }
+      api::Answer a = engine->refer(c, opts->date());
+      if (opts->json) std::cout << engine->answer_json(a).dump(2) << "\n";
+      else std::cout << engine->answer_text(a);
+      return a.ok() ? 0 : api::error_info(api::ErrorCode::kNoPathway).exit_status;
+    };
+  });
+
+const Registration explain_command(20, "explain", "why a provider is in or out for a case, rule by rule",
+  [](CLI::App& sub, DataOptions& data) -> Runner {
+    auto opts = std::make_shared<CaseOptions>();
+    auto provider = std::make_shared<std::string>();
+    opts->add_to(sub, false);
+    sub.add_option("--provider", *provider, "provider id")->required();
+    return [opts, provider, &data]() {
+      auto engine = data.load();
+      std::string origin;
+      std::string text = opts->text(origin);
+      Case c = engine->parse_case(text, origin);
+      api::Explanation e = engine->explain(c, *provider, opts->date());
+      if (opts->json) std::cout << engine->explanation_json(c, e).dump(2) << "\n";
+      else std::cout << engine->explanation_text(c, e);
+      return 0;
+    };
+  });
+
+const Registration validate_command(30, "validate",
+  "check data and rules: every error at once, with file:line; exit 0 and a summary when all is well",
+  [](CLI::App&, DataOptions& data) -> Runner {
+    return [&data]() {
+      auto engine = data.load();
+      std::cout << engine->summary() << "\n";
+      return 0;
+    };
+  });
+
+}  // namespace
+
+}  // namespace nrm::cli
