@@ -1,0 +1,908 @@
+// The referral policy: loading rules/*.yaml (every problem reported at once, never half-loaded),
+// and evaluating the compiled rules for a case (derive_needs, check_case) and for one provider
+// against a case (assess on the planner's hot path, explain for people).
+//
+// Invariants:
+//   1. Rule order is file-name order, then order within the file. Hits, derivations and case
+//      errors come out in that order.
+//   2. assess() and explain() return the same Assessment: both apply the same rules; assess()
+//      may stop at the first exclusion because every effect is an OR of flags or a sum of costs,
+//      so evaluation order cannot change the verdict.
+//   3. An excluded provider has eligible, in_person and remote false, nothing withheld and zero
+//      costs; only `stale` is still set.
+#include "rules/policy.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "rules/eval.hpp"
+#include "rules/expr.hpp"
+
+namespace nrm::rules {
+
+namespace {
+
+using detail::Compiled;
+using detail::CompileError;
+using detail::Context;
+using detail::Evaluator;
+using detail::Tri;
+using detail::Type;
+
+constexpr int kSchemaVersion = 1;
+constexpr std::size_t kMaxRulesFileBytes = std::size_t{16} << 20;
+
+enum class Effect {
+  kExclude,
+  kExcludeInPerson,
+  kExcludeRemote,
+  kDerive,
+  kWithhold,
+  kPrefer,
+  kReward,
+  kPenalise,
+  kPenaliseInPerson,
+  kError,
+};
+
+struct EffectInfo {
+  const char* name;
+  Effect effect;
+  bool provider;  // evaluated per provider (else per case, and the condition may not read providers)
+};
+
+constexpr EffectInfo kEffects[] = {
+    {"exclude", Effect::kExclude, true},
+    {"exclude_in_person", Effect::kExcludeInPerson, true},
+    {"exclude_remote", Effect::kExcludeRemote, true},
+    {"derive", Effect::kDerive, false},
+    {"withhold", Effect::kWithhold, true},
+    {"prefer", Effect::kPrefer, true},
+    {"reward", Effect::kReward, true},
+    {"penalise", Effect::kPenalise, true},
+    {"penalise_in_person", Effect::kPenaliseInPerson, true},
+    {"error", Effect::kError, false},
+};
+
+// Case fields an `error` rule may name (the fields of the case document).
+const std::vector<std::string>& case_field_names() {
+  static const std::vector<std::string> kNames = {
+      "location", "age",  "gender", "identity",        "languages",        "status",
+      "exploitation", "needs", "require", "prefer", "avoid", "police_consent",
+      "max_travel_hours", "top", "as_of"};
+  return kNames;
+}
+
+// Global weights (ranking) and travel parameters: name, member, allowed range, unit.
+struct WeightSpec {
+  const char* name;
+  double Weights::*member;
+  double min, max;
+};
+constexpr WeightSpec kWeightSpecs[] = {
+    {"travel_hour", &Weights::travel_hour, 0, 100},
+    {"handoff", &Weights::handoff, 0, 100},
+    {"wait_day", &Weights::wait_day, 0, 100},
+    {"stale", &Weights::stale, 0, 100},
+    {"cross_province", &Weights::cross_province, 0, 100},
+    {"partner_reward", &Weights::partner_reward, 0, 100},
+};
+constexpr double kStaleAfterDaysMin = 1, kStaleAfterDaysMax = 3650;
+constexpr double kRuleWeightMin = 0, kRuleWeightMax = 100;
+
+struct TravelSpec {
+  const char* name;
+  double TravelParams::*member;
+  double min, max;
+};
+constexpr TravelSpec kTravelSpecs[] = {
+    {"road_detour", &TravelParams::road_detour, 1, 3},
+    {"road_kmh", &TravelParams::road_kmh, 10, 130},
+    {"road_max_leg_km", &TravelParams::road_max_leg_km, 50, 5000},
+    {"air_transfer_hours", &TravelParams::air_transfer_hours, 0, 24},
+};
+constexpr double kRoadNeighboursMin = 1, kRoadNeighboursMax = 50;
+
+struct Rule {
+  std::string id;
+  std::string reason;
+  std::string file;
+  int line = 0;
+  const EffectInfo* effect = nullptr;
+  std::uint32_t when = 0;  // root of the condition in the pool
+  // payload
+  NeedId need = -1;                 // derive
+  NeedSet needs = 0;                // withhold
+  double weight = 0;                // prefer / reward / penalise
+  std::string weight_name;          // when the weight names a global weight
+  Cost cost = 0;                    // |weight| in micro-units, resolved after every file is read
+  bool has_for_each = false;
+  std::uint32_t for_each = 0;       // a count node
+  std::string field;                // error
+  std::string message;              // error
+};
+
+// A source position: 1-based line and column.
+struct Pos {
+  int line = 0;
+  int column = 0;
+};
+
+// One rules file being read: its text (to locate tokens of conditions) and its diagnostics.
+class FileReader {
+ public:
+  FileReader(std::string file, const std::string& text, Diagnostics& diags)
+      : file_(std::move(file)), text_(text), diags_(diags) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < text_.size(); ++i)
+      if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+
+  const std::string& file() const { return file_; }
+
+  static Pos pos(const YAML::Node& n) {
+    if (!n.IsDefined() || n.Mark().is_null()) return {};
+    return {n.Mark().line + 1, n.Mark().column + 1};
+  }
+
+  void error(Pos at, const std::string& field, const std::string& message) {
+    diags_.add(file_, at.line, at.column, field, message);
+  }
+  void error(const YAML::Node& at, const std::string& field, const std::string& message) {
+    error(pos(at), field, message);
+  }
+
+  // Where `token`, the k-th occurrence in `expr` up to `offset`, sits in the source, searching
+  // from the scalar's start. Works for plain, quoted and block scalars alike.
+  Pos locate(const YAML::Node& scalar, const std::string& expr, std::size_t offset,
+             const std::string& token) const {
+    Pos start = pos(scalar);
+    if (scalar.Mark().is_null()) return start;
+    auto from = static_cast<std::size_t>(scalar.Mark().pos);
+    if (token.empty()) {
+      // End of the condition: the end of its first line is a fair place to point at.
+      std::size_t eol = text_.find('\n', from);
+      if (eol == std::string::npos) eol = text_.size();
+      return at(std::min(eol, from + std::max<std::size_t>(expr.size(), 1)));
+    }
+    std::size_t k = 0;
+    for (std::size_t i = expr.find(token); i != std::string::npos && i < offset;
+         i = expr.find(token, i + 1))
+      ++k;
+    std::size_t p = text_.find(token, from);
+    for (; p != std::string::npos && k > 0; --k) p = text_.find(token, p + 1);
+    if (p == std::string::npos) return start;
+    return at(p);
+  }
+
+ private:
+  Pos at(std::size_t p) const {
+    auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), p);
+    std::size_t line = static_cast<std::size_t>(it - line_starts_.begin());
+    return {static_cast<int>(line), static_cast<int>(p - line_starts_[line - 1] + 1)};
+  }
+
+  std::string file_;
+  const std::string& text_;
+  Diagnostics& diags_;
+  std::vector<std::size_t> line_starts_;
+};
+
+std::string with_hint(const std::string& message, const std::string& name,
+                      const std::vector<std::string>& known) {
+  std::string hint = closest_name(name, known);
+  return hint.empty() ? message : message + "; did you mean " + hint + "?";
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+std::optional<double> parse_number(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::string format_number(double v) {
+  std::ostringstream o;
+  o << v;
+  return o.str();
+}
+
+std::string range_text(double min, double max) {
+  return "[" + format_number(min) + ", " + format_number(max) + "]";
+}
+
+// Everything a loaded policy holds; Policy::Impl is exactly this.
+struct PolicyData {
+  Weights weights;
+  TravelParams travel;
+  LanguagePolicy language;
+  detail::Pool pool;
+  std::vector<Rule> rules;                   // every rule, in order
+  std::vector<std::uint32_t> exclusions;     // provider rules with effect exclude, in order
+  std::vector<std::uint32_t> provider_rules; // the other provider rules, in order
+  std::vector<std::uint32_t> case_rules;     // derive and error rules, in order
+
+  Context context(const Case& c, const Directory& d, const Provider* p, Date as_of) const {
+    Context x;
+    x.c = &c;
+    x.d = &d;
+    x.p = p;
+    for (NeedId n : c.needs) x.case_needs |= need_bit(n);
+    x.case_province = d.geography.communities[c.location].province;
+    if (p) {
+      if (p->verified) {
+        x.verified = true;
+        x.verified_days_ago = as_of.days - p->verified->days;
+        x.stale = x.verified_days_ago > weights.stale_after_days;
+      } else {
+        x.stale = true;
+      }
+    }
+    return x;
+  }
+
+  // The cost a firing rule adds (before its sign), or 0 when a for_each set is empty.
+  Cost rule_cost(const Rule& r, const Evaluator& ev) const {
+    if (!r.has_for_each) return r.cost;
+    detail::Num n = ev.number(r.for_each);
+    if (!n.known) return 0;
+    return r.cost * static_cast<Cost>(n.v);
+  }
+
+  template <bool kExplain>
+  Assessment run(const Case& c, const Directory& d, ProviderIndex pi, Date as_of,
+                 std::vector<RuleHit>* hits) const {
+    const Provider& p = d.providers[pi];
+    Context x = context(c, d, &p, as_of);
+    Evaluator ev(pool, x);
+    Assessment a;
+    a.stale = x.stale;
+    bool excluded = false;
+    [[maybe_unused]] std::size_t first = hits ? hits->size() : 0;
+    if constexpr (!kExplain) {
+      for (std::uint32_t i : exclusions)
+        if (ev.boolean(rules[i].when) == Tri::kTrue) return a;
+    }
+    bool in_person = p.offers_in_person();
+    bool remote = p.offers_remote();
+    Cost in_person_penalties = 0;
+    const auto& order = kExplain ? all_provider_rules_ : provider_rules;
+    for (std::uint32_t i : order) {
+      const Rule& r = rules[i];
+      if (ev.boolean(r.when) != Tri::kTrue) continue;
+      Cost cost = 0;
+      switch (r.effect->effect) {
+        case Effect::kExclude: excluded = true; break;
+        case Effect::kExcludeInPerson: in_person = false; break;
+        case Effect::kExcludeRemote: remote = false; break;
+        case Effect::kWithhold: a.withheld |= r.needs & p.services; break;
+        case Effect::kPrefer:
+        case Effect::kReward:
+          cost = -rule_cost(r, ev);
+          if (cost == 0 && r.has_for_each) continue;
+          a.preferences += cost;
+          break;
+        case Effect::kPenalise:
+          cost = rule_cost(r, ev);
+          if (cost == 0 && r.has_for_each) continue;
+          a.penalties += cost;
+          break;
+        case Effect::kPenaliseInPerson:
+          cost = rule_cost(r, ev);
+          if (cost == 0 && r.has_for_each) continue;
+          in_person_penalties += cost;
+          break;
+        case Effect::kDerive:
+        case Effect::kError: continue;
+      }
+      if constexpr (kExplain) hits->push_back({r.id, r.reason, r.effect->name, cost});
+    }
+    if (excluded) {
+      Assessment none;
+      none.stale = x.stale;
+      return none;
+    }
+    if constexpr (kExplain) {
+      // A cost that only applies in person is not part of the verdict when in person is out.
+      if (!in_person)
+        hits->erase(std::remove_if(hits->begin() + static_cast<std::ptrdiff_t>(first), hits->end(),
+                                   [](const RuleHit& h) { return h.effect == "penalise_in_person"; }),
+                    hits->end());
+    }
+    a.eligible = true;
+    a.in_person = in_person;
+    a.remote = remote;
+    a.in_person_penalties = in_person ? in_person_penalties : 0;
+    return a;
+  }
+
+  std::vector<std::uint32_t> all_provider_rules_;  // exclusions and the rest, in rule order
+};
+
+// ---- loading ------------------------------------------------------------------------------------
+
+class Loader {
+ public:
+  Loader(const Directory& d, PolicyData& impl, Diagnostics& diags)
+      : d_(d), impl_(impl), diags_(diags) {
+    detail::prepare_pool(impl_.pool, d_);
+  }
+
+  void file(const std::string& path, const std::string& text) {
+    FileReader f(path, text, diags_);
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+      f.error(Pos{e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1},
+              "", "not valid YAML: " + e.msg);
+      return;
+    }
+    if (!root.IsMap()) {
+      f.error(Pos{1, 1}, "", "a rules file is a mapping that starts with 'schema: 1'");
+      return;
+    }
+    YAML::Node schema = root["schema"];
+    if (!schema) {
+      f.error(Pos{1, 1}, "schema", "missing schema version; start the file with 'schema: " +
+                                       std::to_string(kSchemaVersion) + "'");
+      return;
+    }
+    if (!schema.IsScalar() || schema.Scalar() != std::to_string(kSchemaVersion)) {
+      f.error(schema, "schema",
+              "unsupported schema version " + (schema.IsScalar() ? schema.Scalar() : std::string("?")) +
+                  "; this nrm reads schema " + std::to_string(kSchemaVersion));
+      return;
+    }
+    static const std::vector<std::string> kSections = {"schema", "rules", "weights", "travel",
+                                                       "language"};
+    for (auto it = root.begin(); it != root.end(); ++it) {
+      std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+      const YAML::Node& value = it->second;
+      if (key == "schema") continue;
+      if (key == "rules") {
+        rules(f, value);
+      } else if (key == "weights") {
+        if (section_once(f, it->first, key)) weights(f, value);
+      } else if (key == "travel") {
+        if (section_once(f, it->first, key)) travel(f, value);
+      } else if (key == "language") {
+        if (section_once(f, it->first, key)) language(f, value);
+      } else {
+        f.error(it->first, key, with_hint("unknown section " + key + " (expected " + join(kSections) + ")",
+                                          key, kSections));
+      }
+    }
+  }
+
+  void finish() {
+    // Named weights resolve against the final global weights, wherever the weights section is.
+    for (auto& [rule_index, where] : pending_weights_) {
+      Rule& r = impl_.rules[rule_index];
+      for (const auto& spec : kWeightSpecs)
+        if (r.weight_name == spec.name) r.weight = impl_.weights.*spec.member;
+      (void)where;
+    }
+    for (auto& r : impl_.rules) r.cost = to_cost(r.weight);
+    if (!language_seen_) {
+      // Default language policy: the taxonomy's interpretation need.
+      impl_.language.rule_id = "language";
+      impl_.language.reason =
+          "Nobody at this step speaks one of the person's languages, so interpretation is added.";
+      auto n = d_.taxonomy.needs.find("interpretation");
+      if (n) impl_.language.interpretation_need = *n;
+      else impl_.language.enabled = false;
+    }
+    for (std::uint32_t i = 0; i < impl_.rules.size(); ++i) {
+      const Rule& r = impl_.rules[i];
+      if (!r.effect->provider) impl_.case_rules.push_back(i);
+      else if (r.effect->effect == Effect::kExclude) impl_.exclusions.push_back(i);
+      else impl_.provider_rules.push_back(i);
+      if (r.effect->provider) impl_.all_provider_rules_.push_back(i);
+    }
+  }
+
+ private:
+  bool section_once(FileReader& f, const YAML::Node& key, const std::string& name) {
+    auto [it, fresh] = sections_.emplace(name, f.file() + ":" + std::to_string(FileReader::pos(key).line));
+    if (!fresh) {
+      f.error(key, name, "section " + name + " given twice (first at " + it->second + ")");
+      return false;
+    }
+    return true;
+  }
+
+  bool check_keys(FileReader& f, const YAML::Node& map, const std::string& prefix,
+                  const std::vector<std::string>& allowed) {
+    bool ok = true;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      std::string key = it->first.IsScalar() ? it->first.Scalar() : "?";
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        f.error(it->first, prefix + key,
+                with_hint("unknown key " + key + " (expected " + join(allowed) + ")", key, allowed));
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  std::optional<double> number_in(FileReader& f, const YAML::Node& n, const std::string& field,
+                                  double min, double max, bool integer = false) {
+    std::optional<double> v = n.IsScalar() ? parse_number(n.Scalar()) : std::nullopt;
+    if (!v) {
+      f.error(n, field, "expected a number in " + range_text(min, max) + ", found " +
+                            (n.IsScalar() ? "'" + n.Scalar() + "'" : std::string("a list or mapping")));
+      return std::nullopt;
+    }
+    if (integer && *v != std::floor(*v)) {
+      f.error(n, field, "expected a whole number, found " + n.Scalar());
+      return std::nullopt;
+    }
+    if (*v < min || *v > max) {
+      f.error(n, field, n.Scalar() + " is out of range " + range_text(min, max));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  void weights(FileReader& f, const YAML::Node& node) {
+    if (!node.IsMap()) {
+      f.error(node, "weights", "expected a mapping of weight names to numbers");
+      return;
+    }
+    std::vector<std::string> allowed;
+    for (const auto& s : kWeightSpecs) allowed.push_back(s.name);
+    allowed.push_back("stale_after_days");
+    check_keys(f, node, "weights.", allowed);
+    for (const auto& s : kWeightSpecs)
+      if (node[s.name])
+        if (auto v = number_in(f, node[s.name], std::string("weights.") + s.name, s.min, s.max))
+          impl_.weights.*s.member = *v;
+    if (node["stale_after_days"])
+      if (auto v = number_in(f, node["stale_after_days"], "weights.stale_after_days",
+                             kStaleAfterDaysMin, kStaleAfterDaysMax, true))
+        impl_.weights.stale_after_days = static_cast<int>(*v);
+  }
+
+  void travel(FileReader& f, const YAML::Node& node) {
+    if (!node.IsMap()) {
+      f.error(node, "travel", "expected a mapping of travel parameters to numbers");
+      return;
+    }
+    std::vector<std::string> allowed;
+    for (const auto& s : kTravelSpecs) allowed.push_back(s.name);
+    allowed.push_back("road_neighbours");
+    check_keys(f, node, "travel.", allowed);
+    for (const auto& s : kTravelSpecs)
+      if (node[s.name])
+        if (auto v = number_in(f, node[s.name], std::string("travel.") + s.name, s.min, s.max))
+          impl_.travel.*s.member = *v;
+    if (node["road_neighbours"])
+      if (auto v = number_in(f, node["road_neighbours"], "travel.road_neighbours",
+                             kRoadNeighboursMin, kRoadNeighboursMax, true))
+        impl_.travel.road_neighbours = static_cast<int>(*v);
+  }
+
+  void language(FileReader& f, const YAML::Node& node) {
+    language_seen_ = true;
+    if (!node.IsMap()) {
+      f.error(node, "language", "expected a mapping (id, reason, enabled, interpretation_need)");
+      return;
+    }
+    check_keys(f, node, "language.", {"id", "reason", "enabled", "interpretation_need"});
+    LanguagePolicy& lp = impl_.language;
+    if (YAML::Node e = node["enabled"]) {
+      if (e.IsScalar() && (e.Scalar() == "true" || e.Scalar() == "false")) lp.enabled = e.Scalar() == "true";
+      else f.error(e, "language.enabled", "expected true or false, found " + (e.IsScalar() ? e.Scalar() : "a list"));
+    }
+    YAML::Node id = node["id"];
+    if (!id || !id.IsScalar() || id.Scalar().empty()) {
+      f.error(id ? id : node, "language.id", "the language policy needs an id (shown in \"why\")");
+    } else {
+      lp.rule_id = id.Scalar();
+      claim_id(f, id, lp.rule_id);
+    }
+    YAML::Node reason = node["reason"];
+    if (!reason || !reason.IsScalar() || reason.Scalar().empty())
+      f.error(reason ? reason : node, "language.reason", "the language policy needs a reason");
+    else lp.reason = reason.Scalar();
+    YAML::Node need = node["interpretation_need"];
+    if (!need || !need.IsScalar()) {
+      f.error(need ? need : node, "language.interpretation_need",
+              "name the need an unmatched in-person step adds (e.g. interpretation)");
+    } else if (auto n = d_.taxonomy.needs.find(need.Scalar())) {
+      lp.interpretation_need = *n;
+    } else {
+      f.error(need, "language.interpretation_need",
+              with_hint("unknown need code " + need.Scalar(), need.Scalar(), d_.taxonomy.needs.codes()));
+    }
+  }
+
+  bool claim_id(FileReader& f, const YAML::Node& at, const std::string& id) {
+    auto [it, fresh] = ids_.emplace(id, f.file() + ":" + std::to_string(FileReader::pos(at).line));
+    if (!fresh) {
+      f.error(at, id, "duplicate rule id " + id + " (first at " + it->second + ")");
+      return false;
+    }
+    return true;
+  }
+
+  void rules(FileReader& f, const YAML::Node& list) {
+    if (!list.IsSequence()) {
+      f.error(list, "rules", "expected a list of rules (each '- id: ...')");
+      return;
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) rule(f, list[i], i);
+  }
+
+  // Compiles one expression of a rule, reporting each problem at its token.
+  std::optional<Compiled> expression(FileReader& f, const YAML::Node& n, const std::string& field,
+                                     Type want) {
+    if (!n.IsScalar()) {
+      f.error(n, field, "expected a condition written as text, found a list or mapping");
+      return std::nullopt;
+    }
+    std::string text = n.Scalar();
+    std::vector<CompileError> errors;
+    auto c = detail::compile(text, want, d_, impl_.pool, errors);
+    for (const auto& e : errors) f.error(f.locate(n, text, e.offset, e.token), field, e.message);
+    return c;
+  }
+
+  void rule(FileReader& f, const YAML::Node& node, std::size_t index) {
+    std::string where = "rules[" + std::to_string(index) + "]";
+    if (!node.IsMap()) {
+      f.error(node, where, "a rule is a mapping with id, reason, when and effect");
+      return;
+    }
+    Rule r;
+    r.file = f.file();
+    r.line = FileReader::pos(node).line;
+    bool ok = true;
+    YAML::Node id = node["id"];
+    if (!id || !id.IsScalar() || id.Scalar().empty()) {
+      f.error(id ? id : node, where + ".id", "every rule needs an id");
+      ok = false;
+    } else {
+      r.id = id.Scalar();
+      bool valid = std::all_of(r.id.begin(), r.id.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
+      });
+      if (!valid) {
+        f.error(id, r.id, "a rule id uses letters, digits, '-', '_' and '.' only");
+        ok = false;
+      }
+      where = r.id;
+      if (!claim_id(f, id, r.id)) ok = false;
+    }
+    static const std::vector<std::string> kKeys = {"id",   "reason",   "when",  "effect",
+                                                   "weight", "for_each", "need", "needs",
+                                                   "field", "message"};
+    if (!check_keys(f, node, where + ".", kKeys)) ok = false;
+
+    YAML::Node reason = node["reason"];
+    if (!reason || !reason.IsScalar() || reason.Scalar().empty()) {
+      f.error(reason ? reason : node, where + ".reason", "every rule needs a plain-language reason");
+      ok = false;
+    } else {
+      r.reason = reason.Scalar();
+    }
+
+    YAML::Node effect = node["effect"];
+    if (!effect || !effect.IsScalar()) {
+      f.error(effect ? effect : node, where + ".effect", "every rule needs an effect");
+      ok = false;
+    } else {
+      for (const auto& e : kEffects)
+        if (effect.Scalar() == e.name) r.effect = &e;
+      if (!r.effect) {
+        std::vector<std::string> names;
+        for (const auto& e : kEffects) names.push_back(e.name);
+        f.error(effect, where + ".effect",
+                with_hint("unknown effect " + effect.Scalar() + " (expected " + join(names) + ")",
+                          effect.Scalar(), names));
+        ok = false;
+      }
+    }
+
+    // The condition (absent: always).
+    std::optional<Compiled> when;
+    if (YAML::Node w = node["when"]) {
+      when = expression(f, w, where + ".when", Type::kBool);
+      if (!when) ok = false;
+      else if (r.effect && !r.effect->provider && !when->provider_fields.empty()) {
+        f.error(f.locate(w, w.Scalar(), w.Scalar().find(when->provider_fields[0]), when->provider_fields[0]),
+                where + ".when",
+                std::string("a ") + r.effect->name + " rule decides from the case alone; " +
+                    when->provider_fields[0] + " is a provider field");
+        ok = false;
+      }
+    } else {
+      when = detail::compile("true", Type::kBool, d_, impl_.pool, scratch_);
+    }
+    if (when) r.when = when->root;
+
+    // The effect's payload; keys that do not belong to the effect are errors.
+    auto used = [&](const char* key, bool allowed) {
+      if (node[key] && !allowed && r.effect) {
+        f.error(node[key], where + "." + key,
+                std::string(key) + " is not used by effect " + r.effect->name);
+        ok = false;
+      }
+      return allowed;
+    };
+    Effect e = r.effect ? r.effect->effect : Effect::kExclude;
+    bool weighted = r.effect && (e == Effect::kPrefer || e == Effect::kReward ||
+                                 e == Effect::kPenalise || e == Effect::kPenaliseInPerson);
+    bool derive = r.effect && e == Effect::kDerive;
+    bool withhold = r.effect && e == Effect::kWithhold;
+    bool error = r.effect && e == Effect::kError;
+    used("weight", weighted);
+    used("for_each", weighted);
+    used("need", derive);
+    used("needs", withhold);
+    used("field", error);
+    used("message", error);
+
+    if (weighted) {
+      YAML::Node w = node["weight"];
+      if (!w || !w.IsScalar()) {
+        f.error(w ? w : node, where + ".weight",
+                std::string("effect ") + r.effect->name +
+                    " needs a weight: a number in " + range_text(kRuleWeightMin, kRuleWeightMax) +
+                    " or the name of a global weight");
+        ok = false;
+      } else if (auto v = parse_number(w.Scalar())) {
+        if (*v < kRuleWeightMin || *v > kRuleWeightMax) {
+          f.error(w, where + ".weight",
+                  w.Scalar() + " is out of range " + range_text(kRuleWeightMin, kRuleWeightMax) +
+                      " (the effect gives the sign: prefer and reward lower the cost, penalise raises it)");
+          ok = false;
+        } else {
+          r.weight = *v;
+        }
+      } else {
+        std::vector<std::string> names;
+        for (const auto& s : kWeightSpecs) names.push_back(s.name);
+        if (std::find(names.begin(), names.end(), w.Scalar()) == names.end()) {
+          f.error(w, where + ".weight",
+                  with_hint("unknown weight " + w.Scalar() + " (a number in " +
+                                range_text(kRuleWeightMin, kRuleWeightMax) + " or one of " + join(names) + ")",
+                            w.Scalar(), names));
+          ok = false;
+        } else {
+          r.weight_name = w.Scalar();
+          pending_weights_.emplace_back(impl_.rules.size(), FileReader::pos(w));
+        }
+      }
+      if (YAML::Node fe = node["for_each"]) {
+        if (auto c = expression(f, fe, where + ".for_each", Type::kSet)) {
+          detail::Node count;
+          count.op = detail::is_mask_kind(c->kind) ? detail::Op::kCountMask : detail::Op::kCountList;
+          count.a = c->root;
+          impl_.pool.nodes.push_back(count);
+          r.has_for_each = true;
+          r.for_each = static_cast<std::uint32_t>(impl_.pool.nodes.size() - 1);
+        } else {
+          ok = false;
+        }
+      }
+    }
+    if (derive) {
+      YAML::Node n = node["need"];
+      if (!n || !n.IsScalar()) {
+        f.error(n ? n : node, where + ".need", "effect derive needs the need it adds (need: <code>)");
+        ok = false;
+      } else if (auto code = d_.taxonomy.needs.find(n.Scalar())) {
+        r.need = *code;
+      } else {
+        f.error(n, where + ".need",
+                with_hint("unknown need code " + n.Scalar(), n.Scalar(), d_.taxonomy.needs.codes()));
+        ok = false;
+      }
+    }
+    if (withhold && !withheld_needs(f, node["needs"], node, where, r)) ok = false;
+    if (error) {
+      YAML::Node fld = node["field"];
+      if (!fld || !fld.IsScalar()) {
+        f.error(fld ? fld : node, where + ".field", "effect error needs the case field it is about");
+        ok = false;
+      } else if (std::find(case_field_names().begin(), case_field_names().end(), fld.Scalar()) ==
+                 case_field_names().end()) {
+        f.error(fld, where + ".field",
+                with_hint("unknown case field " + fld.Scalar(), fld.Scalar(), case_field_names()));
+        ok = false;
+      } else {
+        r.field = fld.Scalar();
+      }
+      if (YAML::Node m = node["message"]) {
+        if (m.IsScalar()) r.message = m.Scalar();
+      }
+      if (r.message.empty()) r.message = r.reason;
+    }
+    if (ok) impl_.rules.push_back(std::move(r));
+    else if (!pending_weights_.empty() && pending_weights_.back().first == impl_.rules.size())
+      pending_weights_.pop_back();
+  }
+
+  bool withheld_needs(FileReader& f, const YAML::Node& n, const YAML::Node& rule,
+                      const std::string& where, Rule& r) {
+    if (!n) {
+      f.error(rule, where + ".needs",
+              "effect withhold needs the needs it withholds: a list of need codes, or a "
+              "taxonomy flag such as {shelter: true}");
+      return false;
+    }
+    if (n.IsMap()) {
+      // {shelter: true}: every need whose taxonomy entry has that flag.
+      bool ok = check_keys(f, n, where + ".needs.", {"shelter", "in_person", "immediate"});
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        if (!it->second.IsScalar() || it->second.Scalar() != "true") {
+          f.error(it->second, where + ".needs." + it->first.Scalar(), "only 'true' is meaningful here");
+          ok = false;
+          continue;
+        }
+        const std::string k = it->first.Scalar();
+        if (k == "shelter") r.needs |= d_.taxonomy.shelter_needs();
+        if (k == "in_person") r.needs |= d_.taxonomy.in_person_needs();
+        if (k == "immediate") r.needs |= d_.taxonomy.immediate_needs();
+      }
+      return ok;
+    }
+    if (!n.IsSequence()) {
+      f.error(n, where + ".needs", "expected a list of need codes or a taxonomy flag such as {shelter: true}");
+      return false;
+    }
+    bool ok = true;
+    for (const auto& item : n) {
+      if (!item.IsScalar()) {
+        f.error(item, where + ".needs", "expected a need code");
+        ok = false;
+      } else if (auto code = d_.taxonomy.needs.find(item.Scalar())) {
+        r.needs |= need_bit(*code);
+      } else {
+        f.error(item, where + ".needs",
+                with_hint("unknown need code " + item.Scalar(), item.Scalar(), d_.taxonomy.needs.codes()));
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  const Directory& d_;
+  PolicyData& impl_;
+  Diagnostics& diags_;
+  std::map<std::string, std::string> ids_;       // rule id -> where first defined
+  std::map<std::string, std::string> sections_;  // section -> where first given
+  std::vector<std::pair<std::size_t, Pos>> pending_weights_;
+  std::vector<CompileError> scratch_;
+  bool language_seen_ = false;
+};
+
+std::optional<std::string> read_file(const std::string& path, Diagnostics& diags) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) {
+    diags.add(path, 0, 0, "", "cannot read file");
+    return std::nullopt;
+  }
+  if (size > kMaxRulesFileBytes) {
+    diags.add(path, 0, 0, "", "file is larger than " + std::to_string(kMaxRulesFileBytes >> 20) + " MiB");
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) {
+    diags.add(path, 0, 0, "", "cannot read file");
+    return std::nullopt;
+  }
+  return text;
+}
+
+}  // namespace
+
+// ---- Policy -------------------------------------------------------------------------------------
+
+struct Policy::Impl : PolicyData {};
+
+Policy::Policy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Policy::Policy(Policy&&) noexcept = default;
+Policy& Policy::operator=(Policy&&) noexcept = default;
+Policy::~Policy() = default;
+
+Policy Policy::load(const std::string& dir, const Directory& directory) {
+  Diagnostics diags;
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    diags.add(dir, 0, 0, "", "rules folder not found");
+    diags.throw_if_any("bad rules");
+  }
+  std::vector<std::pair<std::string, std::string>> named;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file(ec)) continue;
+    auto name = entry.path().filename().string();
+    if (entry.path().extension() == ".yaml")
+      named.emplace_back(name, (std::filesystem::path(dir) / name).string());
+  }
+  std::sort(named.begin(), named.end());
+  for (auto& [name, path] : named) files.push_back(path);
+  if (files.empty()) {
+    diags.add(dir, 0, 0, "", "no *.yaml rules files in the folder");
+    diags.throw_if_any("bad rules");
+  }
+  return load_files(files, directory);
+}
+
+Policy Policy::load_files(const std::vector<std::string>& files, const Directory& directory) {
+  Diagnostics diags;
+  auto impl = std::make_unique<Impl>();
+  Loader loader(directory, *impl, diags);
+  for (const auto& path : files)
+    if (auto text = read_file(path, diags)) loader.file(path, *text);
+  loader.finish();
+  diags.throw_if_any("bad rules");
+  return Policy(std::move(impl));
+}
+
+const Weights& Policy::weights() const { return impl_->weights; }
+const TravelParams& Policy::travel() const { return impl_->travel; }
+const LanguagePolicy& Policy::language() const { return impl_->language; }
+std::size_t Policy::rule_count() const { return impl_->rules.size(); }
+
+std::vector<RuleInfo> Policy::rules() const {
+  std::vector<RuleInfo> out;
+  for (const auto& r : impl_->rules) out.push_back({r.id, r.reason, r.effect->name, r.file, r.line});
+  return out;
+}
+
+std::vector<Diagnostic> Policy::check_case(const Case& c, const Directory& d) const {
+  std::vector<Diagnostic> out;
+  Context x = impl_->context(c, d, nullptr, Date{});
+  Evaluator ev(impl_->pool, x);
+  for (std::uint32_t i : impl_->case_rules) {
+    const Rule& r = impl_->rules[i];
+    if (r.effect->effect != Effect::kError || ev.boolean(r.when) != Tri::kTrue) continue;
+    out.push_back({"case", 0, 0, r.field, r.message + " (rule " + r.id + ")"});
+  }
+  return out;
+}
+
+CaseNeeds Policy::derive_needs(const Case& c, const Directory& d) const {
+  CaseNeeds out;
+  out.needs = c.need_set();
+  Context x = impl_->context(c, d, nullptr, Date{});
+  Evaluator ev(impl_->pool, x);
+  for (std::uint32_t i : impl_->case_rules) {
+    const Rule& r = impl_->rules[i];
+    if (r.effect->effect != Effect::kDerive || ev.boolean(r.when) != Tri::kTrue) continue;
+    if (out.needs & need_bit(r.need)) continue;
+    out.needs |= need_bit(r.need);
+    out.derived.push_back({r.need, r.id, r.reason});
+  }
+  return out;
+}
+
+Assessment Policy::assess(const Case& c, const Directory& d, ProviderIndex p, Date as_of) const {
+  return impl_->run<false>(c, d, p, as_of, nullptr);
+}
+
+Assessment Policy::explain(const Case& c, const Directory& d, ProviderIndex p, Date as_of,
+                           std::vector<RuleHit>& hits) const {
+  return impl_->run<true>(c, d, p, as_of, &hits);
+}
+
+}  // namespace nrm::rules
