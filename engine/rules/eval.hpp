@@ -29,7 +29,7 @@ class Evaluator {
   Tri boolean(std::uint32_t i) const {
     const Node& n = nodes_[i];
     switch (n.op) {
-      case Op::kConstBool: return n.arg ? Tri::kTrue : Tri::kFalse;
+      case Op::kConstBool: return static_cast<Tri>(n.arg);
       case Op::kAnd: {
         Tri a = boolean(n.a);
         if (a == Tri::kFalse) return Tri::kFalse;
@@ -112,10 +112,17 @@ class Evaluator {
     }
   }
 
-  Num number(std::uint32_t i) const {
+  // Leaves (a field or a constant) are read inline; composite operands take a call.
+  [[gnu::always_inline]] Num number(std::uint32_t i) const {
     const Node& n = nodes_[i];
+    if (n.op == Op::kNumField) return field_num(static_cast<Field>(n.arg));
+    if (n.op == Op::kConstNum) return {n.num, n.arg == 0};
+    return number_composite(n);
+  }
+
+  [[gnu::noinline]] Num number_composite(const Node& n) const {
     switch (n.op) {
-      case Op::kConstNum: return {n.num, true};
+      case Op::kConstNum: return {n.num, n.arg == 0};
       case Op::kNumField: return field_num(static_cast<Field>(n.arg));
       case Op::kCountMask: {
         Mask m = mask(n.a);
@@ -127,7 +134,7 @@ class Evaluator {
     }
   }
 
-  int code(std::uint32_t i) const {
+  [[gnu::always_inline]] int code(std::uint32_t i) const {
     const Node& n = nodes_[i];
     if (n.op == Op::kConstCode) return static_cast<int>(n.a);
     switch (static_cast<Field>(n.arg)) {
@@ -144,10 +151,16 @@ class Evaluator {
     }
   }
 
-  Mask mask(std::uint32_t i) const {
+  [[gnu::always_inline]] Mask mask(std::uint32_t i) const {
     const Node& n = nodes_[i];
+    if (n.op == Op::kMaskField) return field_mask(static_cast<Field>(n.arg));
+    if (n.op == Op::kConstMask) return {n.mask, n.arg == 0};
+    return mask_composite(n);
+  }
+
+  [[gnu::noinline]] Mask mask_composite(const Node& n) const {
     switch (n.op) {
-      case Op::kConstMask: return {n.mask, true};
+      case Op::kConstMask: return {n.mask, n.arg == 0};
       case Op::kMaskAnd: {
         Mask a = mask(n.a), b = mask(n.b);
         return {a.bits & b.bits, a.known && b.known};
@@ -158,7 +171,11 @@ class Evaluator {
       }
       default: break;
     }
-    switch (static_cast<Field>(n.arg)) {
+    return field_mask(static_cast<Field>(n.arg));
+  }
+
+  [[gnu::always_inline]] Mask field_mask(Field f) const {
+    switch (f) {
       case Field::kCaseIdentity: return {x_.c->identity, true};
       case Field::kCaseNeeds: return {x_.case_needs, true};
       case Field::kCaseRequire: return {x_.c->require, true};
@@ -212,7 +229,7 @@ class Evaluator {
     return (ua < macro.size() && macro[ua] == b) || (ub < macro.size() && macro[ub] == a);
   }
 
-  bool field_bool(Field f) const {
+  [[gnu::always_inline]] bool field_bool(Field f) const {
     switch (f) {
       case Field::kCasePoliceConsent: return x_.c->police_consent;
       case Field::kProviderNational: return x_.p->national;
@@ -225,7 +242,7 @@ class Evaluator {
     }
   }
 
-  Num field_num(Field f) const {
+  [[gnu::always_inline]] Num field_num(Field f) const {
     auto opt = [](const std::optional<int>& v) -> Num {
       if (!v) return {};
       return {static_cast<double>(*v), true};

@@ -102,7 +102,7 @@ enum class Cmp : std::uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 
 enum class Op : std::uint8_t {
   // bool
-  kConstBool,    // arg: 0 or 1
+  kConstBool,    // arg: 0 false, 1 true, 2 unknown
   kAnd,          // a, b
   kOr,           // a, b
   kNot,          // a
@@ -119,7 +119,7 @@ enum class Op : std::uint8_t {
   kKnownNum,     // number a is present
   kKnownMask,    // mask set a is present
   // number
-  kConstNum,     // num
+  kConstNum,     // num (arg 1: absent)
   kNumField,     // arg: Field
   kCountMask,    // size of mask set a
   kCountList,    // size of list set a
@@ -127,7 +127,7 @@ enum class Op : std::uint8_t {
   kConstCode,    // a: the code
   kCodeField,    // arg: Field
   // mask set
-  kConstMask,    // mask
+  kConstMask,    // mask (arg 1: absent)
   kMaskField,    // arg: Field
   kMaskAnd,      // a & b
   kMaskOr,       // a | b
@@ -145,6 +145,10 @@ struct Node {
   double num = 0;
   std::uint64_t mask = 0;
 };
+
+// What a node evaluates to.
+enum class Value : std::uint8_t { kBool, kNumber, kCode, kMask, kList };
+Value value_of(Op op);
 
 // Every compiled condition of a policy shares one pool (good locality, one allocation).
 struct Pool {
@@ -184,6 +188,16 @@ struct CompileError {
 // nodes to `pool`. On failure returns nullopt and appends every problem found to `errors`.
 std::optional<Compiled> compile(std::string_view text, Type want, const Directory& directory,
                                 Pool& pool, std::vector<CompileError>& errors);
+
+// Partial evaluation for one case: copies the sub-tree at `root` of `src` into `dst` with every
+// case field replaced by its value for the case in `ctx` (whose provider is null) and constant
+// sub-trees folded (`false and x` is false, `true and x` is x, ...). Returns the new root.
+std::uint32_t fold(const Pool& src, std::uint32_t root, const Context& ctx, Pool& dst);
+
+// Whether node `i` of `pool` is a constant (a folded sub-tree); `truth` gets a bool's value.
+bool is_const_bool(const Pool& pool, std::uint32_t i, Tri* truth = nullptr);
+// Whether node `i` is a constant number; `value` gets it (0 when absent).
+bool is_const_number(const Pool& pool, std::uint32_t i, double* value = nullptr);
 
 // Fills Pool::macrolanguage from the taxonomy.
 void prepare_pool(Pool& pool, const Directory& directory);

@@ -224,65 +224,82 @@ std::string range_text(double min, double max) {
   return "[" + format_number(min) + ", " + format_number(max) + "]";
 }
 
+// One provider rule as a program runs it: the rule, and the roots of its condition and of its
+// for_each count in the program's pool.
+struct RuleCode {
+  std::uint32_t rule = 0;
+  std::uint32_t when = 0;
+  bool has_for_each = false;
+  std::uint32_t for_each = 0;
+};
+
+// The provider rules ready to run: the policy's own (general, for any case) or one specialised to
+// a case by Policy::prepare (case fields folded, rules that cannot fire dropped).
+struct Program {
+  const detail::Pool* pool = nullptr;
+  std::vector<RuleCode> exclusions;  // effect exclude, in rule order
+  std::vector<RuleCode> others;      // every other provider effect, in rule order
+  std::vector<RuleCode> all;         // both, in rule order (explain)
+};
+
 // Everything a loaded policy holds; Policy::Impl is exactly this.
 struct PolicyData {
   Weights weights;
   TravelParams travel;
   LanguagePolicy language;
   detail::Pool pool;
-  std::vector<Rule> rules;                   // every rule, in order
-  std::vector<std::uint32_t> exclusions;     // provider rules with effect exclude, in order
-  std::vector<std::uint32_t> provider_rules; // the other provider rules, in order
-  std::vector<std::uint32_t> case_rules;     // derive and error rules, in order
+  std::vector<Rule> rules;                // every rule, in order
+  std::vector<std::uint32_t> case_rules;  // derive and error rules, in order
+  Program general;                        // the provider rules, for any case
 
-  Context context(const Case& c, const Directory& d, const Provider* p, Date as_of) const {
+  Context case_context(const Case& c, const Directory& d) const {
     Context x;
     x.c = &c;
     x.d = &d;
-    x.p = p;
     for (NeedId n : c.needs) x.case_needs |= need_bit(n);
     x.case_province = d.geography.communities[c.location].province;
-    if (p) {
-      if (p->verified) {
-        x.verified = true;
-        x.verified_days_ago = as_of.days - p->verified->days;
-        x.stale = x.verified_days_ago > weights.stale_after_days;
-      } else {
-        x.stale = true;
-      }
-    }
     return x;
   }
 
+  void set_provider(Context& x, const Provider& p, Date as_of) const {
+    x.p = &p;
+    if (p.verified) {
+      x.verified = true;
+      x.verified_days_ago = as_of.days - p.verified->days;
+      x.stale = x.verified_days_ago > weights.stale_after_days;
+    } else {
+      x.verified = false;
+      x.stale = true;
+    }
+  }
+
   // The cost a firing rule adds (before its sign), or 0 when a for_each set is empty.
-  Cost rule_cost(const Rule& r, const Evaluator& ev) const {
-    if (!r.has_for_each) return r.cost;
-    detail::Num n = ev.number(r.for_each);
+  static Cost rule_cost(const Rule& r, const RuleCode& code, const Evaluator& ev) {
+    if (!code.has_for_each) return r.cost;
+    detail::Num n = ev.number(code.for_each);
     if (!n.known) return 0;
     return r.cost * static_cast<Cost>(n.v);
   }
 
+  // Runs `prog` for the provider in `x` (see invariants 2 and 3 at the top of this file).
   template <bool kExplain>
-  Assessment run(const Case& c, const Directory& d, ProviderIndex pi, Date as_of,
-                 std::vector<RuleHit>* hits) const {
-    const Provider& p = d.providers[pi];
-    Context x = context(c, d, &p, as_of);
-    Evaluator ev(pool, x);
+  Assessment run(const Program& prog, const Context& x, std::vector<RuleHit>* hits) const {
+    const Provider& p = *x.p;
+    Evaluator ev(*prog.pool, x);
     Assessment a;
     a.stale = x.stale;
     bool excluded = false;
     [[maybe_unused]] std::size_t first = hits ? hits->size() : 0;
     if constexpr (!kExplain) {
-      for (std::uint32_t i : exclusions)
-        if (ev.boolean(rules[i].when) == Tri::kTrue) return a;
+      for (const RuleCode& code : prog.exclusions)
+        if (ev.boolean(code.when) == Tri::kTrue) return a;
     }
     bool in_person = p.offers_in_person();
     bool remote = p.offers_remote();
     Cost in_person_penalties = 0;
-    const auto& order = kExplain ? all_provider_rules_ : provider_rules;
-    for (std::uint32_t i : order) {
-      const Rule& r = rules[i];
-      if (ev.boolean(r.when) != Tri::kTrue) continue;
+    for (const RuleCode& code : kExplain ? prog.all : prog.others) {
+      if (ev.boolean(code.when) != Tri::kTrue) continue;
+      const Rule& r = rules[code.rule];
       Cost cost = 0;
       switch (r.effect->effect) {
         case Effect::kExclude: excluded = true; break;
@@ -291,18 +308,18 @@ struct PolicyData {
         case Effect::kWithhold: a.withheld |= r.needs & p.services; break;
         case Effect::kPrefer:
         case Effect::kReward:
-          cost = -rule_cost(r, ev);
-          if (cost == 0 && r.has_for_each) continue;
+          cost = -rule_cost(r, code, ev);
+          if (cost == 0 && code.has_for_each) continue;
           a.preferences += cost;
           break;
         case Effect::kPenalise:
-          cost = rule_cost(r, ev);
-          if (cost == 0 && r.has_for_each) continue;
+          cost = rule_cost(r, code, ev);
+          if (cost == 0 && code.has_for_each) continue;
           a.penalties += cost;
           break;
         case Effect::kPenaliseInPerson:
-          cost = rule_cost(r, ev);
-          if (cost == 0 && r.has_for_each) continue;
+          cost = rule_cost(r, code, ev);
+          if (cost == 0 && code.has_for_each) continue;
           in_person_penalties += cost;
           break;
         case Effect::kDerive:
@@ -329,7 +346,26 @@ struct PolicyData {
     return a;
   }
 
-  std::vector<std::uint32_t> all_provider_rules_;  // exclusions and the rest, in rule order
+  // The provider rules specialised to one case, into `pool` (which must outlive the result).
+  Program specialise(const Context& case_ctx, detail::Pool& out) const {
+    Program prog;
+    prog.pool = &out;
+    for (const RuleCode& code : general.all) {
+      RuleCode folded = code;
+      folded.when = detail::fold(pool, code.when, case_ctx, out);
+      Tri truth = Tri::kUnknown;
+      if (detail::is_const_bool(out, folded.when, &truth) && truth != Tri::kTrue) continue;
+      if (code.has_for_each) {
+        folded.for_each = detail::fold(pool, code.for_each, case_ctx, out);
+        double count = 1;
+        if (detail::is_const_number(out, folded.for_each, &count) && count == 0) continue;
+      }
+      prog.all.push_back(folded);
+      (rules[code.rule].effect->effect == Effect::kExclude ? prog.exclusions : prog.others)
+          .push_back(folded);
+    }
+    return prog;
+  }
 };
 
 // ---- loading ------------------------------------------------------------------------------------
@@ -406,12 +442,17 @@ class Loader {
       if (n) impl_.language.interpretation_need = *n;
       else impl_.language.enabled = false;
     }
+    Program& prog = impl_.general;
+    prog.pool = &impl_.pool;
     for (std::uint32_t i = 0; i < impl_.rules.size(); ++i) {
       const Rule& r = impl_.rules[i];
-      if (!r.effect->provider) impl_.case_rules.push_back(i);
-      else if (r.effect->effect == Effect::kExclude) impl_.exclusions.push_back(i);
-      else impl_.provider_rules.push_back(i);
-      if (r.effect->provider) impl_.all_provider_rules_.push_back(i);
+      if (!r.effect->provider) {
+        impl_.case_rules.push_back(i);
+        continue;
+      }
+      RuleCode code{i, r.when, r.has_for_each, r.for_each};
+      prog.all.push_back(code);
+      (r.effect->effect == Effect::kExclude ? prog.exclusions : prog.others).push_back(code);
     }
   }
 
@@ -871,7 +912,7 @@ std::vector<RuleInfo> Policy::rules() const {
 
 std::vector<Diagnostic> Policy::check_case(const Case& c, const Directory& d) const {
   std::vector<Diagnostic> out;
-  Context x = impl_->context(c, d, nullptr, Date{});
+  Context x = impl_->case_context(c, d);
   Evaluator ev(impl_->pool, x);
   for (std::uint32_t i : impl_->case_rules) {
     const Rule& r = impl_->rules[i];
@@ -884,7 +925,7 @@ std::vector<Diagnostic> Policy::check_case(const Case& c, const Directory& d) co
 CaseNeeds Policy::derive_needs(const Case& c, const Directory& d) const {
   CaseNeeds out;
   out.needs = c.need_set();
-  Context x = impl_->context(c, d, nullptr, Date{});
+  Context x = impl_->case_context(c, d);
   Evaluator ev(impl_->pool, x);
   for (std::uint32_t i : impl_->case_rules) {
     const Rule& r = impl_->rules[i];
@@ -897,12 +938,56 @@ CaseNeeds Policy::derive_needs(const Case& c, const Directory& d) const {
 }
 
 Assessment Policy::assess(const Case& c, const Directory& d, ProviderIndex p, Date as_of) const {
-  return impl_->run<false>(c, d, p, as_of, nullptr);
+  Context x = impl_->case_context(c, d);
+  impl_->set_provider(x, d.providers[p], as_of);
+  return impl_->run<false>(impl_->general, x, nullptr);
 }
 
 Assessment Policy::explain(const Case& c, const Directory& d, ProviderIndex p, Date as_of,
                            std::vector<RuleHit>& hits) const {
-  return impl_->run<true>(c, d, p, as_of, &hits);
+  Context x = impl_->case_context(c, d);
+  impl_->set_provider(x, d.providers[p], as_of);
+  return impl_->run<true>(impl_->general, x, &hits);
 }
+
+// ---- CaseRules ----------------------------------------------------------------------------------
+
+struct CaseRules::Impl {
+  const PolicyData* policy = nullptr;
+  Case kase;  // a copy: the folded program no longer reads it, but the context points at it
+  Date as_of;
+  detail::Pool pool;
+  Program program;
+  Context base;
+};
+
+CaseRules::CaseRules(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CaseRules::CaseRules(CaseRules&&) noexcept = default;
+CaseRules& CaseRules::operator=(CaseRules&&) noexcept = default;
+CaseRules::~CaseRules() = default;
+
+CaseRules Policy::prepare(const Case& c, const Directory& d, Date as_of) const {
+  auto impl = std::make_unique<CaseRules::Impl>();
+  impl->policy = impl_.get();
+  impl->kase = c;
+  impl->as_of = as_of;
+  impl->base = impl_->case_context(impl->kase, d);
+  impl->program = impl_->specialise(impl->base, impl->pool);
+  return CaseRules(std::move(impl));
+}
+
+Assessment CaseRules::assess(ProviderIndex p) const {
+  Context x = impl_->base;
+  impl_->policy->set_provider(x, x.d->providers[p], impl_->as_of);
+  return impl_->policy->run<false>(impl_->program, x, nullptr);
+}
+
+Assessment CaseRules::explain(ProviderIndex p, std::vector<RuleHit>& hits) const {
+  Context x = impl_->base;
+  impl_->policy->set_provider(x, x.d->providers[p], impl_->as_of);
+  return impl_->policy->run<true>(impl_->program, x, &hits);
+}
+
+std::size_t CaseRules::rule_count() const { return impl_->program.all.size(); }
 
 }  // namespace nrm::rules

@@ -92,6 +92,30 @@ struct CaseNeeds {
   std::vector<Derivation> derived;       // in rule order, each need once, only needs not asked
 };
 
+class Policy;
+
+// The provider rules of a policy specialised to one case (Policy::prepare): every case field is
+// folded into a constant once and the rules that cannot fire for this case are dropped, so
+// assessing each provider is cheaper than Policy::assess. Same verdicts and hits as
+// Policy::assess and Policy::explain for that case and date. Keeps pointers to the Policy and the
+// Directory it was prepared with: both must outlive it (it copies the case).
+class CaseRules {
+ public:
+  CaseRules(CaseRules&&) noexcept;
+  CaseRules& operator=(CaseRules&&) noexcept;
+  ~CaseRules();
+
+  Assessment assess(ProviderIndex p) const;
+  Assessment explain(ProviderIndex p, std::vector<RuleHit>& hits) const;
+  std::size_t rule_count() const;  // provider rules left after specialisation
+
+ private:
+  friend class Policy;
+  struct Impl;
+  explicit CaseRules(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 class Policy {
  public:
   // Loads every *.yaml in `dir` (sorted by name), checks it against the directory's taxonomy and
@@ -123,6 +147,9 @@ class Policy {
   // Slow path for explanations: the same verdict, plus every rule that fired, in rule order.
   Assessment explain(const Case& c, const Directory& d, ProviderIndex p, Date as_of,
                      std::vector<RuleHit>& hits) const;
+
+  // Fastest path, for a loop over many providers for one case: see CaseRules.
+  CaseRules prepare(const Case& c, const Directory& d, Date as_of) const;
 
  private:
   struct Impl;

@@ -59,6 +59,9 @@ char truth(const World& w, const std::string& expr, const Case& c, ProviderIndex
   auto no = rules::Policy::load_files({file("no.yaml", "not (" + expr + ")")}, w.d);
   bool fires = !yes.assess(c, w.d, p, as_of).eligible;
   bool negation_fires = !no.assess(c, w.d, p, as_of).eligible;
+  // The same condition folded for the case (Policy::prepare) must agree.
+  CHECK(fires == !yes.prepare(c, w.d, as_of).assess(p).eligible);
+  CHECK(negation_fires == !no.prepare(c, w.d, as_of).assess(p).eligible);
   REQUIRE(!(fires && negation_fires));
   return fires ? 'T' : negation_fires ? 'F' : 'U';
 }

@@ -35,6 +35,26 @@ Assessment both(const Policy& policy, const Case& c, const Directory& d, Provide
   CHECK(a.penalties == e.penalties);
   CHECK(a.in_person_penalties == e.in_person_penalties);
   CHECK(a.stale == e.stale);
+  // Specialised to the case: the same verdict and the same hits.
+  rules::CaseRules prepared = policy.prepare(c, d, kAsOf);
+  Assessment f = prepared.assess(p);
+  std::vector<rules::RuleHit> folded_hits;
+  Assessment g = prepared.explain(p, folded_hits);
+  for (const Assessment* x : {&f, &g}) {
+    CHECK(a.eligible == x->eligible);
+    CHECK(a.in_person == x->in_person);
+    CHECK(a.remote == x->remote);
+    CHECK(a.withheld == x->withheld);
+    CHECK(a.preferences == x->preferences);
+    CHECK(a.penalties == x->penalties);
+    CHECK(a.in_person_penalties == x->in_person_penalties);
+    CHECK(a.stale == x->stale);
+  }
+  REQUIRE(folded_hits.size() == hits.size());
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    CHECK(folded_hits[i].rule_id == hits[i].rule_id);
+    CHECK(folded_hits[i].cost == hits[i].cost);
+  }
   if (hits_out) *hits_out = hits;
   return a;
 }
@@ -252,6 +272,27 @@ TEST_CASE("costs: prefer, reward, penalise with numbers and named weights", "[ru
   CHECK(a.in_person_penalties == 0);
 }
 
+TEST_CASE("prepare drops the rules a case cannot fire", "[rules][policy]") {
+  Directory d = rules_world();
+  auto p0 = add_provider(d, "p0");
+  Policy policy = Policy::load(policy_dir(), d);
+  Case c = base_case(d);
+  // Of the 12 provider rules, 5 cannot fire for the base case: t-no-remote-for-minors (case.age
+  // < 12 is unknown), t-indigenous (no identity), t-avoid (nothing avoided), t-require (nothing
+  // required) and t-prefer (nothing preferred). t-age stays: its truth depends on the provider.
+  auto prepared = policy.prepare(c, d, kAsOf);
+  CHECK(prepared.rule_count() == 7);
+  c.age = 10;
+  CHECK(policy.prepare(c, d, kAsOf).rule_count() == 8);
+  CHECK(!policy.prepare(c, d, kAsOf).assess(p0).remote);
+  // The prepared rules keep their own copy of the case.
+  Case temporary = base_case(d);
+  temporary.age = 10;
+  auto kept = policy.prepare(temporary, d, kAsOf);
+  temporary.age = 40;
+  CHECK(kept.assess(p0).eligible);
+}
+
 TEST_CASE("as_of decides staleness, so an old answer can be reproduced", "[rules][policy]") {
   Directory d = rules_world();
   auto p = add_provider(d, "p", [](Provider& pr, const Taxonomy&) { pr.verified = day("2026-01-01"); });
@@ -260,6 +301,8 @@ TEST_CASE("as_of decides staleness, so an old answer can be reproduced", "[rules
   CHECK(!policy.assess(c, d, p, day("2026-04-11")).stale);  // 100 days
   CHECK(policy.assess(c, d, p, day("2026-04-12")).stale);   // 101 days
   CHECK(!policy.assess(c, d, p, day("2025-06-01")).stale);  // verified after the query's date
+  CHECK(policy.prepare(c, d, day("2026-04-12")).assess(p).stale);
+  CHECK(!policy.prepare(c, d, day("2026-04-11")).assess(p).stale);
 }
 
 TEST_CASE("derived needs come in rule order, once, never an asked need", "[rules][policy]") {

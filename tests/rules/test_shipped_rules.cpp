@@ -260,9 +260,19 @@ TEST_CASE("shipped policy: how each provider may be used", "[rules][shipped]") {
     std::vector<std::string> fired;
     for (const auto& h : hits) fired.push_back(h.rule_id);
     CHECK(fired == x.fired);
-    CHECK((e.eligible == a.eligible && e.in_person == a.in_person && e.remote == a.remote &&
-           e.withheld == a.withheld && e.preferences == a.preferences &&
-           e.penalties == a.penalties && e.in_person_penalties == a.in_person_penalties));
+    auto prepared = s.policy.prepare(c, d, kAsOf);
+    rules::Assessment f = prepared.assess(0);
+    std::vector<rules::RuleHit> folded_hits;
+    prepared.explain(0, folded_hits);
+    for (const rules::Assessment* y : {&e, &f}) {
+      CHECK((y->eligible == a.eligible && y->in_person == a.in_person && y->remote == a.remote &&
+             y->withheld == a.withheld && y->preferences == a.preferences &&
+             y->penalties == a.penalties && y->in_person_penalties == a.in_person_penalties &&
+             y->stale == a.stale));
+    }
+    std::vector<std::string> folded_fired;
+    for (const auto& h : folded_hits) folded_fired.push_back(h.rule_id);
+    CHECK(folded_fired == fired);
   }
 }
 
