@@ -3,11 +3,14 @@
 // the row in a failure. Providers are built by hand so the rows do not depend on the generated
 // directory. When a shipped weight changes on purpose, change the row that says so.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <set>
 
 #include "../test_util.hpp"
 #include "directory/loader.hpp"
+#include "rules/expr.hpp"
 #include "rules/policy.hpp"
 
 using namespace nrm;
@@ -370,4 +373,50 @@ TEST_CASE("shipped policy: weights, travel and language", "[rules][shipped]") {
     CHECK(!r.reason.empty());
   }
   CHECK(s.policy.rule_count() == 22);
+}
+
+TEST_CASE("docs/rules.md: every field and effect is documented, the worked example loads", "[rules][shipped][docs]") {
+  std::ifstream in(source_root() + "/docs/rules.md");
+  std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(!doc.empty());
+  for (const auto& f : rules::detail::fields()) {
+    INFO("field " << f.name);
+    CHECK_THAT(doc, Catch::Contains(std::string("| `") + f.name + "` |"));
+  }
+  for (const char* effect : {"exclude", "exclude_in_person", "exclude_remote", "withhold", "prefer",
+                             "reward", "penalise", "penalise_in_person", "derive", "error"}) {
+    INFO("effect " << effect);
+    CHECK_THAT(doc, Catch::Contains(std::string("| `") + effect + "` |"));
+  }
+  // The worked example, copied with the shipped rules into one folder, loads and fires.
+  auto at = doc.find("## Worked example");
+  REQUIRE(at != std::string::npos);
+  auto begin = doc.find("```yaml\n", at);
+  REQUIRE(begin != std::string::npos);
+  begin += 8;
+  auto end = doc.find("```", begin);
+  std::string example = doc.substr(begin, end - begin);
+  TempDir t;
+  for (const auto& entry : std::filesystem::directory_iterator(source_root() + "/rules")) {
+    std::ifstream f(entry.path());
+    t.write(entry.path().filename().string(),
+            std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>()));
+  }
+  t.write("local-ontario.yaml", example);
+  Shipped s;
+  Policy local = Policy::load(t.path(), s.d);
+  CHECK(local.rule_count() == s.policy.rule_count() + 2);
+  Case c = base_case(s);
+  c.needs.push_back(s.need("shelter.emergency"));
+  Provider p = base_provider(s);
+  p.attributes = attr_bit(s.attr("survivor_led"));
+  s.d.providers = {p};
+  s.d.reindex();
+  std::vector<rules::RuleHit> hits;
+  rules::Assessment a = local.explain(c, s.d, 0, kAsOf, hits);
+  CHECK(rules::from_cost(a.preferences) == Approx(-1.5));
+  CHECK(a.withheld == need_bit(s.need("shelter.emergency")));
+  std::vector<std::string> fired;
+  for (const auto& h : hits) fired.push_back(h.rule_id);
+  CHECK(fired == std::vector<std::string>{"on-prefer-survivor-led", "on-shelter-open-at-night"});
 }
