@@ -95,6 +95,7 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
     k.wait = rules::to_cost(prov.wait_days * p.weights.wait_day);
     k.preferences = a.preferences;
     k.penalties = a.penalties;
+    k.in_person_penalties = a.in_person_penalties;
     k.base = handoff + k.wait + a.preferences + a.penalties;
     k.stale = a.stale;
     k.rank = id_rank_[i];
@@ -143,13 +144,14 @@ std::optional<PlannedStep> Problem::step(const State& s, std::int32_t ci, Cost& 
   }
   const Cost travel_c = st.in_person ? travel_cost(st.travel_hours) : 0;
   const Cost partner_c = st.partner ? -rules::to_cost(weights.partner_reward) : 0;
-  cost = travel_c + k.base + partner_c;
+  const Cost in_person_c = st.in_person ? k.in_person_penalties : 0;
+  cost = travel_c + k.base + in_person_c + partner_c;
   if (parts) {
     parts->travel += travel_c;
     parts->handoffs += k.base - k.wait - k.preferences - k.penalties;
     parts->wait += k.wait;
     parts->preferences += k.preferences;
-    parts->penalties += k.penalties;
+    parts->penalties += k.penalties + in_person_c;
     parts->partners += partner_c;
   }
   return st;
@@ -219,13 +221,14 @@ class Bounds {
       if (!((p.target | p.interpretation) & need_bit(n))) continue;
       auto& nb = needs_[n];
       for (const auto& k : p.candidates) {
-        Cost base = k.base - partner_bonus_;
+        Cost base = k.base - partner_bonus_ + std::min<Cost>(0, k.in_person_penalties);
         min_base_ = std::min(min_base_, base);
         if (k.useful_remote & need_bit(n)) nb.remote = std::min(nb.remote, base);
         else if (k.useful_in_person & need_bit(n)) {
+          Cost b = base + k.in_person_penalties;
           auto it = nb.in_person.find(k.community);
-          if (it == nb.in_person.end()) nb.in_person.emplace(k.community, base);
-          else it->second = std::min(it->second, base);
+          if (it == nb.in_person.end()) nb.in_person.emplace(k.community, b);
+          else it->second = std::min(it->second, b);
         }
       }
     }
@@ -251,7 +254,7 @@ class Bounds {
     NeedSet rem = p_.target & ~s.covered;
     if (s.owed && !(s.covered & p_.interpretation)) rem |= p_.interpretation;
     if (!rem) return 0;
-    Cost worst = 0;
+    Cost worst = std::numeric_limits<Cost>::min();  // step costs can be negative (rewards)
     int count = 0;
     for (NeedSet r = rem; r; r &= r - 1) {
       int n = std::countr_zero(r);
@@ -295,12 +298,12 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   }
   std::vector<std::int32_t> expandable;
   {
-    std::map<std::tuple<CommunityIndex, NeedSet, NeedSet, Cost, Cost, Cost, bool, bool>, std::size_t> seen;
+    std::map<std::tuple<CommunityIndex, NeedSet, NeedSet, Cost, Cost, Cost, Cost, bool, bool>, std::size_t> seen;
     for (std::size_t i = 0; i < cands.size(); ++i) {
       const auto& k = cands[i];
       if (!partnered[i]) {
         auto key = std::make_tuple(k.community, k.useful_in_person, k.useful_remote, k.base,
-                                   k.preferences, k.penalties, k.speaks, k.stale);
+                                   k.preferences, k.penalties, k.in_person_penalties, k.speaks, k.stale);
         if (++seen[key] > top) continue;
       }
       expandable.push_back(static_cast<std::int32_t>(i));

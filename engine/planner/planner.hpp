@@ -61,6 +61,7 @@ struct Candidate {
   Cost base = 0;                 // hand-off + wait + preferences + penalties
   Cost preferences = 0;
   Cost penalties = 0;
+  Cost in_person_penalties = 0;  // added only when the step is in person (e.g. another province)
   Cost wait = 0;
   bool speaks = true;            // speaks one of the person's languages
   bool stale = false;

@@ -582,7 +582,8 @@ def a_women_shelter(c, rng):
     return localise(p, c, rng, boost=1.0, immigrant=1)
 
 
-def a_youth_shelter(c, rng):
+def a_youth_shelter(c, rng, minors=False):
+    """A youth shelter; with minors=True, one that takes any child 12 to 17 who was trafficked."""
     svc = ["shelter.emergency"]
     for s, pr in (("counselling.trauma", 0.5), ("case.management", 0.6),
                   ("safety.planning", 0.4), ("education", 0.2)):
@@ -591,9 +592,12 @@ def a_youth_shelter(c, rng):
     ages = weighted(rng, [((12, 17), 3), ((16, 24), 4), ((16, 21), 2), ((13, 24), 1)])
     genders = weighted(rng, [(None, 5), (["female"], 2), (["female", "nonbinary"], 2),
                              (["male"], 0.6)])
+    refuses = chance(rng, 0.1)
+    if minors:
+        ages, genders, refuses = (12, 17), None, False
     p = provider(c, rng, rng.choice(["Youth Shelter", "Youth Safe House", "Youth Emergency Home"]),
                  svc, genders=genders, ages=ages,
-                 accepts_trafficking_victims=not chance(rng, 0.1),
+                 accepts_trafficking_victims=not refuses,
                  accepts_without_status=chance(rng, 0.6),
                  capacity=shelter_capacity(rng, 4, 30, people=c.people), confidential=chance(rng, 0.8))
     p["attributes"].add("youth_serving")
@@ -1274,7 +1278,9 @@ def structural(communities, by_prov, rng):
                     q = a_indigenous_centre(c, rng)
                 out.append((3, c.people, q))
             if c.people >= 400_000:
-                for kind, pr in (("youth_shelter", 0.7), ("transitional", 0.7),
+                # Every large city has at least one emergency shelter for trafficked minors.
+                out.append((3, c.people, a_youth_shelter(c, rng, minors=True)))
+                for kind, pr in (("youth_shelter", 0.4), ("transitional", 0.7),
                                  ("immigration_legal", 0.85), ("labour_legal", 0.7),
                                  ("anti_trafficking", 0.7)):
                     if chance(rng, pr):
