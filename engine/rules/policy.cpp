@@ -405,9 +405,15 @@ class Loader {
     }
     static const std::vector<std::string> kSections = {"schema", "rules", "weights", "travel",
                                                        "language"};
+    std::vector<std::string> seen;
     for (auto it = root.begin(); it != root.end(); ++it) {
       std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
       const YAML::Node& value = it->second;
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+        f.error(it->first, key, "section " + key + " given twice in this file");
+        continue;
+      }
+      seen.push_back(key);
       if (key == "schema") continue;
       if (key == "rules") {
         rules(f, value);
@@ -469,8 +475,14 @@ class Loader {
   bool check_keys(FileReader& f, const YAML::Node& map, const std::string& prefix,
                   const std::vector<std::string>& allowed) {
     bool ok = true;
+    std::vector<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
       std::string key = it->first.IsScalar() ? it->first.Scalar() : "?";
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+        f.error(it->first, prefix + key, "key " + key + " given twice");
+        ok = false;
+      }
+      seen.push_back(key);
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         f.error(it->first, prefix + key,
                 with_hint("unknown key " + key + " (expected " + join(allowed) + ")", key, allowed));

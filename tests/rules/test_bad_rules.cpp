@@ -89,6 +89,7 @@ TEST_CASE("every bad-rules error kind is reported with its line, column and rule
       {"unknown-section.yaml",
        {"3:1: weigths: unknown section weigths (expected schema, rules, weights, travel, "
         "language); did you mean weights?"}},
+      {"duplicate-key.yaml", {"7:5: two-conditions.when: key when given twice"}},
       {"missing-parts.yaml",
        {"4:5: no-reason.reason: every rule needs a plain-language reason",
         "6:5: no-need.need: effect derive needs the need it adds (need: <code>)",
