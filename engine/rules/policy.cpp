@@ -408,7 +408,7 @@ class Loader {
     std::vector<std::string> seen;
     for (auto it = root.begin(); it != root.end(); ++it) {
       std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
-      const YAML::Node& value = it->second;
+      YAML::Node value = it->second;  // a copy: it-> yields a temporary
       if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
         f.error(it->first, key, "section " + key + " given twice in this file");
         continue;
