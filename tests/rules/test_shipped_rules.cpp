@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <random>
 #include <set>
 
 #include "../test_util.hpp"
@@ -419,4 +420,78 @@ TEST_CASE("docs/rules.md: every field and effect is documented, the worked examp
   std::vector<std::string> fired;
   for (const auto& h : hits) fired.push_back(h.rule_id);
   CHECK(fired == std::vector<std::string>{"on-prefer-survivor-led", "on-shelter-open-at-night"});
+}
+
+TEST_CASE("shipped policy: assess, explain and prepare agree on random cases and providers", "[rules][shipped]") {
+  Shipped s;
+  const Taxonomy& t = s.d.taxonomy;
+  std::mt19937 rng(2018);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  auto chance = [&](int percent) { return pick(100) < percent; };
+  const char* places[] = {"thunder-bay-on", "toronto-on", "winnipeg-mb", "iqaluit-nu", "kenora-on", "gatineau-qc"};
+  s.d.providers.clear();
+  for (int i = 0; i < 300; ++i) {
+    Provider p = base_provider(s);
+    p.id = "random-" + std::to_string(i);
+    p.community = s.at(places[pick(6)]);
+    p.services = 0;
+    for (int k = 1 + pick(3); k > 0; --k) p.services |= need_bit(pick(t.needs.size()));
+    p.delivery = static_cast<Delivery>(pick(3));
+    p.national = chance(10);
+    p.serves = p.national ? 0 : code_bit(s.d.geography[p.community].province) | (chance(20) ? code_bit(pick(t.provinces.size())) : 0);
+    for (int a = 0; a < t.attributes.size(); ++a)
+      if (chance(25)) p.attributes |= attr_bit(a);
+    if (chance(30)) p.genders = code_bit(pick(t.genders.size())) | code_bit(pick(t.genders.size()));
+    if (chance(30)) p.age_min = pick(25);
+    if (chance(30)) p.age_max = 12 + pick(60);
+    p.accepts_trafficking_victims = chance(85);
+    p.accepts_without_status = chance(50);
+    p.law_enforcement = chance(5);
+    if (chance(40)) p.capacity = Capacity{10, pick(3)};
+    p.wait_days = pick(15);
+    if (chance(90)) p.verified = Date{kAsOf.days - pick(800)};
+    else p.verified.reset();
+    s.d.providers.push_back(p);
+  }
+  s.d.reindex();
+  for (int k = 0; k < 60; ++k) {
+    Case c = base_case(s);
+    c.location = s.at(places[pick(6)]);
+    if (chance(30)) c.age.reset();
+    else c.age = pick(70);
+    c.gender = pick(t.genders.size());
+    c.identity = chance(50) ? code_bit(pick(t.identities.size())) : 0;
+    c.languages = {s.lang(chance(50) ? "eng" : "crk")};
+    c.status = pick(t.statuses.size());
+    c.exploitation = pick(t.exploitation.size());
+    for (int a = 0; a < t.attributes.size(); ++a) {
+      if (chance(10)) c.require |= attr_bit(a);
+      if (chance(15)) c.prefer |= attr_bit(a);
+    }
+    if (chance(30)) c.avoid = {c.location};
+    c.police_consent = chance(50);
+    auto prepared = s.policy.prepare(c, s.d, kAsOf);
+    for (ProviderIndex p = 0; p < s.d.providers.size(); ++p) {
+      INFO("case " << k << ", provider " << s.d.providers[p].id);
+      rules::Assessment a = s.policy.assess(c, s.d, p, kAsOf);
+      std::vector<rules::RuleHit> h1, h2;
+      rules::Assessment e = s.policy.explain(c, s.d, p, kAsOf, h1);
+      rules::Assessment f = prepared.assess(p);
+      rules::Assessment g = prepared.explain(p, h2);
+      for (const rules::Assessment* y : {&e, &f, &g}) {
+        REQUIRE((y->eligible == a.eligible && y->in_person == a.in_person && y->remote == a.remote &&
+                 y->withheld == a.withheld && y->preferences == a.preferences &&
+                 y->penalties == a.penalties && y->in_person_penalties == a.in_person_penalties &&
+                 y->stale == a.stale));
+      }
+      REQUIRE(h1.size() == h2.size());
+      for (std::size_t i = 0; i < h1.size(); ++i) REQUIRE((h1[i].rule_id == h2[i].rule_id && h1[i].cost == h2[i].cost));
+      // Invariants of an assessment.
+      if (!a.eligible) REQUIRE((!a.in_person && !a.remote && a.withheld == 0 && a.preferences == 0 && a.penalties == 0));
+      if (a.in_person) REQUIRE(s.d.providers[p].offers_in_person());
+      if (a.remote) REQUIRE(s.d.providers[p].offers_remote());
+      REQUIRE(a.preferences <= 0);
+      REQUIRE(a.penalties >= 0);
+    }
+  }
 }
