@@ -1,8 +1,8 @@
 // Benchmark of the rules engine's hot path: Policy::assess over a generated directory (default
 // 50,000 providers on the shipped communities and taxonomy) for a few representative cases, with
 // the shipped rules/. Prints nanoseconds per provider assessed. Build Release to measure:
-//   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release && cmake --build build/release --target bench_rules
-//   build/release/bench/bench_rules [providers] [repetitions]
+//   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release && cmake --build build/release --target
+//   bench_rules build/release/bench/bench_rules [providers] [repetitions]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -25,8 +25,9 @@ Directory generate(int count, std::uint32_t seed) {
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   auto chance = [&](int percent) { return pick(100) < percent; };
   const Taxonomy& t = d.taxonomy;
-  const int langs[] = {*t.languages.find("eng"), *t.languages.find("fra"), *t.languages.find("oji"),
-                       *t.languages.find("iku"), *t.languages.find("cmn"), *t.languages.find("spa")};
+  const int langs[] = {*t.languages.find("eng"), *t.languages.find("fra"),
+                       *t.languages.find("oji"), *t.languages.find("iku"),
+                       *t.languages.find("cmn"), *t.languages.find("spa")};
   const Date today = *Date::parse("2026-11-27");
   d.providers.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
@@ -47,7 +48,8 @@ Directory generate(int count, std::uint32_t seed) {
       if (chance(20)) p.attributes |= attr_bit(a);
     p.languages = {langs[0]};
     if (chance(30)) p.languages.push_back(langs[1 + pick(5)]);
-    if (chance(30)) p.genders = code_bit(*t.genders.find("female")) | code_bit(*t.genders.find("nonbinary"));
+    if (chance(30))
+      p.genders = code_bit(*t.genders.find("female")) | code_bit(*t.genders.find("nonbinary"));
     if (chance(30)) p.age_min = chance(50) ? 18 : 12;
     if (chance(20)) p.age_max = chance(50) ? 24 : 64;
     p.accepts_trafficking_victims = chance(90);
@@ -102,7 +104,8 @@ std::vector<NamedCase> cases(const Directory& d) {
   out.push_back({"labour, man, no status", labour});
   Case unknown = base("iqaluit-nu");
   unknown.identity = code_bit(*t.identities.find("inuit"));
-  unknown.prefer = attr_bit(*t.attributes.find("inuit_specific")) | attr_bit(*t.attributes.find("open_24_7"));
+  unknown.prefer =
+      attr_bit(*t.attributes.find("inuit_specific")) | attr_bit(*t.attributes.find("open_24_7"));
   out.push_back({"age and gender unknown, inuit, prefer", unknown});
   return out;
 }
@@ -142,12 +145,15 @@ int main(int argc, char** argv) {
       pass();  // warm-up
       auto start = std::chrono::steady_clock::now();
       for (int r = 0; r < reps; ++r) pass();
-      return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+      return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start)
+          .count();
     };
     double general = time([&](ProviderIndex p) { return policy.assess(c, d, p, as_of); }, 0);
     auto prepare_start = std::chrono::steady_clock::now();
     rules::CaseRules prepared = policy.prepare(c, d, as_of);
-    double prepare_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - prepare_start).count();
+    double prepare_us =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - prepare_start)
+            .count();
     double fast = time([&](ProviderIndex p) { return prepared.assess(p); }, 1);
     if (checksum[0] != checksum[1]) {
       std::fprintf(stderr, "bench_rules: prepared and general verdicts differ for %s\n", name);
@@ -157,15 +163,16 @@ int main(int argc, char** argv) {
     total_general += general;
     total_prepared += fast;
     total += static_cast<long>(reps) * count;
-    std::printf("  %-42s assess %6.1f ns/provider | prepared %5.1f ns/provider (%zu of %zu rules, "
-                "prepare %.0f us) | eligible %ld\n",
-                name, general / n, fast / n, prepared.rule_count(), policy.rule_count(), prepare_us,
-                eligible / (2 * (reps + 1)));
+    std::printf(
+        "  %-42s assess %6.1f ns/provider | prepared %5.1f ns/provider (%zu of %zu rules, "
+        "prepare %.0f us) | eligible %ld\n",
+        name, general / n, fast / n, prepared.rule_count(), policy.rule_count(), prepare_us,
+        eligible / (2 * (reps + 1)));
   }
   double n = static_cast<double>(total);
-  std::printf("overall: Policy::assess %.1f ns per provider (%.3f ms per 1000); "
-              "CaseRules::assess %.1f ns per provider (%.3f ms per 1000)\n",
-              total_general / n, total_general / n / 1000, total_prepared / n,
-              total_prepared / n / 1000);
+  std::printf(
+      "overall: Policy::assess %.1f ns per provider (%.3f ms per 1000); "
+      "CaseRules::assess %.1f ns per provider (%.3f ms per 1000)\n",
+      total_general / n, total_general / n / 1000, total_prepared / n, total_prepared / n / 1000);
   return 0;
 }

@@ -16,30 +16,40 @@
 // A word is a field (case.age, provider.ages.min, ...) or a code; a code takes its kind (need,
 // gender, ...) from the field it is compared with, so `case.gender == female` checks `female`
 // against the genders of the taxonomy.
-#include "rules/expr.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <memory>
 
 #include "model/diagnostics.hpp"
+#include "rules/expr.hpp"
 
 namespace nrm::rules::detail {
 
 const char* kind_name(Kind k) {
   switch (k) {
-    case Kind::kNeed: return "need";
-    case Kind::kAttribute: return "attribute";
-    case Kind::kIdentity: return "identity";
-    case Kind::kStatus: return "status";
-    case Kind::kGender: return "gender";
-    case Kind::kExploitation: return "exploitation";
-    case Kind::kProvince: return "province";
-    case Kind::kDelivery: return "delivery";
-    case Kind::kLanguage: return "language";
-    case Kind::kCommunity: return "community";
-    case Kind::kProvider: return "provider";
+    case Kind::kNeed:
+      return "need";
+    case Kind::kAttribute:
+      return "attribute";
+    case Kind::kIdentity:
+      return "identity";
+    case Kind::kStatus:
+      return "status";
+    case Kind::kGender:
+      return "gender";
+    case Kind::kExploitation:
+      return "exploitation";
+    case Kind::kProvince:
+      return "province";
+    case Kind::kDelivery:
+      return "delivery";
+    case Kind::kLanguage:
+      return "language";
+    case Kind::kCommunity:
+      return "community";
+    case Kind::kProvider:
+      return "provider";
   }
   return "code";
 }
@@ -139,8 +149,21 @@ namespace {
 
 // ---- tokens ---------------------------------------------------------------------------------
 
-enum class Tok { kWord, kNumber, kString, kLParen, kRParen, kLBracket, kRBracket, kComma, kAmp,
-                 kBar, kCmp, kEnd, kBad };
+enum class Tok {
+  kWord,
+  kNumber,
+  kString,
+  kLParen,
+  kRParen,
+  kLBracket,
+  kRBracket,
+  kComma,
+  kAmp,
+  kBar,
+  kCmp,
+  kEnd,
+  kBad
+};
 
 struct Token {
   Tok tok = Tok::kEnd;
@@ -150,7 +173,9 @@ struct Token {
   Cmp cmp = Cmp::kEq;
 };
 
-bool word_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool word_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
 bool word_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
 }
@@ -179,7 +204,8 @@ std::vector<Token> tokenize(std::string_view s, std::vector<CompileError>& error
       t.text = std::string(s.substr(i, j - i));
       i = j;
     } else if (std::isdigit(static_cast<unsigned char>(c)) ||
-               (c == '-' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
+               (c == '-' && i + 1 < s.size() &&
+                std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
       std::size_t j = i + 1;
       while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '.')) ++j;
       t.tok = Tok::kNumber;
@@ -226,7 +252,7 @@ std::vector<Token> tokenize(std::string_view s, std::vector<CompileError>& error
         errors.push_back({i, "!", "'!' is not an operator; write not, or != to compare"});
         return {};
       }
-      t.cmp = c == '=' ? Cmp::kEq
+      t.cmp = c == '='   ? Cmp::kEq
               : c == '!' ? Cmp::kNe
               : c == '<' ? (eq_next ? Cmp::kLe : Cmp::kLt)
                          : (eq_next ? Cmp::kGe : Cmp::kGt);
@@ -246,9 +272,27 @@ std::vector<Token> tokenize(std::string_view s, std::vector<CompileError>& error
 
 // ---- syntax tree ------------------------------------------------------------------------------
 
-enum class A { kWord, kString, kNumber, kBool, kList, kAnd, kOr, kNot, kCmp, kIn, kNotIn,
-               kContains, kContainsAny, kContainsAll, kSetAnd, kSetOr, kIsKnown, kIsUnknown,
-               kCount };
+enum class A {
+  kWord,
+  kString,
+  kNumber,
+  kBool,
+  kList,
+  kAnd,
+  kOr,
+  kNot,
+  kCmp,
+  kIn,
+  kNotIn,
+  kContains,
+  kContainsAny,
+  kContainsAll,
+  kSetAnd,
+  kSetOr,
+  kIsKnown,
+  kIsUnknown,
+  kCount
+};
 
 struct Ast {
   A a = A::kWord;
@@ -275,7 +319,8 @@ class Parser {
 
   Ast parse() {
     Ast e = expr();
-    if (peek().tok != Tok::kEnd) fail(peek(), "unexpected " + describe(peek()) + " after a complete condition");
+    if (peek().tok != Tok::kEnd)
+      fail(peek(), "unexpected " + describe(peek()) + " after a complete condition");
     return e;
   }
 
@@ -285,7 +330,8 @@ class Parser {
   bool is_word(const char* w) const { return peek().tok == Tok::kWord && peek().text == w; }
 
   [[noreturn]] void fail(const Token& at, std::string message) {
-    throw ParseFailure{{at.offset, at.tok == Tok::kEnd ? std::string() : at.text, std::move(message)}};
+    throw ParseFailure{
+        {at.offset, at.tok == Tok::kEnd ? std::string() : at.text, std::move(message)}};
   }
   static std::string describe(const Token& t) {
     if (t.tok == Tok::kEnd) return "end of condition";
@@ -434,7 +480,8 @@ class Parser {
             items.push_back(atom());
           }
         }
-        if (peek().tok != Tok::kRBracket) fail(peek(), "expected ',' or ']', found " + describe(peek()));
+        if (peek().tok != Tok::kRBracket)
+          fail(peek(), "expected ',' or ']', found " + describe(peek()));
         next();
         return node(A::kList, open.offset, "[", std::move(items));
       }
@@ -459,13 +506,15 @@ class Parser {
         if (w.text == "count" && peek().tok == Tok::kLParen) {
           next();
           Ast e = expr();
-          if (peek().tok != Tok::kRParen) fail(peek(), "expected ')' after count(..., found " + describe(peek()));
+          if (peek().tok != Tok::kRParen)
+            fail(peek(), "expected ')' after count(..., found " + describe(peek()));
           next();
           return node(A::kCount, w.offset, "count", {std::move(e)});
         }
         return node(A::kWord, w.offset, w.text, {});
       }
-      default: fail(t, "expected an operand, found " + describe(t));
+      default:
+        fail(t, "expected an operand, found " + describe(t));
     }
   }
 
@@ -486,10 +535,14 @@ struct Typed {
 
 std::string describe_type(Type t, Kind k) {
   switch (t) {
-    case Type::kBool: return "a condition (true or false)";
-    case Type::kNumber: return "a number";
-    case Type::kCode: return std::string(k == Kind::kExploitation ? "an " : "a ") + kind_name(k) + " code";
-    case Type::kSet: return std::string("a set of ") + kind_name(k) + " codes";
+    case Type::kBool:
+      return "a condition (true or false)";
+    case Type::kNumber:
+      return "a number";
+    case Type::kCode:
+      return std::string(k == Kind::kExploitation ? "an " : "a ") + kind_name(k) + " code";
+    case Type::kSet:
+      return std::string("a set of ") + kind_name(k) + " codes";
   }
   return "a value";
 }
@@ -501,9 +554,11 @@ class Checker {
 
   Typed check(const Ast& a) {
     switch (a.a) {
-      case A::kWord: return word(a);
+      case A::kWord:
+        return word(a);
       case A::kString:
-        return error(a, "'" + a.text + "' must be compared with a field (e.g. case.gender == female)");
+        return error(a,
+                     "'" + a.text + "' must be compared with a field (e.g. case.gender == female)");
       case A::kList:
         return error(a, "a list must be compared with a field (e.g. case.status in [no_status])");
       case A::kNumber: {
@@ -541,7 +596,8 @@ class Checker {
         Typed e = check(a.kids[0]);
         if (!e.ok) return {};
         if (e.type != Type::kSet)
-          return error(a, "count() takes a set; " + e.what + " is " + describe_type(e.type, e.kind));
+          return error(a,
+                       "count() takes a set; " + e.what + " is " + describe_type(e.type, e.kind));
         Node n;
         n.op = is_mask_kind(e.kind) ? Op::kCountMask : Op::kCountList;
         n.a = e.node;
@@ -569,7 +625,8 @@ class Checker {
       case A::kContainsAny:
       case A::kContainsAll:
       case A::kSetAnd:
-      case A::kSetOr: return binary(a);
+      case A::kSetOr:
+        return binary(a);
     }
     return {};
   }
@@ -578,8 +635,9 @@ class Checker {
   Typed condition(const Ast& a, const std::string& op) {
     Typed t = check(a);
     if (t.ok && t.type != Type::kBool)
-      return error(a, "'" + op + "' needs conditions; " + t.what + " is " +
-                          describe_type(t.type, t.kind) + (t.type == Type::kNumber ? " (compare it, e.g. " + t.what + " > 0)" : ""));
+      return error(
+          a, "'" + op + "' needs conditions; " + t.what + " is " + describe_type(t.type, t.kind) +
+                 (t.type == Type::kNumber ? " (compare it, e.g. " + t.what + " > 0)" : ""));
     return t;
   }
 
@@ -605,7 +663,8 @@ class Checker {
   }
 
   static bool field_like(const std::string& w) {
-    return w.rfind("case.", 0) == 0 || w.rfind("provider.", 0) == 0 || w == "case" || w == "provider";
+    return w.rfind("case.", 0) == 0 || w.rfind("provider.", 0) == 0 || w == "case" ||
+           w == "provider";
   }
 
   static std::vector<std::string> field_names() {
@@ -616,15 +675,17 @@ class Checker {
 
   Typed unknown_field(const Ast& a) {
     std::string hint = closest_name(a.text, field_names());
-    return error(a, "unknown field " + a.text + (hint.empty() ? "" : "; did you mean " + hint + "?"));
+    return error(a,
+                 "unknown field " + a.text + (hint.empty() ? "" : "; did you mean " + hint + "?"));
   }
 
   Typed word(const Ast& a) {
     const FieldInfo* f = find_field(a.text);
     if (!f) {
       if (field_like(a.text)) return unknown_field(a);
-      return error(a, a.text + " is not a field; a code must be compared with a field (e.g. "
-                               "case.gender == female)");
+      return error(a, a.text +
+                          " is not a field; a code must be compared with a field (e.g. "
+                          "case.gender == female)");
     }
     if (f->provider) {
       if (std::find(out_.provider_fields.begin(), out_.provider_fields.end(), f->name) ==
@@ -637,10 +698,18 @@ class Checker {
     n.arg = static_cast<std::uint8_t>(f->field);
     n.kind = f->kind;
     switch (f->type) {
-      case Type::kBool: n.op = Op::kBoolField; break;
-      case Type::kNumber: n.op = Op::kNumField; break;
-      case Type::kCode: n.op = Op::kCodeField; break;
-      case Type::kSet: n.op = is_mask_kind(f->kind) ? Op::kMaskField : Op::kListField; break;
+      case Type::kBool:
+        n.op = Op::kBoolField;
+        break;
+      case Type::kNumber:
+        n.op = Op::kNumField;
+        break;
+      case Type::kCode:
+        n.op = Op::kCodeField;
+        break;
+      case Type::kSet:
+        n.op = is_mask_kind(f->kind) ? Op::kMaskField : Op::kListField;
+        break;
     }
     return emit(n, f->type, f->kind, f->nullable, f->name);
   }
@@ -648,16 +717,26 @@ class Checker {
   std::vector<std::string> known_codes(Kind k) const {
     const Taxonomy& t = d_.taxonomy;
     switch (k) {
-      case Kind::kNeed: return t.needs.codes();
-      case Kind::kAttribute: return t.attributes.codes();
-      case Kind::kIdentity: return t.identities.codes();
-      case Kind::kStatus: return t.statuses.codes();
-      case Kind::kGender: return t.genders.codes();
-      case Kind::kExploitation: return t.exploitation.codes();
-      case Kind::kProvince: return t.provinces.codes();
-      case Kind::kDelivery: return {kDeliveryCodes[0], kDeliveryCodes[1], kDeliveryCodes[2]};
-      case Kind::kLanguage: return t.languages.codes();
-      case Kind::kCommunity: return d_.geography.ids();
+      case Kind::kNeed:
+        return t.needs.codes();
+      case Kind::kAttribute:
+        return t.attributes.codes();
+      case Kind::kIdentity:
+        return t.identities.codes();
+      case Kind::kStatus:
+        return t.statuses.codes();
+      case Kind::kGender:
+        return t.genders.codes();
+      case Kind::kExploitation:
+        return t.exploitation.codes();
+      case Kind::kProvince:
+        return t.provinces.codes();
+      case Kind::kDelivery:
+        return {kDeliveryCodes[0], kDeliveryCodes[1], kDeliveryCodes[2]};
+      case Kind::kLanguage:
+        return t.languages.codes();
+      case Kind::kCommunity:
+        return d_.geography.ids();
       case Kind::kProvider: {
         std::vector<std::string> ids;
         for (const auto& p : d_.providers) ids.push_back(p.id);
@@ -670,18 +749,26 @@ class Checker {
   std::optional<int> resolve(Kind k, const std::string& c) const {
     const Taxonomy& t = d_.taxonomy;
     switch (k) {
-      case Kind::kNeed: return t.needs.find(c);
-      case Kind::kAttribute: return t.attributes.find(c);
-      case Kind::kIdentity: return t.identities.find(c);
-      case Kind::kStatus: return t.statuses.find(c);
-      case Kind::kGender: return t.genders.find(c);
-      case Kind::kExploitation: return t.exploitation.find(c);
-      case Kind::kProvince: return t.provinces.find(c);
+      case Kind::kNeed:
+        return t.needs.find(c);
+      case Kind::kAttribute:
+        return t.attributes.find(c);
+      case Kind::kIdentity:
+        return t.identities.find(c);
+      case Kind::kStatus:
+        return t.statuses.find(c);
+      case Kind::kGender:
+        return t.genders.find(c);
+      case Kind::kExploitation:
+        return t.exploitation.find(c);
+      case Kind::kProvince:
+        return t.provinces.find(c);
       case Kind::kDelivery:
         for (int i = 0; i < 3; ++i)
           if (c == kDeliveryCodes[i]) return i;
         return std::nullopt;
-      case Kind::kLanguage: return t.languages.find(c);
+      case Kind::kLanguage:
+        return t.languages.find(c);
       case Kind::kCommunity: {
         auto i = d_.geography.find(c);
         if (!i) return std::nullopt;
@@ -718,14 +805,16 @@ class Checker {
   // A literal (word, string or list) typed by the field it is compared with. `want_set`: the
   // operator wants a set here (a single word then means a set of one).
   Typed literal(const Ast& a, const Typed& other, bool want_set) {
-    if (a.a == A::kWord && field_like(a.text) && other.type != Type::kCode && other.type != Type::kSet)
+    if (a.a == A::kWord && field_like(a.text) && other.type != Type::kCode &&
+        other.type != Type::kSet)
       return unknown_field(a);  // `case.agee < 18`: a misspelt field, not a code
     if (other.type == Type::kNumber)
       return error(a, "cannot compare " + other.what + " (a number) with " +
                           (a.a == A::kList ? "a list" : "'" + a.text + "' (text)"));
     if (other.type == Type::kBool)
       return error(a, "cannot compare " + other.what + " (a condition) with " +
-                          (a.a == A::kList ? "a list" : "'" + a.text + "'") + "; use true or false");
+                          (a.a == A::kList ? "a list" : "'" + a.text + "'") +
+                          "; use true or false");
     Kind k = other.kind;
     if (a.a == A::kList || want_set) {
       std::vector<int> codes;
@@ -734,15 +823,19 @@ class Checker {
       if (a.a == A::kList) {
         for (const auto& item : a.kids) {
           auto c = code_of(item, k);
-          if (!c) ok = false;
-          else codes.push_back(*c);
+          if (!c)
+            ok = false;
+          else
+            codes.push_back(*c);
           what += (what.empty() ? "" : ", ") + item.text;
         }
         what = "[" + what + "]";
       } else {
         auto c = code_of(a, k);
-        if (!c) ok = false;
-        else codes.push_back(*c);
+        if (!c)
+          ok = false;
+        else
+          codes.push_back(*c);
         what = a.text;
       }
       if (!ok) return {};
@@ -776,7 +869,9 @@ class Checker {
     if (l_lit && r_lit) {
       for (const Ast* side : {&la, &ra})
         if (side->a == A::kWord && field_like(side->text)) return unknown_field(*side);
-      return error(la, "'" + a.text + "' compares two constants; one side must be a field of case or provider");
+      return error(
+          la,
+          "'" + a.text + "' compares two constants; one side must be a field of case or provider");
     }
     // Which side may be a set when it is a literal word.
     bool l_set = a.a == A::kContains || a.a == A::kContainsAny || a.a == A::kContainsAll ||
@@ -798,8 +893,8 @@ class Checker {
     }
     if (!l.ok || !r.ok) return {};
     auto mismatch = [&]() {
-      return error(a, "cannot compare " + l.what + " (" + describe_type(l.type, l.kind) + ") with " +
-                          r.what + " (" + describe_type(r.type, r.kind) + ")");
+      return error(a, "cannot compare " + l.what + " (" + describe_type(l.type, l.kind) +
+                          ") with " + r.what + " (" + describe_type(r.type, r.kind) + ")");
     };
     Node n;
     n.a = l.node;
@@ -818,7 +913,8 @@ class Checker {
         if (l.type == Type::kNumber) {
           n.op = Op::kCmpNum;
         } else if (ordering) {
-          return error(a, l.what + " is " + describe_type(l.type, l.kind) + "; it can only be compared with == or !=");
+          return error(a, l.what + " is " + describe_type(l.type, l.kind) +
+                              "; it can only be compared with == or !=");
         } else {
           n.op = l.type == Type::kBool ? Op::kCmpBool : Op::kCmpCode;
         }
@@ -831,9 +927,11 @@ class Checker {
         const Typed& set = a.a == A::kContains ? l : r;
         if (set.type != Type::kSet)
           return error(a, "'" + a.text + "' needs a set; " + set.what + " is " +
-                              describe_type(set.type, set.kind) + (set.type == Type::kCode ? "; use ==" : ""));
+                              describe_type(set.type, set.kind) +
+                              (set.type == Type::kCode ? "; use ==" : ""));
         if (item.type == Type::kSet)
-          return error(a, item.what + " is a set; use contains_any or contains_all to compare sets");
+          return error(a,
+                       item.what + " is a set; use contains_any or contains_all to compare sets");
         if (item.type != Type::kCode || item.kind != set.kind) return mismatch();
         n.a = item.node;
         n.b = set.node;
@@ -868,7 +966,8 @@ class Checker {
                                     : (any ? Op::kAnyList : Op::kAllList);
         return emit(n, Type::kBool, Kind::kNeed, false, what);
       }
-      default: break;
+      default:
+        break;
     }
     return {};
   }

@@ -24,12 +24,14 @@ struct List {
 
 class Evaluator {
  public:
-  Evaluator(const Pool& pool, const Context& ctx) : nodes_(pool.nodes.data()), pool_(pool), x_(ctx) {}
+  Evaluator(const Pool& pool, const Context& ctx)
+      : nodes_(pool.nodes.data()), pool_(pool), x_(ctx) {}
 
   Tri boolean(std::uint32_t i) const {
     const Node& n = nodes_[i];
     switch (n.op) {
-      case Op::kConstBool: return static_cast<Tri>(n.arg);
+      case Op::kConstBool:
+        return static_cast<Tri>(n.arg);
       case Op::kAnd: {
         Tri a = boolean(n.a);
         if (a == Tri::kFalse) return Tri::kFalse;
@@ -48,7 +50,8 @@ class Evaluator {
         Tri a = boolean(n.a);
         return a == Tri::kUnknown ? a : (a == Tri::kTrue ? Tri::kFalse : Tri::kTrue);
       }
-      case Op::kBoolField: return field_bool(static_cast<Field>(n.arg)) ? Tri::kTrue : Tri::kFalse;
+      case Op::kBoolField:
+        return field_bool(static_cast<Field>(n.arg)) ? Tri::kTrue : Tri::kFalse;
       case Op::kCmpNum: {
         Num a = number(n.a);
         if (!a.known) return Tri::kUnknown;
@@ -101,14 +104,18 @@ class Evaluator {
         List a = list(n.a), b = list(n.b);
         for (std::size_t y = 0; y < b.size; ++y) {
           bool found = false;
-          for (std::size_t x = 0; x < a.size && !found; ++x) found = match(n.kind, a.data[x], b.data[y]);
+          for (std::size_t x = 0; x < a.size && !found; ++x)
+            found = match(n.kind, a.data[x], b.data[y]);
           if (!found) return Tri::kFalse;
         }
         return Tri::kTrue;
       }
-      case Op::kKnownNum: return of(number(n.a).known);
-      case Op::kKnownMask: return of(mask(n.a).known);
-      default: return Tri::kUnknown;  // not a bool node: rejected at load
+      case Op::kKnownNum:
+        return of(number(n.a).known);
+      case Op::kKnownMask:
+        return of(mask(n.a).known);
+      default:
+        return Tri::kUnknown;  // not a bool node: rejected at load
     }
   }
 
@@ -122,15 +129,19 @@ class Evaluator {
 
   [[gnu::noinline]] Num number_composite(const Node& n) const {
     switch (n.op) {
-      case Op::kConstNum: return {n.num, n.arg == 0};
-      case Op::kNumField: return field_num(static_cast<Field>(n.arg));
+      case Op::kConstNum:
+        return {n.num, n.arg == 0};
+      case Op::kNumField:
+        return field_num(static_cast<Field>(n.arg));
       case Op::kCountMask: {
         Mask m = mask(n.a);
         if (!m.known) return {};
         return {static_cast<double>(std::popcount(m.bits)), true};
       }
-      case Op::kCountList: return {static_cast<double>(list(n.a).size), true};
-      default: return {};
+      case Op::kCountList:
+        return {static_cast<double>(list(n.a).size), true};
+      default:
+        return {};
     }
   }
 
@@ -138,16 +149,26 @@ class Evaluator {
     const Node& n = nodes_[i];
     if (n.op == Op::kConstCode) return static_cast<int>(n.a);
     switch (static_cast<Field>(n.arg)) {
-      case Field::kCaseGender: return x_.c->gender;
-      case Field::kCaseStatus: return x_.c->status;
-      case Field::kCaseExploitation: return x_.c->exploitation;
-      case Field::kCaseProvince: return x_.case_province;
-      case Field::kCaseLocation: return static_cast<int>(x_.c->location);
-      case Field::kProviderId: return static_cast<int>(x_.p - x_.d->providers.data());
-      case Field::kProviderCommunity: return static_cast<int>(x_.p->community);
-      case Field::kProviderProvince: return x_.d->geography.communities[x_.p->community].province;
-      case Field::kProviderDelivery: return static_cast<int>(x_.p->delivery);
-      default: return -1;
+      case Field::kCaseGender:
+        return x_.c->gender;
+      case Field::kCaseStatus:
+        return x_.c->status;
+      case Field::kCaseExploitation:
+        return x_.c->exploitation;
+      case Field::kCaseProvince:
+        return x_.case_province;
+      case Field::kCaseLocation:
+        return static_cast<int>(x_.c->location);
+      case Field::kProviderId:
+        return static_cast<int>(x_.p - x_.d->providers.data());
+      case Field::kProviderCommunity:
+        return static_cast<int>(x_.p->community);
+      case Field::kProviderProvince:
+        return x_.d->geography.communities[x_.p->community].province;
+      case Field::kProviderDelivery:
+        return static_cast<int>(x_.p->delivery);
+      default:
+        return -1;
     }
   }
 
@@ -160,7 +181,8 @@ class Evaluator {
 
   [[gnu::noinline]] Mask mask_composite(const Node& n) const {
     switch (n.op) {
-      case Op::kConstMask: return {n.mask, n.arg == 0};
+      case Op::kConstMask:
+        return {n.mask, n.arg == 0};
       case Op::kMaskAnd: {
         Mask a = mask(n.a), b = mask(n.b);
         return {a.bits & b.bits, a.known && b.known};
@@ -169,24 +191,33 @@ class Evaluator {
         Mask a = mask(n.a), b = mask(n.b);
         return {a.bits | b.bits, a.known && b.known};
       }
-      default: break;
+      default:
+        break;
     }
     return field_mask(static_cast<Field>(n.arg));
   }
 
   [[gnu::always_inline]] Mask field_mask(Field f) const {
     switch (f) {
-      case Field::kCaseIdentity: return {x_.c->identity, true};
-      case Field::kCaseNeeds: return {x_.case_needs, true};
-      case Field::kCaseRequire: return {x_.c->require, true};
-      case Field::kCasePrefer: return {x_.c->prefer, true};
-      case Field::kProviderServices: return {x_.p->services, true};
-      case Field::kProviderServes: return {x_.p->serves, true};
-      case Field::kProviderAttributes: return {x_.p->attributes, true};
+      case Field::kCaseIdentity:
+        return {x_.c->identity, true};
+      case Field::kCaseNeeds:
+        return {x_.case_needs, true};
+      case Field::kCaseRequire:
+        return {x_.c->require, true};
+      case Field::kCasePrefer:
+        return {x_.c->prefer, true};
+      case Field::kProviderServices:
+        return {x_.p->services, true};
+      case Field::kProviderServes:
+        return {x_.p->serves, true};
+      case Field::kProviderAttributes:
+        return {x_.p->attributes, true};
       case Field::kProviderGenders:
         if (!x_.p->genders) return {};
         return {*x_.p->genders, true};
-      default: return {};
+      default:
+        return {};
     }
   }
 
@@ -197,12 +228,15 @@ class Evaluator {
       return {l.data(), l.size()};
     }
     switch (static_cast<Field>(n.arg)) {
-      case Field::kCaseLanguages: return {x_.c->languages.data(), x_.c->languages.size()};
-      case Field::kProviderLanguages: return {x_.p->languages.data(), x_.p->languages.size()};
+      case Field::kCaseLanguages:
+        return {x_.c->languages.data(), x_.c->languages.size()};
+      case Field::kProviderLanguages:
+        return {x_.p->languages.data(), x_.p->languages.size()};
       case Field::kCaseAvoid:
         // CommunityIndex is the unsigned variant of int: reading it through int is allowed.
         return {reinterpret_cast<const int*>(x_.c->avoid.data()), x_.c->avoid.size()};
-      default: return {};
+      default:
+        return {};
     }
   }
 
@@ -211,12 +245,18 @@ class Evaluator {
 
   static bool compare(Cmp c, double a, double b) {
     switch (c) {
-      case Cmp::kEq: return a == b;
-      case Cmp::kNe: return a != b;
-      case Cmp::kLt: return a < b;
-      case Cmp::kLe: return a <= b;
-      case Cmp::kGt: return a > b;
-      case Cmp::kGe: return a >= b;
+      case Cmp::kEq:
+        return a == b;
+      case Cmp::kNe:
+        return a != b;
+      case Cmp::kLt:
+        return a < b;
+      case Cmp::kLe:
+        return a <= b;
+      case Cmp::kGt:
+        return a > b;
+      case Cmp::kGe:
+        return a >= b;
     }
     return false;
   }
@@ -231,14 +271,22 @@ class Evaluator {
 
   [[gnu::always_inline]] bool field_bool(Field f) const {
     switch (f) {
-      case Field::kCasePoliceConsent: return x_.c->police_consent;
-      case Field::kProviderNational: return x_.p->national;
-      case Field::kProviderAcceptsTraffickingVictims: return x_.p->accepts_trafficking_victims;
-      case Field::kProviderAcceptsWithoutStatus: return x_.p->accepts_without_status;
-      case Field::kProviderLawEnforcement: return x_.p->law_enforcement;
-      case Field::kProviderConfidential: return x_.p->confidential;
-      case Field::kProviderStale: return x_.stale;
-      default: return false;
+      case Field::kCasePoliceConsent:
+        return x_.c->police_consent;
+      case Field::kProviderNational:
+        return x_.p->national;
+      case Field::kProviderAcceptsTraffickingVictims:
+        return x_.p->accepts_trafficking_victims;
+      case Field::kProviderAcceptsWithoutStatus:
+        return x_.p->accepts_without_status;
+      case Field::kProviderLawEnforcement:
+        return x_.p->law_enforcement;
+      case Field::kProviderConfidential:
+        return x_.p->confidential;
+      case Field::kProviderStale:
+        return x_.stale;
+      default:
+        return false;
     }
   }
 
@@ -248,23 +296,28 @@ class Evaluator {
       return {static_cast<double>(*v), true};
     };
     switch (f) {
-      case Field::kCaseAge: return opt(x_.c->age);
+      case Field::kCaseAge:
+        return opt(x_.c->age);
       case Field::kCaseMaxTravelHours:
         if (!x_.c->max_travel_hours) return {};
         return {*x_.c->max_travel_hours, true};
-      case Field::kProviderAgesMin: return opt(x_.p->age_min);
-      case Field::kProviderAgesMax: return opt(x_.p->age_max);
+      case Field::kProviderAgesMin:
+        return opt(x_.p->age_min);
+      case Field::kProviderAgesMax:
+        return opt(x_.p->age_max);
       case Field::kProviderCapacityAvailable:
         if (!x_.p->capacity) return {};
         return {static_cast<double>(x_.p->capacity->available), true};
       case Field::kProviderCapacityBeds:
         if (!x_.p->capacity) return {};
         return {static_cast<double>(x_.p->capacity->beds), true};
-      case Field::kProviderWaitDays: return {static_cast<double>(x_.p->wait_days), true};
+      case Field::kProviderWaitDays:
+        return {static_cast<double>(x_.p->wait_days), true};
       case Field::kProviderVerifiedDaysAgo:
         if (!x_.verified) return {};
         return {static_cast<double>(x_.verified_days_ago), true};
-      default: return {};
+      default:
+        return {};
     }
   }
 

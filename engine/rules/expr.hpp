@@ -40,7 +40,9 @@ enum class Kind : std::uint8_t {
   kCommunity,
   kProvider,
 };
-constexpr bool is_mask_kind(Kind k) { return k < Kind::kLanguage; }
+constexpr bool is_mask_kind(Kind k) {
+  return k < Kind::kLanguage;
+}
 const char* kind_name(Kind k);  // "need", "attribute", ...
 
 enum class Type : std::uint8_t { kBool, kNumber, kCode, kSet };
@@ -102,38 +104,38 @@ enum class Cmp : std::uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 
 enum class Op : std::uint8_t {
   // bool
-  kConstBool,    // arg: 0 false, 1 true, 2 unknown
-  kAnd,          // a, b
-  kOr,           // a, b
-  kNot,          // a
-  kBoolField,    // arg: Field
-  kCmpNum,       // a, b numbers; arg: Cmp
-  kCmpBool,      // a, b bools; arg: Cmp (eq/ne)
-  kCmpCode,      // a, b codes; arg: Cmp (eq/ne)
-  kInMask,       // code a in mask set b
-  kInList,       // code a in list set b (kind says how codes match)
-  kAnyMask,      // mask sets a and b share a code
-  kAllMask,      // mask set a holds every code of b
-  kAnyList,      // list sets a and b share a code
-  kAllList,      // list set a holds every code of b
-  kKnownNum,     // number a is present
-  kKnownMask,    // mask set a is present
+  kConstBool,  // arg: 0 false, 1 true, 2 unknown
+  kAnd,        // a, b
+  kOr,         // a, b
+  kNot,        // a
+  kBoolField,  // arg: Field
+  kCmpNum,     // a, b numbers; arg: Cmp
+  kCmpBool,    // a, b bools; arg: Cmp (eq/ne)
+  kCmpCode,    // a, b codes; arg: Cmp (eq/ne)
+  kInMask,     // code a in mask set b
+  kInList,     // code a in list set b (kind says how codes match)
+  kAnyMask,    // mask sets a and b share a code
+  kAllMask,    // mask set a holds every code of b
+  kAnyList,    // list sets a and b share a code
+  kAllList,    // list set a holds every code of b
+  kKnownNum,   // number a is present
+  kKnownMask,  // mask set a is present
   // number
-  kConstNum,     // num (arg 1: absent)
-  kNumField,     // arg: Field
-  kCountMask,    // size of mask set a
-  kCountList,    // size of list set a
+  kConstNum,   // num (arg 1: absent)
+  kNumField,   // arg: Field
+  kCountMask,  // size of mask set a
+  kCountList,  // size of list set a
   // code
-  kConstCode,    // a: the code
-  kCodeField,    // arg: Field
+  kConstCode,  // a: the code
+  kCodeField,  // arg: Field
   // mask set
-  kConstMask,    // mask (arg 1: absent)
-  kMaskField,    // arg: Field
-  kMaskAnd,      // a & b
-  kMaskOr,       // a | b
+  kConstMask,  // mask (arg 1: absent)
+  kMaskField,  // arg: Field
+  kMaskAnd,    // a & b
+  kMaskOr,     // a | b
   // list set
-  kConstList,    // a: index into Pool::lists
-  kListField,    // arg: Field
+  kConstList,  // a: index into Pool::lists
+  kListField,  // arg: Field
 };
 
 struct Node {
@@ -162,7 +164,7 @@ struct Context {
   const Case* c = nullptr;
   const Provider* p = nullptr;
   const Directory* d = nullptr;
-  NeedSet case_needs = 0;     // the needs as asked
+  NeedSet case_needs = 0;  // the needs as asked
   int case_province = 0;
   int verified_days_ago = 0;  // as of the query; meaningful when `verified`
   bool verified = false;

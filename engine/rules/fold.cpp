@@ -1,10 +1,10 @@
 // Partial evaluation of compiled conditions for one case (Policy::prepare): every case field
 // becomes a constant, constant sub-trees are evaluated once, and Kleene identities simplify
 // `and`/`or`/`not`, so what is left per provider reads only provider fields.
+#include <optional>
+
 #include "rules/eval.hpp"
 #include "rules/expr.hpp"
-
-#include <optional>
 
 namespace nrm::rules::detail {
 
@@ -13,16 +13,21 @@ Value value_of(Op op) {
     case Op::kConstNum:
     case Op::kNumField:
     case Op::kCountMask:
-    case Op::kCountList: return Value::kNumber;
+    case Op::kCountList:
+      return Value::kNumber;
     case Op::kConstCode:
-    case Op::kCodeField: return Value::kCode;
+    case Op::kCodeField:
+      return Value::kCode;
     case Op::kConstMask:
     case Op::kMaskField:
     case Op::kMaskAnd:
-    case Op::kMaskOr: return Value::kMask;
+    case Op::kMaskOr:
+      return Value::kMask;
     case Op::kConstList:
-    case Op::kListField: return Value::kList;
-    default: return Value::kBool;
+    case Op::kListField:
+      return Value::kList;
+    default:
+      return Value::kBool;
   }
 }
 
@@ -52,7 +57,9 @@ bool is_field(Op op) {
          op == Op::kMaskField || op == Op::kListField;
 }
 
-bool provider_field(Field f) { return f >= Field::kProviderId; }
+bool provider_field(Field f) {
+  return f >= Field::kProviderId;
+}
 
 // How many children a node has (they are in a, then b).
 int arity(Op op) {
@@ -62,8 +69,10 @@ int arity(Op op) {
     case Op::kKnownNum:
     case Op::kKnownMask:
     case Op::kCountMask:
-    case Op::kCountList: return 1;
-    default: return 2;
+    case Op::kCountList:
+      return 1;
+    default:
+      return 2;
   }
 }
 
@@ -157,7 +166,8 @@ class Folder {
           return push(c);
         }
         break;
-      default: break;
+      default:
+        break;
     }
     return std::nullopt;
   }
@@ -184,7 +194,8 @@ class Folder {
     Node c;
     c.kind = n.kind;
     switch (value_of(n.op)) {
-      case Value::kBool: return boolean(ev.boolean(i));
+      case Value::kBool:
+        return boolean(ev.boolean(i));
       case Value::kNumber: {
         Num v = ev.number(i);
         c.op = Op::kConstNum;

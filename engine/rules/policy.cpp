@@ -54,7 +54,8 @@ enum class Effect {
 struct EffectInfo {
   const char* name;
   Effect effect;
-  bool provider;  // evaluated per provider (else per case, and the condition may not read providers)
+  bool
+      provider;  // evaluated per provider (else per case, and the condition may not read providers)
 };
 
 constexpr EffectInfo kEffects[] = {
@@ -73,9 +74,9 @@ constexpr EffectInfo kEffects[] = {
 // Case fields an `error` rule may name (the fields of the case document).
 const std::vector<std::string>& case_field_names() {
   static const std::vector<std::string> kNames = {
-      "location", "age",  "gender", "identity",        "languages",        "status",
-      "exploitation", "needs", "require", "prefer", "avoid", "police_consent",
-      "max_travel_hours", "top", "as_of"};
+      "location",         "age",   "gender",  "identity", "languages", "status",
+      "exploitation",     "needs", "require", "prefer",   "avoid",     "police_consent",
+      "max_travel_hours", "top",   "as_of"};
   return kNames;
 }
 
@@ -117,15 +118,15 @@ struct Rule {
   const EffectInfo* effect = nullptr;
   std::uint32_t when = 0;  // root of the condition in the pool
   // payload
-  NeedId need = -1;                 // derive
-  NeedSet needs = 0;                // withhold
-  double weight = 0;                // prefer / reward / penalise
-  std::string weight_name;          // when the weight names a global weight
-  Cost cost = 0;                    // |weight| in micro-units, resolved after every file is read
+  NeedId need = -1;         // derive
+  NeedSet needs = 0;        // withhold
+  double weight = 0;        // prefer / reward / penalise
+  std::string weight_name;  // when the weight names a global weight
+  Cost cost = 0;            // |weight| in micro-units, resolved after every file is read
   bool has_for_each = false;
-  std::uint32_t for_each = 0;       // a count node
-  std::string field;                // error
-  std::string message;              // error
+  std::uint32_t for_each = 0;  // a count node
+  std::string field;           // error
+  std::string message;         // error
 };
 
 // A source position: 1-based line and column.
@@ -302,10 +303,18 @@ struct PolicyData {
       const Rule& r = rules[code.rule];
       Cost cost = 0;
       switch (r.effect->effect) {
-        case Effect::kExclude: excluded = true; break;
-        case Effect::kExcludeInPerson: in_person = false; break;
-        case Effect::kExcludeRemote: remote = false; break;
-        case Effect::kWithhold: a.withheld |= r.needs & p.services; break;
+        case Effect::kExclude:
+          excluded = true;
+          break;
+        case Effect::kExcludeInPerson:
+          in_person = false;
+          break;
+        case Effect::kExcludeRemote:
+          remote = false;
+          break;
+        case Effect::kWithhold:
+          a.withheld |= r.needs & p.services;
+          break;
         case Effect::kPrefer:
         case Effect::kReward:
           cost = -rule_cost(r, code, ev);
@@ -323,7 +332,8 @@ struct PolicyData {
           in_person_penalties += cost;
           break;
         case Effect::kDerive:
-        case Effect::kError: continue;
+        case Effect::kError:
+          continue;
       }
       if constexpr (kExplain) hits->push_back({r.id, r.reason, r.effect->name, cost});
     }
@@ -335,9 +345,10 @@ struct PolicyData {
     if constexpr (kExplain) {
       // A cost that only applies in person is not part of the verdict when in person is out.
       if (!in_person)
-        hits->erase(std::remove_if(hits->begin() + static_cast<std::ptrdiff_t>(first), hits->end(),
-                                   [](const RuleHit& h) { return h.effect == "penalise_in_person"; }),
-                    hits->end());
+        hits->erase(
+            std::remove_if(hits->begin() + static_cast<std::ptrdiff_t>(first), hits->end(),
+                           [](const RuleHit& h) { return h.effect == "penalise_in_person"; }),
+            hits->end());
     }
     a.eligible = true;
     a.in_person = in_person;
@@ -393,13 +404,15 @@ class Loader {
     }
     YAML::Node schema = root["schema"];
     if (!schema) {
-      f.error(Pos{1, 1}, "schema", "missing schema version; start the file with 'schema: " +
-                                       std::to_string(kSchemaVersion) + "'");
+      f.error(Pos{1, 1}, "schema",
+              "missing schema version; start the file with 'schema: " +
+                  std::to_string(kSchemaVersion) + "'");
       return;
     }
     if (!schema.IsScalar() || schema.Scalar() != std::to_string(kSchemaVersion)) {
       f.error(schema, "schema",
-              "unsupported schema version " + (schema.IsScalar() ? schema.Scalar() : std::string("?")) +
+              "unsupported schema version " +
+                  (schema.IsScalar() ? schema.Scalar() : std::string("?")) +
                   "; this nrm reads schema " + std::to_string(kSchemaVersion));
       return;
     }
@@ -424,8 +437,9 @@ class Loader {
       } else if (key == "language") {
         if (section_once(f, it->first, key)) language(f, value);
       } else {
-        f.error(it->first, key, with_hint("unknown section " + key + " (expected " + join(kSections) + ")",
-                                          key, kSections));
+        f.error(it->first, key,
+                with_hint("unknown section " + key + " (expected " + join(kSections) + ")", key,
+                          kSections));
       }
     }
   }
@@ -445,8 +459,10 @@ class Loader {
       impl_.language.reason =
           "Nobody at this step speaks one of the person's languages, so interpretation is added.";
       auto n = d_.taxonomy.needs.find("interpretation");
-      if (n) impl_.language.interpretation_need = *n;
-      else impl_.language.enabled = false;
+      if (n)
+        impl_.language.interpretation_need = *n;
+      else
+        impl_.language.enabled = false;
     }
     Program& prog = impl_.general;
     prog.pool = &impl_.pool;
@@ -464,7 +480,8 @@ class Loader {
 
  private:
   bool section_once(FileReader& f, const YAML::Node& key, const std::string& name) {
-    auto [it, fresh] = sections_.emplace(name, f.file() + ":" + std::to_string(FileReader::pos(key).line));
+    auto [it, fresh] =
+        sections_.emplace(name, f.file() + ":" + std::to_string(FileReader::pos(key).line));
     if (!fresh) {
       f.error(key, name, "section " + name + " given twice (first at " + it->second + ")");
       return false;
@@ -484,8 +501,9 @@ class Loader {
       }
       seen.push_back(key);
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        f.error(it->first, prefix + key,
-                with_hint("unknown key " + key + " (expected " + join(allowed) + ")", key, allowed));
+        f.error(
+            it->first, prefix + key,
+            with_hint("unknown key " + key + " (expected " + join(allowed) + ")", key, allowed));
         ok = false;
       }
     }
@@ -496,8 +514,9 @@ class Loader {
                                   double min, double max, bool integer = false) {
     std::optional<double> v = n.IsScalar() ? parse_number(n.Scalar()) : std::nullopt;
     if (!v) {
-      f.error(n, field, "expected a number in " + range_text(min, max) + ", found " +
-                            (n.IsScalar() ? "'" + n.Scalar() + "'" : std::string("a list or mapping")));
+      f.error(n, field,
+              "expected a number in " + range_text(min, max) + ", found " +
+                  (n.IsScalar() ? "'" + n.Scalar() + "'" : std::string("a list or mapping")));
       return std::nullopt;
     }
     if (integer && *v != std::floor(*v)) {
@@ -558,8 +577,11 @@ class Loader {
     check_keys(f, node, "language.", {"id", "reason", "enabled", "interpretation_need"});
     LanguagePolicy& lp = impl_.language;
     if (YAML::Node e = node["enabled"]) {
-      if (e.IsScalar() && (e.Scalar() == "true" || e.Scalar() == "false")) lp.enabled = e.Scalar() == "true";
-      else f.error(e, "language.enabled", "expected true or false, found " + (e.IsScalar() ? e.Scalar() : "a list"));
+      if (e.IsScalar() && (e.Scalar() == "true" || e.Scalar() == "false"))
+        lp.enabled = e.Scalar() == "true";
+      else
+        f.error(e, "language.enabled",
+                "expected true or false, found " + (e.IsScalar() ? e.Scalar() : "a list"));
     }
     YAML::Node id = node["id"];
     if (!id || !id.IsScalar() || id.Scalar().empty()) {
@@ -571,7 +593,8 @@ class Loader {
     YAML::Node reason = node["reason"];
     if (!reason || !reason.IsScalar() || reason.Scalar().empty())
       f.error(reason ? reason : node, "language.reason", "the language policy needs a reason");
-    else lp.reason = reason.Scalar();
+    else
+      lp.reason = reason.Scalar();
     YAML::Node need = node["interpretation_need"];
     if (!need || !need.IsScalar()) {
       f.error(need ? need : node, "language.interpretation_need",
@@ -580,7 +603,8 @@ class Loader {
       lp.interpretation_need = *n;
     } else {
       f.error(need, "language.interpretation_need",
-              with_hint("unknown need code " + need.Scalar(), need.Scalar(), d_.taxonomy.needs.codes()));
+              with_hint("unknown need code " + need.Scalar(), need.Scalar(),
+                        d_.taxonomy.needs.codes()));
     }
   }
 
@@ -641,14 +665,15 @@ class Loader {
       where = r.id;
       if (!claim_id(f, id, r.id)) ok = false;
     }
-    static const std::vector<std::string> kKeys = {"id",   "reason",   "when",  "effect",
+    static const std::vector<std::string> kKeys = {"id",     "reason",   "when", "effect",
                                                    "weight", "for_each", "need", "needs",
-                                                   "field", "message"};
+                                                   "field",  "message"};
     if (!check_keys(f, node, where + ".", kKeys)) ok = false;
 
     YAML::Node reason = node["reason"];
     if (!reason || !reason.IsScalar() || reason.Scalar().empty()) {
-      f.error(reason ? reason : node, where + ".reason", "every rule needs a plain-language reason");
+      f.error(reason ? reason : node, where + ".reason",
+              "every rule needs a plain-language reason");
       ok = false;
     } else {
       r.reason = reason.Scalar();
@@ -675,9 +700,11 @@ class Loader {
     std::optional<Compiled> when;
     if (YAML::Node w = node["when"]) {
       when = expression(f, w, where + ".when", Type::kBool);
-      if (!when) ok = false;
+      if (!when)
+        ok = false;
       else if (r.effect && !r.effect->provider && !when->provider_fields.empty()) {
-        f.error(f.locate(w, w.Scalar(), w.Scalar().find(when->provider_fields[0]), when->provider_fields[0]),
+        f.error(f.locate(w, w.Scalar(), w.Scalar().find(when->provider_fields[0]),
+                         when->provider_fields[0]),
                 where + ".when",
                 std::string("a ") + r.effect->name + " rule decides from the case alone; " +
                     when->provider_fields[0] + " is a provider field");
@@ -714,15 +741,15 @@ class Loader {
       YAML::Node w = node["weight"];
       if (!w || !w.IsScalar()) {
         f.error(w ? w : node, where + ".weight",
-                std::string("effect ") + r.effect->name +
-                    " needs a weight: a number in " + range_text(kRuleWeightMin, kRuleWeightMax) +
-                    " or the name of a global weight");
+                std::string("effect ") + r.effect->name + " needs a weight: a number in " +
+                    range_text(kRuleWeightMin, kRuleWeightMax) + " or the name of a global weight");
         ok = false;
       } else if (auto v = parse_number(w.Scalar())) {
         if (*v < kRuleWeightMin || *v > kRuleWeightMax) {
           f.error(w, where + ".weight",
                   w.Scalar() + " is out of range " + range_text(kRuleWeightMin, kRuleWeightMax) +
-                      " (the effect gives the sign: prefer and reward lower the cost, penalise raises it)");
+                      " (the effect gives the sign: prefer and reward lower the cost, penalise "
+                      "raises it)");
           ok = false;
         } else {
           r.weight = *v;
@@ -733,7 +760,8 @@ class Loader {
         if (std::find(names.begin(), names.end(), w.Scalar()) == names.end()) {
           f.error(w, where + ".weight",
                   with_hint("unknown weight " + w.Scalar() + " (a number in " +
-                                range_text(kRuleWeightMin, kRuleWeightMax) + " or one of " + join(names) + ")",
+                                range_text(kRuleWeightMin, kRuleWeightMax) + " or one of " +
+                                join(names) + ")",
                             w.Scalar(), names));
           ok = false;
         } else {
@@ -744,7 +772,8 @@ class Loader {
       if (YAML::Node fe = node["for_each"]) {
         if (auto c = expression(f, fe, where + ".for_each", Type::kSet)) {
           detail::Node count;
-          count.op = detail::is_mask_kind(c->kind) ? detail::Op::kCountMask : detail::Op::kCountList;
+          count.op =
+              detail::is_mask_kind(c->kind) ? detail::Op::kCountMask : detail::Op::kCountList;
           count.a = c->root;
           impl_.pool.nodes.push_back(count);
           r.has_for_each = true;
@@ -757,13 +786,15 @@ class Loader {
     if (derive) {
       YAML::Node n = node["need"];
       if (!n || !n.IsScalar()) {
-        f.error(n ? n : node, where + ".need", "effect derive needs the need it adds (need: <code>)");
+        f.error(n ? n : node, where + ".need",
+                "effect derive needs the need it adds (need: <code>)");
         ok = false;
       } else if (auto code = d_.taxonomy.needs.find(n.Scalar())) {
         r.need = *code;
       } else {
-        f.error(n, where + ".need",
-                with_hint("unknown need code " + n.Scalar(), n.Scalar(), d_.taxonomy.needs.codes()));
+        f.error(
+            n, where + ".need",
+            with_hint("unknown need code " + n.Scalar(), n.Scalar(), d_.taxonomy.needs.codes()));
         ok = false;
       }
     }
@@ -771,7 +802,8 @@ class Loader {
     if (error) {
       YAML::Node fld = node["field"];
       if (!fld || !fld.IsScalar()) {
-        f.error(fld ? fld : node, where + ".field", "effect error needs the case field it is about");
+        f.error(fld ? fld : node, where + ".field",
+                "effect error needs the case field it is about");
         ok = false;
       } else if (std::find(case_field_names().begin(), case_field_names().end(), fld.Scalar()) ==
                  case_field_names().end()) {
@@ -786,7 +818,8 @@ class Loader {
       }
       if (r.message.empty()) r.message = r.reason;
     }
-    if (ok) impl_.rules.push_back(std::move(r));
+    if (ok)
+      impl_.rules.push_back(std::move(r));
     else if (!pending_weights_.empty() && pending_weights_.back().first == impl_.rules.size())
       pending_weights_.pop_back();
   }
@@ -804,7 +837,8 @@ class Loader {
       bool ok = check_keys(f, n, where + ".needs.", {"shelter", "in_person", "immediate"});
       for (auto it = n.begin(); it != n.end(); ++it) {
         if (!it->second.IsScalar() || it->second.Scalar() != "true") {
-          f.error(it->second, where + ".needs." + it->first.Scalar(), "only 'true' is meaningful here");
+          f.error(it->second, where + ".needs." + it->first.Scalar(),
+                  "only 'true' is meaningful here");
           ok = false;
           continue;
         }
@@ -816,7 +850,8 @@ class Loader {
       return ok;
     }
     if (!n.IsSequence()) {
-      f.error(n, where + ".needs", "expected a list of need codes or a taxonomy flag such as {shelter: true}");
+      f.error(n, where + ".needs",
+              "expected a list of need codes or a taxonomy flag such as {shelter: true}");
       return false;
     }
     bool ok = true;
@@ -828,7 +863,8 @@ class Loader {
         r.needs |= need_bit(*code);
       } else {
         f.error(item, where + ".needs",
-                with_hint("unknown need code " + item.Scalar(), item.Scalar(), d_.taxonomy.needs.codes()));
+                with_hint("unknown need code " + item.Scalar(), item.Scalar(),
+                          d_.taxonomy.needs.codes()));
         ok = false;
       }
     }
@@ -853,7 +889,8 @@ std::optional<std::string> read_file(const std::string& path, Diagnostics& diags
     return std::nullopt;
   }
   if (size > kMaxRulesFileBytes) {
-    diags.add(path, 0, 0, "", "file is larger than " + std::to_string(kMaxRulesFileBytes >> 20) + " MiB");
+    diags.add(path, 0, 0, "",
+              "file is larger than " + std::to_string(kMaxRulesFileBytes >> 20) + " MiB");
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);
@@ -911,14 +948,23 @@ Policy Policy::load_files(const std::vector<std::string>& files, const Directory
   return Policy(std::move(impl));
 }
 
-const Weights& Policy::weights() const { return impl_->weights; }
-const TravelParams& Policy::travel() const { return impl_->travel; }
-const LanguagePolicy& Policy::language() const { return impl_->language; }
-std::size_t Policy::rule_count() const { return impl_->rules.size(); }
+const Weights& Policy::weights() const {
+  return impl_->weights;
+}
+const TravelParams& Policy::travel() const {
+  return impl_->travel;
+}
+const LanguagePolicy& Policy::language() const {
+  return impl_->language;
+}
+std::size_t Policy::rule_count() const {
+  return impl_->rules.size();
+}
 
 std::vector<RuleInfo> Policy::rules() const {
   std::vector<RuleInfo> out;
-  for (const auto& r : impl_->rules) out.push_back({r.id, r.reason, r.effect->name, r.file, r.line});
+  for (const auto& r : impl_->rules)
+    out.push_back({r.id, r.reason, r.effect->name, r.file, r.line});
   return out;
 }
 
@@ -1000,6 +1046,8 @@ Assessment CaseRules::explain(ProviderIndex p, std::vector<RuleHit>& hits) const
   return impl_->policy->run<true>(impl_->program, x, &hits);
 }
 
-std::size_t CaseRules::rule_count() const { return impl_->program.all.size(); }
+std::size_t CaseRules::rule_count() const {
+  return impl_->program.all.size();
+}
 
 }  // namespace nrm::rules

@@ -54,7 +54,8 @@ struct LanguagePolicy {
 struct RuleHit {
   std::string rule_id;
   std::string reason;   // the rule's plain-language reason
-  std::string effect;   // "exclude", "in_person_only_excluded", "withhold", "prefer", "penalise", ...
+  std::string effect;   // the rule's effect: "exclude", "exclude_in_person", "withhold", "prefer",
+                        // "penalise", "penalise_in_person", ... (docs/rules.md)
   Cost cost = 0;        // what it added to a step's cost (negative = reward)
 };
 

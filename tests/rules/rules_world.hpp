@@ -30,8 +30,8 @@ inline Directory rules_world() {
   Directory d;
   Taxonomy& t = d.taxonomy;
   for (const char* code : {"shelter.emergency", "counselling.trauma", "child.protection",
-                           "legal.immigration", "legal.labour", "interpretation",
-                           "police.liaison", "case.management", "shelter.transitional"}) {
+                           "legal.immigration", "legal.labour", "interpretation", "police.liaison",
+                           "case.management", "shelter.transitional"}) {
     NeedCode n;
     n.code = code;
     n.shelter = n.code.rfind("shelter.", 0) == 0;
@@ -105,6 +105,8 @@ inline Case base_case(const Directory& d) {
   return c;
 }
 
-inline Date day(const char* text) { return *Date::parse(text); }
+inline Date day(const char* text) {
+  return *Date::parse(text);
+}
 
 }  // namespace nrm::test

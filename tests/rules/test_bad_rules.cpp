@@ -13,7 +13,9 @@ using rules::Policy;
 
 namespace {
 
-std::string bad(const std::string& name) { return test_dir() + "/rules/fixtures/bad/" + name; }
+std::string bad(const std::string& name) {
+  return test_dir() + "/rules/fixtures/bad/" + name;
+}
 
 struct Row {
   const char* fixture;
@@ -39,10 +41,12 @@ TEST_CASE("every bad-rules error kind is reported with its line, column and rule
       {"unknown-code.yaml",
        {"6:26: bad-gender.when: unknown gender code femal; did you mean female?",
         "11:11: bad-need.need: unknown need code child.protecton; did you mean child.protection?",
-        "15:13: bad-withheld.needs: unknown need code shelter.emergncy; did you mean shelter.emergency?"}},
+        "15:13: bad-withheld.needs: unknown need code shelter.emergncy; did you mean "
+        "shelter.emergency?"}},
       {"string-vs-number.yaml",
        {"6:23: text-age.when: cannot compare case.age (a number) with 'ten' (text)",
-        "10:23: numeric-status.when: cannot compare case.status (a status code) with 3 (a number)"}},
+        "10:23: numeric-status.when: cannot compare case.status (a status code) with 3 (a "
+        "number)"}},
       {"type-mismatch.yaml",
        {"6:11: number-as-condition.when: 'and' needs conditions; case.age is a number (compare it, "
         "e.g. case.age > 0)",
@@ -50,14 +54,16 @@ TEST_CASE("every bad-rules error kind is reported with its line, column and rule
         "or !=",
         "14:23: kinds-differ.when: cannot compare case.gender (a gender code) with case.status (a "
         "status code)",
-        "18:31: set-equality.when: sets are not compared with ==; use contains_all, contains_any or "
+        "18:31: set-equality.when: sets are not compared with ==; use contains_all, contains_any "
+        "or "
         "count()"}},
       {"weight-out-of-range.yaml",
        {"4:16: weights.travel_hour: 500 is out of range [0, 100]",
         "5:21: weights.stale_after_days: 0 is out of range [1, 3650]",
         "10:13: too-heavy.weight: 1000 is out of range [0, 100] (the effect gives the sign: prefer "
         "and reward lower the cost, penalise raises it)",
-        "14:13: negative.weight: -1 is out of range [0, 100] (the effect gives the sign: prefer and "
+        "14:13: negative.weight: -1 is out of range [0, 100] (the effect gives the sign: prefer "
+        "and "
         "reward lower the cost, penalise raises it)"}},
       {"duplicate-id.yaml",
        {"7:9: twice: duplicate rule id twice (first at " + bad("duplicate-id.yaml") + ":4)"}},
@@ -113,12 +119,15 @@ TEST_CASE("a bad rules folder reports every file's problems and never half-loads
   Directory d = rules_world();
   TempDir t;
   t.write("a-good.yaml", "schema: 1\nrules:\n  - {id: fine, reason: r, effect: exclude}\n");
-  t.write("b-bad.yaml", "schema: 1\nrules:\n  - {id: fine, reason: r, effect: exclude, when: case.agee > 1}\n");
+  t.write("b-bad.yaml",
+          "schema: 1\nrules:\n  - {id: fine, reason: r, effect: exclude, when: case.agee > 1}\n");
   t.write("c-bad.yaml", "schema: 3\n");
   std::string report = load_error([&] { Policy::load(t.path(), d); });
   CHECK_THAT(report, Catch::Contains(t.path("b-bad.yaml") + ":3:10: fine: duplicate rule id fine"));
-  CHECK_THAT(report, Catch::Contains(t.path("b-bad.yaml") + ":3:50: fine.when: unknown field case.agee"));
-  CHECK_THAT(report, Catch::Contains(t.path("c-bad.yaml") + ":1:9: schema: unsupported schema version 3"));
+  CHECK_THAT(report,
+             Catch::Contains(t.path("b-bad.yaml") + ":3:50: fine.when: unknown field case.agee"));
+  CHECK_THAT(report,
+             Catch::Contains(t.path("c-bad.yaml") + ":1:9: schema: unsupported schema version 3"));
   CHECK(std::count(report.begin(), report.end(), '\n') == 3);
 
   // All the fixtures at once: every diagnostic of every file.
@@ -132,6 +141,8 @@ TEST_CASE("a bad rules folder reports every file's problems and never half-loads
 TEST_CASE("a missing or empty rules folder is an error", "[rules][bad]") {
   Directory d = rules_world();
   TempDir t;
-  CHECK_THAT(load_error([&] { Policy::load(t.path("nope"), d); }), Catch::Contains("rules folder not found"));
-  CHECK_THAT(load_error([&] { Policy::load(t.path(), d); }), Catch::Contains("no *.yaml rules files"));
+  CHECK_THAT(load_error([&] { Policy::load(t.path("nope"), d); }),
+             Catch::Contains("rules folder not found"));
+  CHECK_THAT(load_error([&] { Policy::load(t.path(), d); }),
+             Catch::Contains("no *.yaml rules files"));
 }

@@ -51,8 +51,8 @@ struct World {
 char truth(const World& w, const std::string& expr, const Case& c, ProviderIndex p) {
   TempDir t;
   auto file = [&](const std::string& name, const std::string& cond) {
-    return t.write(name, "schema: 1\nrules:\n  - id: r\n    reason: r\n    when: >-\n      " + cond +
-                             "\n    effect: exclude\n");
+    return t.write(name, "schema: 1\nrules:\n  - id: r\n    reason: r\n    when: >-\n      " +
+                             cond + "\n    effect: exclude\n");
   };
   auto as_of = day("2026-01-31");
   auto yes = rules::Policy::load_files({file("yes.yaml", expr)}, w.d);
@@ -98,7 +98,8 @@ TEST_CASE("conditions evaluate with three-valued logic", "[rules][conditions]") 
       {"num-13", "provider.verified_days_ago == 30", none, 0, 'T'},
       {"num-14", "provider.verified_days_ago > 0", none, 2, 'U'},
       {"num-15", "case.max_travel_hours < 10", none, 0, 'U'},
-      {"num-16", "case.max_travel_hours < 10", [](Case& c, const Taxonomy&) { c.max_travel_hours = 9.5; }, 0, 'T'},
+      {"num-16", "case.max_travel_hours < 10",
+       [](Case& c, const Taxonomy&) { c.max_travel_hours = 9.5; }, 0, 'T'},
       {"num-17", "case.age > -1", age(0), 0, 'T'},
       // is known / is unknown never give unknown
       {"known-1", "case.age is unknown", none, 0, 'T'},
@@ -115,9 +116,11 @@ TEST_CASE("conditions evaluate with three-valued logic", "[rules][conditions]") 
       {"logic-5", "not not (case.age < 18)", age(10), 0, 'T'},
       {"logic-6", "true and (false or true) and not false", none, 0, 'T'},
       // codes
-      {"code-1", "case.gender == female", [](Case& c, const Taxonomy& t) { c.gender = *t.genders.find("female"); }, 0, 'T'},
+      {"code-1", "case.gender == female",
+       [](Case& c, const Taxonomy& t) { c.gender = *t.genders.find("female"); }, 0, 'T'},
       {"code-2", "case.gender != 'female'", none, 0, 'T'},
-      {"code-3", "case.status in [temporary_resident, no_status]", [](Case& c, const Taxonomy& t) { c.status = *t.statuses.find("no_status"); }, 0, 'T'},
+      {"code-3", "case.status in [temporary_resident, no_status]",
+       [](Case& c, const Taxonomy& t) { c.status = *t.statuses.find("no_status"); }, 0, 'T'},
       {"code-4", "case.status not in [temporary_resident, no_status]", none, 0, 'T'},
       {"code-5", "case.exploitation == unknown", none, 0, 'T'},
       {"code-6", "case.province == ON and provider.province == MB", none, 2, 'T'},
@@ -131,34 +134,57 @@ TEST_CASE("conditions evaluate with three-valued logic", "[rules][conditions]") 
       {"set-1", "indigenous_led in provider.attributes", none, 1, 'T'},
       {"set-2", "provider.attributes contains indigenous_led", none, 0, 'F'},
       {"set-3", "provider.attributes contains_all case.require", none, 0, 'T'},
-      {"set-4", "provider.attributes contains_all case.require", [](Case& c, const Taxonomy& t) { c.require = attr_bit(*t.attributes.find("trauma_informed")); }, 0, 'F'},
+      {"set-4", "provider.attributes contains_all case.require",
+       [](Case& c, const Taxonomy& t) {
+         c.require = attr_bit(*t.attributes.find("trauma_informed"));
+       },
+       0, 'F'},
       {"set-5", "provider.attributes contains_all [trauma_informed, indigenous_led]", none, 1, 'T'},
       {"set-6", "provider.attributes contains_any [youth_serving, indigenous_led]", none, 1, 'T'},
-      {"set-7", "case.identity contains_any [first_nations, inuit, metis]", [](Case& c, const Taxonomy& t) { c.identity = code_bit(*t.identities.find("metis")); }, 0, 'T'},
+      {"set-7", "case.identity contains_any [first_nations, inuit, metis]",
+       [](Case& c, const Taxonomy& t) { c.identity = code_bit(*t.identities.find("metis")); }, 0,
+       'T'},
       {"set-8", "case.gender in provider.genders", none, 0, 'U'},
       {"set-9", "case.gender not in provider.genders", none, 0, 'U'},
       {"set-10", "case.gender not in provider.genders", none, 1, 'T'},
-      {"set-11", "count(case.prefer & provider.attributes) == 2", [](Case& c, const Taxonomy& t) { c.prefer = attr_bit(*t.attributes.find("trauma_informed")) | attr_bit(*t.attributes.find("indigenous_led")) | attr_bit(*t.attributes.find("youth_serving")); }, 1, 'T'},
-      {"set-12", "count(case.require | case.prefer) == 2", [](Case& c, const Taxonomy&) { c.require = attr_bit(0); c.prefer = attr_bit(0) | attr_bit(1); }, 0, 'T'},
+      {"set-11", "count(case.prefer & provider.attributes) == 2",
+       [](Case& c, const Taxonomy& t) {
+         c.prefer = attr_bit(*t.attributes.find("trauma_informed")) |
+                    attr_bit(*t.attributes.find("indigenous_led")) |
+                    attr_bit(*t.attributes.find("youth_serving"));
+       },
+       1, 'T'},
+      {"set-12", "count(case.require | case.prefer) == 2",
+       [](Case& c, const Taxonomy&) {
+         c.require = attr_bit(0);
+         c.prefer = attr_bit(0) | attr_bit(1);
+       },
+       0, 'T'},
       {"set-13", "count(provider.genders) == 2", none, 1, 'T'},
       {"set-14", "count(provider.genders) == 2", none, 0, 'U'},
       {"set-15", "ON in provider.serves and not provider.national", none, 0, 'T'},
       {"set-16", "provider.national and count(provider.serves) == 0", none, 1, 'T'},
-      {"set-17", "shelter.emergency in provider.services and counselling.trauma in case.needs", none, 1, 'T'},
+      {"set-17", "shelter.emergency in provider.services and counselling.trauma in case.needs",
+       none, 1, 'T'},
       {"set-18", "case.management in provider.services", none, 0, 'F'},
-      {"set-19", "police.liaison in case.needs", [](Case& c, const Taxonomy& t) { c.needs.push_back(*t.needs.find("police.liaison")); }, 0, 'T'},
+      {"set-19", "police.liaison in case.needs",
+       [](Case& c, const Taxonomy& t) { c.needs.push_back(*t.needs.find("police.liaison")); }, 0,
+       'T'},
       {"set-20", "case.status in no_status", none, 0, 'F'},
       // languages: macrolanguages match their members both ways
       {"lang-1", "iku in provider.languages", none, 1, 'T'},
       {"lang-2", "ike in provider.languages", none, 1, 'T'},
-      {"lang-3", "case.languages contains_any provider.languages", [](Case& c, const Taxonomy& t) { c.languages = {*t.languages.find("crk")}; }, 2, 'T'},
+      {"lang-3", "case.languages contains_any provider.languages",
+       [](Case& c, const Taxonomy& t) { c.languages = {*t.languages.find("crk")}; }, 2, 'T'},
       {"lang-4", "case.languages contains_any provider.languages", none, 1, 'F'},
       {"lang-5", "provider.languages contains_all [fra, iku]", none, 1, 'T'},
       {"lang-6", "count(case.languages) == 1 and eng in case.languages", none, 0, 'T'},
       // communities
-      {"comm-1", "provider.community in case.avoid", [](Case& c, const Taxonomy&) { c.avoid = {1}; }, 1, 'T'},
+      {"comm-1", "provider.community in case.avoid",
+       [](Case& c, const Taxonomy&) { c.avoid = {1}; }, 1, 'T'},
       {"comm-2", "provider.community in case.avoid", none, 1, 'F'},
-      {"comm-3", "case.avoid contains_any [beta-on, delta-mb]", [](Case& c, const Taxonomy&) { c.avoid = {2}; }, 0, 'T'},
+      {"comm-3", "case.avoid contains_any [beta-on, delta-mb]",
+       [](Case& c, const Taxonomy&) { c.avoid = {2}; }, 0, 'T'},
       // booleans
       {"bool-1", "provider.law_enforcement and provider.confidential", none, 1, 'T'},
       {"bool-2", "provider.accepts_trafficking_victims == false", none, 2, 'T'},

@@ -14,10 +14,16 @@ using rules::to_cost;
 
 namespace {
 
-std::string policy_dir() { return test_dir() + "/rules/fixtures/policy"; }
+std::string policy_dir() {
+  return test_dir() + "/rules/fixtures/policy";
+}
 
-int need(const Directory& d, const char* code) { return *d.taxonomy.needs.find(code); }
-int attr(const Directory& d, const char* code) { return *d.taxonomy.attributes.find(code); }
+int need(const Directory& d, const char* code) {
+  return *d.taxonomy.needs.find(code);
+}
+int attr(const Directory& d, const char* code) {
+  return *d.taxonomy.attributes.find(code);
+}
 
 const Date kAsOf = day("2026-02-01");
 
@@ -113,7 +119,8 @@ TEST_CASE("sections left out keep their documented defaults", "[rules][policy]")
 TEST_CASE("delivery modes follow the provider and the exclude effects", "[rules][policy]") {
   Directory d = rules_world();
   auto in_person = add_provider(d, "in-person");
-  auto remote = add_provider(d, "remote", [](Provider& p, const Taxonomy&) { p.delivery = Delivery::kRemote; });
+  auto remote = add_provider(d, "remote",
+                             [](Provider& p, const Taxonomy&) { p.delivery = Delivery::kRemote; });
   auto both_modes = add_provider(d, "both", [](Provider& p, const Taxonomy&) {
     p.delivery = Delivery::kBoth;
     p.community = 1;  // beta-on
@@ -178,7 +185,8 @@ TEST_CASE("delivery modes follow the provider and the exclude effects", "[rules]
 TEST_CASE("withhold removes services but keeps the provider", "[rules][policy]") {
   Directory d = rules_world();
   auto full = add_provider(d, "full", [](Provider& p, const Taxonomy& t) {
-    p.services |= need_bit(*t.needs.find("shelter.emergency")) | need_bit(*t.needs.find("police.liaison"));
+    p.services |=
+        need_bit(*t.needs.find("shelter.emergency")) | need_bit(*t.needs.find("police.liaison"));
     p.capacity = Capacity{10, 0};
   });
   auto free_beds = add_provider(d, "free", [](Provider& p, const Taxonomy& t) {
@@ -210,7 +218,8 @@ TEST_CASE("costs: prefer, reward, penalise with numbers and named weights", "[ru
                    attr_bit(*t.attributes.find("youth_serving"));
     p.wait_days = 10;
   });
-  auto stale = add_provider(d, "stale", [](Provider& p, const Taxonomy&) { p.verified = day("2025-10-01"); });
+  auto stale = add_provider(d, "stale",
+                            [](Provider& p, const Taxonomy&) { p.verified = day("2025-10-01"); });
   auto never = add_provider(d, "never", [](Provider& p, const Taxonomy&) { p.verified.reset(); });
   auto border = add_provider(d, "at-the-border", [](Provider& p, const Taxonomy& t) {
     p.verified = day("2025-10-24");  // exactly 100 days before kAsOf: not stale yet
@@ -295,7 +304,8 @@ TEST_CASE("prepare drops the rules a case cannot fire", "[rules][policy]") {
 
 TEST_CASE("as_of decides staleness, so an old answer can be reproduced", "[rules][policy]") {
   Directory d = rules_world();
-  auto p = add_provider(d, "p", [](Provider& pr, const Taxonomy&) { pr.verified = day("2026-01-01"); });
+  auto p =
+      add_provider(d, "p", [](Provider& pr, const Taxonomy&) { pr.verified = day("2026-01-01"); });
   Policy policy = Policy::load(policy_dir(), d);
   Case c = base_case(d);
   CHECK(!policy.assess(c, d, p, day("2026-04-11")).stale);  // 100 days
@@ -322,8 +332,8 @@ TEST_CASE("derived needs come in rule order, once, never an asked need", "[rules
   CHECK(n.derived[0].reason == "Minors get child protection.");
   CHECK(n.derived[1].need == need(d, "legal.labour"));
   CHECK(n.derived[1].rule_id == "t-labour");
-  CHECK(n.needs == (need_bit(need(d, "counselling.trauma")) | need_bit(need(d, "child.protection")) |
-                    need_bit(need(d, "legal.labour"))));
+  CHECK(n.needs == (need_bit(need(d, "counselling.trauma")) |
+                    need_bit(need(d, "child.protection")) | need_bit(need(d, "legal.labour"))));
 
   c.needs = {need(d, "legal.labour")};  // asked: not derived again
   n = policy.derive_needs(c, d);
@@ -351,13 +361,15 @@ TEST_CASE("case errors name the field", "[rules][policy]") {
   CHECK(policy.check_case(c, d).size() == 1);
 }
 
-TEST_CASE("loading is deterministic and independent of directory listing order", "[rules][policy]") {
+TEST_CASE("loading is deterministic and independent of directory listing order",
+          "[rules][policy]") {
   Directory d = rules_world();
   TempDir t;
   // Written in reverse order; read in name order.
   t.write("z.yaml", "schema: 1\nrules:\n  - {id: z, reason: z, effect: penalise, weight: 1}\n");
-  t.write("a.yaml", "schema: 1\nrules:\n  - {id: a, reason: a, effect: penalise, weight: 2}\n"
-                    "  - {id: b, reason: b, effect: prefer, weight: 1}\n");
+  t.write("a.yaml",
+          "schema: 1\nrules:\n  - {id: a, reason: a, effect: penalise, weight: 2}\n"
+          "  - {id: b, reason: b, effect: prefer, weight: 1}\n");
   t.write("notes.txt", "not a rules file");
   Policy p = Policy::load(t.path(), d);
   auto p0 = add_provider(d, "p0");

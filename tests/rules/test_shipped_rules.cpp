@@ -90,7 +90,9 @@ Provider base_provider(const Shipped& s) {
   return p;
 }
 
-std::vector<std::string> need_codes(const Shipped& s, NeedSet set) { return s.d.taxonomy.need_codes(set); }
+std::vector<std::string> need_codes(const Shipped& s, NeedSet set) {
+  return s.d.taxonomy.need_codes(set);
+}
 
 auto no_case = [](Case&, const Shipped&) {};
 auto no_provider = [](Provider&, const Shipped&) {};
@@ -165,17 +167,27 @@ TEST_CASE("shipped policy: how each provider may be used", "[rules][shipped]") {
       {"gender-4", gender("unknown"), women_only, pen(0.5, {"gender-unknown-restricted"})},
       {"gender-5", gender("unknown"), no_provider, fine()},
       // Rule 3: shelters (and others) that refuse trafficking victims.
-      {"victims-1", no_case, [](Provider& p, const Shipped&) { p.accepts_trafficking_victims = false; },
+      {"victims-1", no_case,
+       [](Provider& p, const Shipped&) { p.accepts_trafficking_victims = false; },
        excluded({"trafficking-victims"})},
       // Rule 4: no status.
       {"status-1", status("no_status"), no_provider, excluded({"no-status-accepted"})},
-      {"status-2", status("no_status"), [](Provider& p, const Shipped&) { p.accepts_without_status = true; }, fine()},
+      {"status-2", status("no_status"),
+       [](Provider& p, const Shipped&) { p.accepts_without_status = true; }, fine()},
       {"status-3", status("temporary_resident"), no_provider, fine()},
       {"status-4", status("unknown"), no_provider, fine()},
       // Rule 6: province served (remote delivery too); national providers serve everyone.
-      {"province-1", no_case, [](Provider& p, const Shipped& sh) { p.serves = code_bit(sh.code(sh.d.taxonomy.provinces, "MB")); },
+      {"province-1", no_case,
+       [](Provider& p, const Shipped& sh) {
+         p.serves = code_bit(sh.code(sh.d.taxonomy.provinces, "MB"));
+       },
        excluded({"province-served"})},
-      {"province-2", no_case, [](Provider& p, const Shipped&) { p.serves = 0; p.national = true; }, fine()},
+      {"province-2", no_case,
+       [](Provider& p, const Shipped&) {
+         p.serves = 0;
+         p.national = true;
+       },
+       fine()},
       {"province-3", no_case,
        [](Provider& p, const Shipped& sh) {
          p.serves = code_bit(sh.code(sh.d.taxonomy.provinces, "MB"));
@@ -183,31 +195,54 @@ TEST_CASE("shipped policy: how each provider may be used", "[rules][shipped]") {
        },
        excluded({"province-served"})},
       // Rule 7: avoided communities; remote delivery excepted.
-      {"avoid-1", [](Case& c, const Shipped& sh) { c.avoid = {sh.at("thunder-bay-on")}; }, no_provider,
-       [] { Expect e = fine({"avoid-community"}); e.in_person = false; return e; }()},
+      {"avoid-1", [](Case& c, const Shipped& sh) { c.avoid = {sh.at("thunder-bay-on")}; },
+       no_provider,
+       [] {
+         Expect e = fine({"avoid-community"});
+         e.in_person = false;
+         return e;
+       }()},
       {"avoid-2", [](Case& c, const Shipped& sh) { c.avoid = {sh.at("thunder-bay-on")}; },
        [](Provider& p, const Shipped&) { p.delivery = Delivery::kBoth; },
-       [] { Expect e = fine({"avoid-community"}); e.in_person = false; e.remote = true; return e; }()},
-      {"avoid-3", [](Case& c, const Shipped& sh) { c.avoid = {sh.at("kenora-on")}; }, no_provider, fine()},
+       [] {
+         Expect e = fine({"avoid-community"});
+         e.in_person = false;
+         e.remote = true;
+         return e;
+       }()},
+      {"avoid-3", [](Case& c, const Shipped& sh) { c.avoid = {sh.at("kenora-on")}; }, no_provider,
+       fine()},
       // Rule 8: police only with consent.
-      {"police-1", no_case, [](Provider& p, const Shipped&) { p.law_enforcement = true; }, excluded({"police-consent"})},
+      {"police-1", no_case, [](Provider& p, const Shipped&) { p.law_enforcement = true; },
+       excluded({"police-consent"})},
       {"police-2", [](Case& c, const Shipped&) { c.police_consent = true; },
        [](Provider& p, const Shipped&) { p.law_enforcement = true; }, fine()},
       // Rule 9: require is hard in person; prefer and identity preferences lower the cost.
-      {"require-1", [](Case& c, const Shipped& sh) { c.require = attr_bit(sh.attr("trauma_informed")); },
+      {"require-1",
+       [](Case& c, const Shipped& sh) { c.require = attr_bit(sh.attr("trauma_informed")); },
        [](Provider& p, const Shipped&) { p.delivery = Delivery::kBoth; },
-       [] { Expect e = fine({"require-attributes"}); e.in_person = false; e.remote = true; return e; }()},
-      {"require-2", [](Case& c, const Shipped& sh) { c.require = attr_bit(sh.attr("trauma_informed")); },
+       [] {
+         Expect e = fine({"require-attributes"});
+         e.in_person = false;
+         e.remote = true;
+         return e;
+       }()},
+      {"require-2",
+       [](Case& c, const Shipped& sh) { c.require = attr_bit(sh.attr("trauma_informed")); },
        with_attrs({"trauma_informed", "open_24_7"}), fine()},
       {"prefer-1",
-       [](Case& c, const Shipped& sh) { c.prefer = attr_bit(sh.attr("survivor_led")) | attr_bit(sh.attr("open_24_7")); },
+       [](Case& c, const Shipped& sh) {
+         c.prefer = attr_bit(sh.attr("survivor_led")) | attr_bit(sh.attr("open_24_7"));
+       },
        with_attrs({"survivor_led", "open_24_7", "accessible"}), pref(-2.0, {"prefer-asked"})},
-      {"prefer-2", identity({"first_nations"}), with_attrs({"indigenous_led"}), pref(-1.0, {"prefer-indigenous-led"})},
+      {"prefer-2", identity({"first_nations"}), with_attrs({"indigenous_led"}),
+       pref(-1.0, {"prefer-indigenous-led"})},
       {"prefer-3", identity({"inuit"}), with_attrs({"indigenous_led", "inuit_specific"}),
        pref(-2.0, {"prefer-indigenous-led", "prefer-inuit-specific"})},
       {"prefer-4", age(16), with_attrs({"youth_serving"}), pref(-1.0, {"prefer-youth-serving"})},
       {"prefer-5", age(30), with_attrs({"youth_serving"}), fine()},
-      {"prefer-6", identity({"lgbtq2s"}), with_attrs({"lgbtq2s_affirming"}), pref(-1.0, {"prefer-lgbtq2s-affirming"})},
+      {"prefer-6", identity({"lgbtq2s"}), with_attrs({"lgbtq2s_affirming"}),
+       pref(-1.0, {"prefer-lgbtq2s-affirming"})},
       {"prefer-7",
        [](Case& c, const Shipped& sh) {
          c.identity = code_bit(sh.code(sh.d.taxonomy.identities, "metis"));
@@ -216,29 +251,61 @@ TEST_CASE("shipped policy: how each provider may be used", "[rules][shipped]") {
        with_attrs({"indigenous_led"}), pref(-1.0, {"prefer-asked"})},  // never counted twice
       {"prefer-8", identity({"metis"}), no_provider, fine()},
       // Rule 11: a full shelter cannot meet shelter needs; its other services stay.
-      {"shelter-1", no_case, [](Provider& p, const Shipped&) { p.capacity = Capacity{8, 0}; },
-       [] { Expect e = fine({"shelter-full"}); e.withheld = {"shelter.emergency"}; return e; }()},
-      {"shelter-2", no_case, [](Provider& p, const Shipped&) { p.capacity = Capacity{8, 1}; }, fine()},
+      {"shelter-1", no_case,
+       [](Provider& p, const Shipped&) {
+         p.capacity = Capacity{8, 0};
+       },
+       [] {
+         Expect e = fine({"shelter-full"});
+         e.withheld = {"shelter.emergency"};
+         return e;
+       }()},
+      {"shelter-2", no_case,
+       [](Provider& p, const Shipped&) {
+         p.capacity = Capacity{8, 1};
+       },
+       fine()},
       {"shelter-3", no_case, no_provider, fine()},  // no capacity given: nothing withheld
       // Rule 12: stale entries are penalised and flagged.
       {"stale-1", no_case, [](Provider& p, const Shipped&) { p.verified = Date{kAsOf.days - 366}; },
-       [] { Expect e = fine({"stale-entry"}); e.penalties = 1.0; e.stale = true; return e; }()},
-      {"stale-2", no_case, [](Provider& p, const Shipped&) { p.verified = Date{kAsOf.days - 365}; }, fine()},
+       [] {
+         Expect e = fine({"stale-entry"});
+         e.penalties = 1.0;
+         e.stale = true;
+         return e;
+       }()},
+      {"stale-2", no_case, [](Provider& p, const Shipped&) { p.verified = Date{kAsOf.days - 365}; },
+       fine()},
       {"stale-3", no_case, [](Provider& p, const Shipped&) { p.verified.reset(); },
-       [] { Expect e = fine({"stale-entry"}); e.penalties = 1.0; e.stale = true; return e; }()},
+       [] {
+         Expect e = fine({"stale-entry"});
+         e.penalties = 1.0;
+         e.stale = true;
+         return e;
+       }()},
       // Another province, in person only.
       {"province-4", no_case,
        [](Provider& p, const Shipped& sh) {
          p.community = sh.at("winnipeg-mb");
          p.delivery = Delivery::kBoth;
        },
-       [] { Expect e = fine({"cross-province"}); e.remote = true; e.in_person_penalties = 0.5; return e; }()},
+       [] {
+         Expect e = fine({"cross-province"});
+         e.remote = true;
+         e.in_person_penalties = 0.5;
+         return e;
+       }()},
       {"province-5", no_case,
        [](Provider& p, const Shipped& sh) {
          p.community = sh.at("winnipeg-mb");
          p.delivery = Delivery::kRemote;
        },
-       [] { Expect e = fine(); e.in_person = false; e.remote = true; return e; }()},
+       [] {
+         Expect e = fine();
+         e.in_person = false;
+         e.remote = true;
+         return e;
+       }()},
   };
 
   for (const auto& row : rows) {
@@ -292,10 +359,15 @@ TEST_CASE("shipped policy: derived needs and case errors", "[rules][shipped]") {
     return [st](Case& c, const Shipped& sh) { c.status = sh.code(sh.d.taxonomy.statuses, st); };
   };
   auto exploitation = [](const char* x) -> CaseEdit {
-    return [x](Case& c, const Shipped& sh) { c.exploitation = sh.code(sh.d.taxonomy.exploitation, x); };
+    return [x](Case& c, const Shipped& sh) {
+      c.exploitation = sh.code(sh.d.taxonomy.exploitation, x);
+    };
   };
   const std::vector<Row> rows = {
-      {"minor-derive-1", [](Case& c, const Shipped&) { c.age = 16; }, {"child.protection"}, {"minor-child-protection"}},
+      {"minor-derive-1",
+       [](Case& c, const Shipped&) { c.age = 16; },
+       {"child.protection"},
+       {"minor-child-protection"}},
       {"minor-derive-2", [](Case& c, const Shipped&) { c.age = 18; }, {}, {}},
       {"minor-derive-3", [](Case& c, const Shipped&) { c.age.reset(); }, {}, {}},
       {"minor-derive-4",
@@ -303,8 +375,12 @@ TEST_CASE("shipped policy: derived needs and case errors", "[rules][shipped]") {
          c.age = 12;
          c.needs.push_back(sh.need("child.protection"));
        },
-       {}, {}},  // asked already: not derived again
-      {"status-derive-1", status("temporary_resident"), {"legal.immigration"}, {"status-immigration-help"}},
+       {},
+       {}},  // asked already: not derived again
+      {"status-derive-1",
+       status("temporary_resident"),
+       {"legal.immigration"},
+       {"status-immigration-help"}},
       {"status-derive-2", status("no_status"), {"legal.immigration"}, {"status-immigration-help"}},
       {"status-derive-3", status("refugee_claimant"), {}, {}},
       {"status-derive-4", status("permanent_resident"), {}, {}},
@@ -345,7 +421,8 @@ TEST_CASE("shipped policy: derived needs and case errors", "[rules][shipped]") {
   auto errors = s.policy.check_case(c, s.d);
   REQUIRE(errors.size() == 1);  // police-1 (case)
   CHECK(errors[0].field == "police_consent");
-  CHECK_THAT(errors[0].message, Catch::Contains("police_consent") && Catch::Contains("police-liaison-consent"));
+  CHECK_THAT(errors[0].message,
+             Catch::Contains("police_consent") && Catch::Contains("police-liaison-consent"));
   c.police_consent = true;
   CHECK(s.policy.check_case(c, s.d).empty());
 }
@@ -376,7 +453,8 @@ TEST_CASE("shipped policy: weights, travel and language", "[rules][shipped]") {
   CHECK(s.policy.rule_count() == 22);
 }
 
-TEST_CASE("docs/rules.md: every field and effect is documented, the worked example loads", "[rules][shipped][docs]") {
+TEST_CASE("docs/rules.md: every field and effect is documented, the worked example loads",
+          "[rules][shipped][docs]") {
   std::ifstream in(source_root() + "/docs/rules.md");
   std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   REQUIRE(!doc.empty());
@@ -422,13 +500,15 @@ TEST_CASE("docs/rules.md: every field and effect is documented, the worked examp
   CHECK(fired == std::vector<std::string>{"on-prefer-survivor-led", "on-shelter-open-at-night"});
 }
 
-TEST_CASE("shipped policy: assess, explain and prepare agree on random cases and providers", "[rules][shipped]") {
+TEST_CASE("shipped policy: assess, explain and prepare agree on random cases and providers",
+          "[rules][shipped]") {
   Shipped s;
   const Taxonomy& t = s.d.taxonomy;
   std::mt19937 rng(2018);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   auto chance = [&](int percent) { return pick(100) < percent; };
-  const char* places[] = {"thunder-bay-on", "toronto-on", "winnipeg-mb", "iqaluit-nu", "kenora-on", "gatineau-qc"};
+  const char* places[] = {"thunder-bay-on", "toronto-on", "winnipeg-mb",
+                          "iqaluit-nu",     "kenora-on",  "gatineau-qc"};
   s.d.providers.clear();
   for (int i = 0; i < 300; ++i) {
     Provider p = base_provider(s);
@@ -438,7 +518,9 @@ TEST_CASE("shipped policy: assess, explain and prepare agree on random cases and
     for (int k = 1 + pick(3); k > 0; --k) p.services |= need_bit(pick(t.needs.size()));
     p.delivery = static_cast<Delivery>(pick(3));
     p.national = chance(10);
-    p.serves = p.national ? 0 : code_bit(s.d.geography[p.community].province) | (chance(20) ? code_bit(pick(t.provinces.size())) : 0);
+    p.serves = p.national ? 0
+                          : code_bit(s.d.geography[p.community].province) |
+                                (chance(20) ? code_bit(pick(t.provinces.size())) : 0);
     for (int a = 0; a < t.attributes.size(); ++a)
       if (chance(25)) p.attributes |= attr_bit(a);
     if (chance(30)) p.genders = code_bit(pick(t.genders.size())) | code_bit(pick(t.genders.size()));
@@ -449,16 +531,20 @@ TEST_CASE("shipped policy: assess, explain and prepare agree on random cases and
     p.law_enforcement = chance(5);
     if (chance(40)) p.capacity = Capacity{10, pick(3)};
     p.wait_days = pick(15);
-    if (chance(90)) p.verified = Date{kAsOf.days - pick(800)};
-    else p.verified.reset();
+    if (chance(90))
+      p.verified = Date{kAsOf.days - pick(800)};
+    else
+      p.verified.reset();
     s.d.providers.push_back(p);
   }
   s.d.reindex();
   for (int k = 0; k < 60; ++k) {
     Case c = base_case(s);
     c.location = s.at(places[pick(6)]);
-    if (chance(30)) c.age.reset();
-    else c.age = pick(70);
+    if (chance(30))
+      c.age.reset();
+    else
+      c.age = pick(70);
     c.gender = pick(t.genders.size());
     c.identity = chance(50) ? code_bit(pick(t.identities.size())) : 0;
     c.languages = {s.lang(chance(50) ? "eng" : "crk")};
@@ -479,15 +565,18 @@ TEST_CASE("shipped policy: assess, explain and prepare agree on random cases and
       rules::Assessment f = prepared.assess(p);
       rules::Assessment g = prepared.explain(p, h2);
       for (const rules::Assessment* y : {&e, &f, &g}) {
-        REQUIRE((y->eligible == a.eligible && y->in_person == a.in_person && y->remote == a.remote &&
-                 y->withheld == a.withheld && y->preferences == a.preferences &&
-                 y->penalties == a.penalties && y->in_person_penalties == a.in_person_penalties &&
-                 y->stale == a.stale));
+        REQUIRE((y->eligible == a.eligible && y->in_person == a.in_person &&
+                 y->remote == a.remote && y->withheld == a.withheld &&
+                 y->preferences == a.preferences && y->penalties == a.penalties &&
+                 y->in_person_penalties == a.in_person_penalties && y->stale == a.stale));
       }
       REQUIRE(h1.size() == h2.size());
-      for (std::size_t i = 0; i < h1.size(); ++i) REQUIRE((h1[i].rule_id == h2[i].rule_id && h1[i].cost == h2[i].cost));
+      for (std::size_t i = 0; i < h1.size(); ++i)
+        REQUIRE((h1[i].rule_id == h2[i].rule_id && h1[i].cost == h2[i].cost));
       // Invariants of an assessment.
-      if (!a.eligible) REQUIRE((!a.in_person && !a.remote && a.withheld == 0 && a.preferences == 0 && a.penalties == 0));
+      if (!a.eligible)
+        REQUIRE((!a.in_person && !a.remote && a.withheld == 0 && a.preferences == 0 &&
+                 a.penalties == 0));
       if (a.in_person) REQUIRE(s.d.providers[p].offers_in_person());
       if (a.remote) REQUIRE(s.d.providers[p].offers_remote());
       REQUIRE(a.preferences <= 0);
