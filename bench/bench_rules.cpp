@@ -1,8 +1,10 @@
 // Benchmark of the rules engine's hot path: Policy::assess over a generated directory (default
 // 50,000 providers on the shipped communities and taxonomy) for a few representative cases, with
-// the shipped rules/. Prints nanoseconds per provider assessed. Build Release to measure:
-//   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release && cmake --build build/release --target
-//   bench_rules build/release/bench/bench_rules [providers] [repetitions]
+// the shipped rules/. Prints nanoseconds per provider assessed (best of the repetitions, since
+// other work on the machine only adds time). Build Release to measure:
+//   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release
+//   cmake --build build/release --target bench_rules
+//   build/release/bench/bench_rules [providers] [repetitions]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -143,10 +145,17 @@ int main(int argc, char** argv) {
         checksum[which] = sum;
       };
       pass();  // warm-up
-      auto start = std::chrono::steady_clock::now();
-      for (int r = 0; r < reps; ++r) pass();
-      return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start)
-          .count();
+      // The best pass, times reps: the machine is shared, and interference only ever adds time.
+      double best = 0;
+      for (int r = 0; r < reps; ++r) {
+        auto start = std::chrono::steady_clock::now();
+        pass();
+        double ns =
+            std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start)
+                .count();
+        if (r == 0 || ns < best) best = ns;
+      }
+      return best * reps;
     };
     double general = time([&](ProviderIndex p) { return policy.assess(c, d, p, as_of); }, 0);
     auto prepare_start = std::chrono::steady_clock::now();
