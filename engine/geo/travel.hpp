@@ -1,10 +1,14 @@
 // The travel model: how long it takes a person to get from one community to another. Road legs
 // join road-connected communities to their nearest neighbours (great-circle km x detour / speed);
 // air legs follow data/routes.csv; fly-in communities have no road legs at all. Shortest times
-// between every pair are computed once, at load, with Boost.Graph's Dijkstra. See docs/travel.md.
+// come from Boost.Graph's Dijkstra, one source at a time, computed on first use and kept. See
+// docs/travel.md.
 #pragma once
 
-#include <string>
+#include <atomic>
+#include <boost/graph/adjacency_list.hpp>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "model/geography.hpp"
@@ -19,27 +23,47 @@ struct Leg {
   bool air = false;
 };
 
+// Thread-safe: rows of shortest times are computed once, under std::call_once, and never change.
+//
+// Invariants: leg times are whole seconds, so every shortest time is an exact sum of integers:
+// hours(a, b) == hours(b, a) to the last bit whichever row answers, hours(a, a) == 0, and the
+// triangle inequality holds exactly (the planner's pruning relies on it).
 class TravelModel {
  public:
-  TravelModel() = default;
   TravelModel(const Geography& geography, const rules::TravelParams& params);
+  TravelModel(const TravelModel&) = delete;
+  TravelModel& operator=(const TravelModel&) = delete;
 
   // Shortest travel time in hours (infinity if unreachable).
   double hours(CommunityIndex from, CommunityIndex to) const {
-    return matrix_[static_cast<std::size_t>(from) * n_ + to];
+    if (ready_[from].load(std::memory_order_acquire)) return seconds(from, to) / 3600.0;
+    if (ready_[to].load(std::memory_order_acquire)) return seconds(to, from) / 3600.0;
+    row(from);
+    return seconds(from, to) / 3600.0;
+  }
+  // Whether the fastest way from `from` to `to` takes a flight.
+  bool by_air(CommunityIndex from, CommunityIndex to) const {
+    row(from);
+    return air_[from][to] != 0;
   }
   std::size_t size() const { return n_; }
   const std::vector<Leg>& legs() const { return legs_; }
-  // Whether the fastest way from `from` to `to` takes a flight.
-  bool by_air(CommunityIndex from, CommunityIndex to) const {
-    return air_[static_cast<std::size_t>(from) * n_ + to] != 0;
-  }
 
  private:
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                                      boost::property<boost::edge_weight_t, double>>;
+  double seconds(CommunityIndex from, CommunityIndex to) const { return rows_[from][to]; }
+  void row(CommunityIndex from) const;
+  void compute(CommunityIndex from) const;
+
   std::size_t n_ = 0;
-  std::vector<double> matrix_;
-  std::vector<unsigned char> air_;
+  Graph graph_;
   std::vector<Leg> legs_;
+  std::vector<std::pair<CommunityIndex, CommunityIndex>> air_legs_;  // sorted (from < to)
+  mutable std::unique_ptr<std::once_flag[]> once_;
+  mutable std::unique_ptr<std::atomic<bool>[]> ready_;
+  mutable std::vector<std::unique_ptr<float[]>> rows_;  // whole seconds: exact in a float
+  mutable std::vector<std::unique_ptr<unsigned char[]>> air_;
 };
 
 }  // namespace nrm::geo

@@ -75,10 +75,11 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
   const NeedSet relevant = p.target | p.interpretation;
   const Cost handoff = rules::to_cost(p.weights.handoff);
   p.candidate_of.assign(d.providers.size(), -1);
+  const rules::CaseRules case_rules = policy_.prepare(c, d, as_of);  // the case folded in once
   for (ProviderIndex i = 0; i < d.providers.size(); ++i) {
     const Provider& prov = d.providers[i];
     if (!(prov.services & relevant)) continue;
-    rules::Assessment a = policy_.assess(c, d, i, as_of);
+    rules::Assessment a = case_rules.assess(i);
     if (!a.eligible) continue;
     Candidate k;
     k.provider = i;

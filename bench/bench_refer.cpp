@@ -1,0 +1,191 @@
+// bench_refer: referral latency of the planner on generated directories of several sizes and on
+// the shipped one, against today's practice (one directory search per need, the nearest eligible
+// provider each). Prints figures; asserts nothing. Build Release to measure:
+//   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release && cmake --build build/release -j2
+//   build/release/bench/bench_refer [--sizes 1000,10000,50000] [--cases 300] [--top 5]
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "api/engine.hpp"
+#include "directory/loader.hpp"
+
+using namespace nrm;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+long peak_rss_mb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+const char* const kNeeds[] = {"shelter.emergency", "shelter.transitional", "medical.emergency", "medical.sexual_health",
+                              "counselling.trauma", "addiction.treatment", "safety.planning", "case.management",
+                              "cultural.support", "legal.criminal", "legal.immigration", "legal.labour",
+                              "legal.family", "income.support", "employment.training", "transport.assistance"};
+
+std::vector<std::string> random_cases(const api::Engine& e, int n, unsigned seed) {
+  std::mt19937 rng(seed);
+  // Cases are placed where people are: communities weighted by population.
+  std::vector<double> w;
+  for (const auto& c : e.directory().geography.communities) w.push_back(static_cast<double>(c.population.value_or(500)));
+  std::discrete_distribution<std::size_t> where(w.begin(), w.end());
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) {
+    std::vector<std::string> needs(std::begin(kNeeds), std::end(kNeeds));
+    std::shuffle(needs.begin(), needs.end(), rng);
+    int k = std::uniform_int_distribution<int>(3, 6)(rng);
+    std::string list;
+    for (int j = 0; j < k; ++j) list += (j ? ", " : "") + needs[static_cast<std::size_t>(j)];
+    std::ostringstream y;
+    y << "location: " << e.directory().geography.communities[where(rng)].id << "\n";
+    y << "needs: [" << list << "]\n";
+    y << "age: " << std::uniform_int_distribution<int>(14, 60)(rng) << "\n";
+    y << "gender: " << (rng() % 3 == 0 ? "male" : "female") << "\n";
+    y << "status: " << (rng() % 4 == 0 ? "temporary_resident" : "citizen") << "\n";
+    y << "exploitation: " << (rng() % 3 == 0 ? "labour" : "sex") << "\n";
+    y << "languages: [" << (rng() % 5 == 0 ? "fra" : "eng") << "]\n";
+    if (rng() % 3 == 0) y << "prefer: [trauma_informed]\n";
+    if (rng() % 5 == 0) y << "identity: [first_nations]\n";
+    y << "top: 5\n";
+    out.push_back(y.str());
+  }
+  return out;
+}
+
+// Today's practice: for each need, the nearest eligible provider that meets it (remote counts as
+// 0 h), immediate needs first; priced with the planner's own cost so the two compare.
+std::optional<rules::Cost> baseline(const api::Engine& e, const planner::Problem& p) {
+  std::vector<std::int32_t> seq;
+  auto pick = [&](NeedId n) -> std::optional<std::int32_t> {
+    std::optional<std::int32_t> best;
+    double best_h = 1e18;
+    for (std::int32_t ci = 0; ci < static_cast<std::int32_t>(p.candidates.size()); ++ci) {
+      const auto& k = p.candidates[static_cast<std::size_t>(ci)];
+      double h;
+      if (k.useful_remote & need_bit(n)) h = 0;
+      else if (k.useful_in_person & need_bit(n)) h = e.travel().hours(p.start, k.community);
+      else continue;
+      if (h < best_h) best_h = h, best = ci;
+    }
+    return best;
+  };
+  NeedSet order_first = p.immediate, rest = p.target & ~p.immediate;
+  for (NeedSet group : {order_first, rest})
+    for (NeedSet r = group; r; r &= r - 1) {
+      auto ci = pick(std::countr_zero(r));
+      if (!ci) return std::nullopt;
+      if (std::find(seq.begin(), seq.end(), *ci) == seq.end()) seq.push_back(*ci);
+    }
+  auto priced = e.planner().price(p, seq);
+  if (priced.steps.size() != seq.size()) return std::nullopt;  // a nearest pick covered nothing new
+  planner::Problem::State s;
+  s.location = p.start;
+  for (const auto& st : priced.steps) s.covered |= st.covers, s.owed = s.owed || st.owes_interpretation;
+  if (!p.complete(s)) {
+    auto interp = pick(std::countr_zero(p.interpretation));
+    if (!interp) return std::nullopt;
+    seq.push_back(*interp);
+    priced = e.planner().price(p, seq);
+    if (priced.steps.size() != seq.size()) return std::nullopt;
+  }
+  return priced.cost.total();
+}
+
+void run(const std::string& label, const api::EnginePaths& paths, int cases, double load_ms_extra = 0) {
+  auto t0 = Clock::now();
+  auto engine = api::Engine::load(paths);
+  double load_ms = ms_since(t0) + load_ms_extra;
+  const Date as_of = *Date::parse("2026-11-27");
+  auto texts = random_cases(*engine, cases, 2018);
+  std::vector<Case> parsed;
+  for (const auto& t : texts) parsed.push_back(engine->parse_case(t, "bench"));
+  // Warm the travel rows a real server would have warm after its first requests.
+  for (std::size_t i = 0; i < std::min<std::size_t>(20, parsed.size()); ++i) engine->planner().plan(parsed[i], as_of);
+  std::vector<double> lat;
+  std::size_t labels = 0, complete = 0, compared = 0, better = 0, worse = 0;
+  double saved = 0;
+  for (const auto& c : parsed) {
+    auto t1 = Clock::now();
+    auto res = engine->planner().plan(c, as_of);
+    lat.push_back(ms_since(t1));
+    labels += res.labels;
+    if (!res.complete) continue;
+    ++complete;
+    auto p = engine->planner().prepare(c, as_of);
+    if (auto base = baseline(*engine, p)) {
+      ++compared;
+      rules::Cost best = res.pathways[0].cost.total();
+      if (best < *base) ++better, saved += rules::from_cost(*base - best);
+      if (best > *base) ++worse;
+    }
+  }
+  fmt::print("{:<22} providers {:>6}  load {:>7.0f} ms  peak RSS {:>5} MB  | refer p50 {:>7.3f} ms  p99 {:>7.3f} ms  "
+             "max {:>7.3f} ms  labels/case {:>6.0f}  complete {}/{}\n",
+             label, engine->directory().providers.size(), load_ms, peak_rss_mb(), percentile(lat, 0.5),
+             percentile(lat, 0.99), percentile(lat, 1.0), static_cast<double>(labels) / static_cast<double>(cases),
+             complete, cases);
+  fmt::print("{:<22} vs nearest-per-need baseline on {} cases: planner cheaper on {}, equal on {}, dearer on {} "
+             "(must be 0); mean saving {:.2f} cost units\n",
+             "", compared, better, compared - better - worse, worse, compared ? saved / static_cast<double>(compared) : 0.0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<int> sizes = {1000, 10000, 50000};
+  int cases = 300;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--cases") cases = std::atoi(argv[i + 1]);
+    else if (a == "--sizes") {
+      sizes.clear();
+      std::stringstream ss(argv[i + 1]);
+      std::string s;
+      while (std::getline(ss, s, ',')) sizes.push_back(std::stoi(s));
+    } else {
+      fmt::print(stderr, "usage: bench_refer [--sizes 1000,10000,50000] [--cases 300]\n");
+      return 2;
+    }
+  }
+  const std::string root = NRM_SOURCE_ROOT;
+  fmt::print("bench_refer: {} random cases per directory (3-6 needs, top 5), single thread\n", cases);
+  run("shipped", api::EnginePaths::shipped(root), cases);
+  auto tmp = std::filesystem::temp_directory_path() / ("nrm-bench-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(tmp);
+  for (int n : sizes) {
+    auto out = (tmp / ("providers-" + std::to_string(n) + ".yaml")).string();
+    std::string cmd = "python3 " + root + "/tools/gen/gen_directory.py --communities " + root +
+                      "/data/communities.csv --seed 2018 --providers " + std::to_string(n) + " --out " + out;
+    if (std::system(cmd.c_str()) != 0) {
+      fmt::print(stderr, "bench_refer: generator failed: {}\n", cmd);
+      return 1;
+    }
+    auto paths = api::EnginePaths::shipped(root);
+    paths.data.providers = out;
+    run("generated", paths, cases);
+  }
+  std::filesystem::remove_all(tmp);
+  return 0;
+}
