@@ -1,0 +1,111 @@
+// nrm audit: the coordinators' service-gap audit (engine/audit), with what-if and suggestions.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "api/errors.hpp"
+#include "audit/audit.hpp"
+#include "audit/render.hpp"
+#include "cli/command.hpp"
+
+namespace nrm::cli {
+
+namespace {
+
+struct AuditOptions {
+  std::string province, profile, format = "table", out, with, without, as_of, profiles;
+  int suggest = 0;
+  int threads = 2;
+};
+
+std::vector<std::string> split(const std::string& csv) {
+  std::vector<std::string> out;
+  std::stringstream ss(csv);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+LoadError bad(const std::string& field, const std::string& message) {
+  return LoadError("invalid option", {{"", 0, 0, field, message}});
+}
+
+const Registration audit_command(40, "audit",
+  "coverage gaps for coordinators: every community x profile, per province, what-if, suggestions",
+  [](CLI::App& sub, DataOptions& data) -> Runner {
+    auto o = std::make_shared<AuditOptions>();
+    sub.add_option("--province", o->province, "only this province or territory, e.g. ON");
+    sub.add_option("--profile", o->profile, "only these profiles (ids, comma-separated; see data/profiles.yaml)");
+    sub.add_option("--format", o->format, "table | csv | json | html (default table)");
+    sub.add_option("--out", o->out, "write the report to this file instead of standard output");
+    sub.add_option("--with", o->with, "what-if: add the providers of this file (same schema as providers.yaml)");
+    sub.add_option("--without", o->without, "what-if: remove these providers (ids, comma-separated)");
+    sub.add_option("--suggest", o->suggest, "propose N new providers for --profile P (greedy, exact gains)");
+    sub.add_option("--as-of", o->as_of, "the audit's date YYYY-MM-DD (default today)");
+    sub.add_option("--profiles", o->profiles, "profiles file (default data/profiles.yaml)");
+    sub.add_option("--threads", o->threads, "worker threads (default 2)");
+    sub.footer("Each cell is exactly what `nrm refer` answers for that profile placed in that community.\n"
+               "With --with/--without the report shows the changed network and the change. See\n"
+               "docs/coordinators.md. Exit status: 0 ok, 2 bad input, 1 internal error.");
+    return [o, &data]() {
+      auto engine = data.load();
+      const Directory& d = engine->directory();
+      audit::Options opts;
+      if (o->as_of.empty()) opts.as_of = Date::today();
+      else if (auto dt = Date::parse(o->as_of)) opts.as_of = *dt;
+      else throw bad("--as-of", "'" + o->as_of + "' is not a date YYYY-MM-DD");
+      if (!o->province.empty()) {
+        auto p = d.taxonomy.provinces.find(o->province);
+        if (!p) throw bad("--province", "unknown province '" + o->province + "'; expected one of AB BC MB NB NL NS NT NU ON PE QC SK YT");
+        opts.province = *p;
+      }
+      if (o->format != "table" && o->format != "csv" && o->format != "json" && o->format != "html")
+        throw bad("--format", "'" + o->format + "' is not a format; expected table, csv, json or html");
+      if (o->threads < 1 || o->threads > 64) throw bad("--threads", std::to_string(o->threads) + " is out of range; expected 1 to 64");
+      opts.threads = o->threads;
+      opts.profile_ids = split(o->profile);
+      if (o->suggest < 0 || o->suggest > 20) throw bad("--suggest", std::to_string(o->suggest) + " is out of range; expected 1 to 20");
+      if (o->suggest > 0 && opts.profile_ids.size() != 1) throw bad("--suggest", "needs exactly one --profile P");
+      const std::string profiles_path = o->profiles.empty() ? data.root + "/data/profiles.yaml" : o->profiles;
+      auto profiles = audit::load_profiles(profiles_path, *engine);
+
+      const std::vector<std::string> without = split(o->without);
+      const bool what_if = !o->with.empty() || !without.empty();
+      std::shared_ptr<const api::Engine> changed = what_if ? audit::with_changes(*engine, o->with, without) : engine;
+
+      audit::Audit result = audit::run(*changed, profiles, opts);
+      audit::Report r;
+      r.engine = changed.get();
+      r.audit = &result;
+      r.stamp = audit::make_stamp(*changed, profiles_path, opts.as_of);
+      if (!o->province.empty()) r.province = o->province;
+      audit::Audit before;
+      if (what_if) {
+        before = audit::run(*engine, profiles, opts);
+        r.what_if = audit::WhatIf{o->with, without, audit::compare(before, result)};
+      }
+      if (o->suggest > 0) {
+        r.suggest_profile = opts.profile_ids[0];
+        r.suggestions = audit::suggest(*changed, result.profiles[0], o->suggest, opts);
+      }
+      std::string text;
+      if (o->format == "table") text = audit::render_table(r);
+      else if (o->format == "csv") text = audit::render_csv(r);
+      else if (o->format == "json") text = audit::render_json(r).dump(2) + "\n";
+      else text = audit::render_html(r);
+      if (o->out.empty()) {
+        std::cout << text;
+      } else {
+        std::ofstream f(o->out, std::ios::binary);
+        if (!(f << text)) throw bad("--out", "cannot write '" + o->out + "'");
+        std::cerr << "nrm audit: wrote " << o->out << " (" << result.cells.size() << " cells in "
+                  << static_cast<int>(result.seconds * 1000) << " ms)\n";
+      }
+      return 0;
+    };
+  });
+
+}  // namespace
+
+}  // namespace nrm::cli

@@ -1,0 +1,343 @@
+// The audit's text renderings: terminal table, CSV and JSON, and the stamp they all carry.
+#include "audit/render.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace nrm::audit {
+
+using nlohmann::json;
+
+namespace detail {
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string fnv1a_hex(const std::string& bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+}  // namespace detail
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+double hours2(double h) { return std::round(h * 100.0) / 100.0; }
+double share4(double s) { return std::round(s * 10000.0) / 10000.0; }
+std::string pct(double s) { return fmt::format("{:.1f}%", s * 100.0); }
+
+std::int64_t pop(const Directory& d, CommunityIndex c) {
+  return d.geography[c].population ? *d.geography[c].population : 0;
+}
+
+const Profile& profile_of(const Report& r, int p) { return r.audit->profiles[static_cast<std::size_t>(p)]; }
+
+std::string need_code(const Directory& d, NeedId n) { return n >= 0 ? d.taxonomy.needs.code(n) : std::string(); }
+
+json gap_json(const api::Engine& e, const Cell& c) {
+  if (c.feasible || c.unmet.empty()) return nullptr;
+  const Directory& d = e.directory();
+  const auto& u = c.unmet[0];
+  json g = {{"need", need_code(d, u.need)}, {"reason", u.reason}, {"blocked_by", u.blocked_by}};
+  if (u.nearest)
+    g["nearest"] = {{"provider", d.providers[*u.nearest].id}, {"travel_hours", hours2(u.nearest_travel_hours)}};
+  return g;
+}
+
+json cell_json(const Report& r, const Cell& c) {
+  const Directory& d = r.engine->directory();
+  const Community& com = d.geography[c.community];
+  json j;
+  j["community"] = com.id;
+  j["name"] = com.name;
+  j["province"] = d.taxonomy.provinces.code(com.province);
+  j["population"] = pop(d, c.community);
+  j["profile"] = profile_of(r, c.profile).id;
+  j["feasible"] = c.feasible;
+  j["total_cost"] = c.feasible ? json(rules::from_cost(c.total_cost)) : json(nullptr);
+  j["travel_hours"] = c.feasible ? json(hours2(c.travel_hours)) : json(nullptr);
+  j["binding_gap"] = gap_json(*r.engine, c);
+  json unmet = json::array();
+  for (const auto& u : c.unmet) unmet.push_back(need_code(d, u.need));
+  j["unmet"] = unmet;
+  return j;
+}
+
+json community_ref(const Directory& d, CommunityIndex c) {
+  return {{"community", d.geography[c].id}, {"name", d.geography[c].name}, {"population", pop(d, c)}};
+}
+
+}  // namespace
+
+Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Date as_of) {
+  Stamp s;
+  s.as_of = as_of.str();
+  const auto& p = engine.paths();
+  for (auto [role, path] : std::vector<std::pair<std::string, std::string>>{
+           {"providers", p.data.providers}, {"communities", p.data.communities}, {"routes", p.data.routes},
+           {"taxonomy", p.data.taxonomy}, {"profiles", profiles_path}}) {
+    if (path.empty()) continue;
+    s.files.push_back({role, path, detail::fnv1a_hex(slurp(path))});
+  }
+  std::vector<std::string> rule_files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(p.rules_dir, ec))
+    if (entry.path().extension() == ".yaml") rule_files.push_back(entry.path().string());
+  std::sort(rule_files.begin(), rule_files.end());
+  std::string all;
+  for (const auto& f : rule_files) all += std::filesystem::path(f).filename().string() + "\n" + slurp(f);
+  s.files.push_back({"rules", p.rules_dir, detail::fnv1a_hex(all)});
+  s.providers = engine.directory().providers.size();
+  s.communities = engine.directory().geography.size();
+  s.rules = engine.policy().rule_count();
+  return s;
+}
+
+json render_json(const Report& r) {
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  json j;
+  json stamp = {{"as_of", r.stamp.as_of},
+                {"providers", r.stamp.providers},
+                {"communities", r.stamp.communities},
+                {"rules", r.stamp.rules}};
+  json files = json::array();
+  for (const auto& f : r.stamp.files) files.push_back({{"role", f.role}, {"path", f.path}, {"fnv1a64", f.digest}});
+  stamp["files"] = files;
+  j["stamp"] = stamp;
+  j["province"] = r.province ? json(*r.province) : json(nullptr);
+  json profiles = json::array();
+  for (const auto& p : a.profiles)
+    profiles.push_back({{"id", p.id}, {"label", p.label}, {"description", p.description}});
+  j["profiles"] = profiles;
+  j["thresholds_hours"] = {kThresholds[0], kThresholds[1], kThresholds[2]};
+  json cells = json::array();
+  for (const auto& c : a.cells) cells.push_back(cell_json(r, c));
+  j["cells"] = cells;
+  json provinces = json::array();
+  for (const auto& f : a.provinces) {
+    json pj;
+    pj["province"] = d.taxonomy.provinces.code(f.province);
+    pj["communities"] = f.communities;
+    pj["population"] = f.population;
+    json per = json::array();
+    for (const auto& pp : f.profiles) {
+      json x;
+      x["profile"] = profile_of(r, pp.profile).id;
+      x["population"] = pp.population;
+      for (int t = 0; t < kThresholdCount; ++t) {
+        const std::string h = fmt::format("{}h", static_cast<int>(kThresholds[t]));
+        x["population_within_" + h] = pp.within[t];
+        x["share_within_" + h] = share4(pp.share(t));
+      }
+      x["population_served"] = pp.served;
+      json none = json::array();
+      for (CommunityIndex c : pp.none) none.push_back(community_ref(d, c));
+      x["communities_without"] = none;
+      json worst = json::array();
+      for (std::size_t ci : pp.worst) {
+        const Cell& c = a.cells[ci];
+        json w = community_ref(d, c.community);
+        w["feasible"] = c.feasible;
+        w["travel_hours"] = c.feasible ? json(hours2(c.travel_hours)) : json(nullptr);
+        w["total_cost"] = c.feasible ? json(rules::from_cost(c.total_cost)) : json(nullptr);
+        w["binding_need"] = c.feasible || c.unmet.empty() ? json(nullptr) : json(need_code(d, c.unmet[0].need));
+        worst.push_back(w);
+      }
+      x["worst"] = worst;
+      x["binding_need"] = pp.binding_need >= 0
+                              ? json({{"need", need_code(d, pp.binding_need)}, {"communities", pp.binding_count}})
+                              : json(nullptr);
+      per.push_back(x);
+    }
+    pj["profiles"] = per;
+    provinces.push_back(pj);
+  }
+  j["provinces"] = provinces;
+  if (r.what_if) {
+    json w;
+    w["with"] = r.what_if->with_file.empty() ? json(nullptr) : json(r.what_if->with_file);
+    w["without"] = r.what_if->without;
+    json changes = json::array();
+    for (const auto& c : r.what_if->changes) {
+      json x = {{"province", d.taxonomy.provinces.code(c.province)},
+                {"profile", profile_of(r, c.profile).id},
+                {"population", c.population}};
+      for (int t = 0; t < kThresholdCount; ++t) {
+        const std::string h = fmt::format("{}h", static_cast<int>(kThresholds[t]));
+        x["within_" + h] = {{"before", c.before[t]}, {"after", c.after[t]}, {"change", c.after[t] - c.before[t]}};
+      }
+      x["served"] = {{"before", c.served_before}, {"after", c.served_after}};
+      json g = json::array(), l = json::array();
+      for (auto ci : c.gained) g.push_back(d.geography[ci].id);
+      for (auto ci : c.lost) l.push_back(d.geography[ci].id);
+      x["gained"] = g;
+      x["lost"] = l;
+      changes.push_back(x);
+    }
+    w["changes"] = changes;
+    j["what_if"] = w;
+  }
+  if (r.suggest_profile) {
+    json s = json::array();
+    int rank = 1;
+    for (const auto& sg : r.suggestions) {
+      json ns = json::array();
+      for (auto c : sg.newly_served) ns.push_back(d.geography[c].id);
+      s.push_back({{"rank", rank++},
+                   {"community", d.geography[sg.community].id},
+                   {"name", d.geography[sg.community].name},
+                   {"province", d.taxonomy.provinces.code(sg.province)},
+                   {"services", d.taxonomy.need_codes(sg.services)},
+                   {"gain_population_within_24h", sg.gain},
+                   {"newly_served", ns},
+                   {"provider_yaml", sg.provider_yaml}});
+    }
+    j["suggestions"] = {{"profile", *r.suggest_profile}, {"providers", s}};
+  }
+  return j;
+}
+
+namespace {
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string render_csv(const Report& r) {
+  const Directory& d = r.engine->directory();
+  std::string out =
+      "community,name,province,population,profile,feasible,total_cost,travel_hours,binding_need,blocked_by,"
+      "nearest_provider,nearest_travel_hours,reason\n";
+  for (const auto& c : r.audit->cells) {
+    const Community& com = d.geography[c.community];
+    out += fmt::format("{},{},{},{},{},{},", com.id, csv_field(com.name), d.taxonomy.provinces.code(com.province),
+                       pop(d, c.community), profile_of(r, c.profile).id, c.feasible ? "true" : "false");
+    if (c.feasible) {
+      out += fmt::format("{:.2f},{:.2f},,,,,\n", rules::from_cost(c.total_cost), hours2(c.travel_hours));
+    } else if (!c.unmet.empty()) {
+      const auto& u = c.unmet[0];
+      out += fmt::format(",,{},{},{},{},{}\n", need_code(d, u.need), csv_field(u.blocked_by),
+                         u.nearest ? d.providers[*u.nearest].id : std::string(),
+                         u.nearest ? fmt::format("{:.2f}", hours2(u.nearest_travel_hours)) : std::string(),
+                         csv_field(u.reason));
+    } else {
+      out += ",,,,,,\n";
+    }
+  }
+  return out;
+}
+
+std::string render_table(const Report& r) {
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  std::string out;
+  out += fmt::format("nrm audit: {} communities x {} profiles, as of {}; {} providers, {} rules{}\n",
+                     a.communities.size(), a.profiles.size(), r.stamp.as_of, r.stamp.providers, r.stamp.rules,
+                     r.province ? ", province " + *r.province : std::string());
+  out += "Share of population with a pathway whose travel is within 2 / 8 / 24 hours; 'none' = communities\n"
+         "with no pathway at all; 'binding' = the need most often missing there.\n";
+  for (std::size_t p = 0; p < a.profiles.size(); ++p) {
+    out += fmt::format("\n== {} ({})\n", a.profiles[p].label, a.profiles[p].id);
+    out += fmt::format("{:<4} {:>6} {:>11} {:>7} {:>7} {:>7} {:>6}  {}\n", "prov", "comms", "population", "<=2h",
+                       "<=8h", "<=24h", "none", "binding need (communities)");
+    for (const auto& f : a.provinces) {
+      const auto& pp = f.profiles[p];
+      out += fmt::format("{:<4} {:>6} {:>11} {:>7} {:>7} {:>7} {:>6}  {}\n", d.taxonomy.provinces.code(f.province),
+                         f.communities, f.population, pct(pp.share(0)), pct(pp.share(1)), pct(pp.share(2)),
+                         pp.none.size(),
+                         pp.binding_need >= 0 ? fmt::format("{} ({})", need_code(d, pp.binding_need), pp.binding_count)
+                                              : std::string("-"));
+    }
+  }
+  out += "\nTen worst communities per province and profile (no pathway first, then longest travel):\n";
+  for (const auto& f : a.provinces) {
+    out += fmt::format("\n-- {}\n", d.taxonomy.provinces.code(f.province));
+    for (const auto& pp : f.profiles) {
+      std::string line;
+      for (std::size_t ci : pp.worst) {
+        const Cell& c = a.cells[ci];
+        line += (line.empty() ? "" : "; ") + d.geography[c.community].id + " " +
+                (c.feasible ? fmt::format("{:.1f} h", c.travel_hours)
+                            : "NONE" + (c.unmet.empty() ? std::string() : " (" + need_code(d, c.unmet[0].need) + ")"));
+      }
+      out += fmt::format("  {}: {}\n", profile_of(r, pp.profile).id, line);
+    }
+  }
+  if (r.what_if) {
+    out += "\nWhat-if";
+    if (!r.what_if->with_file.empty()) out += " with " + r.what_if->with_file;
+    if (!r.what_if->without.empty()) {
+      std::string ids;
+      for (const auto& id : r.what_if->without) ids += (ids.empty() ? "" : ",") + id;
+      out += " without " + ids;
+    }
+    out += ": population within 24 h, before -> after (only rows that change)\n";
+    int shown = 0;
+    for (const auto& c : r.what_if->changes) {
+      if (c.before[0] == c.after[0] && c.before[1] == c.after[1] && c.before[2] == c.after[2] &&
+          c.gained.empty() && c.lost.empty())
+        continue;
+      ++shown;
+      std::string g, l;
+      for (auto x : c.gained) g += (g.empty() ? "" : ",") + d.geography[x].id;
+      for (auto x : c.lost) l += (l.empty() ? "" : ",") + d.geography[x].id;
+      out += fmt::format("  {:<3} {:<30} 2h {:+d}  8h {:+d}  24h {} -> {} ({:+d}){}{}\n",
+                         d.taxonomy.provinces.code(c.province), profile_of(r, c.profile).id,
+                         c.after[0] - c.before[0], c.after[1] - c.before[1], c.before[2], c.after[2],
+                         c.after[2] - c.before[2], g.empty() ? "" : "  gained: " + g,
+                         l.empty() ? "" : "  lost: " + l);
+    }
+    if (!shown) out += "  no change\n";
+  }
+  if (r.suggest_profile) {
+    out += fmt::format("\nSuggested providers for {} (greedy; gain = population newly within 24 h):\n",
+                       *r.suggest_profile);
+    if (r.suggestions.empty()) out += "  none would gain anything\n";
+    int rank = 1;
+    for (const auto& s : r.suggestions) {
+      std::string services;
+      for (const auto& code : d.taxonomy.need_codes(s.services)) services += (services.empty() ? "" : ", ") + code;
+      out += fmt::format("  {}. {} ({}): offer {}; gain {} people in {} communities\n", rank++,
+                         d.geography[s.community].name, d.geography[s.community].id, services, s.gain,
+                         s.newly_served.size());
+    }
+  }
+  return out;
+}
+
+}  // namespace nrm::audit

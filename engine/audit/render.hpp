@@ -1,0 +1,66 @@
+// Renderings of an audit: a terminal table, CSV (one row per cell), JSON (cells, provinces, stamp,
+// what-if, suggestions) and one self-contained HTML report with an SVG map of Canada.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit.hpp"
+
+namespace nrm::audit {
+
+// What a report was computed on: date, data files and rules, each with a digest of its bytes.
+struct Stamp {
+  std::string as_of;
+  struct File {
+    std::string role;  // "providers", "communities", "routes", "taxonomy", "rules", "profiles"
+    std::string path;
+    std::string digest;  // FNV-1a 64 of the bytes (of every *.yaml, by name, for the rules folder)
+  };
+  std::vector<File> files;
+  std::size_t providers = 0;
+  std::size_t communities = 0;
+  std::size_t rules = 0;
+  std::string version;  // nrm version
+};
+Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Date as_of);
+
+// Optional parts of a report.
+struct WhatIf {
+  std::string with_file;
+  std::vector<std::string> without;
+  std::vector<Change> changes;
+};
+
+struct Report {
+  const api::Engine* engine = nullptr;  // the engine the audit ran on (after changes, if any)
+  const Audit* audit = nullptr;
+  Stamp stamp;
+  std::optional<std::string> province;  // --province, as given
+  int map_profile = 0;                  // index into audit->profiles for the map and bar chart
+  std::optional<WhatIf> what_if;
+  std::optional<std::string> suggest_profile;
+  std::vector<Suggestion> suggestions;
+};
+
+std::string render_table(const Report& r);
+std::string render_csv(const Report& r);
+nlohmann::json render_json(const Report& r);
+std::string render_html(const Report& r);
+
+// Lambert conformal conic, spherical, as Statistics Canada's maps of Canada: standard parallels
+// 49 and 77 degrees north, origin 63.390675 N, 91.866667 W. Returns (x, y) in earth radii, y north.
+struct Projected {
+  double x = 0;
+  double y = 0;
+};
+Projected lambert(double latitude, double longitude);
+
+namespace detail {
+std::string html_escape(const std::string& s);
+std::string fnv1a_hex(const std::string& bytes);
+}  // namespace detail
+
+}  // namespace nrm::audit

@@ -1,0 +1,72 @@
+// Audit test helpers: an engine on the test world (tests/fixtures/world, round hours) with the test
+// policy (tests/fixtures/rules) and a small directory, plus the test profiles.
+//
+//     alpha-on (100000) --1h-- beta-on (50000) --2h-- gamma-on (20000)
+//        |
+//        3h
+//        |
+//     delta-mb (30000) --4h-- nordic-nu (5000)
+//
+// Providers: a shelter in alpha serving ON only, a counselling service in alpha (in person or by
+// phone, national) and a women-only shelter in gamma serving ON.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/engine.hpp"
+#include "audit/audit.hpp"
+#include "test_util.hpp"
+
+namespace nrm::test {
+
+inline const char* kAuditWorldProviders = R"(schema: 1
+synthetic: true
+providers:
+  - {id: sh-alpha, name: Alpha Shelter (fictitious), community: alpha-on, services: [shelter.emergency], delivery: in_person, serves: [ON], languages: [eng], accepts_trafficking_victims: true, capacity: {beds: 10, available: 3}, verified: 2026-06-01}
+  - {id: co-alpha, name: Alpha Counselling (fictitious), community: alpha-on, services: [counselling.trauma], delivery: both, serves: [national], languages: [eng], accepts_trafficking_victims: true, verified: 2026-06-01}
+  - {id: sh-gamma, name: Gamma Women's Shelter (fictitious), community: gamma-on, services: [shelter.emergency], delivery: in_person, serves: [ON], genders: [female], languages: [eng], accepts_trafficking_victims: true, capacity: {beds: 5, available: 1}, verified: 2026-06-01}
+)";
+
+inline api::EnginePaths audit_world_paths(const TempDir& dir, const std::string& providers = kAuditWorldProviders) {
+  api::EnginePaths p;
+  p.data = world_paths();
+  p.data.providers = dir.write("providers.yaml", providers);
+  p.rules_dir = test_dir() + "/fixtures/rules";
+  return p;
+}
+
+inline std::string audit_profiles_path() { return test_dir() + "/audit/fixtures/profiles.yaml"; }
+
+inline Date audit_date() { return *Date::parse("2026-11-27"); }
+
+inline audit::Options audit_options(int threads = 2) {
+  audit::Options o;
+  o.as_of = audit_date();
+  o.threads = threads;
+  return o;
+}
+
+// The cell and refer agree: the check every exactness test makes.
+inline void check_cell_is_refer(const api::Engine& e, const audit::Profile& p, const audit::Cell& cell, Date as_of) {
+  const std::string community = e.directory().geography[cell.community].id;
+  INFO("profile " << p.id << " at " << community);
+  Case c = e.parse_case(audit::case_text(p, community), "case");
+  api::Answer a = e.refer(c, as_of);
+  REQUIRE(cell.feasible == a.ok());
+  if (a.ok()) {
+    CHECK(cell.total_cost == a.plan.pathways[0].cost.total());
+    CHECK(cell.travel_hours == a.plan.pathways[0].travel_hours);
+    CHECK(cell.unmet.empty());
+  } else {
+    REQUIRE(cell.unmet.size() == a.plan.unmet.size());
+    for (std::size_t i = 0; i < cell.unmet.size(); ++i) {
+      CHECK(cell.unmet[i].need == a.plan.unmet[i].need);
+      CHECK(cell.unmet[i].reason == a.plan.unmet[i].reason);
+      CHECK(cell.unmet[i].blocked_by == a.plan.unmet[i].blocked_by);
+      CHECK(cell.unmet[i].nearest == a.plan.unmet[i].nearest);
+    }
+  }
+}
+
+}  // namespace nrm::test

@@ -1,0 +1,200 @@
+// The audit's computation on the test world: profiles, cells against Engine::refer, per-province
+// figures worked out by hand, determinism across thread counts, what-if and suggestions.
+#include <algorithm>
+
+#include "audit/audit.hpp"
+#include "audit_util.hpp"
+
+using namespace nrm;
+
+namespace {
+
+struct World {
+  test::TempDir dir;
+  std::shared_ptr<const api::Engine> engine = api::Engine::load(test::audit_world_paths(dir));
+  std::vector<audit::Profile> profiles = audit::load_profiles(test::audit_profiles_path(), *engine);
+  std::string id(CommunityIndex c) const { return engine->directory().geography[c].id; }
+  std::vector<std::string> ids(const std::vector<CommunityIndex>& v) const {
+    std::vector<std::string> out;
+    for (auto c : v) out.push_back(id(c));
+    return out;
+  }
+  const audit::ProvinceFigures& province(const audit::Audit& a, const std::string& code) const {
+    for (const auto& f : a.provinces)
+      if (engine->directory().taxonomy.provinces.code(f.province) == code) return f;
+    throw std::runtime_error("no province " + code);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("profiles load as cases without a location", "[audit]") {
+  World w;
+  REQUIRE(w.profiles.size() == 3);
+  CHECK(w.profiles[0].id == "shelter");
+  CHECK(w.profiles[1].label == "Shelter and counselling");
+  CHECK(audit::case_text(w.profiles[0], "beta-on").rfind("{location: beta-on, ", 0) == 0);
+  Case c = w.engine->parse_case(audit::case_text(w.profiles[1], "gamma-on"), "case");
+  CHECK(w.id(c.location) == "gamma-on");
+  CHECK(c.needs.size() == 2);
+}
+
+TEST_CASE("bad profile files: every problem at once, with file:line and field", "[audit]") {
+  World w;
+  test::TempDir dir;
+  const std::string path = dir.write("profiles.yaml", R"(schema: 1
+profiles:
+  - id: one
+    label: One
+    description: d
+    location: alpha-on
+    needs: [shelter.emergency]
+  - id: one
+    label: Duplicate
+    description: d
+    needs: [shelter.emergency]
+  - id: two
+    description: no label
+    needz: [shelter.emergency]
+)");
+  std::string report = test::load_error([&] { audit::load_profiles(path, *w.engine); });
+  INFO(report);
+  CHECK(report.find(path + ":6:") != std::string::npos);  // location
+  CHECK(report.find("a profile has no location") != std::string::npos);
+  CHECK(report.find("duplicate profile id 'one'") != std::string::npos);
+  CHECK(report.find("profiles[2].label") != std::string::npos);
+  CHECK(report.find("needz") != std::string::npos);
+  CHECK(test::load_error([&] { audit::load_profiles(dir.path("missing.yaml"), *w.engine); }).find("missing.yaml") !=
+        std::string::npos);
+}
+
+TEST_CASE("every cell of the test world is exactly what refer answers", "[audit]") {
+  World w;
+  auto a = audit::run(*w.engine, w.profiles, test::audit_options());
+  REQUIRE(a.communities.size() == 5);
+  REQUIRE(a.cells.size() == 15);
+  for (std::size_t pos = 0; pos < a.communities.size(); ++pos)
+    for (std::size_t p = 0; p < a.profiles.size(); ++p) {
+      const auto& cell = a.cell(pos, p);
+      CHECK(cell.community == a.communities[pos]);
+      CHECK(cell.profile == static_cast<int>(p));
+      test::check_cell_is_refer(*w.engine, a.profiles[p], cell, a.as_of);
+    }
+}
+
+TEST_CASE("per-province figures on the drawn world", "[audit]") {
+  World w;
+  auto a = audit::run(*w.engine, w.profiles, test::audit_options());
+  REQUIRE(a.provinces.size() == 3);  // MB, NU, ON in code order
+  CHECK(w.engine->directory().taxonomy.provinces.code(a.provinces[0].province) == "MB");
+  const auto& on = w.province(a, "ON");
+  CHECK(on.communities == 3);
+  CHECK(on.population == 170000);
+  // shelter (a man): alpha 0 h, beta 1 h, gamma 3 h (the gamma shelter is women-only).
+  const auto& shelter = on.profiles[0];
+  CHECK(shelter.within[0] == 150000);
+  CHECK(shelter.within[1] == 170000);
+  CHECK(shelter.within[2] == 170000);
+  CHECK(shelter.none.empty());
+  CHECK(shelter.binding_need == -1);
+  REQUIRE(shelter.worst.size() == 3);
+  CHECK(w.id(a.cells[shelter.worst[0]].community) == "gamma-on");
+  CHECK(a.cells[shelter.worst[0]].travel_hours == 3.0);
+  CHECK(w.id(a.cells[shelter.worst[2]].community) == "alpha-on");
+  // shelter and counselling (a woman): gamma has its own shelter now.
+  CHECK(on.profiles[1].within[0] == 170000);
+  // MB and NU: no shelter serves them.
+  const auto& mb = w.province(a, "MB").profiles[0];
+  CHECK(mb.within[2] == 0);
+  CHECK(w.ids(mb.none) == std::vector<std::string>{"delta-mb"});
+  CHECK(w.engine->directory().taxonomy.needs.code(mb.binding_need) == "shelter.emergency");
+  CHECK(mb.binding_count == 1);
+  CHECK(w.ids(w.province(a, "NU").profiles[0].none) == std::vector<std::string>{"nordic-nu"});
+  // counselling: by phone, national, everywhere.
+  for (const auto& f : a.provinces) CHECK(f.profiles[2].within[0] == f.population);
+}
+
+TEST_CASE("narrowing by province and profile; unknown profile is a clear error", "[audit]") {
+  World w;
+  auto o = test::audit_options();
+  o.province = w.engine->directory().taxonomy.provinces.find("ON");
+  o.profile_ids = {"counselling", "shelter"};
+  auto a = audit::run(*w.engine, w.profiles, o);
+  CHECK(a.communities.size() == 3);
+  REQUIRE(a.profiles.size() == 2);
+  CHECK(a.profiles[0].id == "counselling");
+  CHECK(a.provinces.size() == 1);
+  o.profile_ids = {"shelterr"};
+  std::string report = test::load_error([&] { audit::run(*w.engine, w.profiles, o); });
+  CHECK(report.find("--profile: unknown profile 'shelterr' (did you mean 'shelter'?)") != std::string::npos);
+}
+
+TEST_CASE("the result does not depend on the number of threads", "[audit]") {
+  World w;
+  auto one = audit::run(*w.engine, w.profiles, test::audit_options(1));
+  auto four = audit::run(*w.engine, w.profiles, test::audit_options(4));
+  REQUIRE(one.cells.size() == four.cells.size());
+  for (std::size_t i = 0; i < one.cells.size(); ++i) {
+    CHECK(one.cells[i].community == four.cells[i].community);
+    CHECK(one.cells[i].feasible == four.cells[i].feasible);
+    CHECK(one.cells[i].total_cost == four.cells[i].total_cost);
+    CHECK(one.cells[i].travel_hours == four.cells[i].travel_hours);
+  }
+}
+
+TEST_CASE("what-if: removing and adding providers", "[audit]") {
+  World w;
+  const auto o = test::audit_options();
+  auto before = audit::run(*w.engine, w.profiles, o);
+
+  auto without = audit::with_changes(*w.engine, "", {"sh-alpha"});
+  CHECK(without->directory().providers.size() == 2);
+  auto after = audit::run(*without, w.profiles, o);
+  auto changes = audit::compare(before, after);
+  REQUIRE(changes.size() == 9);  // 3 provinces x 3 profiles
+  const auto& on_shelter = changes[6];  // ON, shelter
+  CHECK(w.engine->directory().taxonomy.provinces.code(on_shelter.province) == "ON");
+  CHECK(on_shelter.profile == 0);
+  CHECK(on_shelter.before[2] == 170000);
+  CHECK(on_shelter.after[2] == 0);
+  CHECK(w.ids(on_shelter.lost) == std::vector<std::string>{"alpha-on", "beta-on", "gamma-on"});
+  CHECK(changes[8].after[2] == changes[8].before[2]);  // counselling unchanged
+
+  test::TempDir dir;
+  const std::string extra = dir.write("extra.yaml", R"(providers:
+  - {id: sh-delta, name: Delta Shelter (fictitious), community: delta-mb, services: [shelter.emergency], delivery: in_person, serves: [MB], languages: [eng], accepts_trafficking_victims: true, partners: [co-alpha], verified: 2026-06-01}
+)");
+  auto with = audit::with_changes(*w.engine, extra, {});
+  auto after2 = audit::run(*with, w.profiles, o);
+  auto changes2 = audit::compare(before, after2);
+  CHECK(w.ids(changes2[0].gained) == std::vector<std::string>{"delta-mb"});  // MB, shelter
+  CHECK(changes2[0].after[0] == 30000);
+  for (std::size_t i = 0; i < after2.cells.size(); ++i)
+    test::check_cell_is_refer(*with, after2.profiles[static_cast<std::size_t>(after2.cells[i].profile)],
+                              after2.cells[i], o.as_of);
+
+  // Errors point at the added file, and unknown ids are named.
+  const std::string bad = dir.write("bad.yaml", "providers:\n  - {id: x, name: X, community: nowhere-on, services: [shelter.emergency], delivery: in_person, serves: [ON], accepts_trafficking_victims: true}\n");
+  std::string report = test::load_error([&] { audit::with_changes(*w.engine, bad, {}); });
+  INFO(report);
+  CHECK(report.find(bad + ":2") != std::string::npos);
+  CHECK(report.find("nowhere-on") != std::string::npos);
+  report = test::load_error([&] { audit::with_changes(*w.engine, "", {"sh-alpah"}); });
+  CHECK(report.find("did you mean 'sh-alpha'") != std::string::npos);
+}
+
+TEST_CASE("suggestions: greedy, exact gains, stop when nothing gains", "[audit]") {
+  World w;
+  auto s = audit::suggest(*w.engine, w.profiles[0], 3, test::audit_options());
+  REQUIRE(s.size() == 2);
+  CHECK(w.id(s[0].community) == "delta-mb");
+  CHECK(s[0].gain == 30000);
+  CHECK(w.ids(s[0].newly_served) == std::vector<std::string>{"delta-mb"});
+  CHECK(w.engine->directory().taxonomy.need_codes(s[0].services) == std::vector<std::string>{"shelter.emergency"});
+  CHECK(w.id(s[1].community) == "nordic-nu");
+  CHECK(s[1].gain == 5000);
+  // The proposal is a valid provider entry: adding it serves delta.
+  auto with = audit::with_changes_text(*w.engine, "providers:\n" + s[0].provider_yaml, "suggestion", {});
+  Case c = with->parse_case(audit::case_text(w.profiles[0], "delta-mb"), "case");
+  CHECK(with->refer(c, test::audit_date()).ok());
+}

@@ -1,0 +1,199 @@
+// The audit's renderings on the test world: JSON fields, CSV rows, the table, the HTML report
+// (self-contained, map and tables present), the conic projection, the nrm audit command, and the
+// report as rendered by headless Chromium (skipped, with a message, when Chromium is absent).
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "audit/render.hpp"
+#include "audit_util.hpp"
+
+using namespace nrm;
+
+namespace {
+
+struct Rendered {
+  test::TempDir dir;
+  std::shared_ptr<const api::Engine> engine = api::Engine::load(test::audit_world_paths(dir));
+  std::vector<audit::Profile> profiles = audit::load_profiles(test::audit_profiles_path(), *engine);
+  audit::Audit audit = audit::run(*engine, profiles, test::audit_options());
+  audit::Report report() const {
+    audit::Report r;
+    r.engine = engine.get();
+    r.audit = &audit;
+    r.stamp = audit::make_stamp(*engine, test::audit_profiles_path(), audit.as_of);
+    return r;
+  }
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::size_t count(const std::string& s, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("json: cells with the contract's fields, provinces, stamp", "[audit][render]") {
+  Rendered x;
+  auto j = audit::render_json(x.report());
+  REQUIRE(j["cells"].size() == 15);
+  for (const auto& c : j["cells"])
+    for (const char* k : {"community", "profile", "feasible", "total_cost", "travel_hours", "binding_gap"})
+      CHECK(c.contains(k));
+  // cells are community-major, profiles in file order
+  CHECK(j["cells"][0]["community"] == "alpha-on");
+  CHECK(j["cells"][0]["profile"] == "shelter");
+  CHECK(j["cells"][0]["feasible"] == true);
+  CHECK(j["cells"][0]["travel_hours"] == 0.0);
+  CHECK(j["cells"][0]["binding_gap"].is_null());
+  const auto& delta = j["cells"][2 * 3];  // delta-mb (ids sorted: alpha beta delta gamma nordic), shelter
+  CHECK(delta["community"] == "delta-mb");
+  CHECK(delta["feasible"] == false);
+  CHECK(delta["total_cost"].is_null());
+  CHECK(delta["binding_gap"]["need"] == "shelter.emergency");
+  CHECK(delta["binding_gap"]["blocked_by"] == "province-served");
+  REQUIRE(j["provinces"].size() == 3);
+  const auto& on = j["provinces"][2];
+  CHECK(on["province"] == "ON");
+  CHECK(on["profiles"][0]["population_within_2h"] == 150000);
+  CHECK(on["profiles"][0]["share_within_2h"] == Approx(0.8824));
+  CHECK(on["profiles"][0]["worst"][0]["community"] == "gamma-on");
+  CHECK(j["provinces"][0]["profiles"][0]["binding_need"]["need"] == "shelter.emergency");
+  CHECK(j["stamp"]["as_of"] == "2026-11-27");
+  CHECK(j["stamp"]["files"].size() == 6);
+  CHECK(j["stamp"]["files"][0]["fnv1a64"].get<std::string>().size() == 16);
+  // Deterministic: the same audit renders the same bytes.
+  Rendered y;
+  CHECK(audit::render_json(y.report()).dump() == j.dump().replace(j.dump().find(x.dir.path()), x.dir.path().size(), y.dir.path()));
+}
+
+TEST_CASE("csv: a header and one row per cell; table: every province and profile", "[audit][render]") {
+  Rendered x;
+  std::string csv = audit::render_csv(x.report());
+  CHECK(count(csv, "\n") == 16);
+  CHECK(csv.rfind("community,name,province,population,profile,feasible,total_cost,travel_hours,binding_need", 0) == 0);
+  CHECK(csv.find("delta-mb,Delta,MB,30000,shelter,false,,,shelter.emergency,province-served,") != std::string::npos);
+  CHECK(csv.find("gamma-on,Gamma,ON,20000,shelter,true,") != std::string::npos);
+  std::string table = audit::render_table(x.report());
+  CHECK(table.find("== Shelter only (shelter)") != std::string::npos);
+  CHECK(table.find("88.2%") != std::string::npos);
+  CHECK(table.find("shelter.emergency (1)") != std::string::npos);
+  CHECK(table.find("delta-mb NONE (shelter.emergency)") != std::string::npos);
+}
+
+TEST_CASE("lambert conformal conic: StatCan's parameters", "[audit][render]") {
+  // Origin 63.390675 N, 91.866667 W maps to (0, 0); meridians converge northward.
+  auto o = audit::lambert(63.390675, -91.866667);
+  CHECK(std::abs(o.x) < 1e-9);
+  CHECK(std::abs(o.y) < 1e-9);
+  CHECK(audit::lambert(49, -91.866667).x == Approx(0).margin(1e-12));
+  auto sw = audit::lambert(49, -120), nw = audit::lambert(70, -120);
+  CHECK(nw.x > sw.x);  // the same meridian leans toward the central one as it goes north
+  // Scale is true (1) along the standard parallels: d(y)/d(latitude) in radians on the central meridian.
+  for (double lat : {49.0, 77.0}) {
+    const double h = 1e-4;
+    const double dy = audit::lambert(lat + h, -91.866667).y - audit::lambert(lat - h, -91.866667).y;
+    CHECK(dy / (2 * h * M_PI / 180) == Approx(1.0).epsilon(1e-6));
+  }
+  const double h = 1e-4;
+  const double dy63 = audit::lambert(63 + h, -91.866667).y - audit::lambert(63 - h, -91.866667).y;
+  CHECK(dy63 / (2 * h * M_PI / 180) < 1.0);  // between the parallels the scale is below 1
+}
+
+TEST_CASE("html: one self-contained file with the map, charts, tables and stamp", "[audit][render]") {
+  Rendered x;
+  auto r = x.report();
+  std::string html = audit::render_html(r);
+  CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(count(html, "<svg id=\"map\"") == 1);
+  CHECK(count(html, "<circle class=\"community\"") == 5);
+  CHECK(count(html, "class=\"region-label\"") == 3);
+  CHECK(count(html, "<svg id=\"bars\"") == 1);
+  CHECK(count(html, "<table class=\"gaps\"") == 3);
+  CHECK(html.find("id=\"coverage-matrix\"") != std::string::npos);
+  CHECK(html.find("Computed as of 2026-11-27") != std::string::npos);
+  // Nothing is fetched: no scripts, no external references.
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("src=") == std::string::npos);
+  CHECK(html.find("href=") == std::string::npos);
+  CHECK(html.find("https://") == std::string::npos);
+  CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));
+}
+
+#ifdef NRM_BINARY
+TEST_CASE("nrm audit: formats, what-if and bad options", "[audit][cli]") {
+  test::TempDir dir;
+  auto paths = test::audit_world_paths(dir);
+  const std::string data = " --taxonomy " + paths.data.taxonomy + " --communities " + paths.data.communities +
+                           " --routes " + paths.data.routes + " --providers " + paths.data.providers + " --rules " +
+                           paths.rules_dir + " --profiles " + test::audit_profiles_path() + " --as-of 2026-11-27";
+  auto run = [&](const std::string& args, const std::string& out) {
+    std::string cmd = std::string(NRM_BINARY) + " audit" + data + " " + args + " > " + out + " 2> " + out + ".err";
+    int rc = std::system(cmd.c_str());
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  };
+  REQUIRE(run("--format json", dir.path("a.json")) == 0);
+  auto j = nlohmann::json::parse(slurp(dir.path("a.json")));
+  CHECK(j["cells"].size() == 15);
+  REQUIRE(run("--format json --province ON --profile shelter --without sh-alpha", dir.path("b.json")) == 0);
+  auto b = nlohmann::json::parse(slurp(dir.path("b.json")));
+  CHECK(b["cells"].size() == 3);
+  CHECK(b["what_if"]["changes"][0]["within_24h"]["change"] == -170000);
+  REQUIRE(run("--format html --out " + dir.path("r.html"), dir.path("c.out")) == 0);
+  CHECK(slurp(dir.path("r.html")).find("<svg id=\"map\"") != std::string::npos);
+  REQUIRE(run("--profile shelter --suggest 1", dir.path("s.txt")) == 0);
+  CHECK(slurp(dir.path("s.txt")).find("1. Delta (delta-mb): offer shelter.emergency; gain 30000") != std::string::npos);
+  CHECK(run("--province XX", dir.path("e1")) == 2);
+  CHECK(slurp(dir.path("e1.err")).find("--province") != std::string::npos);
+  CHECK(run("--format pdf", dir.path("e2")) == 2);
+  CHECK(run("--suggest 2", dir.path("e3")) == 2);
+  CHECK(run("--without nobody", dir.path("e4")) == 2);
+}
+#endif
+
+TEST_CASE("the HTML report renders in headless Chromium: map and tables in the DOM", "[audit][chromium]") {
+  const std::string chromium = "/usr/bin/chromium";
+  if (!std::filesystem::exists(chromium)) {
+    WARN("SKIPPED: " << chromium << " is absent (scripts/setup installs Debian's chromium package)");
+    return;
+  }
+  Rendered x;
+  std::string html = audit::render_html(x.report());
+  test::TempDir dir;
+  const std::string page = dir.write("report.html", html);
+  const std::string profile = dir.path("chromium-profile");
+  const std::string flags = " --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking"
+                            " --disable-component-update --disable-sync --disable-dev-shm-usage --user-data-dir=" +
+                            profile;
+  const std::string dom = dir.path("dom.html");
+  std::string cmd = "timeout 60 " + chromium + flags + " --dump-dom file://" + page + " > " + dom + " 2> " +
+                    dir.path("chromium.err");
+  int rc = std::system(cmd.c_str());
+  INFO("chromium stderr: " << slurp(dir.path("chromium.err")));
+  REQUIRE(rc == 0);
+  std::string out = slurp(dom);
+  CHECK(out.find("<svg id=\"map\"") != std::string::npos);
+  CHECK(count(out, "class=\"community\"") == 5);
+  CHECK(out.find("id=\"coverage-matrix\"") != std::string::npos);
+  CHECK(count(out, "class=\"gaps\"") == 3);
+  CHECK(out.find("Computed as of 2026-11-27") != std::string::npos);
+  // And a screenshot: a real PNG of some size.
+  const std::string png = dir.path("report.png");
+  cmd = "timeout 60 " + chromium + flags + " --window-size=1100,1400 --screenshot=" + png + " file://" + page +
+        " > /dev/null 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::string bytes = slurp(png);
+  REQUIRE(bytes.size() > 10000);
+  CHECK(bytes.substr(1, 3) == "PNG");
+}
