@@ -113,9 +113,9 @@ std::string map_svg(const Report& r) {
   std::string s = fmt::format(
       "<svg id=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" "
       "aria-label=\"Map of Canada: communities coloured by travel hours to a complete pathway\">\n",
-      kWidth, fr.height + 40);
+      kWidth, fr.height + 56);
   s += fmt::format("<rect x=\"0\" y=\"0\" width=\"{:.0f}\" height=\"{:.0f}\" fill=\"#eef3f7\"/>\n", kWidth,
-                   fr.height + 40);
+                   fr.height + 56);
   // Graticule: parallels curve, meridians converge: the conic at a glance.
   s += "<g class=\"graticule\" fill=\"none\" stroke=\"#c9d3dc\" stroke-width=\"0.6\">\n";
   for (int lat = 45; lat <= 80; lat += 5) {
@@ -200,10 +200,10 @@ std::string map_svg(const Report& r) {
   s += fmt::format("<circle cx=\"{:.0f}\" cy=\"{:.0f}\" r=\"6\" fill=\"{}\" stroke=\"#333\" stroke-width=\"0.3\"/>"
                    "<text x=\"{:.0f}\" y=\"{:.0f}\">no pathway</text>\n",
                    lx, ly, kNoneColour, lx + 10, ly + 4);
-  s += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" fill=\"#555\">Lambert conformal conic, standard parallels 49&#176;N "
-                   "and 77&#176;N; dot area grows with population; regions are the hulls of each province's "
-                   "communities</text>\n",
-                   20.0, ly + 22 > fr.height + 40 ? fr.height + 38 : ly + 22);
+  s += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" fill=\"#555\" font-size=\"12\">Lambert conformal conic "
+                   "(standard parallels 49&#176;N and 77&#176;N). Dot size grows with population; each region is "
+                   "the outline around its communities.</text>\n",
+                   20.0, ly + 24);
   s += "</g>\n</svg>\n";
   return s;
 }
