@@ -208,7 +208,7 @@ std::vector<std::string> step_why(const Engine& e, const Answer& a, const planne
   std::vector<rules::RuleHit> hits;
   auto verdict = e.policy().explain(a.request, d, st.provider, a.as_of, hits);
   for (const auto& h : hits)
-    if (h.cost != 0)
+    if (h.cost != 0 && (st.in_person || h.effect != "penalise_in_person"))
       why.push_back(fmt::format("{}: {} ({:+.2f})", h.rule_id, h.reason, rules::from_cost(h.cost)));
   const auto& lang = e.policy().language();
   if (st.owes_interpretation)

@@ -6,6 +6,9 @@
 //  * Immediate needs first: while an immediate need is unmet, every step covers an immediate need.
 //  * A step is in person when it covers an in-person-only need or the provider cannot work
 //    remotely; in-person steps move the person (travel from the previous in-person place).
+//  * Remote steps that meet no immediate need come last, in provider-id order: their order
+//    changes nothing for the person, and listing every permutation as another pathway would
+//    fill the answer with the same referrals (State::tail).
 //  * Step cost = travel + hand-off + wait + preferences + penalties - partner reward; all
 //    integers (micro-units), so sums are exact and ties are real ties.
 //  * Pathways are totally ordered by (cost, provider-id ranks lexicographically); the answer is
@@ -16,7 +19,7 @@
 //     Every future of a label depends only on its state, except the partner reward of the very
 //     next step, worth at most R (0 if the label's last provider has no partner candidates).
 //  2. Label A dominates B at the same state when A's travel hours are no more than B's (only
-//     with a travel cap), and A.cost + R_B < B.cost, or equal and A's id ranks come first: then
+//     with a travel cap), A allows every next step B allows (remote tail, invariant above), and A.cost + R_B < B.cost, or equal and A's id ranks come first: then
 //     for every completion c, A+c comes before B+c in the total order. A label dominated by
 //     `top` others cannot be in the answer, so it is dropped (k-best label setting).
 //  3. h(state) is a lower bound of any completion's cost: the dearest single remaining need,
@@ -131,6 +134,7 @@ std::optional<PlannedStep> Problem::step(const State& s, std::int32_t ci, Cost& 
   }
   const NeedSet immediate_left = immediate & ~s.covered;
   if (immediate_left && !(st.covers & immediate_left)) return std::nullopt;
+  if (s.tail && (st.in_person || (st.covers & immediate) || k.rank <= s.last_rank)) return std::nullopt;
   if (st.in_person) {
     st.travel_hours = travel->hours(s.location, k.community);
     if (!std::isfinite(st.travel_hours)) return std::nullopt;
@@ -165,6 +169,8 @@ Problem::State Problem::after(const State& s, std::int32_t ci, const PlannedStep
   n.owed = s.owed || st.owes_interpretation;
   n.last = ci;
   n.travel_hours = s.travel_hours + st.travel_hours;
+  n.tail = s.tail || (!st.in_person && !(st.covers & immediate));
+  n.last_rank = candidates[static_cast<std::size_t>(ci)].rank;
   return n;
 }
 
@@ -251,27 +257,95 @@ class Bounds {
   }
 
   // Lower bound of the cost still to pay from a state; kInfinite if some need cannot be met.
+  // Travel alone: the nearest place an in-person-only need can be met, reached directly.
+  Cost travel_need(int n, CommunityIndex loc) {
+    auto key = (static_cast<std::uint64_t>(loc) << 8) | static_cast<std::uint64_t>(n);
+    auto it = travel_cache_.find(key);
+    if (it != travel_cache_.end()) return it->second;
+    Cost best = kInfinite;
+    for (const auto& [c, base] : needs_[n].in_person) {
+      double h = p_.travel->hours(loc, c);
+      if (std::isfinite(h)) best = std::min(best, p_.travel_cost(h));
+    }
+    travel_cache_.emplace(key, best);
+    return best;
+  }
+
+  // Hand-offs and the other per-step terms of every remaining need: each step's cost (without
+  // travel) shared among the remaining needs it can cover; a negative cost is not shared (a
+  // step may cover a single need), so each need's cheapest share is a lower bound of its part.
+  Cost shares(NeedSet rem) {
+    auto it = share_cache_.find(rem);
+    if (it != share_cache_.end()) return it->second;
+    Cost best[kMaxNeeds];
+    std::fill(std::begin(best), std::end(best), kInfinite);
+    for (const auto& k : p_.candidates) {
+      NeedSet u = (k.useful_in_person | k.useful_remote) & rem;
+      if (!u) continue;
+      Cost base = k.base - partner_bonus_ + std::min<Cost>(0, k.in_person_penalties);
+      Cost share = base < 0 ? base : base / std::popcount(u);
+      for (NeedSet r = u; r; r &= r - 1) {
+        int n = std::countr_zero(r);
+        best[n] = std::min(best[n], share);
+      }
+    }
+    Cost sum = 0;
+    for (NeedSet r = rem; r; r &= r - 1) {
+      Cost b = best[std::countr_zero(r)];
+      if (b >= kInfinite) {
+        sum = kInfinite;
+        break;
+      }
+      sum += b;
+    }
+    share_cache_.emplace(rem, sum);
+    return sum;
+  }
+
+  // Lower bound of the cost still to pay from a state; kInfinite if some need cannot be met.
+  // The larger of two bounds: (a) the dearest single remaining need reached directly, plus the
+  // most negative cost the other steps could add; (b) every remaining need's share of its
+  // cheapest step, plus the travel to the farthest in-person-only need.
   Cost operator()(const Problem::State& s) {
     NeedSet rem = p_.target & ~s.covered;
     if (s.owed && !(s.covered & p_.interpretation)) rem |= p_.interpretation;
     if (!rem) return 0;
+    const StateKey key{rem, s.location, false};
+    auto it = h_cache_.find(key);
+    if (it != h_cache_.end()) return it->second;
+    Cost v = compute(rem, s.location);
+    h_cache_.emplace(key, v);
+    return v;
+  }
+
+ private:
+  Cost compute(NeedSet rem, CommunityIndex location) {
     Cost worst = std::numeric_limits<Cost>::min();  // step costs can be negative (rewards)
+    Cost farthest = 0;
     int count = 0;
     for (NeedSet r = rem; r; r &= r - 1) {
       int n = std::countr_zero(r);
-      Cost c = need(n, s.location);
+      Cost c = need(n, location);
       if (c >= kInfinite) return kInfinite;
       worst = std::max(worst, c);
+      if (p_.in_person_only & need_bit(n)) farthest = std::max(farthest, travel_need(n, location));
       ++count;
     }
+    Cost a = worst + (count - 1) * std::min<Cost>(0, min_base_);
+    Cost sh = shares(rem);
+    Cost b = sh >= kInfinite ? a : sh + farthest;
     // Per-leg rounding of travel costs can make a route's sum differ from the direct leg by a
-    // micro-unit per leg; the slack keeps the bound a bound.
-    return worst + (count - 1) * std::min<Cost>(0, min_base_) - (count + 1);
+    // micro-unit per leg, and shares round down by less than one per need; the slack keeps the
+    // bound a bound.
+    return std::max(a, b) - 2 * (count + 1);
   }
 
+
+ public:
   static constexpr Cost kInfinite = std::numeric_limits<Cost>::max() / 4;
 
  private:
+  std::unordered_map<StateKey, Cost, StateKeyHash> h_cache_;
   struct NeedBounds {
     Cost remote = kInfinite;
     std::map<CommunityIndex, Cost> in_person;
@@ -281,6 +355,8 @@ class Bounds {
   Cost min_base_ = 0;
   std::map<int, NeedBounds> needs_;
   std::unordered_map<std::uint64_t, Cost> cache_;
+  std::unordered_map<std::uint64_t, Cost> travel_cache_;
+  std::unordered_map<NeedSet, Cost> share_cache_;
 };
 
 }  // namespace
@@ -317,6 +393,16 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     for (ProviderIndex q : directory_.providers[cands[i].provider].partners)
       if (p.candidate_of[q] >= 0) bonus_after[i] = partner_bonus;
 
+  std::vector<std::vector<std::int32_t>> by_need(kMaxNeeds);
+  for (std::int32_t ci : expandable) {
+    const auto& k = cands[static_cast<std::size_t>(ci)];
+    for (NeedSet r = k.useful_in_person | k.useful_remote; r; r &= r - 1)
+      by_need[static_cast<std::size_t>(std::countr_zero(r))].push_back(ci);
+  }
+  std::vector<std::uint32_t> seen_at(cands.size(), 0);
+  std::uint32_t stamp = 0;
+  std::vector<std::int32_t> children;
+
   Bounds h(p);
   std::vector<Label> labels;
   labels.reserve(1024);
@@ -341,6 +427,8 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     const Label& A = labels[static_cast<std::size_t>(a)];
     const Label& B = labels[static_cast<std::size_t>(b)];
     if (p.max_travel_hours && A.state.travel_hours > B.state.travel_hours) return false;
+    // A must allow every step B allows: out of the remote tail, or in it no further along.
+    if (A.state.tail && (!B.state.tail || A.state.last_rank > B.state.last_rank)) return false;
     Cost r = (A.state.last == B.state.last || B.state.last < 0) ? 0 : bonus_after[static_cast<std::size_t>(B.state.last)];
     Cost lhs = A.g + r;
     if (lhs != B.g) return lhs < B.g;
@@ -373,7 +461,20 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     open.pop();
     if (f > bound()) break;
     const Label cur = labels[static_cast<std::size_t>(li)];
-    for (std::int32_t ci : expandable) {
+    // Only candidates that cover a need this step may cover: an immediate one while any is left.
+    const NeedSet rem = (p.target | (cur.state.owed ? p.interpretation : 0)) & ~cur.state.covered;
+    const NeedSet immediate_left = p.immediate & ~cur.state.covered;
+    const NeedSet wanted = immediate_left ? immediate_left : rem;
+    ++stamp;
+    children.clear();
+    for (NeedSet r = wanted; r; r &= r - 1)
+      for (std::int32_t ci : by_need[static_cast<std::size_t>(std::countr_zero(r))])
+        if (seen_at[static_cast<std::size_t>(ci)] != stamp) {
+          seen_at[static_cast<std::size_t>(ci)] = stamp;
+          children.push_back(ci);
+        }
+    std::sort(children.begin(), children.end());  // rank order, as in `expandable`
+    for (std::int32_t ci : children) {
       Cost sc = 0;
       auto st = p.step(cur.state, ci, sc);
       if (!st) continue;

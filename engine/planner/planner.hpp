@@ -92,6 +92,11 @@ struct Problem {
     bool owed = false;   // interpretation is owed (an in-person step did not speak the language)
     std::int32_t last = -1;  // candidate index of the previous step
     double travel_hours = 0;
+    // Phone/video steps that meet no immediate need come last, in provider-id order (their
+    // order changes nothing for the person): once one is taken, only such steps follow, each
+    // with a higher id rank than the one before.
+    bool tail = false;
+    std::uint32_t last_rank = 0;
   };
   std::optional<PlannedStep> step(const State& s, std::int32_t candidate, Cost& cost,
                                   CostBreakdown* parts = nullptr) const;

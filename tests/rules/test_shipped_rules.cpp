@@ -234,21 +234,21 @@ TEST_CASE("shipped policy: how each provider may be used", "[rules][shipped]") {
        [](Case& c, const Shipped& sh) {
          c.prefer = attr_bit(sh.attr("survivor_led")) | attr_bit(sh.attr("open_24_7"));
        },
-       with_attrs({"survivor_led", "open_24_7", "accessible"}), pref(-2.0, {"prefer-asked"})},
+       with_attrs({"survivor_led", "open_24_7", "accessible"}), pref(-0.5, {"prefer-asked"})},
       {"prefer-2", identity({"first_nations"}), with_attrs({"indigenous_led"}),
-       pref(-1.0, {"prefer-indigenous-led"})},
+       pref(-0.25, {"prefer-indigenous-led"})},
       {"prefer-3", identity({"inuit"}), with_attrs({"indigenous_led", "inuit_specific"}),
-       pref(-2.0, {"prefer-indigenous-led", "prefer-inuit-specific"})},
-      {"prefer-4", age(16), with_attrs({"youth_serving"}), pref(-1.0, {"prefer-youth-serving"})},
+       pref(-0.5, {"prefer-indigenous-led", "prefer-inuit-specific"})},
+      {"prefer-4", age(16), with_attrs({"youth_serving"}), pref(-0.25, {"prefer-youth-serving"})},
       {"prefer-5", age(30), with_attrs({"youth_serving"}), fine()},
       {"prefer-6", identity({"lgbtq2s"}), with_attrs({"lgbtq2s_affirming"}),
-       pref(-1.0, {"prefer-lgbtq2s-affirming"})},
+       pref(-0.25, {"prefer-lgbtq2s-affirming"})},
       {"prefer-7",
        [](Case& c, const Shipped& sh) {
          c.identity = code_bit(sh.code(sh.d.taxonomy.identities, "metis"));
          c.prefer = attr_bit(sh.attr("indigenous_led"));
        },
-       with_attrs({"indigenous_led"}), pref(-1.0, {"prefer-asked"})},  // never counted twice
+       with_attrs({"indigenous_led"}), pref(-0.25, {"prefer-asked"})},  // never counted twice
       {"prefer-8", identity({"metis"}), no_provider, fine()},
       // Rule 11: a full shelter cannot meet shelter needs; its other services stay.
       {"shelter-1", no_case,
