@@ -1,0 +1,590 @@
+// Routing, checks and the engine calls behind each endpoint. Every refusal is built from the one
+// error table (api/errors.hpp); every request is counted in the metrics.
+#include "server/service.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "model/diagnostics.hpp"
+#include "server/roles.hpp"
+
+namespace nrm::server {
+
+using api::ErrorCode;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr int kMaxJsonDepth = 32;  // a case is three levels deep; deeper is an attack
+
+// Never throws on invalid UTF-8 (a message may quote what the client sent): bad bytes become
+// U+FFFD. On valid text it is exactly json::dump, so answers stay byte for byte the CLI's.
+std::string dump(const json& j, int indent = -1) {
+  return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+Response error_response(ErrorCode code, const std::string& message, json details = nullptr) {
+  const api::ErrorInfo& info = api::error_info(code);
+  json j = {{"code", info.name}, {"message", message.empty() ? std::string(info.summary) : message}};
+  if (!details.is_null()) j["errors"] = std::move(details);
+  Response r;
+  r.status = info.http_status;
+  r.body = dump(j) + "\n";
+  r.error_code = info.name;
+  return r;
+}
+
+// "location: 'x' is not a community; age: 300 is out of range"
+std::string summary_of(const LoadError& e) {
+  std::string out;
+  for (const auto& d : e.diagnostics()) {
+    if (!out.empty()) out += "; ";
+    out += d.field.empty() ? d.message : d.field + ": " + d.message;
+  }
+  return out.empty() ? std::string(e.what()) : out;
+}
+
+Response bad_input(const LoadError& e, const std::string& context = "") {
+  json details = json::array();
+  for (const auto& d : e.diagnostics()) {
+    json x = {{"field", d.field}, {"message", d.message}};
+    if (!d.file.empty() && d.file != "case") x["file"] = d.file;
+    if (d.line > 0) x["line"] = d.line;
+    if (d.column > 0) x["column"] = d.column;
+    details.push_back(std::move(x));
+  }
+  return error_response(ErrorCode::kBadInput, context + summary_of(e), std::move(details));
+}
+
+LoadError field_error(const std::string& field, const std::string& message) {
+  return LoadError("invalid request", {Diagnostic{"", 0, 0, field, message}});
+}
+
+Response ok_json(const json& j, bool pretty = false) {
+  Response r;
+  r.body = dump(j, pretty ? 2 : -1) + "\n";
+  return r;
+}
+
+// Deeper than kMaxJsonDepth? Checked before any parser sees the text, so no parser recurses on it.
+bool too_deep(std::string_view s) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char ch : s) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (ch == '\\') escaped = true;
+      else if (ch == '"') in_string = false;
+      continue;
+    }
+    if (ch == '"') in_string = true;
+    else if (ch == '{' || ch == '[') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if (ch == '}' || ch == ']') --depth;
+  }
+  return false;
+}
+
+// The body as a JSON object, or a LoadError naming "body".
+json parse_object(std::string_view body, const char* expected) {
+  if (body.empty()) throw field_error("body", std::string("the body is empty; expected a JSON object (") + expected + ")");
+  if (too_deep(body)) throw field_error("body", fmt::format("JSON nested deeper than {} levels", kMaxJsonDepth));
+  json j;
+  try {
+    j = json::parse(body);
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    throw field_error("body", "malformed JSON: " + what);
+  }
+  if (!j.is_object())
+    throw field_error("body", std::string("expected a JSON object (") + expected + "), found " + j.type_name());
+  return j;
+}
+
+void check_keys(const json& j, std::initializer_list<std::string_view> allowed) {
+  std::vector<Diagnostic> problems;
+  for (const auto& [key, value] : j.items()) {
+    bool ok = false;
+    for (auto a : allowed) ok = ok || a == key;
+    if (!ok) {
+      std::string list;
+      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      problems.push_back({"", 0, 0, key, "unknown field; expected " + list});
+    }
+  }
+  if (!problems.empty()) throw LoadError("invalid request", std::move(problems));
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') out += ' ';
+    else if (s[i] == '%') {
+      int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
+      int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
+      if (hi < 0 || lo < 0)
+        throw field_error("query", "malformed percent-encoding in '" + std::string(s) + "'");
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else out += s[i];
+  }
+  return out;
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t p = s.find(sep, start);
+    out.emplace_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
+    if (p == std::string_view::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+Query parse_query(std::string_view q, std::initializer_list<std::string_view> allowed) {
+  Query out;
+  if (q.empty()) return out;
+  std::vector<Diagnostic> problems;
+  for (const auto& part : split(q, '&')) {
+    if (part.empty()) continue;
+    std::size_t eq = part.find('=');
+    std::string key = percent_decode(std::string_view(part).substr(0, eq));
+    std::string value = eq == std::string::npos ? "" : percent_decode(std::string_view(part).substr(eq + 1));
+    bool ok = false;
+    for (auto a : allowed) ok = ok || a == key;
+    if (!ok) {
+      std::string list;
+      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      problems.push_back({"", 0, 0, key.size() > 64 ? key.substr(0, 64) + "..." : key,
+                          "unknown parameter; expected " + (list.empty() ? std::string("none") : list)});
+      continue;
+    }
+    out.emplace_back(std::move(key), std::move(value));
+  }
+  if (!problems.empty()) throw LoadError("invalid query", std::move(problems));
+  return out;
+}
+
+// Every comma-separated value of every occurrence of `key`.
+std::vector<std::string> values(const Query& q, std::string_view key) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : q)
+    if (k == key)
+      for (auto& item : split(v, ','))
+        if (!item.empty()) out.push_back(std::move(item));
+  return out;
+}
+
+Date query_date(const Query& q) {
+  auto v = values(q, "as_of");
+  if (v.empty()) return Date::today();
+  if (v.size() == 1)
+    if (auto d = Date::parse(v[0])) return *d;
+  throw field_error("as_of", "expected one date YYYY-MM-DD");
+}
+
+bool iequals_prefix(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  return true;
+}
+
+Endpoint endpoint_of(Route r) { return static_cast<Endpoint>(static_cast<int>(r)); }
+
+}  // namespace
+
+struct Service::Context {
+  const Request* request = nullptr;
+  Route route = Route::kOther;
+  std::string_view query;
+  Query params;
+  store::TokenInfo token;
+  Role role = Role::kFrontline;
+  std::shared_ptr<const api::Engine> engine;
+};
+
+Service::Service(std::shared_ptr<const api::Engine> engine, const std::string& db_path)
+    : writer_(db_path, store::Durability::kFull), reader_(db_path, store::Durability::kFull), log_(db_path) {
+  engine_ = replay(std::move(engine));
+}
+
+std::shared_ptr<const api::Engine> Service::engine() const {
+  std::lock_guard lock(engine_mu_);
+  return engine_;
+}
+
+void Service::set_engine(std::shared_ptr<const api::Engine> engine) {
+  std::shared_ptr<const api::Engine> old;
+  {
+    std::lock_guard lock(engine_mu_);
+    old = std::exchange(engine_, std::move(engine));
+    ++generation_;
+  }
+  // `old` is released here, outside the lock (or later, by the last request still holding it).
+}
+
+std::shared_ptr<const api::Engine> Service::replay(std::shared_ptr<const api::Engine> e) {
+  replayed_ = 0;
+  replay_warnings_.clear();
+  for (const auto& u : writer_.latest_capacities()) {
+    auto p = e->directory().find(u.provider);
+    if (!p) {
+      replay_warnings_.push_back("capacity update " + std::to_string(u.seq) + ": provider " + u.provider +
+                                 " is no longer in the directory");
+      continue;
+    }
+    try {
+      e = e->with_capacity(*p, u.available, u.beds);
+      ++replayed_;
+    } catch (const LoadError& err) {
+      replay_warnings_.push_back("capacity update " + std::to_string(u.seq) + " for " + u.provider + ": " +
+                                 summary_of(err));
+    }
+  }
+  return e;
+}
+
+Response Service::refuse(ErrorCode code, const std::string& message) {
+  Response r = error_response(code, message);
+  metrics_.record(Route::kOther, r.status, r.error_code, 0);
+  return r;
+}
+
+Response Service::handle(const Request& request) {
+  auto start = std::chrono::steady_clock::now();
+  Context ctx;
+  ctx.request = &request;
+  Response r;
+  try {
+    r = route(request, ctx);
+  } catch (const LoadError& e) {
+    r = bad_input(e);
+  } catch (const std::exception& e) {
+    std::cerr << "nrm serve: internal error on " << request.method << " " << route_name(ctx.route) << ": "
+              << e.what() << "\n";
+    r = error_response(ErrorCode::kInternal, "");
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_.record(ctx.route, r.status, r.error_code, seconds);
+  return r;
+}
+
+Response Service::route(const Request& rq, Context& ctx) {
+  std::string_view target = rq.target;
+  std::string_view path = target.substr(0, target.find('?'));
+  ctx.query = path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view();
+
+  auto method_not_allowed = [&](std::string_view allowed) {
+    Response r = error_response(ErrorCode::kMethodNotAllowed,
+                                fmt::format("{} is not allowed on {}; use {}", rq.method.substr(0, 16),
+                                            route_name(ctx.route), allowed));
+    r.headers.emplace_back("Allow", std::string(allowed));
+    return r;
+  };
+
+  if (path == "/healthz" || path == "/metrics") {
+    ctx.route = path == "/healthz" ? Route::kHealthz : Route::kMetrics;
+    if (rq.method != "GET") return method_not_allowed("GET");
+    if (ctx.route == Route::kHealthz) return healthz();
+    Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics_.render();
+    return r;
+  }
+
+  // /v1 routes: which endpoint, which method, which provider id.
+  std::string_view method;
+  std::string id;
+  if (path.substr(0, 4) == "/v1/") {
+    auto seg = split(path.substr(4), '/');
+    if (seg.size() == 1 && seg[0] == "referrals") ctx.route = Route::kReferrals, method = "POST";
+    else if (seg.size() == 1 && seg[0] == "explain") ctx.route = Route::kExplain, method = "POST";
+    else if (seg.size() == 1 && seg[0] == "providers") ctx.route = Route::kProviders, method = "GET";
+    else if (seg.size() == 2 && seg[0] == "providers" && !seg[1].empty())
+      ctx.route = Route::kProvider, method = "GET", id = seg[1];
+    else if (seg.size() == 3 && seg[0] == "providers" && !seg[1].empty() && seg[2] == "capacity")
+      ctx.route = Route::kCapacity, method = "PUT", id = seg[1];
+    else if (seg.size() == 1 && seg[0] == "audit") ctx.route = Route::kAudit, method = "GET";
+    else if (seg.size() == 1 && seg[0] == "stats") ctx.route = Route::kStats, method = "GET";
+    else if (seg.size() == 2 && seg[0] == "admin" && seg[1] == "reload") ctx.route = Route::kReload, method = "POST";
+  }
+  if (method.empty()) {
+    std::string shown(path.substr(0, 80));
+    for (char& c : shown)
+      if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') c = '?';
+    return error_response(ErrorCode::kNotFound, "no endpoint " + shown + "; see docs/api.md");
+  }
+  if (rq.method != method) return method_not_allowed(method);
+
+  // Who is asking.
+  std::string_view auth = rq.authorization;
+  if (auth.empty()) {
+    Response r = error_response(ErrorCode::kUnauthorized, "missing Authorization: Bearer TOKEN header");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  std::optional<store::TokenInfo> token;
+  if (iequals_prefix(auth, "bearer ")) {
+    std::string_view secret = auth.substr(7);
+    while (!secret.empty() && secret.front() == ' ') secret.remove_prefix(1);
+    while (!secret.empty() && secret.back() == ' ') secret.remove_suffix(1);
+    std::lock_guard lock(read_mu_);
+    token = reader_.authenticate(secret);
+  }
+  std::optional<Role> role = token ? parse_role(token->role) : std::nullopt;
+  if (!role) {
+    Response r = error_response(ErrorCode::kUnauthorized, "the bearer token is not valid (unknown or revoked)");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    return r;
+  }
+  ctx.token = *token;
+  ctx.role = *role;
+
+  // May this role do this?
+  Access a = access(ctx.role, endpoint_of(ctx.route));
+  if (a == Access::kDenied)
+    return error_response(ErrorCode::kForbidden,
+                          fmt::format("role {} may not use {} {}", role_name(ctx.role), method, route_name(ctx.route)));
+  if (a == Access::kOwnProvider && ctx.token.provider != id)
+    return error_response(ErrorCode::kForbidden, fmt::format("role {} may only update the capacity of provider {}",
+                                                             role_name(ctx.role), ctx.token.provider));
+
+  ctx.engine = engine();
+  switch (ctx.route) {
+    case Route::kReferrals: return referrals(ctx);
+    case Route::kExplain: return explain(ctx);
+    case Route::kProviders: return providers(ctx);
+    case Route::kProvider: return provider(ctx, id);
+    case Route::kCapacity: return capacity(ctx, id);
+    case Route::kStats: return stats(ctx);
+    case Route::kAudit: return audit(ctx);
+    case Route::kReload:
+      parse_query(ctx.query, {});
+      return reload();
+    default: return error_response(ErrorCode::kInternal, "");
+  }
+}
+
+Response Service::healthz() {
+  if (draining_) return error_response(ErrorCode::kUnavailable, "the server is shutting down");
+  auto e = engine();
+  return ok_json({{"status", "ok"}, {"providers", e->directory().providers.size()}, {"generation", generation_.load()}});
+}
+
+Response Service::referrals(Context& ctx) {
+  ctx.params = parse_query(ctx.query, {"as_of"});
+  Date as_of = query_date(ctx.params);
+  parse_object(ctx.request->body, "the case");
+  const api::Engine& e = *ctx.engine;
+  Case c = e.parse_case(std::string(ctx.request->body), "case");
+  api::Answer a = e.refer(c, as_of);
+
+  store::ReferralRecord rec;
+  rec.time = store::utc_now();
+  rec.kind = "referral";
+  rec.role = std::string(role_name(ctx.role));
+  rec.token_id = ctx.token.id;
+  const Directory& d = e.directory();
+  rec.province = d.taxonomy.provinces.code(d.geography[c.location].province);
+  NeedSet unmet = 0;
+  for (const auto& u : a.plan.unmet) unmet |= need_bit(u.need);
+  for (NeedId n : c.needs) rec.needs.emplace_back(d.taxonomy.needs.code(n), (unmet & need_bit(n)) == 0);
+  rec.complete = a.ok();
+  log_.add(std::move(rec));
+
+  return ok_json(e.answer_json(a), true);  // byte for byte what `nrm refer --json` prints
+}
+
+Response Service::explain(Context& ctx) {
+  ctx.params = parse_query(ctx.query, {"as_of"});
+  Date as_of = query_date(ctx.params);
+  json body = parse_object(ctx.request->body, "{\"provider\": ID, \"case\": {...}}");
+  check_keys(body, {"provider", "case"});
+  std::vector<Diagnostic> problems;
+  if (!body.contains("provider") || !body["provider"].is_string())
+    problems.push_back({"", 0, 0, "provider", "expected the provider id as a string"});
+  if (!body.contains("case") || !body["case"].is_object())
+    problems.push_back({"", 0, 0, "case", "expected the case as a JSON object"});
+  if (!problems.empty()) throw LoadError("invalid request", std::move(problems));
+  const api::Engine& e = *ctx.engine;
+  std::string id = body["provider"].get<std::string>();
+  if (!e.directory().find(id))
+    return error_response(ErrorCode::kNotFound, "provider: no provider with id '" + id.substr(0, 80) + "'");
+  Case c = e.parse_case(dump(body["case"]), "case");
+  api::Explanation x = e.explain(c, id, as_of);
+
+  store::ReferralRecord rec;
+  rec.time = store::utc_now();
+  rec.kind = "explain";
+  rec.role = std::string(role_name(ctx.role));
+  rec.token_id = ctx.token.id;
+  const Directory& d = e.directory();
+  rec.province = d.taxonomy.provinces.code(d.geography[c.location].province);
+  for (NeedId n : c.needs) rec.needs.emplace_back(d.taxonomy.needs.code(n), (x.would_cover & need_bit(n)) != 0);
+  rec.complete = x.assessment.eligible;
+  log_.add(std::move(rec));
+
+  return ok_json(e.explanation_json(c, x), true);  // what `nrm explain --json` prints
+}
+
+Response Service::providers(Context& ctx) {
+  ctx.params = parse_query(ctx.query, {"province", "need", "attribute", "language"});
+  const api::Engine& e = *ctx.engine;
+  const Directory& d = e.directory();
+  const Taxonomy& t = d.taxonomy;
+  Diagnostics diags;
+  auto lookup = [&](const char* key, auto& list, const char* what) {
+    std::vector<int> out;
+    for (const auto& v : values(ctx.params, key)) {
+      if (auto i = list.find(v)) out.push_back(*i);
+      else {
+        std::string near = closest_name(v, list.codes());
+        diags.add("", 0, 0, key,
+                  fmt::format("unknown {} '{}'{}", what, v.substr(0, 64),
+                              near.empty() ? "" : " (did you mean '" + near + "'?)"));
+      }
+    }
+    return out;
+  };
+  auto provinces = lookup("province", t.provinces, "province or territory");
+  auto needs = lookup("need", t.needs, "need");
+  auto attributes = lookup("attribute", t.attributes, "attribute");
+  auto languages = lookup("language", t.languages, "language");
+  diags.throw_if_any("invalid query");
+  NeedSet need_mask = 0;
+  for (int n : needs) need_mask |= need_bit(n);
+  AttrSet attr_mask = 0;
+  for (int a : attributes) attr_mask |= attr_bit(a);
+
+  json list = json::array();
+  for (ProviderIndex i = 0; i < d.providers.size(); ++i) {
+    const Provider& p = d.providers[i];
+    if (!provinces.empty()) {
+      int prov = d.geography[p.community].province;
+      if (std::find(provinces.begin(), provinces.end(), prov) == provinces.end()) continue;
+    }
+    if ((p.services & need_mask) != need_mask) continue;
+    if ((p.attributes & attr_mask) != attr_mask) continue;
+    if (!languages.empty()) {
+      bool speaks = false;
+      for (LangId pl : p.languages)
+        for (int l : languages) speaks = speaks || t.languages_match(pl, l);
+      if (!speaks) continue;
+    }
+    list.push_back(e.provider_json(i));
+  }
+  json j;
+  j["count"] = list.size();
+  j["providers"] = std::move(list);
+  return ok_json(j);
+}
+
+Response Service::provider(Context& ctx, const std::string& id) {
+  parse_query(ctx.query, {});
+  auto p = ctx.engine->directory().find(id);
+  if (!p) return error_response(ErrorCode::kNotFound, "no provider with id '" + id.substr(0, 80) + "'");
+  return ok_json(ctx.engine->provider_json(*p));
+}
+
+Response Service::capacity(Context& ctx, const std::string& id) {
+  parse_query(ctx.query, {});
+  if (!ctx.engine->directory().find(id))
+    return error_response(ErrorCode::kNotFound, "no provider with id '" + id.substr(0, 80) + "'");
+  json body = parse_object(ctx.request->body, "{\"available\": N, \"beds\": M}");
+  check_keys(body, {"available", "beds"});
+  auto integer = [&](const char* key, bool required) -> std::optional<int> {
+    if (!body.contains(key)) {
+      if (required) throw field_error(key, "required: a whole number of beds");
+      return std::nullopt;
+    }
+    const json& v = body[key];
+    if (!v.is_number_integer()) throw field_error(key, std::string("expected a whole number, found ") + v.type_name());
+    auto n = v.get<std::int64_t>();
+    if (n < 0 || n > 100000) throw field_error(key, std::to_string(n) + " is out of range; expected 0 to 100000");
+    return static_cast<int>(n);
+  };
+  int available = *integer("available", true);
+  std::optional<int> beds = integer("beds", false);
+
+  std::lock_guard lock(write_mu_);
+  auto current = engine();  // the newest: another update may have landed since ctx.engine
+  auto p = current->directory().find(id);
+  if (!p) return error_response(ErrorCode::kNotFound, "no provider with id '" + id.substr(0, 80) + "'");
+  auto next = current->with_capacity(*p, available, beds);  // validates; throws LoadError
+  int effective_beds = next->directory().providers[*p].capacity->beds;
+  writer_.record_capacity(id, available, effective_beds, ctx.token.id);  // on disk before the 200
+  set_engine(next);
+  metrics_.capacity_update();
+  return ok_json(next->provider_json(*p));
+}
+
+Response Service::stats(Context& ctx) {
+  ctx.params = parse_query(ctx.query, {"province"});
+  auto provinces = values(ctx.params, "province");
+  if (provinces.size() > 1) throw field_error("province", "give at most one province or territory");
+  std::string province = provinces.empty() ? "" : provinces[0];
+  const Taxonomy& t = ctx.engine->directory().taxonomy;
+  if (!province.empty() && !t.provinces.find(province))
+    throw field_error("province", "unknown province or territory '" + province.substr(0, 64) + "'");
+  log_.flush();
+  store::Stats s;
+  {
+    std::lock_guard lock(read_mu_);
+    s = reader_.stats(province);
+  }
+  json cells = json::array();
+  for (const auto& c : s.cells)
+    cells.push_back({{"province", c.province}, {"need", c.need}, {"outcome", c.outcome}, {"count", c.count}});
+  json j = {{"min_cell", s.min_cell}, {"suppressed_cells", s.suppressed}, {"cells", std::move(cells)}};
+  if (!province.empty()) j["province"] = province;
+  return ok_json(j);
+}
+
+Response Service::audit(Context&) {
+  return error_response(ErrorCode::kNotImplemented,
+                        "the audit is not built into this server yet; use `nrm audit --format json`");
+}
+
+Response Service::reload() {
+  std::lock_guard lock(write_mu_);
+  auto current = engine();
+  std::shared_ptr<const api::Engine> fresh;
+  try {
+    fresh = api::Engine::load(current->paths());
+  } catch (const LoadError& e) {
+    metrics_.reload(false);
+    return bad_input(e, "reload refused, the running directory stays in service: ");
+  } catch (const std::exception& e) {
+    metrics_.reload(false);
+    return error_response(ErrorCode::kInternal,
+                          std::string("reload failed, the running directory stays in service: ") + e.what());
+  }
+  fresh = replay(std::move(fresh));
+  std::string summary = fresh->summary();
+  set_engine(std::move(fresh));
+  metrics_.reload(true);
+  json j = {{"status", "reloaded"},
+            {"summary", summary},
+            {"generation", generation_.load()},
+            {"capacity_replayed", replayed_},
+            {"capacity_skipped", replay_warnings_}};
+  return ok_json(j);
+}
+
+}  // namespace nrm::server

@@ -1,0 +1,89 @@
+// The server's logic without the network: a request (method, target, bearer token, body) in, a
+// response (status, JSON) out. Parse -> check (route, method, token, role) -> engine. Holds the
+// current engine snapshot (swapped whole on capacity updates and reloads; requests in flight keep
+// theirs), the token store, the capacity writer and the referral log.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "api/engine.hpp"
+#include "api/errors.hpp"
+#include "server/metrics.hpp"
+#include "store/referral_log.hpp"
+#include "store/store.hpp"
+
+namespace nrm::server {
+
+struct Request {
+  std::string_view method;
+  std::string_view target;         // path and query, as sent
+  std::string_view authorization;  // the Authorization header, or empty
+  std::string_view body;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, ...)
+  std::string error_code;                                    // the table's name when refused
+};
+
+class Service {
+ public:
+  // Replays the stored capacity updates onto `engine`. Throws store::StoreError.
+  Service(std::shared_ptr<const api::Engine> engine, const std::string& db_path);
+
+  Response handle(const Request& request);
+  // A refusal decided before a request could be read whole (too large, malformed HTTP, timeout),
+  // counted like the others.
+  Response refuse(api::ErrorCode code, const std::string& message);
+
+  // Loads a new engine from the same paths, replays capacity, swaps. Returns the response of
+  // POST /v1/admin/reload (200, or 400 with the problems while the old engine stays).
+  Response reload();
+
+  std::shared_ptr<const api::Engine> engine() const;
+  Metrics& metrics() { return metrics_; }
+  // Once set, /healthz answers 503 so load balancers stop sending.
+  void set_draining() { draining_ = true; }
+  void flush_log() { log_.flush(); }
+  // How many stored capacity updates the last (re)load applied, and which it had to skip.
+  std::size_t replayed() const { return replayed_; }
+  const std::vector<std::string>& replay_warnings() const { return replay_warnings_; }
+
+ private:
+  struct Context;
+  Response route(const Request& request, Context& ctx);
+  Response referrals(Context& ctx);
+  Response explain(Context& ctx);
+  Response providers(Context& ctx);
+  Response provider(Context& ctx, const std::string& id);
+  Response capacity(Context& ctx, const std::string& id);
+  Response stats(Context& ctx);
+  Response audit(Context& ctx);
+  Response healthz();
+  std::shared_ptr<const api::Engine> replay(std::shared_ptr<const api::Engine> engine);
+  void set_engine(std::shared_ptr<const api::Engine> engine);
+
+  mutable std::mutex engine_mu_;
+  std::shared_ptr<const api::Engine> engine_;
+  std::atomic<std::uint64_t> generation_{1};
+  std::mutex write_mu_;  // capacity updates and reloads, one at a time
+  store::Store writer_;  // synchronous=FULL: an update is on disk before its 200
+  std::mutex read_mu_;
+  store::Store reader_;  // tokens, statistics
+  store::ReferralLog log_;
+  Metrics metrics_;
+  std::atomic<bool> draining_{false};
+  std::size_t replayed_ = 0;
+  std::vector<std::string> replay_warnings_;
+};
+
+}  // namespace nrm::server

@@ -1,0 +1,60 @@
+// The referral log's background writer (see referral_log.hpp).
+#include "store/referral_log.hpp"
+
+#include <iostream>
+#include <vector>
+
+namespace nrm::store {
+
+ReferralLog::ReferralLog(const std::string& db_path)
+    : store_(std::make_unique<Store>(db_path, Durability::kNormal)), thread_([this] { run(); }) {}
+
+ReferralLog::~ReferralLog() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void ReferralLog::add(ReferralRecord record) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(record));
+    ++added_;
+  }
+  wake_.notify_one();
+}
+
+void ReferralLog::flush() {
+  std::unique_lock lock(mu_);
+  std::uint64_t target = added_;
+  wake_.notify_one();
+  done_.wait(lock, [&] { return written_ >= target || stop_; });
+}
+
+void ReferralLog::run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    // Whatever queued up while the previous batch was written goes in one transaction.
+    wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) {
+      if (stop_) return;
+      continue;
+    }
+    std::vector<ReferralRecord> batch(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+    queue_.clear();
+    lock.unlock();
+    try {
+      store_->log_referrals(batch);
+    } catch (const std::exception& e) {
+      std::cerr << "nrm serve: referral log: " << e.what() << " (" << batch.size() << " records lost)\n";
+    }
+    lock.lock();
+    written_ += batch.size();
+    done_.notify_all();
+  }
+}
+
+}  // namespace nrm::store

@@ -1,0 +1,35 @@
+// The referral log's writer: requests hand records over without waiting, a background thread
+// writes them in batches (one transaction each) on its own connection. Losing the last few hundred
+// milliseconds of log on a crash is accepted; capacity updates never go through here.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "store/store.hpp"
+
+namespace nrm::store {
+
+class ReferralLog {
+ public:
+  explicit ReferralLog(const std::string& db_path);
+  ~ReferralLog();  // writes what is queued, then stops
+  void add(ReferralRecord record);
+  // Returns once everything added before the call is written.
+  void flush();
+
+ private:
+  void run();
+  std::unique_ptr<Store> store_;
+  std::mutex mu_;
+  std::condition_variable wake_, done_;
+  std::deque<ReferralRecord> queue_;
+  std::uint64_t added_ = 0, written_ = 0;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace nrm::store

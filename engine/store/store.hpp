@@ -1,0 +1,110 @@
+// The server's durable state, one SQLite file in WAL mode: API tokens (only a BLAKE2b hash of
+// each secret, compared in constant time), capacity updates (committed with synchronous=FULL
+// before the caller acknowledges them) and the referral log (time, role, token id, province, need
+// codes, outcome — nothing about the person). One Store is one connection: use it from one thread
+// at a time; open several on the same file for several threads or processes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sqlite3;
+
+namespace nrm::store {
+
+// Anything SQLite refuses: cannot open, disk full, a newer schema. Internal to the server (500).
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct TokenInfo {
+  std::int64_t id = 0;
+  std::string role;
+  std::string provider;  // provider_admin only; empty otherwise
+  std::string created;   // UTC, ISO 8601
+  std::string revoked;   // UTC, ISO 8601; empty while the token is valid
+};
+
+struct NewToken {
+  std::int64_t id = 0;
+  std::string secret;  // "nrm_<id>_<64 hex digits>": shown once, never stored
+};
+
+struct CapacityUpdate {
+  std::int64_t seq = 0;
+  std::string provider;
+  int available = 0;
+  std::optional<int> beds;
+  std::string time;
+  std::int64_t token_id = 0;
+};
+
+// One lookup as logged. `needs` are the codes the caller asked for, each with whether the answer
+// met it (for an explanation: whether the provider would cover it); derived needs are not logged
+// (child.protection would reveal a minor). Statistics count only referrals.
+struct ReferralRecord {
+  std::string time;  // UTC, ISO 8601, to the second
+  std::string kind = "referral";  // "referral" | "explain"
+  std::string role;
+  std::int64_t token_id = 0;
+  std::string province;
+  std::vector<std::pair<std::string, bool>> needs;  // code, met
+  bool complete = false;                            // a pathway met every need
+};
+
+struct StatsCell {
+  std::string province;
+  std::string need;
+  std::string outcome;  // "met" | "unmet"
+  std::int64_t count = 0;
+};
+
+struct Stats {
+  std::vector<StatsCell> cells;  // by province, need, outcome; cells under min_cell left out
+  std::int64_t suppressed = 0;   // how many cells were left out
+  int min_cell = 5;
+};
+
+enum class Durability { kFull, kNormal };  // synchronous=FULL (fsync per commit) or NORMAL
+
+// The current time, UTC, ISO 8601 to the second: 2026-03-14T09:26:53Z.
+std::string utc_now();
+
+class Store {
+ public:
+  // Opens (creating if needed) the database and its schema. Throws StoreError.
+  explicit Store(const std::string& path, Durability durability = Durability::kFull);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  NewToken create_token(const std::string& role, const std::string& provider);
+  bool revoke_token(std::int64_t id);  // false: no such token
+  std::vector<TokenInfo> tokens();
+  // The valid token whose secret this is, or nothing. The secret's hash is compared in constant
+  // time; the id inside the secret only selects the row.
+  std::optional<TokenInfo> authenticate(std::string_view secret);
+
+  // Appends one update, durably. Returns its sequence number.
+  std::int64_t record_capacity(const std::string& provider, int available, std::optional<int> beds,
+                               std::int64_t token_id);
+  // The latest update of each provider, oldest first: what the server replays on start.
+  std::vector<CapacityUpdate> latest_capacities();
+
+  // Appends records in one transaction.
+  void log_referrals(const std::vector<ReferralRecord>& records);
+  // Counts by province x need x outcome; `province` empty = all.
+  Stats stats(const std::string& province = "", int min_cell = 5);
+
+ private:
+  void exec(const char* sql);
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+}  // namespace nrm::store
