@@ -14,6 +14,7 @@ namespace {
 struct ServeOptions {
   int port = 8080;
   std::string db;
+  std::string profiles;
   std::string bind = "127.0.0.1";
   int threads = 2;
   int max_connections = 512;
@@ -32,6 +33,7 @@ const Registration serve_command(50, "serve", "the HTTP API for hotlines, police
         ->check(CLI::Range(0, 65535))
         ->capture_default_str();
     sub.add_option("--db", o->db, "the SQLite store: tokens, capacity updates, referral log")->required();
+    sub.add_option("--profiles", o->profiles, "the audit's profiles (default data/profiles.yaml)");
     sub.add_option("--bind", o->bind, "address to listen on")->capture_default_str();
     sub.add_option("--threads", o->threads, "worker threads")->check(CLI::Range(1, 64))->capture_default_str();
     sub.add_option("--max-connections", o->max_connections, "connections served at once; more get 503")
@@ -50,7 +52,7 @@ const Registration serve_command(50, "serve", "the HTTP API for hotlines, police
         "SIGTERM finishes the requests in flight, then exits. See docs/api.md.");
     return [o, &data]() {
       auto engine = data.load();
-      server::Service service(engine, o->db);
+      server::Service service(engine, o->db, o->profiles.empty() ? data.root + "/data/profiles.yaml" : o->profiles);
       if (service.replayed() > 0)
         std::cerr << "nrm serve: " << service.replayed() << " stored capacity updates applied\n";
       for (const auto& w : service.replay_warnings()) std::cerr << "nrm serve: skipped " << w << "\n";

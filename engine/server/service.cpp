@@ -7,6 +7,8 @@
 #include <chrono>
 #include <iostream>
 
+#include "audit/audit.hpp"
+#include "audit/render.hpp"
 #include "model/diagnostics.hpp"
 #include "server/roles.hpp"
 
@@ -219,14 +221,23 @@ struct Service::Context {
   std::shared_ptr<const api::Engine> engine;
 };
 
-Service::Service(std::shared_ptr<const api::Engine> engine, const std::string& db_path)
-    : writer_(db_path, store::Durability::kFull), reader_(db_path, store::Durability::kFull), log_(db_path) {
+Service::Service(std::shared_ptr<const api::Engine> engine, const std::string& db_path,
+                 const std::string& profiles_path)
+    : profiles_path_(profiles_path),
+      writer_(db_path, store::Durability::kFull),
+      reader_(db_path, store::Durability::kFull),
+      log_(db_path) {
   engine_ = replay(std::move(engine));
 }
 
 std::shared_ptr<const api::Engine> Service::engine() const {
   std::lock_guard lock(engine_mu_);
   return engine_;
+}
+
+std::pair<std::shared_ptr<const api::Engine>, std::uint64_t> Service::snapshot() const {
+  std::lock_guard lock(engine_mu_);
+  return {engine_, generation_.load()};
 }
 
 void Service::set_engine(std::shared_ptr<const api::Engine> engine) {
@@ -556,9 +567,47 @@ Response Service::stats(Context& ctx) {
   return ok_json(j);
 }
 
-Response Service::audit(Context&) {
-  return error_response(ErrorCode::kNotImplemented,
-                        "the audit is not built into this server yet; use `nrm audit --format json`");
+// The coordinators' audit, as `nrm audit --format json` prints it, with the CLI's filters
+// (province, profile, as_of). It runs on this request's thread (the other serves on); results are
+// kept per engine generation and query, so a repeated query is free until the data changes.
+Response Service::audit(Context& ctx) {
+  ctx.params = parse_query(ctx.query, {"province", "profile", "as_of"});
+  auto [engine, generation] = snapshot();
+  const Directory& d = engine->directory();
+  audit::Options opts;
+  opts.as_of = query_date(ctx.params);
+  opts.threads = 1;
+  auto provinces = values(ctx.params, "province");
+  if (provinces.size() > 1) throw field_error("province", "give at most one province or territory");
+  std::optional<std::string> province;
+  if (!provinces.empty()) {
+    auto p = d.taxonomy.provinces.find(provinces[0]);
+    if (!p) throw field_error("province", "unknown province or territory '" + provinces[0].substr(0, 64) + "'");
+    opts.province = *p;
+    province = provinces[0];
+  }
+  opts.profile_ids = values(ctx.params, "profile");
+  std::string key = std::to_string(generation) + "|" + province.value_or("") + "|" + opts.as_of.str();
+  for (const auto& id : opts.profile_ids) key += "|" + id;
+
+  std::lock_guard lock(audit_mu_);
+  for (const auto& [k, body] : audit_cache_)
+    if (k == key) {
+      Response r;
+      r.body = body;
+      return r;
+    }
+  auto profiles = audit::load_profiles(profiles_path_, *engine);  // LoadError -> 400
+  audit::Audit result = audit::run(*engine, profiles, opts);     // unknown profile -> LoadError
+  audit::Report report;
+  report.engine = engine.get();
+  report.audit = &result;
+  report.stamp = audit::make_stamp(*engine, profiles_path_, opts.as_of);
+  report.province = province;
+  Response r = ok_json(audit::render_json(report), true);
+  audit_cache_.emplace_front(key, r.body);
+  if (audit_cache_.size() > 8) audit_cache_.pop_back();
+  return r;
 }
 
 Response Service::reload() {

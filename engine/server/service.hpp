@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,8 +38,10 @@ struct Response {
 
 class Service {
  public:
-  // Replays the stored capacity updates onto `engine`. Throws store::StoreError.
-  Service(std::shared_ptr<const api::Engine> engine, const std::string& db_path);
+  // Replays the stored capacity updates onto `engine`. `profiles_path` is the audit's profiles
+  // file (data/profiles.yaml). Throws store::StoreError.
+  Service(std::shared_ptr<const api::Engine> engine, const std::string& db_path,
+          const std::string& profiles_path);
 
   Response handle(const Request& request);
   // A refusal decided before a request could be read whole (too large, malformed HTTP, timeout),
@@ -72,9 +75,15 @@ class Service {
   std::shared_ptr<const api::Engine> replay(std::shared_ptr<const api::Engine> engine);
   void set_engine(std::shared_ptr<const api::Engine> engine);
 
+  // The engine and its generation, read together.
+  std::pair<std::shared_ptr<const api::Engine>, std::uint64_t> snapshot() const;
+
   mutable std::mutex engine_mu_;
   std::shared_ptr<const api::Engine> engine_;
   std::atomic<std::uint64_t> generation_{1};
+  std::string profiles_path_;
+  std::mutex audit_mu_;  // one audit at a time; recent results kept per generation and query
+  std::deque<std::pair<std::string, std::string>> audit_cache_;
   std::mutex write_mu_;  // capacity updates and reloads, one at a time
   store::Store writer_;  // synchronous=FULL: an update is on disk before its 200
   std::mutex read_mu_;

@@ -210,9 +210,20 @@ TEST_CASE("GET /v1/stats counts referrals by province x need x outcome, hiding c
   CHECK(s.server->get("/v1/stats?province=XX", s.token["coordinator"]).status == 400);
 }
 
-TEST_CASE("GET /v1/audit", "[server]") {
+TEST_CASE("GET /v1/audit returns what nrm audit --format json prints, with its filters", "[server]") {
   auto& s = shared();
-  Reply a = s.server->get("/v1/audit", s.token["coordinator"]);
-  CHECK((a.status == 200 || a.status == 501));
-  if (a.status == 501) CHECK(a.code() == "not_implemented");
+  const std::string q = std::string("/v1/audit?province=PE&as_of=") + kAsOf;
+  Reply a = s.server->get(q, s.token["coordinator"]);
+  REQUIRE(a.status == 200);
+  std::string cli = run(shell_quote(nrm_binary()) + " audit --format json --province PE --as-of " + kAsOf);
+  CHECK(a.body == cli);
+  CHECK(a.js()["province"] == "PE");
+  CHECK(s.server->get(q, s.token["coordinator"]).body == a.body);  // the second time from the cache
+
+  Reply bad = s.server->get("/v1/audit?province=XX", s.token["coordinator"]);
+  CHECK(bad.status == 400);
+  CHECK(bad.js()["errors"][0]["field"] == "province");
+  Reply profile = s.server->get("/v1/audit?province=PE&profile=nobody", s.token["coordinator"]);
+  CHECK(profile.status == 400);
+  CHECK(s.server->get("/v1/audit?colour=red", s.token["coordinator"]).status == 400);
 }
