@@ -18,14 +18,18 @@
 //  1. A label is a partial pathway; its state is (location, covered needs, interpretation owed).
 //     Every future of a label depends only on its state, except the partner reward of the very
 //     next step, worth at most R (0 if the label's last provider has no partner candidates).
-//  2. Label A dominates B at the same state when A's travel hours are no more than B's (only
-//     with a travel cap), A allows every next step B allows (remote tail, invariant above), and A.cost + R_B < B.cost, or equal and A's id ranks come first: then
-//     for every completion c, A+c comes before B+c in the total order. A label dominated by
-//     `top` others cannot be in the answer, so it is dropped (k-best label setting).
-//  3. h(state) is a lower bound of any completion's cost: the dearest single remaining need,
-//     reached from here (the triangle inequality of shortest travel times makes the direct
-//     travel a lower bound of the travel of any route to it), plus the most negative cost the
-//     other remaining steps could add. Labels are expanded in order of g + h; the search stops
+//  2. Label A dominates B with the same covered needs and owed interpretation when A allows
+//     every next step B allows (remote tail, above), A's travel hours plus the way to B's place
+//     are no more than B's (only with a travel cap), and A.cost + R_B + T < B.cost, or equal and
+//     A's id ranks come first, where T is the travel cost from A's place to B's (0 at the same
+//     place or in the remote tail: by the triangle inequality A's first in-person leg is at most
+//     T longer than B's). Then for every completion c, A+c comes before B+c in the total order.
+//     A label dominated by `top` others cannot be in the answer, so it is dropped.
+//  3. h(state) is a lower bound of any completion's cost: the larger of (a) the dearest single
+//     remaining need reached directly (the triangle inequality makes the direct travel a lower
+//     bound of any route to it) plus the most negative cost the other steps could add, and (b)
+//     every remaining need's share of its cheapest step plus the travel to the farthest
+//     in-person-only need. Labels are expanded in order of g + h; the search stops
 //     when the smallest g + h left is above the cost of the k-th best complete pathway found.
 //  4. Providers interchangeable for the case (same community, same coverage, same cost terms,
 //     no partner links) form a class; only the `top` lowest-ranked of a class can appear in an
@@ -426,11 +430,20 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   auto dominates = [&](std::int32_t a, std::int32_t b) {
     const Label& A = labels[static_cast<std::size_t>(a)];
     const Label& B = labels[static_cast<std::size_t>(b)];
-    if (p.max_travel_hours && A.state.travel_hours > B.state.travel_hours) return false;
     // A must allow every step B allows: out of the remote tail, or in it no further along.
     if (A.state.tail && (!B.state.tail || A.state.last_rank > B.state.last_rank)) return false;
+    // From another place, A's first in-person leg is at most the way to B's place longer
+    // (triangle inequality), plus a micro-unit of rounding; in the remote tail there is none.
+    double extra_hours = 0;
+    Cost extra = 0;
+    if (A.state.location != B.state.location && !B.state.tail) {
+      extra_hours = travel_.hours(A.state.location, B.state.location);
+      if (!std::isfinite(extra_hours)) return false;
+      extra = p.travel_cost(extra_hours) + 1;
+    }
+    if (p.max_travel_hours && A.state.travel_hours + extra_hours > B.state.travel_hours) return false;
     Cost r = (A.state.last == B.state.last || B.state.last < 0) ? 0 : bonus_after[static_cast<std::size_t>(B.state.last)];
-    Cost lhs = A.g + r;
+    Cost lhs = A.g + r + extra;
     if (lhs != B.g) return lhs < B.g;
     return lex_less(a, b);
   };
@@ -498,7 +511,8 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         }
         continue;
       }
-      auto& here = at_state[StateKey{nl.state.covered, nl.state.location, nl.state.owed}];
+      // Labels are compared across places (invariant 2): the key has no location.
+      auto& here = at_state[StateKey{nl.state.covered, 0, nl.state.owed}];
       std::size_t dominators = 0;
       for (std::int32_t other : here)
         if (dominates(other, idx) && ++dominators >= top) break;
