@@ -193,7 +193,10 @@ Store::Store(const std::string& path, Durability durability) : path_(path) {
   }
 }
 
-Store::~Store() { sqlite3_close(db_); }
+Store::~Store() {
+  sqlite3_finalize(auth_);
+  sqlite3_close(db_);
+}
 
 void Store::exec(const char* sql) {
   char* err = nullptr;
@@ -254,13 +257,29 @@ std::optional<TokenInfo> Store::authenticate(std::string_view secret) {
   auto [p, ec] = std::from_chars(rest.data(), rest.data() + us, id);
   if (ec != std::errc() || p != rest.data() + us) return std::nullopt;
   Hash presented = hash_secret(secret);
-  Stmt s(db_, "SELECT id, role, provider, created, revoked, hash FROM tokens WHERE id = ?");
-  s.bind(1, id);
-  if (!s.step()) return std::nullopt;
-  std::string_view stored = s.blob(5);
-  if (stored.size() != presented.size()) return std::nullopt;
-  if (sodium_memcmp(stored.data(), presented.data(), presented.size()) != 0) return std::nullopt;
-  TokenInfo t{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4)};
+  if (!auth_ && sqlite3_prepare_v2(db_, "SELECT id, role, provider, created, revoked, hash FROM tokens WHERE id = ?",
+                                   -1, &auth_, nullptr) != SQLITE_OK)
+    throw StoreError(std::string("store: ") + sqlite3_errmsg(db_));
+  struct Reset {
+    sqlite3_stmt* s;
+    ~Reset() {
+      sqlite3_reset(s);
+      sqlite3_clear_bindings(s);
+    }
+  } reset{auth_};
+  sqlite3_bind_int64(auth_, 1, id);
+  int rc = sqlite3_step(auth_);
+  if (rc == SQLITE_DONE) return std::nullopt;
+  if (rc != SQLITE_ROW) throw StoreError(std::string("store: ") + sqlite3_errmsg(db_));
+  auto text = [&](int c) {
+    const unsigned char* t = sqlite3_column_text(auth_, c);
+    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(auth_, c)))
+             : std::string();
+  };
+  const void* stored = sqlite3_column_blob(auth_, 5);
+  if (!stored || static_cast<std::size_t>(sqlite3_column_bytes(auth_, 5)) != presented.size()) return std::nullopt;
+  if (sodium_memcmp(stored, presented.data(), presented.size()) != 0) return std::nullopt;
+  TokenInfo t{sqlite3_column_int64(auth_, 0), text(1), text(2), text(3), text(4)};
   if (!t.revoked.empty()) return std::nullopt;
   return t;
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace nrm::store {
 
@@ -104,6 +105,7 @@ class Store {
  private:
   void exec(const char* sql);
   sqlite3* db_ = nullptr;
+  sqlite3_stmt* auth_ = nullptr;  // authenticate()'s statement, prepared once (hot path)
   std::string path_;
 };
 
