@@ -17,7 +17,7 @@ struct CaseOptions {
       avoid, as_of;
   int age = -1;
   double max_travel_hours = -1;
-  int top = 0;
+  int top = -1;  // -1: not given
   bool police_consent = false;
   bool json = false;
 
@@ -108,7 +108,7 @@ const Registration refer_command(10, "refer", "ranked referral pathways for one 
       std::string origin;
       std::string text = opts->text(origin);
       Case c = engine->parse_case(text, origin);
-      if (opts->top != 0) {
+      if (opts->top != -1) {
         if (opts->top < 1 || opts->top > 20)
           throw LoadError("invalid option", {{"", 0, 0, "--top", std::to_string(opts->top) + " is out of range; expected 1 to 20"}});
         c.top = opts->top;

@@ -1,0 +1,131 @@
+// The nrm binary as a user runs it: exit statuses, messages on bad input, the JSON answer's
+// fields, byte-for-byte determinism, and --help naming every command.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "test_util.hpp"
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string out;
+};
+
+// Runs nrm with arguments (shell words) and returns its exit status and stdout+stderr.
+Run run_nrm(const std::string& args) {
+  std::string cmd = std::string(NRM_BINARY) + " " + args + " 2>&1";
+  Run r;
+  FILE* f = popen(cmd.c_str(), "r");
+  REQUIRE(f != nullptr);
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), f)) > 0) r.out.append(buf.data(), n);
+  int st = pclose(f);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string scenario(const char* name) { return nrm::test::test_dir() + "/fixtures/scenarios/" + name; }
+
+}  // namespace
+
+TEST_CASE("nrm refer: a referral on the shipped data exits 0 and reads at a glance", "[cli]") {
+  Run r = run_nrm("refer --as-of 2026-11-27 --case " + scenario("4-migrant-construction-worker.yaml"));
+  CHECK(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("legal.immigration (rule status-immigration-help"));
+  CHECK_THAT(r.out, Catch::Contains("#1  cost"));
+  CHECK_THAT(r.out, Catch::Contains("intake +1-"));
+}
+
+TEST_CASE("nrm refer --json has the contract's fields, and the same case prints the same bytes", "[cli]") {
+  std::string args = "refer --json --as-of 2026-11-27 --case " + scenario("1-minor-in-child-welfare.yaml");
+  Run a = run_nrm(args), b = run_nrm(args);
+  REQUIRE(a.status == 0);
+  CHECK(a.out == b.out);
+  auto j = nlohmann::json::parse(a.out);
+  CHECK(j["case"]["location"] == "toronto-on");
+  CHECK(j["case"]["gender"] == "female");
+  CHECK(j["derived_needs"][0]["need"] == "child.protection");
+  CHECK(j["derived_needs"][0]["rule"] == "minor-child-protection");
+  REQUIRE(!j["pathways"].empty());
+  for (const auto& p : j["pathways"]) {
+    double sum = 0;
+    for (const auto& [k, v] : p["cost"].items()) sum += v.get<double>();
+    CHECK(sum == Approx(p["total_cost"].get<double>()));
+    for (const char* f : {"rank", "total_cost", "cost", "travel_hours", "steps"}) CHECK(p.contains(f));
+    for (const auto& s : p["steps"]) {
+      for (const char* f : {"provider", "name", "community", "covers", "mode", "travel_hours", "wait_days", "why"})
+        CHECK(s.contains(f));
+      if (s["confidential"].get<bool>()) CHECK_FALSE(s.contains("address"));
+    }
+  }
+  CHECK(j["unmet"].empty());
+}
+
+TEST_CASE("nrm refer with flags instead of a file", "[cli]") {
+  Run r = run_nrm("refer --at hamilton-on --needs shelter.emergency,medical.emergency --age 38 --gender male "
+              "--languages hun --status temporary_resident --exploitation labour --as-of 2026-11-27 --json");
+  REQUIRE(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["case"]["languages"][0] == "hun");
+  CHECK(j["derived_needs"].size() == 2);
+}
+
+TEST_CASE("bad input exits 2 naming the field and the accepted values", "[cli]") {
+  nrm::test::TempDir dir;
+  Run r = run_nrm("refer --case " + dir.write("c.yaml", "location: hamilton-on\nage: 300\ngender: woman\nneeds: [shelter.emergency]\n"));
+  CHECK(r.status == 2);
+  CHECK_THAT(r.out, Catch::Contains("c.yaml:2:6: age: 300 is out of range; expected 0 to 120"));
+  CHECK_THAT(r.out, Catch::Contains("gender: 'woman' is not accepted; expected one of female, male, nonbinary, unknown"));
+  Run consent = run_nrm("refer --at toronto-on --needs police.liaison");
+  CHECK(consent.status == 2);
+  CHECK_THAT(consent.out, Catch::Contains("police_consent"));
+  CHECK(run_nrm("refer --case /nonexistent.yaml").status == 2);
+  CHECK(run_nrm("refer --at toronto-on --needs shelter.emergency --top 0").status == 2);
+  CHECK(run_nrm("refer --at toronto-on --needs shelter.emergency --as-of yesterday").status == 2);
+  CHECK(run_nrm("frobnicate").status == 2);
+}
+
+TEST_CASE("no pathway exits 3 and still prints what is missing", "[cli]") {
+  Run r = run_nrm("refer --at grise-fiord-nu --needs shelter.emergency --max-travel-hours 1 --as-of 2026-11-27");
+  CHECK(r.status == 3);
+  CHECK_THAT(r.out, Catch::Contains("NO PATHWAY MEETS EVERY NEED"));
+  CHECK_THAT(r.out, Catch::Contains("blocked by"));
+}
+
+TEST_CASE("nrm explain says why a provider is in or out", "[cli]") {
+  Run r = run_nrm("explain --as-of 2026-11-27 --case " + scenario("4-migrant-construction-worker.yaml") +
+              " --provider on-toronto-001 --json");
+  REQUIRE(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["eligible"] == false);  // a youth safe house does not take a 38-year-old man
+  bool age_or_gender = false;
+  for (const auto& rule : j["rules"])
+    if (rule["rule"] == "age-bounds" || rule["rule"] == "gender-accepted") age_or_gender = true;
+  CHECK(age_or_gender);
+  CHECK(run_nrm("explain --at toronto-on --needs shelter.emergency --provider no-such-provider").status == 2);
+}
+
+TEST_CASE("nrm validate: 0 on the shipped data, 2 with every error on bad data", "[cli]") {
+  Run ok = run_nrm("validate");
+  CHECK(ok.status == 0);
+  CHECK_THAT(ok.out, Catch::Contains("ok: ") && Catch::Contains("providers"));
+  nrm::test::TempDir dir;
+  std::string bad = dir.write("p.yaml",
+                              "schema: 1\nproviders:\n  - {id: x, name: X, community: nowhere-on, services: [bogus], "
+                              "delivery: in_person, serves: [ON], accepts_trafficking_victims: true}\n");
+  Run r = run_nrm("validate --providers " + bad);
+  CHECK(r.status == 2);
+  CHECK_THAT(r.out, Catch::Contains("p.yaml:3:") && Catch::Contains("nowhere-on") && Catch::Contains("bogus"));
+}
+
+TEST_CASE("--help names every command", "[cli]") {
+  Run r = run_nrm("--help");
+  CHECK(r.status == 0);
+  for (const char* cmd : {"refer", "explain", "validate", "audit", "serve", "token"}) CHECK_THAT(r.out, Catch::Contains(cmd));
+  CHECK_THAT(run_nrm("refer --help").out, Catch::Contains("--max-travel-hours") && Catch::Contains("Exit status"));
+}
