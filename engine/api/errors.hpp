@@ -7,8 +7,7 @@
 namespace nrm::api {
 
 enum class ErrorCode { kBadInput, kNoPathway, kUnauthorized, kForbidden, kNotFound,
-                       kMethodNotAllowed, kTooLarge, kTimeout, kUnavailable, kInternal,
-                       kNotImplemented };
+                       kMethodNotAllowed, kTooLarge, kTimeout, kUnavailable, kInternal };
 
 struct ErrorInfo {
   ErrorCode code;
@@ -28,7 +27,6 @@ inline constexpr ErrorInfo kErrors[] = {
     {ErrorCode::kTooLarge, "too_large", 413, 2, "the request body is too large"},
     {ErrorCode::kTimeout, "timeout", 408, 2, "the request took too long to arrive"},
     {ErrorCode::kUnavailable, "unavailable", 503, 1, "the service is not available"},
-    {ErrorCode::kNotImplemented, "not_implemented", 501, 1, "not implemented in this build"},
     {ErrorCode::kInternal, "internal", 500, 1, "internal error"},
 };
 
