@@ -486,7 +486,6 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
           seen_at[static_cast<std::size_t>(ci)] = stamp;
           children.push_back(ci);
         }
-    std::sort(children.begin(), children.end());  // rank order, as in `expandable`
     for (std::int32_t ci : children) {
       Cost sc = 0;
       auto st = p.step(cur.state, ci, sc);
@@ -513,14 +512,19 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       }
       // Labels are compared across places (invariant 2): the key has no location.
       auto& here = at_state[StateKey{nl.state.covered, 0, nl.state.owed}];
+      // `here` is kept sorted by cost: a label dearer than the new one cannot dominate it.
       std::size_t dominators = 0;
-      for (std::int32_t other : here)
+      for (std::int32_t other : here) {
+        if (labels[static_cast<std::size_t>(other)].g > nl.g) break;
         if (dominates(other, idx) && ++dominators >= top) break;
+      }
       if (dominators >= top) {
         labels.pop_back();
         continue;
       }
-      here.push_back(idx);
+      here.insert(std::upper_bound(here.begin(), here.end(), nl.g,
+                                   [&](Cost g, std::int32_t l) { return g < labels[static_cast<std::size_t>(l)].g; }),
+                  idx);
       open.emplace(nl.f, idx);
     }
   }
