@@ -48,7 +48,7 @@ std::vector<Profile> load_profiles(const std::string& path, const api::Engine& e
       if (!list.IsDefined()) r.error(*root, "profiles", "missing list 'profiles'");
       else if (r.expect_sequence(list, "profiles")) {
         std::set<std::string> seen;
-        const std::string placeholder = engine.directory().geography.size()
+        const std::string stand_in_location = engine.directory().geography.size()
                                             ? engine.directory().geography[0].id : std::string("x");
         for (std::size_t i = 0; i < list.size(); ++i) {
           const YAML::Node n = list[i];
@@ -83,7 +83,7 @@ std::vector<Profile> load_profiles(const std::string& path, const api::Engine& e
           e << YAML::Flow << fields;
           p.case_yaml = e.c_str();
           try {
-            p.base = engine.parse_case(case_text(p, placeholder), path);
+            p.base = engine.parse_case(case_text(p, stand_in_location), path);
           } catch (const LoadError& err) {
             const int line = static_cast<int>(n.Mark().line) + 1;
             for (const auto& d : err.diagnostics())

@@ -21,7 +21,7 @@ struct Profile {
   std::string label;
   std::string description;
   std::string case_yaml;  // the case fields, YAML; add `location: X` and it is a valid case
-  Case base;              // case_yaml parsed with a placeholder location
+  Case base;              // case_yaml parsed with a stand-in location
 };
 
 // Loads data/profiles.yaml: `profiles:` a list of {id, label, description, <case fields>}. Every
