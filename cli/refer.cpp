@@ -89,6 +89,13 @@ struct CaseOptions {
     return y + "}";
   }
 
+  // The case, read and checked by the engine (same parser for a file and for flags).
+  nrm::Case read(const nrm::api::Engine& engine) const {
+    std::string origin;
+    std::string body = text(origin);
+    return engine.parse_case(body, origin);
+  }
+
   nrm::Date date() const {
     if (as_of.empty()) return nrm::Date::today();
     if (auto d = nrm::Date::parse(as_of)) return *d;
@@ -105,9 +112,7 @@ const Registration refer_command(10, "refer", "ranked referral pathways for one 
                "pathway and what is missing are still printed), 2 bad input, 1 internal error.");
     return [opts, &data]() {
       auto engine = data.load();
-      std::string origin;
-      std::string text = opts->text(origin);
-      Case c = engine->parse_case(text, origin);
+      Case c = opts->read(*engine);
       if (opts->top != -1) {
         if (opts->top < 1 || opts->top > 20)
           throw LoadError("invalid option", {{"", 0, 0, "--top", std::to_string(opts->top) + " is out of range; expected 1 to 20"}});
@@ -128,9 +133,7 @@ const Registration explain_command(20, "explain", "why a provider is in or out f
     sub.add_option("--provider", *provider, "provider id")->required();
     return [opts, provider, &data]() {
       auto engine = data.load();
-      std::string origin;
-      std::string text = opts->text(origin);
-      Case c = engine->parse_case(text, origin);
+      Case c = opts->read(*engine);
       api::Explanation e = engine->explain(c, *provider, opts->date());
       if (opts->json) std::cout << engine->explanation_json(c, e).dump(2) << "\n";
       else std::cout << engine->explanation_text(c, e);

@@ -193,8 +193,10 @@ namespace {
 
 // The reasons a step is there: what it covers (and by which rule a derived need came), language,
 // partner hand-off, the cost rules that fired, staleness.
+// `verdict` and `hits` are the policy's explanation of this step's provider for the case.
 std::vector<std::string> step_why(const Engine& e, const Answer& a, const planner::PlannedStep& st,
-                                  const planner::PlannedStep* prev) {
+                                  const planner::PlannedStep* prev, const rules::Assessment& verdict,
+                                  const std::vector<rules::RuleHit>& hits) {
   const Directory& d = e.directory();
   const Taxonomy& t = d.taxonomy;
   const Provider& prov = d.providers[st.provider];
@@ -205,8 +207,6 @@ std::vector<std::string> step_why(const Engine& e, const Answer& a, const planne
   for (const auto& der : a.plan.needs.derived)
     if (st.covers & need_bit(der.need))
       why.push_back(der.rule_id + ": " + t.needs.code(der.need) + " added: " + der.reason);
-  std::vector<rules::RuleHit> hits;
-  auto verdict = e.policy().explain(a.request, d, st.provider, a.as_of, hits);
   for (const auto& h : hits)
     if (h.cost != 0 && (st.in_person || h.effect != "penalise_in_person"))
       why.push_back(fmt::format("{}: {} ({:+.2f})", h.rule_id, h.reason, rules::from_cost(h.cost)));
@@ -253,8 +253,9 @@ json pathway_json(const Engine& e, const Answer& a, const planner::PlannedPathwa
     if (!prov.confidential && prov.address) s["address"] = *prov.address;
     s["confidential"] = prov.confidential;
     std::vector<rules::RuleHit> hits;
-    s["stale"] = e.policy().explain(a.request, d, st.provider, a.as_of, hits).stale;
-    s["why"] = step_why(e, a, st, i ? &p.steps[i - 1] : nullptr);
+    const rules::Assessment verdict = e.policy().explain(a.request, d, st.provider, a.as_of, hits);
+    s["stale"] = verdict.stale;
+    s["why"] = step_why(e, a, st, i ? &p.steps[i - 1] : nullptr, verdict, hits);
     steps.push_back(s);
   }
   j["steps"] = steps;

@@ -27,19 +27,7 @@ template <typename T>
 std::vector<int> many_codes(detail::YamlReader& r, const YAML::Node& n, const std::string& field,
                             const CodeList<T>& list, const char* what) {
   std::vector<int> out;
-  auto items = r.strings(n, field);
-  if (!items) return out;
-  for (std::size_t i = 0; i < items->size(); ++i) {
-    const std::string& s = (*items)[i];
-    if (auto c = list.find(s)) {
-      if (std::find(out.begin(), out.end(), *c) == out.end()) out.push_back(*c);
-      continue;
-    }
-    std::string near = closest_name(s, list.codes());
-    r.error(n[i], field, "unknown " + std::string(what) + " '" + s + "'" +
-                             (near.empty() ? "; expected one of " + detail::join_codes(list.codes())
-                                           : " (did you mean '" + near + "'?)"));
-  }
+  detail::read_codes(r, n, field, list, what, out, false);
   return out;
 }
 

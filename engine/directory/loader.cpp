@@ -332,27 +332,10 @@ class ProviderReader {
                  const Geography& geo)
       : r_(file, diags), tax_(tax), geo_(geo) {}
 
-  // Codes of a list field against a code list; reports unknown codes with a suggestion.
   template <typename T>
   bool codes(const YAML::Node& n, const std::string& field, const CodeList<T>& list,
              const char* what, std::vector<int>& out) {
-    auto items = r_.strings(n, field);
-    if (!items) return false;
-    bool ok = true;
-    for (std::size_t i = 0; i < items->size(); ++i) {
-      const std::string& s = (*items)[i];
-      if (auto c = list.find(s)) {
-        if (std::find(out.begin(), out.end(), *c) == out.end()) out.push_back(*c);
-        continue;
-      }
-      std::string near = closest_name(s, list.codes());
-      r_.error(n[i], field + "[" + std::to_string(i) + "]",
-               "unknown " + std::string(what) + " '" + s + "'" +
-                   (near.empty() ? "; expected one of " + detail::join_codes(list.codes())
-                                 : " (did you mean '" + near + "'?)"));
-      ok = false;
-    }
-    return ok;
+    return detail::read_codes(r_, n, field, list, what, out, true);
   }
 
   std::optional<Provider> read(const YAML::Node& n, std::size_t index,

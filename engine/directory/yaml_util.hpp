@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "model/date.hpp"
 #include "model/diagnostics.hpp"
+#include "model/taxonomy.hpp"
 
 namespace nrm::detail {
 
@@ -52,6 +54,30 @@ class YamlReader {
 
 // "a", "b", "c" joined for "expected one of ..." messages, shortened past `limit` items.
 std::string join_codes(const std::vector<std::string>& codes, std::size_t limit = 40);
+
+// A list of codes checked against a code list: each known code once, in order, appended to `out`;
+// each unknown one reported with the closest known code, at `field[i]` when `indexed` (data
+// files) or at `field` (cases). Returns false if the field is not a list or a code is unknown.
+template <typename T>
+bool read_codes(YamlReader& r, const YAML::Node& n, const std::string& field, const CodeList<T>& list,
+                const char* what, std::vector<int>& out, bool indexed) {
+  auto items = r.strings(n, field);
+  if (!items) return false;
+  bool ok = true;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const std::string& s = (*items)[i];
+    if (auto c = list.find(s)) {
+      if (std::find(out.begin(), out.end(), *c) == out.end()) out.push_back(*c);
+      continue;
+    }
+    std::string near = closest_name(s, list.codes());
+    r.error(n[i], indexed ? field + "[" + std::to_string(i) + "]" : field,
+            "unknown " + std::string(what) + " '" + s + "'" +
+                (near.empty() ? "; expected one of " + join_codes(list.codes()) : " (did you mean '" + near + "'?)"));
+    ok = false;
+  }
+  return ok;
+}
 // What a node is, for "expected a number, found a sequence".
 std::string describe(const YAML::Node& n);
 
