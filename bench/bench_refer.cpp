@@ -2,7 +2,7 @@
 // the shipped one, against today's practice (one directory search per need, the nearest eligible
 // provider each). Prints figures; asserts nothing. Build Release to measure:
 //   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release && cmake --build build/release -j2
-//   build/release/bench/bench_refer [--sizes 1000,10000,50000] [--cases 300] [--top 5]
+//   build/release/bench/bench_refer [--sizes 1000,10000,50000] [--cases 300] [--providers FILE]
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -142,7 +142,7 @@ void run(const std::string& label, const api::EnginePaths& paths, int cases, dou
   auto t_rows = Clock::now();
   for (CommunityIndex i = 0; i < engine->directory().geography.size(); ++i) engine->travel().by_air(i, i);
   const double rows_ms = ms_since(t_rows);
-  std::vector<double> lat;
+  std::vector<double> lat, prep, srch;
   std::size_t labels = 0, complete = 0, compared = 0, better = 0, worse = 0;
   double saved = 0;
   double slowest = 0;
@@ -153,6 +153,14 @@ void run(const std::string& label, const api::EnginePaths& paths, int cases, dou
     auto t1 = Clock::now();
     auto res = engine->planner().plan(c, as_of);
     lat.push_back(ms_since(t1));
+    {  // the same case again, split into its two phases
+      auto t2 = Clock::now();
+      auto prob = engine->planner().prepare(c, as_of);
+      prep.push_back(ms_since(t2));
+      auto t3 = Clock::now();
+      (void)engine->planner().search(prob);
+      srch.push_back(ms_since(t3));
+    }
     labels += res.labels;
     if (lat.back() > slowest) slowest = lat.back(), slowest_case = texts[ci], slowest_labels = res.labels;
     if (!res.complete) continue;
@@ -170,6 +178,8 @@ void run(const std::string& label, const api::EnginePaths& paths, int cases, dou
              label, engine->directory().providers.size(), load_ms, rows_ms, peak_rss_mb(), percentile(lat, 0.5),
              percentile(lat, 0.99), percentile(lat, 1.0), static_cast<double>(labels) / static_cast<double>(cases),
              complete, cases);
+  fmt::print("{:<22} phases: prepare p50 {:.3f} ms p99 {:.3f} ms; search p50 {:.3f} ms p99 {:.3f} ms\n", "",
+             percentile(prep, 0.5), percentile(prep, 0.99), percentile(srch, 0.5), percentile(srch, 0.99));
   fmt::print("{:<22} vs nearest-per-need baseline on {} cases: planner cheaper on {}, equal on {}, dearer on {} "
              "(must be 0); mean saving {:.2f} cost units\n",
              "", compared, better, compared - better - worse, worse, compared ? saved / static_cast<double>(compared) : 0.0);
@@ -182,21 +192,29 @@ void run(const std::string& label, const api::EnginePaths& paths, int cases, dou
 int main(int argc, char** argv) {
   std::vector<int> sizes = {1000, 10000, 50000};
   int cases = 300;
+  std::string providers_file;  // a directory file to measure instead of generated ones
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--cases") cases = std::atoi(argv[i + 1]);
+    else if (a == "--providers") providers_file = argv[i + 1];
     else if (a == "--sizes") {
       sizes.clear();
       std::stringstream ss(argv[i + 1]);
       std::string s;
       while (std::getline(ss, s, ',')) sizes.push_back(std::stoi(s));
     } else {
-      fmt::print(stderr, "usage: bench_refer [--sizes 1000,10000,50000] [--cases 300]\n");
+      fmt::print(stderr, "usage: bench_refer [--sizes 1000,10000,50000] [--cases 300] [--providers FILE]\n");
       return 2;
     }
   }
   const std::string root = NRM_SOURCE_ROOT;
   fmt::print("bench_refer: {} random cases per directory (3-6 needs, top 5), single thread\n", cases);
+  if (!providers_file.empty()) {
+    auto paths = api::EnginePaths::shipped(root);
+    paths.data.providers = providers_file;
+    run(providers_file, paths, cases);
+    return 0;
+  }
   run("shipped", api::EnginePaths::shipped(root), cases);
   auto tmp = std::filesystem::temp_directory_path() / ("nrm-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(tmp);

@@ -7,6 +7,10 @@
 //     every k; `unmet` does not depend on top at all. tests/audit checks cells against refer.
 //  2. Cells are written to fixed slots (community position x profile): the result never depends on
 //     thread timing. Every list in the output is sorted with an explicit tie-break on ids.
+//  3. The pass over the whole directory that prepares a case is done once per profile and
+//     province, not once per cell, when Planner::can_move says the prepared problem is the same
+//     wherever in the province the case is placed (no rule reads case.location). Each cell is
+//     still exactly Engine::refer (invariant 1; tests/audit checks it).
 #include "audit/audit.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -18,6 +22,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -114,21 +120,29 @@ Case place(const Profile& profile, CommunityIndex community) {
   return c;
 }
 
+namespace {
+
+Cell to_cell(CommunityIndex community, planner::PlanResult plan) {
+  Cell cell;
+  cell.community = community;
+  cell.feasible = plan.complete;
+  if (cell.feasible) {
+    cell.total_cost = plan.pathways[0].cost.total();
+    cell.travel_hours = plan.pathways[0].travel_hours;
+  } else {
+    cell.unmet = std::move(plan.unmet);
+  }
+  return cell;
+}
+
+}  // namespace
+
 Cell compute_cell(const api::Engine& engine, const Profile& profile, CommunityIndex community,
                   Date as_of) {
   Case c = place(profile, community);
   c.top = 1;  // invariant 1
   api::Answer a = engine.refer(c, as_of);
-  Cell cell;
-  cell.community = community;
-  cell.feasible = a.ok();
-  if (cell.feasible) {
-    cell.total_cost = a.plan.pathways[0].cost.total();
-    cell.travel_hours = a.plan.pathways[0].travel_hours;
-  } else {
-    cell.unmet = std::move(a.plan.unmet);
-  }
-  return cell;
+  return to_cell(community, std::move(a.plan));
 }
 
 namespace {
@@ -237,11 +251,24 @@ Audit run(const api::Engine& engine, const std::vector<Profile>& profiles, const
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_mutex;
+  // Invariant 3: one prepared problem per profile and province, when the planner allows it.
+  const auto& planner = engine.planner();
+  const auto nprov = static_cast<std::size_t>(d.taxonomy.provinces.size());
+  std::vector<std::once_flag> once(np * nprov);
+  std::vector<std::optional<planner::Problem>> prepared(np * nprov);
+  auto cell_at = [&](std::size_t p, CommunityIndex community) {
+    Case c = place(a.profiles[p], community);
+    c.top = 1;  // invariant 1
+    if (!planner.can_move(c, community)) return compute_cell(engine, a.profiles[p], community, a.as_of);
+    const std::size_t slot = p * nprov + static_cast<std::size_t>(d.geography[community].province);
+    std::call_once(once[slot], [&] { prepared[slot] = planner.prepare(c, a.as_of); });
+    return to_cell(community, planner.plan(c, a.as_of, *prepared[slot]));
+  };
   auto work = [&]() {
     try {
       for (std::size_t pos; (pos = next.fetch_add(1)) < a.communities.size();)
         for (std::size_t p = 0; p < np; ++p) {
-          Cell c = compute_cell(engine, a.profiles[p], a.communities[pos], a.as_of);
+          Cell c = cell_at(p, a.communities[pos]);
           c.profile = static_cast<int>(p);
           c.province = d.geography[c.community].province;
           a.cells[pos * np + p] = std::move(c);

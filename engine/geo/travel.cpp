@@ -99,6 +99,8 @@ TravelModel::TravelModel(const Geography& geo, const rules::TravelParams& params
   for (std::size_t i = 0; i < n_; ++i) ready_[i].store(false);
   rows_.resize(n_);
   air_.resize(n_);
+  order_.resize(n_);
+  reachable_.assign(n_, 0);
 }
 
 void TravelModel::row(CommunityIndex from) const {
@@ -117,7 +119,12 @@ void TravelModel::compute(CommunityIndex from) const {
   auto air = std::make_unique<unsigned char[]>(n_);
   std::vector<std::size_t> order(n_);
   for (std::size_t t = 0; t < n_; ++t) order[t] = t;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return dist[a] < dist[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return dist[a] < dist[b] || (dist[a] == dist[b] && a < b); });
+  auto nearest = std::make_unique<CommunityIndex[]>(n_);
+  std::uint32_t reachable = 0;
+  for (std::size_t t : order)
+    if (std::isfinite(dist[t])) nearest[reachable++] = static_cast<CommunityIndex>(t);
   for (std::size_t t : order) {
     row[t] = std::isfinite(dist[t]) ? static_cast<float>(dist[t]) : std::numeric_limits<float>::infinity();
     air[t] = 0;
@@ -130,6 +137,8 @@ void TravelModel::compute(CommunityIndex from) const {
   }
   rows_[from] = std::move(row);
   air_[from] = std::move(air);
+  order_[from] = std::move(nearest);
+  reachable_[from] = reachable;
   ready_[from].store(true, std::memory_order_release);
 }
 

@@ -9,6 +9,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <vector>
 
 #include "model/geography.hpp"
@@ -46,6 +47,12 @@ class TravelModel {
     row(from);
     return air_[from][to] != 0;
   }
+  // Every community reachable from `from`, nearest first (ties in index order): the order in
+  // which the planner visits places.
+  std::span<const CommunityIndex> nearest_first(CommunityIndex from) const {
+    row(from);
+    return {order_[from].get(), reachable_[from]};
+  }
   std::size_t size() const { return n_; }
   const std::vector<Leg>& legs() const { return legs_; }
 
@@ -64,6 +71,8 @@ class TravelModel {
   mutable std::unique_ptr<std::atomic<bool>[]> ready_;
   mutable std::vector<std::unique_ptr<float[]>> rows_;  // whole seconds: exact in a float
   mutable std::vector<std::unique_ptr<unsigned char[]>> air_;
+  mutable std::vector<std::unique_ptr<CommunityIndex[]>> order_;  // nearest_first rows
+  mutable std::vector<std::uint32_t> reachable_;
 };
 
 }  // namespace nrm::geo

@@ -35,6 +35,16 @@
 //     no partner links) form a class; only the `top` lowest-ranked of a class can appear in an
 //     answer (swapping in a lower-ranked one gives an equal-cost pathway that sorts first), so
 //     the others are never expanded.
+//  5. Children are made lazily, in rounds. Candidates with the same usefulness (and, in person, the
+//     same place) form a group; from a label, a group's members make the same kind of step to the
+//     same state, so g + travel + the member's own step cost + h(that state) - R is a lower bound
+//     of every pathway through that child. In-person groups are visited place by place, nearest
+//     first, and the visit stops at the first place where g + travel + the cheapest in-person
+//     step + the least h any state can have is beyond the round's limit. A round makes exactly
+//     the children whose bound is in (previous limit, this limit]; the label then goes back into
+//     the queue keyed by the least bound of the children it has not made. So every child whose
+//     bound is at most the k-th pathway's cost is made, as if all were made at once, and none
+//     twice.
 // tests/planner/test_exact.cpp compares this search with brute-force enumeration.
 #include "planner/planner.hpp"
 
@@ -51,6 +61,7 @@ namespace nrm::planner {
 
 namespace {
 constexpr double kHoursEps = 1e-9;
+
 }
 
 Planner::Planner(const Directory& d, const rules::Policy& policy, const geo::TravelModel& travel)
@@ -61,6 +72,9 @@ Planner::Planner(const Directory& d, const rules::Policy& policy, const geo::Tra
             [&](ProviderIndex a, ProviderIndex b) { return d.providers[a].id < d.providers[b].id; });
   id_rank_.resize(order.size());
   for (std::uint32_t r = 0; r < order.size(); ++r) id_rank_[order[r]] = r;
+  by_rank_ = std::move(order);
+  services_by_rank_.resize(by_rank_.size());
+  for (std::size_t r = 0; r < by_rank_.size(); ++r) services_by_rank_[r] = d.providers[by_rank_[r]].services;
 }
 
 Problem Planner::prepare(const Case& c, Date as_of) const {
@@ -83,18 +97,21 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
   const Cost handoff = rules::to_cost(p.weights.handoff);
   p.candidate_of.assign(d.providers.size(), -1);
   const rules::CaseRules case_rules = policy_.prepare(c, d, as_of);  // the case folded in once
-  for (ProviderIndex i = 0; i < d.providers.size(); ++i) {
+  std::vector<char> understood(tax.languages.size(), 0);  // languages the person understands
+  for (LangId l = 0; l < static_cast<LangId>(understood.size()); ++l)
+    for (LangId cl : c.languages)
+      if (tax.languages_match(l, cl)) understood[l] = 1;
+  // In id order, so that candidates come out sorted by rank.
+  for (std::uint32_t r = 0; r < by_rank_.size(); ++r) {
+    if (!(services_by_rank_[r] & relevant)) continue;
+    const ProviderIndex i = by_rank_[r];
     const Provider& prov = d.providers[i];
-    if (!(prov.services & relevant)) continue;
     rules::Assessment a = case_rules.assess(i);
     if (!a.eligible) continue;
     Candidate k;
     k.provider = i;
     k.community = prov.community;
-    k.speaks = false;
-    for (LangId pl : prov.languages)
-      for (LangId cl : c.languages)
-        if (tax.languages_match(pl, cl)) k.speaks = true;
+    k.speaks = std::any_of(prov.languages.begin(), prov.languages.end(), [&](LangId l) { return understood[static_cast<std::size_t>(l)] != 0; });
     NeedSet useful = prov.services & ~a.withheld & relevant;
     if (!k.speaks) useful &= ~p.interpretation;  // interpretation only into the person's language
     k.useful_in_person = a.in_person ? useful : 0;
@@ -106,11 +123,9 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
     k.in_person_penalties = a.in_person_penalties;
     k.base = handoff + k.wait + a.preferences + a.penalties;
     k.stale = a.stale;
-    k.rank = id_rank_[i];
+    k.rank = r;
     p.candidates.push_back(k);
   }
-  std::sort(p.candidates.begin(), p.candidates.end(),
-            [](const Candidate& a, const Candidate& b) { return a.rank < b.rank; });
   for (std::size_t ci = 0; ci < p.candidates.size(); ++ci)
     p.candidate_of[p.candidates[ci].provider] = static_cast<std::int32_t>(ci);
   return p;
@@ -195,6 +210,8 @@ PlannedPathway Planner::price(const Problem& p, const std::vector<std::int32_t>&
 
 namespace {
 
+constexpr Cost kNothingMade = std::numeric_limits<Cost>::min();
+
 struct Label {
   Problem::State state;
   Cost g = 0;
@@ -202,6 +219,8 @@ struct Label {
   std::int32_t parent = -1;
   std::int32_t candidate = -1;
   std::uint8_t depth = 0;
+  // Expansion progress (invariant 5): children with a lower bound up to this are made.
+  Cost made_up_to = kNothingMade;
 };
 
 struct StateKey {
@@ -313,13 +332,21 @@ class Bounds {
   Cost operator()(const Problem::State& s) {
     NeedSet rem = p_.target & ~s.covered;
     if (s.owed && !(s.covered & p_.interpretation)) rem |= p_.interpretation;
+    return of(rem, s.location);
+  }
+  // The same for the needs `rem` still to meet from `location`.
+  Cost of(NeedSet rem, CommunityIndex location) {
     if (!rem) return 0;
-    const StateKey key{rem, s.location, false};
-    auto it = h_cache_.find(key);
-    if (it != h_cache_.end()) return it->second;
-    Cost v = compute(rem, s.location);
-    h_cache_.emplace(key, v);
+    auto& row = rows_[rem];
+    if (row.empty()) row.assign(p_.travel->size(), kUnknown);
+    Cost& v = row[location];
+    if (v == kUnknown) v = compute(rem, location);
     return v;
+  }
+  // No bound of a state with at most the needs `rem` (plus interpretation) left is below this.
+  Cost floor(NeedSet rem) const {
+    const int n = std::popcount(rem | p_.interpretation);
+    return n * min_base_ - 2 * (n + 1);
   }
 
  private:
@@ -349,7 +376,8 @@ class Bounds {
   static constexpr Cost kInfinite = std::numeric_limits<Cost>::max() / 4;
 
  private:
-  std::unordered_map<StateKey, Cost, StateKeyHash> h_cache_;
+  static constexpr Cost kUnknown = std::numeric_limits<Cost>::min();
+  std::unordered_map<NeedSet, std::vector<Cost>> rows_;  // bound by needs left, then by place
   struct NeedBounds {
     Cost remote = kInfinite;
     std::map<CommunityIndex, Cost> in_person;
@@ -397,21 +425,61 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     for (ProviderIndex q : directory_.providers[cands[i].provider].partners)
       if (p.candidate_of[q] >= 0) bonus_after[i] = partner_bonus;
 
-  std::vector<std::vector<std::int32_t>> by_need(kMaxNeeds);
-  for (std::int32_t ci : expandable) {
-    const auto& k = cands[static_cast<std::size_t>(ci)];
-    for (NeedSet r = k.useful_in_person | k.useful_remote; r; r &= r - 1)
-      by_need[static_cast<std::size_t>(std::countr_zero(r))].push_back(ci);
+  // Children are generated lazily, cheapest first (invariant 5). Candidates with the same
+  // usefulness (and, in person, the same place) form a group: from a given label they make the
+  // same kind of step to the same state, so one bound of the state serves the whole group.
+  struct Group {
+    NeedSet in_person, remote;
+    bool speaks;
+    std::uint32_t begin, end;  // members[begin, end): by step cost without travel, then rank
+  };
+  std::vector<std::int32_t> members;
+  std::vector<Cost> member_cost;
+  std::vector<Group> remote_groups, place_groups;
+  std::vector<std::uint32_t> place_start(directory_.geography.size() + 1, 0);  // groups by place
+  Cost min_in_person = Bounds::kInfinite;  // cheapest in-person step without travel
+  auto make_groups = [&](std::vector<std::int32_t> list, bool in_person, std::vector<Group>& out) {
+    auto cost = [&](std::int32_t ci) {
+      const auto& k = cands[static_cast<std::size_t>(ci)];
+      return in_person ? k.base + k.in_person_penalties : k.base;
+    };
+    auto key = [&](std::int32_t ci) {
+      const auto& k = cands[static_cast<std::size_t>(ci)];
+      return std::make_tuple(in_person ? k.community : 0u, k.useful_in_person, k.useful_remote, k.speaks);
+    };
+    std::sort(list.begin(), list.end(), [&](std::int32_t a, std::int32_t b) {
+      if (key(a) != key(b)) return key(a) < key(b);
+      if (cost(a) != cost(b)) return cost(a) < cost(b);
+      return cands[static_cast<std::size_t>(a)].rank < cands[static_cast<std::size_t>(b)].rank;
+    });
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const auto& k = cands[static_cast<std::size_t>(list[i])];
+      if (i == 0 || key(list[i]) != key(list[i - 1])) {
+        out.push_back({k.useful_in_person, k.useful_remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0});
+        if (in_person) ++place_start[k.community + 1];
+      }
+      members.push_back(list[i]);
+      member_cost.push_back(cost(list[i]));
+      out.back().end = static_cast<std::uint32_t>(members.size());
+      if (in_person) min_in_person = std::min(min_in_person, cost(list[i]));
+    }
+  };
+  {
+    std::vector<std::int32_t> remote, in_person;
+    for (std::int32_t ci : expandable) {
+      if (cands[static_cast<std::size_t>(ci)].useful_remote) remote.push_back(ci);
+      if (cands[static_cast<std::size_t>(ci)].useful_in_person) in_person.push_back(ci);
+    }
+    make_groups(std::move(remote), false, remote_groups);
+    make_groups(std::move(in_person), true, place_groups);
+    for (std::size_t c = 1; c < place_start.size(); ++c) place_start[c] += place_start[c - 1];
   }
-  std::vector<std::uint32_t> seen_at(cands.size(), 0);
-  std::uint32_t stamp = 0;
-  std::vector<std::int32_t> children;
 
   Bounds h(p);
   std::vector<Label> labels;
   labels.reserve(1024);
-  std::unordered_map<StateKey, std::vector<std::int32_t>, StateKeyHash> at_state;
-  using Entry = std::pair<Cost, std::int32_t>;  // (f, label): label index breaks ties (FIFO)
+  std::unordered_map<StateKey, std::vector<std::int32_t>, StateKeyHash> at_state, at_place;
+  using Entry = std::pair<Cost, std::int32_t>;  // (key, label): label index breaks ties (FIFO)
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> open;
 
   auto ranks_of = [&](std::int32_t l, std::uint32_t* out) {
@@ -460,6 +528,59 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     return results.size() < top ? Bounds::kInfinite : labels[static_cast<std::size_t>(results.back())].g;
   };
 
+  // A new label for the step from label `li` to candidate `ci`, unless it cannot be in the answer.
+  auto consider = [&](std::int32_t li, std::int32_t ci) {
+    const Label& cur = labels[static_cast<std::size_t>(li)];
+    Cost sc = 0;
+    auto st = p.step(cur.state, ci, sc);
+    if (!st) return;
+    Label nl;
+    nl.state = p.after(cur.state, ci, *st);
+    nl.g = cur.g + sc;
+    nl.parent = li;
+    nl.candidate = ci;
+    nl.depth = static_cast<std::uint8_t>(cur.depth + 1);
+    const bool done = p.complete(nl.state);
+    Cost hv = done ? 0 : h(nl.state);
+    if (hv >= Bounds::kInfinite) return;
+    nl.f = nl.g + hv;
+    if (nl.f > bound()) return;
+    const auto idx = static_cast<std::int32_t>(labels.size());
+    labels.push_back(nl);
+    if (done) {
+      if (results.size() < top || result_less(idx, results.back())) {
+        results.insert(std::upper_bound(results.begin(), results.end(), idx, result_less), idx);
+        if (results.size() > top) results.pop_back();
+      }
+      return;
+    }
+    // Labels are compared across places (invariant 2): the key has no location. Labels at the
+    // same place, the likeliest to dominate, are tried first. Both lists are sorted by cost: a
+    // label dearer than the new one cannot dominate it.
+    auto& same = at_place[StateKey{nl.state.covered, nl.state.location, nl.state.owed}];
+    auto& here = at_state[StateKey{nl.state.covered, 0, nl.state.owed}];
+    std::size_t dominators = 0;
+    for (std::int32_t other : same) {
+      if (labels[static_cast<std::size_t>(other)].g > nl.g) break;
+      if (dominates(other, idx) && ++dominators >= top) break;
+    }
+    if (dominators < top)
+      for (std::int32_t other : here) {
+        const Label& o = labels[static_cast<std::size_t>(other)];
+        if (o.g > nl.g) break;
+        if (o.state.location == nl.state.location) continue;  // tried above
+          if (dominates(other, idx) && ++dominators >= top) break;
+      }
+    if (dominators >= top) {
+      labels.pop_back();
+      return;
+    }
+    auto by_cost = [&](Cost g, std::int32_t l) { return g < labels[static_cast<std::size_t>(l)].g; };
+    same.insert(std::upper_bound(same.begin(), same.end(), nl.g, by_cost), idx);
+    here.insert(std::upper_bound(here.begin(), here.end(), nl.g, by_cost), idx);
+    open.emplace(nl.f, idx);
+  };
+
   Label root;
   root.state.location = p.start;
   labels.push_back(root);
@@ -469,64 +590,65 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     open.emplace(h0, 0);
   }
 
+  // A label is expanded in several rounds (invariant 5): each round makes the children whose
+  // lower bound lies in (the previous round's limit, this round's limit], where the limit is the
+  // round's key plus `batch` (or the cost of the k-th pathway found, if lower); then the label
+  // goes back into the queue keyed by the least lower bound of the children still to make.
+  const Cost batch = rules::to_cost(1.0);
   while (!open.empty()) {
     auto [f, li] = open.top();
     open.pop();
     if (f > bound()) break;
     const Label cur = labels[static_cast<std::size_t>(li)];
-    // Only candidates that cover a need this step may cover: an immediate one while any is left.
     const NeedSet rem = (p.target | (cur.state.owed ? p.interpretation : 0)) & ~cur.state.covered;
     const NeedSet immediate_left = p.immediate & ~cur.state.covered;
     const NeedSet wanted = immediate_left ? immediate_left : rem;
-    ++stamp;
-    children.clear();
-    for (NeedSet r = wanted; r; r &= r - 1)
-      for (std::int32_t ci : by_need[static_cast<std::size_t>(std::countr_zero(r))])
-        if (seen_at[static_cast<std::size_t>(ci)] != stamp) {
-          seen_at[static_cast<std::size_t>(ci)] = stamp;
-          children.push_back(ci);
+    const Cost bonus = cur.state.last >= 0 ? bonus_after[static_cast<std::size_t>(cur.state.last)] : 0;
+    const Cost done = cur.made_up_to, limit = std::min(f + batch, bound());
+    Cost next = Bounds::kInfinite;
+    // The members of a group whose lower bound falls in (done, limit]: every one of them makes
+    // the same kind of step, covering the same needs, to the same state.
+    auto visit = [&](const Group& gr, bool in_person, Cost travel_c, CommunityIndex place) {
+      const NeedSet ip = gr.in_person & rem, rm = gr.remote & rem;
+      if (in_person != static_cast<bool>((ip & p.in_person_only) || (!rm && ip))) return;
+      const NeedSet covers = in_person ? ip : rm;
+      if (!(covers & wanted)) return;
+      const bool owes = cur.state.owed || (in_person && !gr.speaks);
+      const NeedSet left = (p.target | (owes ? p.interpretation : 0)) & ~(cur.state.covered | covers);
+      const Cost hv = h.of(left, in_person ? place : cur.state.location);
+      if (hv >= Bounds::kInfinite) return;
+      const Cost base = cur.g + travel_c - bonus + hv;
+      auto j = gr.begin;
+      if (done != kNothingMade)
+        j = static_cast<std::uint32_t>(
+            std::upper_bound(member_cost.begin() + gr.begin, member_cost.begin() + gr.end, done - base) -
+            member_cost.begin());
+      for (; j < gr.end; ++j) {
+        if (base + member_cost[j] > limit) {
+          next = std::min(next, base + member_cost[j]);
+          break;
         }
-    for (std::int32_t ci : children) {
-      Cost sc = 0;
-      auto st = p.step(cur.state, ci, sc);
-      if (!st) continue;
-      Label nl;
-      nl.state = p.after(cur.state, ci, *st);
-      nl.g = cur.g + sc;
-      nl.parent = li;
-      nl.candidate = ci;
-      nl.depth = static_cast<std::uint8_t>(cur.depth + 1);
-      const bool done = p.complete(nl.state);
-      Cost hv = done ? 0 : h(nl.state);
-      if (hv >= Bounds::kInfinite) continue;
-      nl.f = nl.g + hv;
-      if (nl.f > bound()) continue;
-      const auto idx = static_cast<std::int32_t>(labels.size());
-      labels.push_back(nl);
-      if (done) {
-        if (results.size() < top || result_less(idx, results.back())) {
-          results.insert(std::upper_bound(results.begin(), results.end(), idx, result_less), idx);
-          if (results.size() > top) results.pop_back();
+        consider(li, members[j]);
+      }
+    };
+    for (const Group& gr : remote_groups) visit(gr, false, 0, 0);
+    // In-person steps, place by place, nearest first (none in the remote tail).
+    if (!cur.state.tail) {
+      const Cost floor = h.floor(rem);
+      for (const CommunityIndex c : travel_.nearest_first(cur.state.location)) {
+        if (place_start[c] == place_start[c + 1]) continue;
+        const Cost travel_c = p.travel_cost(travel_.hours(cur.state.location, c));
+        const Cost least = cur.g + travel_c + min_in_person - bonus + floor;
+        if (least > limit) {
+          next = std::min(next, least);
+          break;
         }
-        continue;
+        for (std::uint32_t gi = place_start[c]; gi < place_start[c + 1]; ++gi) visit(place_groups[gi], true, travel_c, c);
       }
-      // Labels are compared across places (invariant 2): the key has no location.
-      auto& here = at_state[StateKey{nl.state.covered, 0, nl.state.owed}];
-      // `here` is kept sorted by cost: a label dearer than the new one cannot dominate it.
-      std::size_t dominators = 0;
-      for (std::int32_t other : here) {
-        if (labels[static_cast<std::size_t>(other)].g > nl.g) break;
-        if (dominates(other, idx) && ++dominators >= top) break;
-      }
-      if (dominators >= top) {
-        labels.pop_back();
-        continue;
-      }
-      here.insert(std::upper_bound(here.begin(), here.end(), nl.g,
-                                   [&](Cost g, std::int32_t l) { return g < labels[static_cast<std::size_t>(l)].g; }),
-                  idx);
-      open.emplace(nl.f, idx);
     }
+    labels[static_cast<std::size_t>(li)].made_up_to = limit;
+    next = std::max(next, f);
+    if (next < Bounds::kInfinite && next <= bound()) open.emplace(next, li);
   }
   if (labels_out) *labels_out = labels.size();
 
@@ -614,8 +736,15 @@ std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const P
   return out;
 }
 
-PlanResult Planner::plan(const Case& c, Date as_of) const {
-  Problem p = prepare(c, as_of);
+bool Planner::can_move(const Case& c, CommunityIndex to) const {
+  const auto& g = directory_.geography;
+  return !policy_.reads_case_location() && g[c.location].province == g[to].province;
+}
+
+PlanResult Planner::plan(const Case& c, Date as_of) const { return plan(c, as_of, prepare(c, as_of)); }
+
+PlanResult Planner::plan(const Case& c, Date as_of, Problem p) const {
+  p.start = c.location;
   PlanResult res;
   res.needs = p.needs;
   res.pathways = search(p, &res.labels);

@@ -121,6 +121,13 @@ class Planner {
 
   Problem prepare(const Case& c, Date as_of) const;
   PlanResult plan(const Case& c, Date as_of) const;
+  // The same with the case prepared already: `prepared` is prepare(c', as_of) for a case c' that
+  // differs from c at most in location, with can_move(c', c.location). Saves the pass over the
+  // whole directory when one case is placed in many communities (the audit).
+  PlanResult plan(const Case& c, Date as_of, Problem prepared) const;
+  // Whether prepare() of case `c` moved to `to` differs from prepare(c) only in its start: the
+  // policy never reads case.location and `to` is in the same province.
+  bool can_move(const Case& c, CommunityIndex to) const;
   // The exact k-best search on a prepared problem (top = problem.top).
   std::vector<PlannedPathway> search(const Problem& problem, std::size_t* labels = nullptr) const;
   // Prices a sequence of steps (recomputes every component from the steps).
@@ -136,6 +143,8 @@ class Planner {
   const rules::Policy& policy_;
   const geo::TravelModel& travel_;
   std::vector<std::uint32_t> id_rank_;  // provider index -> rank of its id in sorted order
+  std::vector<ProviderIndex> by_rank_;  // rank -> provider index
+  std::vector<NeedSet> services_by_rank_;  // rank -> services, for a fast first filter
 };
 
 }  // namespace nrm::planner

@@ -961,6 +961,15 @@ std::size_t Policy::rule_count() const {
   return impl_->rules.size();
 }
 
+bool Policy::reads_case_location() const {
+  using detail::Op;
+  return std::any_of(impl_->pool.nodes.begin(), impl_->pool.nodes.end(), [](const detail::Node& n) {
+    const bool field = n.op == Op::kBoolField || n.op == Op::kNumField || n.op == Op::kCodeField ||
+                       n.op == Op::kMaskField || n.op == Op::kListField;
+    return field && n.arg == static_cast<std::uint8_t>(detail::Field::kCaseLocation);
+  });
+}
+
 std::vector<RuleInfo> Policy::rules() const {
   std::vector<RuleInfo> out;
   for (const auto& r : impl_->rules)

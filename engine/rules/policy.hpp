@@ -134,6 +134,9 @@ class Policy {
   const LanguagePolicy& language() const;
   std::size_t rule_count() const;
   std::vector<RuleInfo> rules() const;  // in rule order
+  // Whether any rule reads case.location (not just case.province). When none does, a case's
+  // verdicts and derived needs depend on its location only through its province.
+  bool reads_case_location() const;
 
   // Input errors implied by policy (e.g. police.liaison asked without police_consent). Empty =
   // the case is acceptable. Each names the field.
