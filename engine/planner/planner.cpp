@@ -73,8 +73,20 @@ Planner::Planner(const Directory& d, const rules::Policy& policy, const geo::Tra
   id_rank_.resize(order.size());
   for (std::uint32_t r = 0; r < order.size(); ++r) id_rank_[order[r]] = r;
   by_rank_ = std::move(order);
+  const auto provinces = static_cast<std::size_t>(d.taxonomy.provinces.size());
+  excluded_once_ = std::make_unique<std::once_flag[]>(provinces);
+  excluded_.resize(provinces);
+  linked_.assign(d.providers.size(), 0);
+  for (ProviderIndex i = 0; i < d.providers.size(); ++i)
+    for (ProviderIndex q : d.providers[i].partners) linked_[i] = linked_[q] = 1;
   services_by_rank_.resize(by_rank_.size());
   for (std::size_t r = 0; r < by_rank_.size(); ++r) services_by_rank_[r] = d.providers[by_rank_[r]].services;
+}
+
+const std::vector<char>& Planner::excluded_in(int province) const {
+  const auto i = static_cast<std::size_t>(province);
+  std::call_once(excluded_once_[i], [&] { excluded_[i] = policy_.excluded_in_province(directory_, province); });
+  return excluded_[i];
 }
 
 Problem Planner::prepare(const Case& c, Date as_of) const {
@@ -102,9 +114,11 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
     for (LangId cl : c.languages)
       if (tax.languages_match(l, cl)) understood[l] = 1;
   // In id order, so that candidates come out sorted by rank.
+  const std::vector<char>& excluded = excluded_in(d.geography[c.location].province);
   for (std::uint32_t r = 0; r < by_rank_.size(); ++r) {
     if (!(services_by_rank_[r] & relevant)) continue;
     const ProviderIndex i = by_rank_[r];
+    if (excluded[i]) continue;  // the assessment would say so, at a higher price
     const Provider& prov = d.providers[i];
     rules::Assessment a = case_rules.assess(i);
     if (!a.eligible) continue;
@@ -223,6 +237,17 @@ struct Label {
   Cost made_up_to = kNothingMade;
 };
 
+// A label kept at a state, with what dominance reads of it, in the state's list.
+struct Kept {
+  Cost g = 0;
+  double travel_hours = 0;
+  std::int32_t label = 0;
+  std::int32_t last = -1;
+  std::uint32_t last_rank = 0;
+  CommunityIndex location = 0;
+  bool tail = false;
+};
+
 struct StateKey {
   NeedSet covered;
   std::uint32_t location;
@@ -247,20 +272,27 @@ class Bounds {
       if (!p.directory->providers[k.provider].partners.empty()) any_partners = true;
     if (!any_partners) partner_bonus_ = 0;
     min_base_ = 0;
+    std::vector<std::int32_t> slot(p.travel->size(), -1);  // place -> position in in_person
     for (int n = 0; n < kMaxNeeds; ++n) {
       if (!((p.target | p.interpretation) & need_bit(n))) continue;
-      auto& nb = needs_[n];
+      auto& nb = needs_[static_cast<std::size_t>(n)];
       for (const auto& k : p.candidates) {
         Cost base = k.base - partner_bonus_ + std::min<Cost>(0, k.in_person_penalties);
         min_base_ = std::min(min_base_, base);
         if (k.useful_remote & need_bit(n)) nb.remote = std::min(nb.remote, base);
         else if (k.useful_in_person & need_bit(n)) {
           Cost b = base + k.in_person_penalties;
-          auto it = nb.in_person.find(k.community);
-          if (it == nb.in_person.end()) nb.in_person.emplace(k.community, b);
-          else it->second = std::min(it->second, b);
+          std::int32_t& at = slot[k.community];
+          if (at < 0) {
+            at = static_cast<std::int32_t>(nb.in_person.size());
+            nb.in_person.emplace_back(k.community, b);
+          } else {
+            auto& best = nb.in_person[static_cast<std::size_t>(at)].second;
+            best = std::min(best, b);
+          }
         }
       }
+      for (const auto& [c, b] : nb.in_person) slot[c] = -1;
     }
   }
 
@@ -268,7 +300,7 @@ class Bounds {
     auto key = (static_cast<std::uint64_t>(loc) << 8) | static_cast<std::uint64_t>(n);
     auto it = cache_.find(key);
     if (it != cache_.end()) return it->second;
-    const auto& nb = needs_[n];
+    const auto& nb = needs_[static_cast<std::size_t>(n)];
     Cost best = nb.remote;
     for (const auto& [c, base] : nb.in_person) {
       double h = p_.travel->hours(loc, c);
@@ -286,7 +318,7 @@ class Bounds {
     auto it = travel_cache_.find(key);
     if (it != travel_cache_.end()) return it->second;
     Cost best = kInfinite;
-    for (const auto& [c, base] : needs_[n].in_person) {
+    for (const auto& [c, base] : needs_[static_cast<std::size_t>(n)].in_person) {
       double h = p_.travel->hours(loc, c);
       if (std::isfinite(h)) best = std::min(best, p_.travel_cost(h));
     }
@@ -380,12 +412,12 @@ class Bounds {
   std::unordered_map<NeedSet, std::vector<Cost>> rows_;  // bound by needs left, then by place
   struct NeedBounds {
     Cost remote = kInfinite;
-    std::map<CommunityIndex, Cost> in_person;
+    std::vector<std::pair<CommunityIndex, Cost>> in_person;  // cheapest step there, by place
   };
   const Problem& p_;
   Cost partner_bonus_ = 0;
   Cost min_base_ = 0;
-  std::map<int, NeedBounds> needs_;
+  std::vector<NeedBounds> needs_ = std::vector<NeedBounds>(kMaxNeeds);
   std::unordered_map<std::uint64_t, Cost> cache_;
   std::unordered_map<std::uint64_t, Cost> travel_cache_;
   std::unordered_map<NeedSet, Cost> share_cache_;
@@ -397,32 +429,45 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   const std::size_t top = static_cast<std::size_t>(std::max(1, p.top));
   const auto& cands = p.candidates;
 
-  // Equivalence classes (invariant 4): keep only the `top` lowest ranks of each class.
-  std::vector<bool> partnered(cands.size(), false);
-  for (std::size_t i = 0; i < cands.size(); ++i) {
-    const auto& prov = directory_.providers[cands[i].provider];
-    if (!prov.partners.empty()) partnered[i] = true;
-    for (ProviderIndex q : prov.partners)
-      if (p.candidate_of[q] >= 0) partnered[static_cast<std::size_t>(p.candidate_of[q])] = true;
-  }
+  // Equivalence classes (invariant 4): keep only the `top` lowest ranks of each class. Providers
+  // with partner links are never collapsed.
   std::vector<std::int32_t> expandable;
   {
-    std::map<std::tuple<CommunityIndex, NeedSet, NeedSet, Cost, Cost, Cost, Cost, bool, bool>, std::size_t> seen;
+    struct ClassKey {
+      CommunityIndex community;
+      NeedSet in_person, remote;
+      Cost base, preferences, penalties, in_person_penalties;
+      bool speaks, stale;
+      std::uint32_t index;  // candidates are in rank order: the tie-break
+      auto operator<=>(const ClassKey&) const = default;
+      bool same_class(const ClassKey& o) const {
+        return community == o.community && in_person == o.in_person && remote == o.remote && base == o.base &&
+               preferences == o.preferences && penalties == o.penalties &&
+               in_person_penalties == o.in_person_penalties && speaks == o.speaks && stale == o.stale;
+      }
+    };
+    std::vector<ClassKey> keys;
+    std::vector<char> keep(cands.size(), 1);
     for (std::size_t i = 0; i < cands.size(); ++i) {
       const auto& k = cands[i];
-      if (!partnered[i]) {
-        auto key = std::make_tuple(k.community, k.useful_in_person, k.useful_remote, k.base,
-                                   k.preferences, k.penalties, k.in_person_penalties, k.speaks, k.stale);
-        if (++seen[key] > top) continue;
-      }
-      expandable.push_back(static_cast<std::int32_t>(i));
+      if (linked_[k.provider]) continue;
+      keys.push_back({k.community, k.useful_in_person, k.useful_remote, k.base, k.preferences, k.penalties,
+                      k.in_person_penalties, k.speaks, k.stale, static_cast<std::uint32_t>(i)});
     }
+    std::sort(keys.begin(), keys.end());  // by class, then rank (candidates are in rank order)
+    for (std::size_t i = 0, run = 0; i < keys.size(); ++i) {
+      run = (i > 0 && keys[i].same_class(keys[i - 1])) ? run + 1 : 1;
+      if (run > top) keep[keys[i].index] = 0;
+    }
+    for (std::size_t i = 0; i < cands.size(); ++i)
+      if (keep[i]) expandable.push_back(static_cast<std::int32_t>(i));
   }
   // Bonus the next step could earn after each candidate (R in invariant 2).
   const Cost partner_bonus = rules::to_cost(p.weights.partner_reward);
   std::vector<Cost> bonus_after(cands.size(), 0);
   for (std::size_t i = 0; i < cands.size(); ++i)
-    for (ProviderIndex q : directory_.providers[cands[i].provider].partners)
+    if (linked_[cands[i].provider])
+      for (ProviderIndex q : directory_.providers[cands[i].provider].partners)
       if (p.candidate_of[q] >= 0) bonus_after[i] = partner_bonus;
 
   // Children are generated lazily, cheapest first (invariant 5). Candidates with the same
@@ -438,37 +483,38 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   std::vector<Group> remote_groups, place_groups;
   std::vector<std::uint32_t> place_start(directory_.geography.size() + 1, 0);  // groups by place
   Cost min_in_person = Bounds::kInfinite;  // cheapest in-person step without travel
-  auto make_groups = [&](std::vector<std::int32_t> list, bool in_person, std::vector<Group>& out) {
-    auto cost = [&](std::int32_t ci) {
-      const auto& k = cands[static_cast<std::size_t>(ci)];
-      return in_person ? k.base + k.in_person_penalties : k.base;
-    };
-    auto key = [&](std::int32_t ci) {
-      const auto& k = cands[static_cast<std::size_t>(ci)];
-      return std::make_tuple(in_person ? k.community : 0u, k.useful_in_person, k.useful_remote, k.speaks);
-    };
-    std::sort(list.begin(), list.end(), [&](std::int32_t a, std::int32_t b) {
-      if (key(a) != key(b)) return key(a) < key(b);
-      if (cost(a) != cost(b)) return cost(a) < cost(b);
-      return cands[static_cast<std::size_t>(a)].rank < cands[static_cast<std::size_t>(b)].rank;
-    });
+  struct GroupKey {
+    CommunityIndex community;
+    NeedSet in_person, remote;
+    bool speaks;
+    Cost cost;
+    std::int32_t candidate;  // candidates are in rank order: the tie-break
+    auto operator<=>(const GroupKey&) const = default;
+    bool same_group(const GroupKey& o) const {
+      return community == o.community && in_person == o.in_person && remote == o.remote && speaks == o.speaks;
+    }
+  };
+  auto make_groups = [&](std::vector<GroupKey> list, bool in_person, std::vector<Group>& out) {
+    std::sort(list.begin(), list.end());
     for (std::size_t i = 0; i < list.size(); ++i) {
-      const auto& k = cands[static_cast<std::size_t>(list[i])];
-      if (i == 0 || key(list[i]) != key(list[i - 1])) {
-        out.push_back({k.useful_in_person, k.useful_remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0});
+      const GroupKey& k = list[i];
+      if (i == 0 || !k.same_group(list[i - 1])) {
+        out.push_back({k.in_person, k.remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0});
         if (in_person) ++place_start[k.community + 1];
       }
-      members.push_back(list[i]);
-      member_cost.push_back(cost(list[i]));
+      members.push_back(k.candidate);
+      member_cost.push_back(k.cost);
       out.back().end = static_cast<std::uint32_t>(members.size());
-      if (in_person) min_in_person = std::min(min_in_person, cost(list[i]));
+      if (in_person) min_in_person = std::min(min_in_person, k.cost);
     }
   };
   {
-    std::vector<std::int32_t> remote, in_person;
+    std::vector<GroupKey> remote, in_person;
     for (std::int32_t ci : expandable) {
-      if (cands[static_cast<std::size_t>(ci)].useful_remote) remote.push_back(ci);
-      if (cands[static_cast<std::size_t>(ci)].useful_in_person) in_person.push_back(ci);
+      const auto& k = cands[static_cast<std::size_t>(ci)];
+      if (k.useful_remote) remote.push_back({0, k.useful_in_person, k.useful_remote, k.speaks, k.base, ci});
+      if (k.useful_in_person)
+        in_person.push_back({k.community, k.useful_in_person, k.useful_remote, k.speaks, k.base + k.in_person_penalties, ci});
     }
     make_groups(std::move(remote), false, remote_groups);
     make_groups(std::move(in_person), true, place_groups);
@@ -478,7 +524,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   Bounds h(p);
   std::vector<Label> labels;
   labels.reserve(1024);
-  std::unordered_map<StateKey, std::vector<std::int32_t>, StateKeyHash> at_state, at_place;
+  std::unordered_map<StateKey, std::vector<Kept>, StateKeyHash> at_state, at_place;
   using Entry = std::pair<Cost, std::int32_t>;  // (key, label): label index breaks ties (FIFO)
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> open;
 
@@ -495,25 +541,26 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     int na = ranks_of(a, ra), nb = ranks_of(b, rb);
     return std::lexicographical_compare(ra, ra + na, rb, rb + nb);
   };
-  auto dominates = [&](std::int32_t a, std::int32_t b) {
-    const Label& A = labels[static_cast<std::size_t>(a)];
+  // Whether kept label A dominates the new label `b` (invariant 2). A is read from its compact
+  // copy in the state's list, so a scan stays within one array.
+  auto dominates = [&](const Kept& A, std::int32_t b) {
     const Label& B = labels[static_cast<std::size_t>(b)];
     // A must allow every step B allows: out of the remote tail, or in it no further along.
-    if (A.state.tail && (!B.state.tail || A.state.last_rank > B.state.last_rank)) return false;
+    if (A.tail && (!B.state.tail || A.last_rank > B.state.last_rank)) return false;
     // From another place, A's first in-person leg is at most the way to B's place longer
     // (triangle inequality), plus a micro-unit of rounding; in the remote tail there is none.
     double extra_hours = 0;
     Cost extra = 0;
-    if (A.state.location != B.state.location && !B.state.tail) {
-      extra_hours = travel_.hours(A.state.location, B.state.location);
+    if (A.location != B.state.location && !B.state.tail) {
+      extra_hours = travel_.hours(B.state.location, A.location);  // symmetric: B's row serves the scan
       if (!std::isfinite(extra_hours)) return false;
       extra = p.travel_cost(extra_hours) + 1;
     }
-    if (p.max_travel_hours && A.state.travel_hours + extra_hours > B.state.travel_hours) return false;
-    Cost r = (A.state.last == B.state.last || B.state.last < 0) ? 0 : bonus_after[static_cast<std::size_t>(B.state.last)];
+    if (p.max_travel_hours && A.travel_hours + extra_hours > B.state.travel_hours) return false;
+    Cost r = (A.last == B.state.last || B.state.last < 0) ? 0 : bonus_after[static_cast<std::size_t>(B.state.last)];
     Cost lhs = A.g + r + extra;
     if (lhs != B.g) return lhs < B.g;
-    return lex_less(a, b);
+    return lex_less(A.label, b);
   };
 
   // Complete pathways found, kept sorted in the total order and cut to `top`.
@@ -560,24 +607,24 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     auto& same = at_place[StateKey{nl.state.covered, nl.state.location, nl.state.owed}];
     auto& here = at_state[StateKey{nl.state.covered, 0, nl.state.owed}];
     std::size_t dominators = 0;
-    for (std::int32_t other : same) {
-      if (labels[static_cast<std::size_t>(other)].g > nl.g) break;
+    for (const Kept& other : same) {
+      if (other.g > nl.g) break;
       if (dominates(other, idx) && ++dominators >= top) break;
     }
     if (dominators < top)
-      for (std::int32_t other : here) {
-        const Label& o = labels[static_cast<std::size_t>(other)];
-        if (o.g > nl.g) break;
-        if (o.state.location == nl.state.location) continue;  // tried above
-          if (dominates(other, idx) && ++dominators >= top) break;
+      for (const Kept& other : here) {
+        if (other.g > nl.g) break;
+        if (other.location == nl.state.location) continue;  // tried above
+        if (dominates(other, idx) && ++dominators >= top) break;
       }
     if (dominators >= top) {
       labels.pop_back();
       return;
     }
-    auto by_cost = [&](Cost g, std::int32_t l) { return g < labels[static_cast<std::size_t>(l)].g; };
-    same.insert(std::upper_bound(same.begin(), same.end(), nl.g, by_cost), idx);
-    here.insert(std::upper_bound(here.begin(), here.end(), nl.g, by_cost), idx);
+    const Kept kept{nl.g, nl.state.travel_hours, idx, nl.state.last, nl.state.last_rank, nl.state.location, nl.state.tail};
+    auto by_cost = [](Cost g, const Kept& k) { return g < k.g; };
+    same.insert(std::upper_bound(same.begin(), same.end(), nl.g, by_cost), kept);
+    here.insert(std::upper_bound(here.begin(), here.end(), nl.g, by_cost), kept);
     open.emplace(nl.f, idx);
   };
 

@@ -3,6 +3,8 @@
 // docs/ranking.md for the objective and planner.cpp for the search and why it is exact.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -145,6 +147,11 @@ class Planner {
   std::vector<std::uint32_t> id_rank_;  // provider index -> rank of its id in sorted order
   std::vector<ProviderIndex> by_rank_;  // rank -> provider index
   std::vector<NeedSet> services_by_rank_;  // rank -> services, for a fast first filter
+  std::vector<char> linked_;  // provider index -> has partners or is someone's partner
+  // Per province, computed on first use: providers every case there excludes (a first filter).
+  const std::vector<char>& excluded_in(int province) const;
+  mutable std::unique_ptr<std::once_flag[]> excluded_once_;
+  mutable std::vector<std::vector<char>> excluded_;
 };
 
 }  // namespace nrm::planner

@@ -961,6 +961,69 @@ std::size_t Policy::rule_count() const {
   return impl_->rules.size();
 }
 
+namespace {
+
+// Whether every field the sub-tree at `root` reads passes `ok`.
+template <class Ok>
+bool fields_all(const detail::Pool& pool, std::uint32_t root, const Ok& ok) {
+  using detail::Op;
+  const detail::Node& n = pool.nodes[root];
+  switch (n.op) {
+    case Op::kBoolField:
+    case Op::kNumField:
+    case Op::kCodeField:
+    case Op::kMaskField:
+    case Op::kListField:
+      return ok(static_cast<detail::Field>(n.arg));
+    case Op::kConstBool:
+    case Op::kConstNum:
+    case Op::kConstCode:
+    case Op::kConstMask:
+    case Op::kConstList:
+      return true;
+    case Op::kNot:
+    case Op::kKnownNum:
+    case Op::kKnownMask:
+    case Op::kCountMask:
+    case Op::kCountList:
+      return fields_all(pool, n.a, ok);
+    default:  // every other operation has two operands
+      return fields_all(pool, n.a, ok) && fields_all(pool, n.b, ok);
+  }
+}
+
+}  // namespace
+
+std::vector<char> Policy::excluded_in_province(const Directory& d, int province) const {
+  using detail::Field;
+  // Exclude rules whose verdict is fixed by the provider and the province: no other case field,
+  // nothing that changes with the date or with capacity updates.
+  auto fixed = [](Field f) {
+    if (f == Field::kCaseProvince) return true;
+    if (f < Field::kProviderId) return false;  // every other case field
+    return f != Field::kProviderVerifiedDaysAgo && f != Field::kProviderStale &&
+           f != Field::kProviderCapacityAvailable && f != Field::kProviderCapacityBeds;
+  };
+  std::vector<std::uint32_t> roots;
+  for (const RuleCode& code : impl_->general.exclusions)
+    if (fields_all(impl_->pool, code.when, fixed)) roots.push_back(code.when);
+  std::vector<char> out(d.providers.size(), 0);
+  if (roots.empty()) return out;
+  Context x;
+  x.d = &d;
+  x.case_province = province;
+  for (ProviderIndex i = 0; i < d.providers.size(); ++i) {
+    x.p = &d.providers[i];
+    detail::Evaluator ev(impl_->pool, x);
+    for (std::uint32_t r : roots)
+      if (ev.boolean(r) == detail::Tri::kTrue) {
+        out[i] = 1;
+        break;
+      }
+  }
+  return out;
+}
+
 bool Policy::reads_case_location() const {
   using detail::Op;
   return std::any_of(impl_->pool.nodes.begin(), impl_->pool.nodes.end(), [](const detail::Node& n) {

@@ -137,6 +137,10 @@ class Policy {
   // Whether any rule reads case.location (not just case.province). When none does, a case's
   // verdicts and derived needs depend on its location only through its province.
   bool reads_case_location() const;
+  // Per provider of `d`: whether every case located in `province` excludes it, whatever the
+  // case's other fields and the date (exclude rules that read only the provider's fixed fields
+  // and case.province). A fast first filter; the full assessment agrees with it.
+  std::vector<char> excluded_in_province(const Directory& d, int province) const;
 
   // Input errors implied by policy (e.g. police.liaison asked without police_consent). Empty =
   // the case is acceptable. Each names the field.
