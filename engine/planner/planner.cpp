@@ -429,46 +429,13 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   const std::size_t top = static_cast<std::size_t>(std::max(1, p.top));
   const auto& cands = p.candidates;
 
-  // Equivalence classes (invariant 4): keep only the `top` lowest ranks of each class. Providers
-  // with partner links are never collapsed.
-  std::vector<std::int32_t> expandable;
-  {
-    struct ClassKey {
-      CommunityIndex community;
-      NeedSet in_person, remote;
-      Cost base, preferences, penalties, in_person_penalties;
-      bool speaks, stale;
-      std::uint32_t index;  // candidates are in rank order: the tie-break
-      auto operator<=>(const ClassKey&) const = default;
-      bool same_class(const ClassKey& o) const {
-        return community == o.community && in_person == o.in_person && remote == o.remote && base == o.base &&
-               preferences == o.preferences && penalties == o.penalties &&
-               in_person_penalties == o.in_person_penalties && speaks == o.speaks && stale == o.stale;
-      }
-    };
-    std::vector<ClassKey> keys;
-    std::vector<char> keep(cands.size(), 1);
-    for (std::size_t i = 0; i < cands.size(); ++i) {
-      const auto& k = cands[i];
-      if (linked_[k.provider]) continue;
-      keys.push_back({k.community, k.useful_in_person, k.useful_remote, k.base, k.preferences, k.penalties,
-                      k.in_person_penalties, k.speaks, k.stale, static_cast<std::uint32_t>(i)});
-    }
-    std::sort(keys.begin(), keys.end());  // by class, then rank (candidates are in rank order)
-    for (std::size_t i = 0, run = 0; i < keys.size(); ++i) {
-      run = (i > 0 && keys[i].same_class(keys[i - 1])) ? run + 1 : 1;
-      if (run > top) keep[keys[i].index] = 0;
-    }
-    for (std::size_t i = 0; i < cands.size(); ++i)
-      if (keep[i]) expandable.push_back(static_cast<std::int32_t>(i));
-  }
   // Bonus the next step could earn after each candidate (R in invariant 2).
   const Cost partner_bonus = rules::to_cost(p.weights.partner_reward);
   std::vector<Cost> bonus_after(cands.size(), 0);
   for (std::size_t i = 0; i < cands.size(); ++i)
     if (linked_[cands[i].provider])
       for (ProviderIndex q : directory_.providers[cands[i].provider].partners)
-      if (p.candidate_of[q] >= 0) bonus_after[i] = partner_bonus;
+        if (p.candidate_of[q] >= 0) bonus_after[i] = partner_bonus;
 
   // Children are generated lazily, cheapest first (invariant 5). Candidates with the same
   // usefulness (and, in person, the same place) form a group: from a given label they make the
@@ -481,44 +448,79 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   std::vector<std::int32_t> members;
   std::vector<Cost> member_cost;
   std::vector<Group> remote_groups, place_groups;
-  std::vector<std::uint32_t> place_start(directory_.geography.size() + 1, 0);  // groups by place
+  const std::size_t places = directory_.geography.size();
+  std::vector<std::uint32_t> place_start(places + 1, 0);  // place_groups by place
   Cost min_in_person = Bounds::kInfinite;  // cheapest in-person step without travel
-  struct GroupKey {
-    CommunityIndex community;
-    NeedSet in_person, remote;
-    bool speaks;
-    Cost cost;
-    std::int32_t candidate;  // candidates are in rank order: the tie-break
-    auto operator<=>(const GroupKey&) const = default;
-    bool same_group(const GroupKey& o) const {
-      return community == o.community && in_person == o.in_person && remote == o.remote && speaks == o.speaks;
-    }
-  };
-  auto make_groups = [&](std::vector<GroupKey> list, bool in_person, std::vector<Group>& out) {
-    std::sort(list.begin(), list.end());
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const GroupKey& k = list[i];
-      if (i == 0 || !k.same_group(list[i - 1])) {
-        out.push_back({k.in_person, k.remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0});
-        if (in_person) ++place_start[k.community + 1];
-      }
-      members.push_back(k.candidate);
-      member_cost.push_back(k.cost);
-      out.back().end = static_cast<std::uint32_t>(members.size());
-      if (in_person) min_in_person = std::min(min_in_person, k.cost);
-    }
-  };
+  std::vector<std::int32_t> remote_kept;   // kept candidates that can work remotely
   {
-    std::vector<GroupKey> remote, in_person;
-    for (std::int32_t ci : expandable) {
-      const auto& k = cands[static_cast<std::size_t>(ci)];
-      if (k.useful_remote) remote.push_back({0, k.useful_in_person, k.useful_remote, k.speaks, k.base, ci});
-      if (k.useful_in_person)
-        in_person.push_back({k.community, k.useful_in_person, k.useful_remote, k.speaks, k.base + k.in_person_penalties, ci});
+    // Candidates by place (a counting sort: rank order within a place), then each place sorted
+    // so that a class (invariant 4) is a run inside a group's run: keep the `top` lowest ranks
+    // of each class, providers with partner links always.
+    std::vector<std::uint32_t> at(places + 1, 0);
+    for (const auto& k : cands) ++at[k.community + 1];
+    for (std::size_t c = 1; c <= places; ++c) at[c] += at[c - 1];
+    std::vector<std::int32_t> order(cands.size());
+    {
+      std::vector<std::uint32_t> fill(at.begin(), at.end() - 1);
+      for (std::size_t i = 0; i < cands.size(); ++i) order[fill[cands[i].community]++] = static_cast<std::int32_t>(i);
     }
-    make_groups(std::move(remote), false, remote_groups);
-    make_groups(std::move(in_person), true, place_groups);
-    for (std::size_t c = 1; c < place_start.size(); ++c) place_start[c] += place_start[c - 1];
+    auto key = [&](std::int32_t ci) {
+      const auto& k = cands[static_cast<std::size_t>(ci)];
+      return std::make_tuple(k.useful_in_person, k.useful_remote, k.speaks, k.base + k.in_person_penalties, k.base,
+                             k.preferences, k.penalties, k.stale, ci);
+    };
+    auto same_class = [&](std::int32_t x, std::int32_t y) {
+      auto kx = key(x), ky = key(y);
+      std::get<8>(kx) = std::get<8>(ky) = 0;
+      return kx == ky && !linked_[cands[static_cast<std::size_t>(x)].provider] &&
+             !linked_[cands[static_cast<std::size_t>(y)].provider];
+    };
+    for (std::size_t c = 0; c < places; ++c) {
+      if (at[c] == at[c + 1]) continue;
+      auto first = order.begin() + at[c], last = order.begin() + at[c + 1];
+      if (last - first > 1) std::sort(first, last, [&](std::int32_t x, std::int32_t y) { return key(x) < key(y); });
+      std::size_t run = 0;
+      const Group* open_group = nullptr;
+      for (auto it = first; it != last; ++it) {
+        const std::int32_t ci = *it;
+        const auto& k = cands[static_cast<std::size_t>(ci)];
+        // Members of one class differ only in rank, and each class is sorted by rank.
+        run = (it != first && same_class(*(it - 1), ci)) ? run + 1 : 1;
+        if (run > top && !linked_[k.provider]) continue;
+        if (k.useful_remote) remote_kept.push_back(ci);
+        if (!k.useful_in_person) continue;
+        const Cost cost = k.base + k.in_person_penalties;
+        if (!open_group || open_group->in_person != k.useful_in_person || open_group->remote != k.useful_remote ||
+            open_group->speaks != k.speaks) {
+          place_groups.push_back({k.useful_in_person, k.useful_remote, k.speaks,
+                                  static_cast<std::uint32_t>(members.size()), 0});
+          open_group = &place_groups.back();
+          ++place_start[c + 1];
+        }
+        members.push_back(ci);
+        member_cost.push_back(cost);
+        place_groups.back().end = static_cast<std::uint32_t>(members.size());
+        min_in_person = std::min(min_in_person, cost);
+      }
+    }
+    for (std::size_t c = 1; c <= places; ++c) place_start[c] += place_start[c - 1];
+  }
+  {
+    // Phone and video: groups by usefulness alone, members by cost then rank.
+    std::sort(remote_kept.begin(), remote_kept.end(), [&](std::int32_t x, std::int32_t y) {
+      const auto &a = cands[static_cast<std::size_t>(x)], &b = cands[static_cast<std::size_t>(y)];
+      return std::tie(a.useful_in_person, a.useful_remote, a.speaks, a.base, x) <
+             std::tie(b.useful_in_person, b.useful_remote, b.speaks, b.base, y);
+    });
+    for (std::size_t i = 0; i < remote_kept.size(); ++i) {
+      const auto& k = cands[static_cast<std::size_t>(remote_kept[i])];
+      const Group* last = remote_groups.empty() ? nullptr : &remote_groups.back();
+      if (i == 0 || last->in_person != k.useful_in_person || last->remote != k.useful_remote || last->speaks != k.speaks)
+        remote_groups.push_back({k.useful_in_person, k.useful_remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0});
+      members.push_back(remote_kept[i]);
+      member_cost.push_back(k.base);
+      remote_groups.back().end = static_cast<std::uint32_t>(members.size());
+    }
   }
 
   Bounds h(p);
