@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <random>
 #include <set>
 
@@ -538,6 +539,8 @@ TEST_CASE("shipped policy: assess, explain and prepare agree on random cases and
     s.d.providers.push_back(p);
   }
   s.d.reindex();
+  std::map<int, std::vector<char>> excluded;  // Policy::excluded_in_province, per province
+  std::size_t flagged = 0;
   for (int k = 0; k < 60; ++k) {
     Case c = base_case(s);
     c.location = s.at(places[pick(6)]);
@@ -557,9 +560,16 @@ TEST_CASE("shipped policy: assess, explain and prepare agree on random cases and
     if (chance(30)) c.avoid = {c.location};
     c.police_consent = chance(50);
     auto prepared = s.policy.prepare(c, s.d, kAsOf);
+    const int province = s.d.geography[c.location].province;
+    if (!excluded.count(province)) excluded[province] = s.policy.excluded_in_province(s.d, province);
     for (ProviderIndex p = 0; p < s.d.providers.size(); ++p) {
       INFO("case " << k << ", provider " << s.d.providers[p].id);
       rules::Assessment a = s.policy.assess(c, s.d, p, kAsOf);
+      // The planner's first filter never drops a provider the assessment would keep.
+      if (excluded[province][p]) {
+        REQUIRE(!a.eligible);
+        ++flagged;
+      }
       std::vector<rules::RuleHit> h1, h2;
       rules::Assessment e = s.policy.explain(c, s.d, p, kAsOf, h1);
       rules::Assessment f = prepared.assess(p);
@@ -583,4 +593,35 @@ TEST_CASE("shipped policy: assess, explain and prepare agree on random cases and
       REQUIRE(a.penalties >= 0);
     }
   }
+  // The serving-province rule reads only the provider and case.province: the filter has work.
+  CHECK(flagged > 0);
+}
+
+TEST_CASE("shipped policy: the province filter and whether rules read case.location", "[rules][shipped]") {
+  Shipped s;
+  Provider local = base_provider(s);
+  local.id = "local";
+  local.community = s.at("winnipeg-mb");
+  local.national = false;
+  local.serves = code_bit(s.d.geography[local.community].province);
+  Provider national = local;
+  national.id = "national";
+  national.national = true;
+  national.serves = 0;
+  s.d.providers = {local, national};
+  s.d.reindex();
+  const int mb = s.d.geography[s.at("winnipeg-mb")].province, on = s.d.geography[s.at("toronto-on")].province;
+  CHECK(s.policy.excluded_in_province(s.d, mb) == std::vector<char>{0, 0});
+  CHECK(s.policy.excluded_in_province(s.d, on) == std::vector<char>{1, 0});
+  // No shipped rule reads case.location (avoid-community reads case.avoid): the audit may prepare
+  // a case once per province.
+  CHECK_FALSE(s.policy.reads_case_location());
+  auto dir = std::filesystem::temp_directory_path() / "nrm-test-reads-location";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream(dir / "r.yaml") << "schema: 1\nrules:\n  - id: not-here\n    reason: r\n"
+                                     "    when: provider.community == case.location\n    effect: exclude_in_person\n";
+  }
+  CHECK(Policy::load(dir.string(), s.d).reads_case_location());
+  std::filesystem::remove_all(dir);
 }
