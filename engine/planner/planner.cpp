@@ -25,11 +25,13 @@
 //     place or in the remote tail: by the triangle inequality A's first in-person leg is at most
 //     T longer than B's). Then for every completion c, A+c comes before B+c in the total order.
 //     A label dominated by `top` others cannot be in the answer, so it is dropped.
-//  3. h(state) is a lower bound of any completion's cost: the larger of (a) the dearest single
+//  3. h(state) is a lower bound of any completion's cost: the largest of (a) the dearest single
 //     remaining need reached directly (the triangle inequality makes the direct travel a lower
-//     bound of any route to it) plus the most negative cost the other steps could add, and (b)
+//     bound of any route to it) plus the most negative cost the other steps could add, (b)
 //     every remaining need's share of its cheapest step plus the travel to the farthest
-//     in-person-only need. Labels are expanded in order of g + h; the search stops
+//     in-person-only need, and (c) the cheapest cover of the remaining needs by candidates'
+//     usefulness, travel aside (exact, by dynamic programming over subsets of the case's
+//     needs), plus that same farthest travel. Labels are expanded in order of g + h; the search stops
 //     when the smallest g + h left is above the cost of the k-th best complete pathway found.
 //  4. Providers interchangeable for the case (same community, same coverage, same cost terms,
 //     no partner links) form a class; only the `top` lowest-ranked of a class can appear in an
@@ -49,6 +51,7 @@
 #include "planner/planner.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -294,6 +297,29 @@ class Bounds {
       }
       for (const auto& [c, b] : nb.in_person) slot[c] = -1;
     }
+    // Bound (c): the cheapest set of steps, travel aside, whose usefulness covers the needs left:
+    // exact minimum-cost set cover by dynamic programming over subsets of the case's needs.
+    universe_ = p.target | p.interpretation;
+    const int m = std::popcount(universe_);
+    if (m <= kCoverNeeds) {
+      int pos = 0;
+      for (NeedSet r = universe_; r; r &= r - 1) index_[static_cast<std::size_t>(std::countr_zero(r))] = pos++;
+      std::vector<Cost> cheapest(std::size_t{1} << m, kInfinite);  // by usefulness
+      for (const auto& k : p.candidates) {
+        const std::uint32_t u = compress(k.useful_in_person | k.useful_remote);
+        const Cost base = k.base - partner_bonus_ + std::min<Cost>(0, k.in_person_penalties);
+        if (u) cheapest[u] = std::min(cheapest[u], base);
+      }
+      std::vector<std::uint32_t> sets;
+      for (std::uint32_t u = 1; u < cheapest.size(); ++u)
+        if (cheapest[u] < kInfinite) sets.push_back(u);
+      cover_.assign(cheapest.size(), kInfinite);
+      cover_[0] = 0;
+      for (std::uint32_t mask = 1; mask < cover_.size(); ++mask)
+        for (std::uint32_t u : sets)
+          if ((u & mask) && cover_[mask & ~u] < kInfinite)
+            cover_[mask] = std::min(cover_[mask], cheapest[u] + cover_[mask & ~u]);
+    }
   }
 
   Cost need(int n, CommunityIndex loc) {
@@ -397,10 +423,25 @@ class Bounds {
     Cost a = worst + (count - 1) * std::min<Cost>(0, min_base_);
     Cost sh = shares(rem);
     Cost b = sh >= kInfinite ? a : sh + farthest;
+    // (c): a pathway's steps, in order, are a cover of the needs left, each step covering
+    // something new; a step whose need another already met is left out of that cover, which
+    // can only raise its cost, except by a negative step cost (at most one per need).
+    Cost c = a;
+    if (!cover_.empty()) {
+      const Cost cv = cover_[compress(rem)];
+      if (cv < kInfinite) c = cv + count * min_base_ + farthest;
+    }
     // Per-leg rounding of travel costs can make a route's sum differ from the direct leg by a
     // micro-unit per leg, and shares round down by less than one per need; the slack keeps the
     // bound a bound.
-    return std::max(a, b) - 2 * (count + 1);
+    return std::max({a, b, c}) - 2 * (count + 1);
+  }
+
+  // `s` on the case's needs, as a bit mask of their positions (for cover_).
+  std::uint32_t compress(NeedSet s) const {
+    std::uint32_t out = 0;
+    for (NeedSet r = s & universe_; r; r &= r - 1) out |= 1u << index_[static_cast<std::size_t>(std::countr_zero(r))];
+    return out;
   }
 
 
@@ -416,6 +457,10 @@ class Bounds {
   };
   const Problem& p_;
   Cost partner_bonus_ = 0;
+  static constexpr int kCoverNeeds = 10;  // exact cover bound for cases of up to this many needs
+  NeedSet universe_ = 0;
+  std::array<int, kMaxNeeds> index_{};
+  std::vector<Cost> cover_;  // by compressed set of needs: cheapest cover, travel aside
   Cost min_base_ = 0;
   std::vector<NeedBounds> needs_ = std::vector<NeedBounds>(kMaxNeeds);
   std::unordered_map<std::uint64_t, Cost> cache_;
