@@ -116,7 +116,7 @@ TEST_CASE("kill -9 keeps acknowledged capacity; reload keeps the old data when t
   int busy = connect_to(b.port());
   REQUIRE(send_all(busy, "POST /v1/referrals HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + front +
                              "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 10)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the server has read the start
   b.signal(SIGTERM);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   REQUIRE(send_all(busy, body.substr(10)));
