@@ -55,7 +55,6 @@
 #include <bit>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <queue>
 #include <tuple>
 #include <unordered_map>
