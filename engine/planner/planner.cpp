@@ -10,7 +10,7 @@
 //    changes nothing for the person, and listing every permutation as another pathway would
 //    fill the answer with the same referrals (State::tail).
 //  * Step cost = travel + hand-off + wait + preferences + penalties - partner reward; all
-//    integers (micro-units), so sums are exact and ties are real ties.
+//    integers (rules::kCostScale to a unit), so sums are exact and ties are real ties.
 //  * Pathways are totally ordered by (cost, provider-id ranks lexicographically); the answer is
 //    the first `top` pathways in that order.
 //
@@ -47,6 +47,10 @@
 //     the queue keyed by the least bound of the children it has not made. So every child whose
 //     bound is at most the k-th pathway's cost is made, as if all were made at once, and none
 //     twice.
+//  6. A label whose lower bound equals the k-th pathway's cost can at best tie with it, and ties
+//     go by provider ranks: if its ranks so far already sort after the k-th pathway's, no
+//     completion can enter the answer, and it is neither kept nor expanded. (Travel costs add
+//     up exactly, so the bound of a tying pathway's prefix is that cost exactly.)
 // tests/planner/test_exact.cpp compares this search with brute-force enumeration.
 #include "planner/planner.hpp"
 
@@ -98,6 +102,10 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
   p.directory = &d;
   p.travel = &travel_;
   p.weights = policy_.weights();
+  {
+    const double per_second = p.weights.travel_hour * static_cast<double>(rules::kCostScale) / 3600.0;
+    if (per_second > 0 && per_second == std::round(per_second)) p.per_second = static_cast<Cost>(per_second);
+  }
   p.start = c.location;
   p.needs = policy_.derive_needs(c, d);
   p.target = p.needs.needs;
@@ -430,10 +438,10 @@ class Bounds {
       const Cost cv = cover_[compress(rem)];
       if (cv < kInfinite) c = cv + count * min_base_ + farthest;
     }
-    // Per-leg rounding of travel costs can make a route's sum differ from the direct leg by a
-    // micro-unit per leg, and shares round down by less than one per need; the slack keeps the
-    // bound a bound.
-    return std::max({a, b, c}) - 2 * (count + 1);
+    // Travel costs add up exactly unless travel_hour is an odd weight (Problem::travel_cost);
+    // then per-leg rounding can make a route's sum differ from the direct leg by one per leg,
+    // and the slack keeps the bound a bound. Shares round down: that only lowers the bound.
+    return std::max({a, b, c}) - (p_.exact_travel() ? 0 : 2 * (count + 1));
   }
 
   // `s` on the case's needs, as a bit mask of their positions (for cover_).
@@ -594,13 +602,14 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     // A must allow every step B allows: out of the remote tail, or in it no further along.
     if (A.tail && (!B.state.tail || A.last_rank > B.state.last_rank)) return false;
     // From another place, A's first in-person leg is at most the way to B's place longer
-    // (triangle inequality), plus a micro-unit of rounding; in the remote tail there is none.
+    // (triangle inequality; plus one for rounding unless travel costs are exact); in the remote
+    // tail there is none.
     double extra_hours = 0;
     Cost extra = 0;
     if (A.location != B.state.location && !B.state.tail) {
       extra_hours = travel_.hours(B.state.location, A.location);  // symmetric: B's row serves the scan
       if (!std::isfinite(extra_hours)) return false;
-      extra = p.travel_cost(extra_hours) + 1;
+      extra = p.travel_cost(extra_hours) + (p.exact_travel() ? 0 : 1);
     }
     if (p.max_travel_hours && A.travel_hours + extra_hours > B.state.travel_hours) return false;
     Cost r = (A.last == B.state.last || B.state.last < 0) ? 0 : bonus_after[static_cast<std::size_t>(B.state.last)];
@@ -619,6 +628,18 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   };
   auto bound = [&]() {
     return results.size() < top ? Bounds::kInfinite : labels[static_cast<std::size_t>(results.back())].g;
+  };
+  // Invariant 6: whether no pathway through label `l`, whose lower bound is `f`, can enter the
+  // answer: it costs more than the k-th found, or as much and its provider ranks so far already
+  // sort after that pathway's.
+  auto beyond = [&](Cost f, std::int32_t l) {
+    const Cost b = bound();
+    if (f != b) return f > b;
+    std::uint32_t rl[kMaxNeeds + 2], rk[kMaxNeeds + 2];
+    const int nl = ranks_of(l, rl), nk = ranks_of(results.back(), rk);
+    for (int i = 0; i < std::min(nl, nk); ++i)
+      if (rl[i] != rk[i]) return rl[i] > rk[i];
+    return nl > nk;
   };
 
   // A new label for the step from label `li` to candidate `ci`, unless it cannot be in the answer.
@@ -640,6 +661,10 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     if (nl.f > bound()) return;
     const auto idx = static_cast<std::int32_t>(labels.size());
     labels.push_back(nl);
+    if (!done && beyond(nl.f, idx)) {
+      labels.pop_back();
+      return;
+    }
     if (done) {
       if (results.size() < top || result_less(idx, results.back())) {
         results.insert(std::upper_bound(results.begin(), results.end(), idx, result_less), idx);
@@ -692,6 +717,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     auto [f, li] = open.top();
     open.pop();
     if (f > bound()) break;
+    if (beyond(f, li)) continue;  // a tie that sorts after the k-th pathway (invariant 6)
     const Label cur = labels[static_cast<std::size_t>(li)];
     const NeedSet rem = (p.target | (cur.state.owed ? p.interpretation : 0)) & ~cur.state.covered;
     const NeedSet immediate_left = p.immediate & ~cur.state.covered;
@@ -699,6 +725,20 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     const Cost bonus = cur.state.last >= 0 ? bonus_after[static_cast<std::size_t>(cur.state.last)] : 0;
     const Cost done = cur.made_up_to, limit = std::min(f + batch, bound());
     Cost next = Bounds::kInfinite;
+    // Whether a child of this label through candidate `ci` sorts after the k-th pathway found,
+    // by provider ranks (invariant 6). The k-th pathway's ranks are read again when it changes.
+    std::uint32_t own[kMaxNeeds + 2], kth[kMaxNeeds + 2];
+    const int n_own = ranks_of(li, own);
+    std::int32_t kth_label = -1;
+    int n_kth = 0;
+    auto child_after_kth = [&](std::int32_t ci) {
+      if (results.size() < top) return false;
+      if (results.back() != kth_label) n_kth = ranks_of(kth_label = results.back(), kth);
+      for (int i = 0; i < std::min(n_own, n_kth); ++i)
+        if (own[i] != kth[i]) return own[i] > kth[i];
+      if (n_own >= n_kth) return true;  // the k-th pathway is a prefix of every child
+      return cands[static_cast<std::size_t>(ci)].rank > kth[n_own];
+    };
     // The members of a group whose lower bound falls in (done, limit]: every one of them makes
     // the same kind of step, covering the same needs, to the same state.
     auto visit = [&](const Group& gr, bool in_person, Cost travel_c, CommunityIndex place) {
@@ -717,10 +757,12 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
             std::upper_bound(member_cost.begin() + gr.begin, member_cost.begin() + gr.end, done - base) -
             member_cost.begin());
       for (; j < gr.end; ++j) {
-        if (base + member_cost[j] > limit) {
-          next = std::min(next, base + member_cost[j]);
+        const Cost lb = base + member_cost[j];
+        if (lb > limit) {
+          next = std::min(next, lb);
           break;
         }
+        if (lb == bound() && child_after_kth(members[j])) continue;  // invariant 6, before any work
         consider(li, members[j]);
       }
     };

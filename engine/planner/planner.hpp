@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <mutex>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -106,7 +107,15 @@ struct Problem {
   bool complete(const State& s) const {
     return (s.covered & target) == target && (!s.owed || (s.covered & interpretation));
   }
-  Cost travel_cost(double hours) const { return rules::to_cost(hours * weights.travel_hour); }
+  // Travel times are whole seconds (geo::TravelModel). When a second costs a whole number of
+  // cost units (travel_hour with at most three decimals), travel costs add up exactly along a
+  // route; otherwise each leg is rounded.
+  Cost travel_cost(double hours) const {
+    if (per_second > 0) return static_cast<Cost>(std::llround(hours * 3600.0)) * per_second;
+    return rules::to_cost(hours * weights.travel_hour);
+  }
+  bool exact_travel() const { return per_second > 0 || weights.travel_hour == 0; }
+  Cost per_second = 0;  // cost of a second of travel when it is a whole number, else 0
 };
 
 struct PlanResult {

@@ -15,10 +15,12 @@
 
 namespace nrm::rules {
 
-// Costs are integers in micro-units (1e-6 of a cost unit) so sums are exact and associative and
-// ties are real ties.
+// Costs are integers, 3,600,000 to a cost unit, so sums are exact and associative and ties are
+// real ties. The scale is a multiple of 3,600 so that a second of travel costs a whole number
+// (1,000 at travel_hour 1): travel costs then add up exactly along a route, and the planner's
+// lower bounds need no slack for rounding.
 using Cost = std::int64_t;
-inline constexpr Cost kCostScale = 1'000'000;
+inline constexpr Cost kCostScale = 3'600'000;
 inline Cost to_cost(double units) { return static_cast<Cost>(units * kCostScale + (units >= 0 ? 0.5 : -0.5)); }
 inline double from_cost(Cost c) { return static_cast<double>(c) / kCostScale; }
 

@@ -133,22 +133,36 @@ TEST_CASE("the search equals brute force on 600 random cases", "[planner][exact]
       std::string text = random_case(rng);
       INFO("directory " << d << "\n" << yaml << "\ncase:\n" << text);
       Case c = e->parse_case(text, "case");
-      auto p = e->planner().prepare(c, test::test_date());
-      auto expected = brute_force(p);
-      auto got = e->planner().search(p);
-      ++cases;
-      if (!expected.empty()) ++with_answers;
-      if (expected.size() > 1) ++multi;
-      REQUIRE(got.size() == expected.size());
-      for (std::size_t i = 0; i < got.size(); ++i) {
-        INFO("pathway " << i);
-        CHECK(got[i].cost.total() == expected[i].cost);
-        auto priced = e->planner().price(p, expected[i].seq);
-        CHECK(priced.cost.total() == expected[i].cost);
-        std::vector<ProviderIndex> got_ids, want_ids;
-        for (const auto& s : got[i].steps) got_ids.push_back(s.provider);
-        for (const auto& s : priced.steps) want_ids.push_back(s.provider);
-        CHECK(got_ids == want_ids);
+      auto prepared = e->planner().prepare(c, test::test_date());
+      REQUIRE(prepared.exact_travel());  // round weights: travel costs add up exactly
+      // Twice: with the policy's travel weight, and with one whose second of travel is not a
+      // whole number of cost units (legs rounded one by one; the bounds keep a slack).
+      for (bool odd_weight : {false, true}) {
+        INFO((odd_weight ? "odd travel weight" : "policy travel weight"));
+        auto p = prepared;
+        if (odd_weight) {
+          p.weights.travel_hour = 1.2345678;
+          p.per_second = 0;
+          REQUIRE_FALSE(p.exact_travel());
+        }
+        auto expected = brute_force(p);
+        auto got = e->planner().search(p);
+        if (!odd_weight) {
+          ++cases;
+          if (!expected.empty()) ++with_answers;
+          if (expected.size() > 1) ++multi;
+        }
+        REQUIRE(got.size() == expected.size());
+        for (std::size_t i = 0; i < got.size(); ++i) {
+          INFO("pathway " << i);
+          CHECK(got[i].cost.total() == expected[i].cost);
+          auto priced = e->planner().price(p, expected[i].seq);
+          CHECK(priced.cost.total() == expected[i].cost);
+          std::vector<ProviderIndex> got_ids, want_ids;
+          for (const auto& s : got[i].steps) got_ids.push_back(s.provider);
+          for (const auto& s : priced.steps) want_ids.push_back(s.provider);
+          CHECK(got_ids == want_ids);
+        }
       }
     }
   }
