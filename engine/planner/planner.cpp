@@ -311,6 +311,13 @@ class Bounds {
     if (m <= kCoverNeeds) {
       int pos = 0;
       for (NeedSet r = universe_; r; r &= r - 1) index_[static_cast<std::size_t>(std::countr_zero(r))] = pos++;
+      unpack_.assign(std::size_t{1} << m, 0);
+      for (std::size_t k = 0; k < unpack_.size(); ++k) {
+        int i = 0;
+        for (NeedSet r = universe_; r; r &= r - 1, ++i)
+          if (k & (std::size_t{1} << i)) unpack_[k] |= r & ~(r - 1);
+      }
+      packed_rows_.resize(unpack_.size());
       std::vector<Cost> cheapest(std::size_t{1} << m, kInfinite);  // by usefulness
       for (const auto& k : p.candidates) {
         const std::uint32_t u = compress(k.useful_in_person | k.useful_remote);
@@ -400,14 +407,20 @@ class Bounds {
     return of(rem, s.location);
   }
   // The same for the needs `rem` still to meet from `location`.
-  Cost of(NeedSet rem, CommunityIndex location) {
-    if (!rem) return 0;
-    auto& row = rows_[rem];
+  Cost of(NeedSet rem, CommunityIndex location) { return of_key(key(rem), location); }
+  // Sets of needs as the search's inner loop handles them: packed onto the case's needs (bit i
+  // for its i-th need) when the case has few enough, so a bound is two array reads; the sets
+  // themselves otherwise. Packing keeps every set operation (it only moves bits).
+  NeedSet key(NeedSet s) const { return packed() ? compress(s) : s; }
+  Cost of_key(NeedSet k, CommunityIndex location) {
+    if (!k) return 0;
+    std::vector<Cost>& row = packed() ? packed_rows_[k] : rows_[k];
     if (row.empty()) row.assign(p_.travel->size(), kUnknown);
     Cost& v = row[location];
-    if (v == kUnknown) v = compute(rem, location);
+    if (v == kUnknown) v = compute(packed() ? unpack_[k] : k, location);
     return v;
   }
+  bool packed() const { return !unpack_.empty(); }
   // No bound of a state with at most the needs `rem` (plus interpretation) left is below this.
   Cost floor(NeedSet rem) const {
     const int n = std::popcount(rem | p_.interpretation);
@@ -468,6 +481,8 @@ class Bounds {
   NeedSet universe_ = 0;
   std::array<int, kMaxNeeds> index_{};
   std::vector<Cost> cover_;  // by compressed set of needs: cheapest cover, travel aside
+  std::vector<NeedSet> unpack_;                  // packed key -> set of needs (empty: not packed)
+  std::vector<std::vector<Cost>> packed_rows_;   // bound by packed needs left, then by place
   Cost min_base_ = 0;
   std::vector<NeedBounds> needs_ = std::vector<NeedBounds>(kMaxNeeds);
   std::unordered_map<std::uint64_t, Cost> cache_;
@@ -492,8 +507,9 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   // Children are generated lazily, cheapest first (invariant 5). Candidates with the same
   // usefulness (and, in person, the same place) form a group: from a given label they make the
   // same kind of step to the same state, so one bound of the state serves the whole group.
+  Bounds h(p);
   struct Group {
-    NeedSet in_person, remote;
+    NeedSet in_person, remote;  // usefulness, as Bounds::key
     bool speaks;
     std::uint32_t begin, end;  // members[begin, end): by step cost without travel, then rank
   };
@@ -542,9 +558,9 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         if (k.useful_remote) remote_kept.push_back(ci);
         if (!k.useful_in_person) continue;
         const Cost cost = k.base + k.in_person_penalties;
-        if (!open_group || open_group->in_person != k.useful_in_person || open_group->remote != k.useful_remote ||
-            open_group->speaks != k.speaks) {
-          place_groups.push_back({k.useful_in_person, k.useful_remote, k.speaks,
+        if (!open_group || open_group->in_person != h.key(k.useful_in_person) ||
+            open_group->remote != h.key(k.useful_remote) || open_group->speaks != k.speaks) {
+          place_groups.push_back({h.key(k.useful_in_person), h.key(k.useful_remote), k.speaks,
                                   static_cast<std::uint32_t>(members.size()), 0});
           open_group = &place_groups.back();
           ++place_start[c + 1];
@@ -566,16 +582,16 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     });
     for (std::size_t i = 0; i < remote_kept.size(); ++i) {
       const auto& k = cands[static_cast<std::size_t>(remote_kept[i])];
+      const NeedSet in_person = h.key(k.useful_in_person), remote = h.key(k.useful_remote);
       const Group* last = remote_groups.empty() ? nullptr : &remote_groups.back();
-      if (i == 0 || last->in_person != k.useful_in_person || last->remote != k.useful_remote || last->speaks != k.speaks)
-        remote_groups.push_back({k.useful_in_person, k.useful_remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0});
+      if (i == 0 || last->in_person != in_person || last->remote != remote || last->speaks != k.speaks)
+        remote_groups.push_back({in_person, remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0});
       members.push_back(remote_kept[i]);
       member_cost.push_back(k.base);
       remote_groups.back().end = static_cast<std::uint32_t>(members.size());
     }
   }
 
-  Bounds h(p);
   std::vector<Label> labels;
   labels.reserve(1024);
   std::unordered_map<StateKey, std::vector<Kept>, StateKeyHash> at_state, at_place;
@@ -713,6 +729,8 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   // round's key plus `batch` (or the cost of the k-th pathway found, if lower); then the label
   // goes back into the queue keyed by the least lower bound of the children still to make.
   const Cost batch = rules::to_cost(1.0);
+  const NeedSet target_k = h.key(p.target), interpretation_k = h.key(p.interpretation),
+                in_person_only_k = h.key(p.in_person_only);
   while (!open.empty()) {
     auto [f, li] = open.top();
     open.pop();
@@ -741,14 +759,15 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     };
     // The members of a group whose lower bound falls in (done, limit]: every one of them makes
     // the same kind of step, covering the same needs, to the same state.
+    const NeedSet rem_k = h.key(rem), wanted_k = h.key(wanted), covered_k = h.key(cur.state.covered);
     auto visit = [&](const Group& gr, bool in_person, Cost travel_c, CommunityIndex place) {
-      const NeedSet ip = gr.in_person & rem, rm = gr.remote & rem;
-      if (in_person != static_cast<bool>((ip & p.in_person_only) || (!rm && ip))) return;
+      const NeedSet ip = gr.in_person & rem_k, rm = gr.remote & rem_k;
+      if (in_person != static_cast<bool>((ip & in_person_only_k) || (!rm && ip))) return;
       const NeedSet covers = in_person ? ip : rm;
-      if (!(covers & wanted)) return;
+      if (!(covers & wanted_k)) return;
       const bool owes = cur.state.owed || (in_person && !gr.speaks);
-      const NeedSet left = (p.target | (owes ? p.interpretation : 0)) & ~(cur.state.covered | covers);
-      const Cost hv = h.of(left, in_person ? place : cur.state.location);
+      const NeedSet left = (target_k | (owes ? interpretation_k : 0)) & ~(covered_k | covers);
+      const Cost hv = h.of_key(left, in_person ? place : cur.state.location);
       if (hv >= Bounds::kInfinite) return;
       const Cost base = cur.g + travel_c - bonus + hv;
       auto j = gr.begin;
