@@ -441,15 +441,20 @@ class Bounds {
       ++count;
     }
     Cost a = worst + (count - 1) * std::min<Cost>(0, min_base_);
-    Cost sh = shares(rem);
-    Cost b = sh >= kInfinite ? a : sh + farthest;
     // (c): a pathway's steps, in order, are a cover of the needs left, each step covering
     // something new; a step whose need another already met is left out of that cover, which
     // can only raise its cost, except by a negative step cost (at most one per need).
     Cost c = a;
+    bool covered = false;
     if (!cover_.empty()) {
       const Cost cv = cover_[compress(rem)];
-      if (cv < kInfinite) c = cv + count * min_base_ + farthest;
+      if (cv < kInfinite) c = cv + count * min_base_ + farthest, covered = true;
+    }
+    // (b) is the fractional version of (c): with no negative step cost, (c) is never below it.
+    Cost b = a;
+    if (!covered || min_base_ < 0) {
+      const Cost sh = shares(rem);
+      if (sh < kInfinite) b = sh + farthest;
     }
     // Travel costs add up exactly unless travel_hour is an odd weight (Problem::travel_cost);
     // then per-leg rounding can make a route's sum differ from the direct leg by one per leg,
