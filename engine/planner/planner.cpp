@@ -18,6 +18,8 @@
 //  1. A label is a partial pathway; its state is (location, covered needs, interpretation owed).
 //     Every future of a label depends only on its state, except the partner reward of the very
 //     next step, worth at most R (0 if the label's last provider has no partner candidates).
+//     Only a step to a provider that another candidate lists as a partner can earn a reward, so
+//     the bounds below take a step's cost less its own reward, if any.
 //  2. Label A dominates B with the same covered needs and owed interpretation when A allows
 //     every next step B allows (remote tail, above), A's travel hours plus the way to B's place
 //     are no more than B's (only with a travel cap), and A.cost + R_B + T < B.cost, or equal and
@@ -51,6 +53,15 @@
 //     go by provider ranks: if its ranks so far already sort after the k-th pathway's, no
 //     completion can enter the answer, and it is neither kept nor expanded. (Travel costs add
 //     up exactly, so the bound of a tying pathway's prefix is that cost exactly.)
+//  7. Two shortcuts of invariants 2 and 5, both exact. (a) A child is dominated by `top` labels
+//     kept at its own place when its cost exceeds the top-th of theirs plus the reward R of
+//     invariant 2 (at one place there is no travel between them); members of a group come by
+//     cost, so once one is, the rest of the group is too, and they are not made. Kept labels stay
+//     kept, so a dominated child stays dominated. (b) Per set of needs covered (and interpretation
+//     owed), each place keeps the least member cost plus bound over its in-person groups, and the
+//     whole map keeps the least over every place with travel left out; a round skips a place
+//     whose least, plus the travel there, is beyond its limit, and stops at the first place where
+//     the map's least is.
 // tests/planner/test_exact.cpp compares this search with brute-force enumeration.
 #include "planner/planner.hpp"
 
@@ -275,19 +286,17 @@ struct StateKeyHash {
 // Lower bounds for the heuristic, computed lazily per (need, location).
 class Bounds {
  public:
-  explicit Bounds(const Problem& p) : p_(p) {
-    partner_bonus_ = rules::to_cost(p.weights.partner_reward);
-    bool any_partners = false;
-    for (const auto& k : p.candidates)
-      if (!p.directory->providers[k.provider].partners.empty()) any_partners = true;
-    if (!any_partners) partner_bonus_ = 0;
+  // `reward[i]`: the most a step to candidate i can earn as a formal partner of the step before
+  // (0 if no candidate lists it as a partner).
+  Bounds(const Problem& p, std::vector<Cost> reward) : p_(p), reward_(std::move(reward)) {
     min_base_ = 0;
     std::vector<std::int32_t> slot(p.travel->size(), -1);  // place -> position in in_person
     for (int n = 0; n < kMaxNeeds; ++n) {
       if (!((p.target | p.interpretation) & need_bit(n))) continue;
       auto& nb = needs_[static_cast<std::size_t>(n)];
-      for (const auto& k : p.candidates) {
-        Cost base = k.base - partner_bonus_ + std::min<Cost>(0, k.in_person_penalties);
+      for (std::size_t i = 0; i < p.candidates.size(); ++i) {
+        const Candidate& k = p.candidates[i];
+        Cost base = k.base - reward_[i] + std::min<Cost>(0, k.in_person_penalties);
         min_base_ = std::min(min_base_, base);
         if (k.useful_remote & need_bit(n)) nb.remote = std::min(nb.remote, base);
         else if (k.useful_in_person & need_bit(n)) {
@@ -319,9 +328,10 @@ class Bounds {
       }
       packed_rows_.resize(unpack_.size());
       std::vector<Cost> cheapest(std::size_t{1} << m, kInfinite);  // by usefulness
-      for (const auto& k : p.candidates) {
+      for (std::size_t i = 0; i < p.candidates.size(); ++i) {
+        const Candidate& k = p.candidates[i];
         const std::uint32_t u = compress(k.useful_in_person | k.useful_remote);
-        const Cost base = k.base - partner_bonus_ + std::min<Cost>(0, k.in_person_penalties);
+        const Cost base = k.base - reward_[i] + std::min<Cost>(0, k.in_person_penalties);
         if (u) cheapest[u] = std::min(cheapest[u], base);
       }
       std::vector<std::uint32_t> sets;
@@ -374,10 +384,11 @@ class Bounds {
     if (it != share_cache_.end()) return it->second;
     Cost best[kMaxNeeds];
     std::fill(std::begin(best), std::end(best), kInfinite);
-    for (const auto& k : p_.candidates) {
+    for (std::size_t i = 0; i < p_.candidates.size(); ++i) {
+      const Candidate& k = p_.candidates[i];
       NeedSet u = (k.useful_in_person | k.useful_remote) & rem;
       if (!u) continue;
-      Cost base = k.base - partner_bonus_ + std::min<Cost>(0, k.in_person_penalties);
+      Cost base = k.base - reward_[i] + std::min<Cost>(0, k.in_person_penalties);
       Cost share = base < 0 ? base : base / std::popcount(u);
       for (NeedSet r = u; r; r &= r - 1) {
         int n = std::countr_zero(r);
@@ -421,6 +432,23 @@ class Bounds {
     return v;
   }
   bool packed() const { return !unpack_.empty(); }
+  NeedSet unkey(NeedSet k) const { return packed() ? unpack_[k] : k; }
+  // A bound of the needs `k` (as key) left, from any place: (b) and (c) without travel.
+  Cost anywhere(NeedSet k) {
+    if (!k) return 0;
+    const NeedSet rem = unkey(k);
+    const int count = std::popcount(rem);
+    Cost v;
+    if (packed()) {
+      v = cover_[k];
+      if (v >= kInfinite) return kInfinite;
+      v += count * min_base_;
+    } else {
+      v = shares(rem);
+      if (v >= kInfinite) return kInfinite;
+    }
+    return v - (p_.exact_travel() ? 0 : 2 * (count + 1));
+  }
   // No bound of a state with at most the needs `rem` (plus interpretation) left is below this.
   Cost floor(NeedSet rem) const {
     const int n = std::popcount(rem | p_.interpretation);
@@ -481,7 +509,7 @@ class Bounds {
     std::vector<std::pair<CommunityIndex, Cost>> in_person;  // cheapest step there, by place
   };
   const Problem& p_;
-  Cost partner_bonus_ = 0;
+  std::vector<Cost> reward_;  // by candidate
   static constexpr int kCoverNeeds = 10;  // exact cover bound for cases of up to this many needs
   NeedSet universe_ = 0;
   std::array<int, kMaxNeeds> index_{};
@@ -508,15 +536,22 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     if (linked_[cands[i].provider])
       for (ProviderIndex q : directory_.providers[cands[i].provider].partners)
         if (p.candidate_of[q] >= 0) bonus_after[i] = partner_bonus;
+  // And the most a step to each candidate could earn: only a partner of another one earns.
+  std::vector<Cost> reward_into(cands.size(), 0);
+  for (std::size_t i = 0; i < cands.size(); ++i)
+    if (linked_[cands[i].provider])
+      for (ProviderIndex q : directory_.providers[cands[i].provider].partners)
+        if (p.candidate_of[q] >= 0) reward_into[static_cast<std::size_t>(p.candidate_of[q])] = partner_bonus;
 
   // Children are generated lazily, cheapest first (invariant 5). Candidates with the same
   // usefulness (and, in person, the same place) form a group: from a given label they make the
   // same kind of step to the same state, so one bound of the state serves the whole group.
-  Bounds h(p);
+  Bounds h(p, std::move(reward_into));
   struct Group {
     NeedSet in_person, remote;  // usefulness, as Bounds::key
     bool speaks;
     std::uint32_t begin, end;  // members[begin, end): by step cost without travel, then rank
+    Cost bonus = 0;            // the largest partner reward a step after a member could earn
   };
   std::vector<std::int32_t> members;
   std::vector<Cost> member_cost;
@@ -566,7 +601,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         if (!open_group || open_group->in_person != h.key(k.useful_in_person) ||
             open_group->remote != h.key(k.useful_remote) || open_group->speaks != k.speaks) {
           place_groups.push_back({h.key(k.useful_in_person), h.key(k.useful_remote), k.speaks,
-                                  static_cast<std::uint32_t>(members.size()), 0});
+                                  static_cast<std::uint32_t>(members.size()), 0, 0});
           open_group = &place_groups.back();
           ++place_start[c + 1];
         }
@@ -590,16 +625,24 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       const NeedSet in_person = h.key(k.useful_in_person), remote = h.key(k.useful_remote);
       const Group* last = remote_groups.empty() ? nullptr : &remote_groups.back();
       if (i == 0 || last->in_person != in_person || last->remote != remote || last->speaks != k.speaks)
-        remote_groups.push_back({in_person, remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0});
+        remote_groups.push_back({in_person, remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0, 0});
       members.push_back(remote_kept[i]);
       member_cost.push_back(k.base);
       remote_groups.back().end = static_cast<std::uint32_t>(members.size());
     }
+    for (auto* groups : {&remote_groups, &place_groups})
+      for (Group& gr : *groups)
+        for (std::uint32_t j = gr.begin; j < gr.end; ++j)
+          gr.bonus = std::max(gr.bonus, bonus_after[static_cast<std::size_t>(members[j])]);
   }
 
   std::vector<Label> labels;
   labels.reserve(1024);
   std::unordered_map<StateKey, std::vector<Kept>, StateKeyHash> at_state, at_place;
+  // Per set of needs covered (as Bounds::key) and interpretation owed, then per place: the least
+  // member cost plus bound over the in-person groups there (invariant 7).
+  constexpr Cost kUnknownLeast = std::numeric_limits<Cost>::min();
+  std::unordered_map<NeedSet, std::vector<Cost>> place_least;
   using Entry = std::pair<Cost, std::int32_t>;  // (key, label): label index breaks ties (FIFO)
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> open;
 
@@ -765,7 +808,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     // The members of a group whose lower bound falls in (done, limit]: every one of them makes
     // the same kind of step, covering the same needs, to the same state.
     const NeedSet rem_k = h.key(rem), wanted_k = h.key(wanted), covered_k = h.key(cur.state.covered);
-    auto visit = [&](const Group& gr, bool in_person, Cost travel_c, CommunityIndex place) {
+    auto visit = [&](const Group& gr, bool in_person, Cost travel_c, double travel_h, CommunityIndex place) {
       const NeedSet ip = gr.in_person & rem_k, rm = gr.remote & rem_k;
       if (in_person != static_cast<bool>((ip & in_person_only_k) || (!rm && ip))) return;
       const NeedSet covers = in_person ? ip : rm;
@@ -775,6 +818,66 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       const Cost hv = h.of_key(left, in_person ? place : cur.state.location);
       if (hv >= Bounds::kInfinite) return;
       const Cost base = cur.g + travel_c - bonus + hv;
+      // Children kept at the same place dominate (invariant 2, with no travel between them) a
+      // child whose cost is beyond the top-th of theirs plus the partner reward its step could
+      // earn next; members come by cost, so the rest of the group is dominated too (invariant 7).
+      const CommunityIndex to = in_person ? place : cur.state.location;
+      const double hours = cur.state.travel_hours + travel_h;
+      std::vector<Kept>* kept = nullptr;
+      std::size_t kept_seen = 0;
+      Cost kept_top = Bounds::kInfinite;
+      auto auto_dominated = [&](Cost g) {
+        if (!kept) {
+          const bool owed = cur.state.owed || (in_person && !gr.speaks && p.interpretation);
+          kept = &at_place[StateKey{cur.state.covered | h.unkey(covers), to, owed}];
+          kept_seen = static_cast<std::size_t>(-1);
+        }
+        if (kept->size() != kept_seen) {
+          kept_seen = kept->size();
+          kept_top = Bounds::kInfinite;
+          std::size_t n = 0;
+          for (const Kept& a : *kept) {
+            if (a.tail || (p.max_travel_hours && a.travel_hours > hours)) continue;
+            if (++n == top) {
+              kept_top = a.g;
+              break;
+            }
+          }
+        }
+        return kept_top < Bounds::kInfinite && g > kept_top + gr.bonus;
+      };
+      // The same for one member, with its exact step cost and the reward after it.
+      const auto* partners_of_last =
+          bonus ? &directory_.providers[cands[static_cast<std::size_t>(cur.state.last)].provider].partners : nullptr;
+      auto dominated = [&](std::uint32_t j) {
+        if (kept_top >= Bounds::kInfinite) return false;
+        const std::int32_t ci = members[j];
+        Cost g = cur.g + travel_c + member_cost[j];
+        if (partners_of_last &&
+            std::binary_search(partners_of_last->begin(), partners_of_last->end(), cands[static_cast<std::size_t>(ci)].provider))
+          g -= partner_bonus;
+        if (g < kept_top) return false;
+        const Cost r = bonus_after[static_cast<std::size_t>(ci)];
+        if (g > kept_top + r) return true;
+        // Near the threshold: the dominance test of `consider`, on the child it would make.
+        std::size_t n = 0;
+        for (const Kept& a : *kept) {
+          if (a.g > g) break;
+          if (a.tail || (p.max_travel_hours && a.travel_hours > hours)) continue;
+          const Cost lhs = a.g + (a.last == ci ? 0 : r);
+          bool less = lhs < g;
+          if (lhs == g) {
+            std::uint32_t ra[kMaxNeeds + 2];
+            const int na = ranks_of(a.label, ra);
+            std::uint32_t rb[kMaxNeeds + 2];
+            std::copy(own, own + n_own, rb);
+            rb[n_own] = cands[static_cast<std::size_t>(ci)].rank;
+            less = std::lexicographical_compare(ra, ra + na, rb, rb + n_own + 1);
+          }
+          if (less && ++n >= top) return true;
+        }
+        return false;
+      };
       auto j = gr.begin;
       if (done != kNothingMade)
         j = static_cast<std::uint32_t>(
@@ -787,22 +890,60 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
           break;
         }
         if (lb == bound() && child_after_kth(members[j])) continue;  // invariant 6, before any work
+        if (auto_dominated(cur.g + travel_c + member_cost[j] - bonus)) break;
+        if (dominated(j)) continue;
         consider(li, members[j]);
       }
     };
-    for (const Group& gr : remote_groups) visit(gr, false, 0, 0);
+    for (const Group& gr : remote_groups) visit(gr, false, 0, 0, 0);
     // In-person steps, place by place, nearest first (none in the remote tail).
     if (!cur.state.tail) {
       const Cost floor = h.floor(rem);
+      std::vector<Cost>& least_at = place_least[covered_k << 1 | (cur.state.owed ? 1 : 0)];
+      if (least_at.empty()) {
+        // The last entry: the least over every place, travel aside.
+        least_at.assign(places + 1, kUnknownLeast);
+        Cost anywhere = Bounds::kInfinite;
+        for (const Group& gr : place_groups) {
+          const NeedSet ip = gr.in_person & rem_k, rm = gr.remote & rem_k;
+          if (!((ip & in_person_only_k) || (!rm && ip)) || !(ip & wanted_k)) continue;
+          const bool owes = cur.state.owed || !gr.speaks;
+          const NeedSet left = (target_k | (owes ? interpretation_k : 0)) & ~(covered_k | ip);
+          const Cost hv = h.anywhere(left);
+          if (hv < Bounds::kInfinite) anywhere = std::min(anywhere, hv + member_cost[gr.begin]);
+        }
+        least_at[places] = anywhere;
+      }
+      const Cost least_anywhere = least_at[places];
       for (const CommunityIndex c : travel_.nearest_first(cur.state.location)) {
         if (place_start[c] == place_start[c + 1]) continue;
-        const Cost travel_c = p.travel_cost(travel_.hours(cur.state.location, c));
-        const Cost least = cur.g + travel_c + min_in_person - bonus + floor;
+        const double travel_h = travel_.hours(cur.state.location, c);
+        const Cost travel_c = p.travel_cost(travel_h);
+        const Cost least = cur.g + travel_c - bonus + std::max(min_in_person + floor, least_anywhere);
         if (least > limit) {
           next = std::min(next, least);
           break;
         }
-        for (std::uint32_t gi = place_start[c]; gi < place_start[c + 1]; ++gi) visit(place_groups[gi], true, travel_c, c);
+        // Invariant 7: no child at this place has a lower bound below this one.
+        Cost& q = least_at[c];
+        if (q == kUnknownLeast) {
+          q = Bounds::kInfinite;
+          for (std::uint32_t gi = place_start[c]; gi < place_start[c + 1]; ++gi) {
+            const Group& gr = place_groups[gi];
+            const NeedSet ip = gr.in_person & rem_k, rm = gr.remote & rem_k;
+            if (!((ip & in_person_only_k) || (!rm && ip)) || !(ip & wanted_k)) continue;
+            const bool owes = cur.state.owed || !gr.speaks;
+            const NeedSet left = (target_k | (owes ? interpretation_k : 0)) & ~(covered_k | ip);
+            const Cost hv = h.of_key(left, c);
+            if (hv < Bounds::kInfinite) q = std::min(q, hv + member_cost[gr.begin]);
+          }
+        }
+        if (q >= Bounds::kInfinite) continue;
+        if (cur.g + travel_c - bonus + q > limit) {
+          next = std::min(next, cur.g + travel_c - bonus + q);
+          continue;
+        }
+        for (std::uint32_t gi = place_start[c]; gi < place_start[c + 1]; ++gi) visit(place_groups[gi], true, travel_c, travel_h, c);
       }
     }
     labels[static_cast<std::size_t>(li)].made_up_to = limit;
