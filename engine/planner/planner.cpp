@@ -91,19 +91,28 @@ Planner::Planner(const Directory& d, const rules::Policy& policy, const geo::Tra
   for (std::uint32_t r = 0; r < order.size(); ++r) id_rank_[order[r]] = r;
   by_rank_ = std::move(order);
   const auto provinces = static_cast<std::size_t>(d.taxonomy.provinces.size());
-  excluded_once_ = std::make_unique<std::once_flag[]>(provinces);
-  excluded_.resize(provinces);
+  roster_once_ = std::make_unique<std::once_flag[]>(provinces);
+  rosters_.resize(provinces);
   linked_.assign(d.providers.size(), 0);
   for (ProviderIndex i = 0; i < d.providers.size(); ++i)
     for (ProviderIndex q : d.providers[i].partners) linked_[i] = linked_[q] = 1;
-  services_by_rank_.resize(by_rank_.size());
-  for (std::size_t r = 0; r < by_rank_.size(); ++r) services_by_rank_[r] = d.providers[by_rank_[r]].services;
 }
 
-const std::vector<char>& Planner::excluded_in(int province) const {
+const Planner::Roster& Planner::roster_in(int province) const {
   const auto i = static_cast<std::size_t>(province);
-  std::call_once(excluded_once_[i], [&] { excluded_[i] = policy_.excluded_in_province(directory_, province); });
-  return excluded_[i];
+  std::call_once(roster_once_[i], [&] {
+    const std::vector<char> excluded = policy_.excluded_in_province(directory_, province);
+    Roster& r = rosters_[i];
+    for (std::uint32_t rank = 0; rank < by_rank_.size(); ++rank)
+      if (!excluded[by_rank_[rank]]) {
+        const Provider& prov = directory_.providers[by_rank_[rank]];
+        r.rank.push_back(rank);
+        r.services.push_back(prov.services);
+        r.languages.insert(r.languages.end(), prov.languages.begin(), prov.languages.end());
+        r.languages_end.push_back(static_cast<std::uint32_t>(r.languages.size()));
+      }
+  });
+  return rosters_[i];
 }
 
 Problem Planner::prepare(const Case& c, Date as_of) const {
@@ -128,25 +137,27 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
   p.top = c.top;
   const NeedSet relevant = p.target | p.interpretation;
   const Cost handoff = rules::to_cost(p.weights.handoff);
-  p.candidate_of.assign(d.providers.size(), -1);
   const rules::CaseRules case_rules = policy_.prepare(c, d, as_of);  // the case folded in once
   std::vector<char> understood(tax.languages.size(), 0);  // languages the person understands
   for (LangId l = 0; l < static_cast<LangId>(understood.size()); ++l)
     for (LangId cl : c.languages)
       if (tax.languages_match(l, cl)) understood[l] = 1;
-  // In id order, so that candidates come out sorted by rank.
-  const std::vector<char>& excluded = excluded_in(d.geography[c.location].province);
-  for (std::uint32_t r = 0; r < by_rank_.size(); ++r) {
-    if (!(services_by_rank_[r] & relevant)) continue;
+  // In id order, so that candidates come out sorted by rank; providers every case in the province
+  // excludes are not in its roster (the assessment would say so, at a higher price).
+  const Roster& roster = roster_in(d.geography[c.location].province);
+  for (std::size_t at = 0; at < roster.rank.size(); ++at) {
+    if (!(roster.services[at] & relevant)) continue;
+    const std::uint32_t r = roster.rank[at];
     const ProviderIndex i = by_rank_[r];
-    if (excluded[i]) continue;  // the assessment would say so, at a higher price
     const Provider& prov = d.providers[i];
     rules::Assessment a = case_rules.assess(i);
     if (!a.eligible) continue;
     Candidate k;
     k.provider = i;
     k.community = prov.community;
-    k.speaks = std::any_of(prov.languages.begin(), prov.languages.end(), [&](LangId l) { return understood[static_cast<std::size_t>(l)] != 0; });
+    k.speaks = std::any_of(roster.languages.begin() + (at ? roster.languages_end[at - 1] : 0),
+                           roster.languages.begin() + roster.languages_end[at],
+                           [&](LangId l) { return understood[static_cast<std::size_t>(l)] != 0; });
     NeedSet useful = prov.services & ~a.withheld & relevant;
     if (!k.speaks) useful &= ~p.interpretation;  // interpretation only into the person's language
     k.useful_in_person = a.in_person ? useful : 0;
@@ -161,8 +172,6 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
     k.rank = r;
     p.candidates.push_back(k);
   }
-  for (std::size_t ci = 0; ci < p.candidates.size(); ++ci)
-    p.candidate_of[p.candidates[ci].provider] = static_cast<std::int32_t>(ci);
   return p;
 }
 
@@ -290,28 +299,23 @@ class Bounds {
   // (0 if no candidate lists it as a partner).
   Bounds(const Problem& p, std::vector<Cost> reward) : p_(p), reward_(std::move(reward)) {
     min_base_ = 0;
-    std::vector<std::int32_t> slot(p.travel->size(), -1);  // place -> position in in_person
-    for (int n = 0; n < kMaxNeeds; ++n) {
-      if (!((p.target | p.interpretation) & need_bit(n))) continue;
-      auto& nb = needs_[static_cast<std::size_t>(n)];
-      for (std::size_t i = 0; i < p.candidates.size(); ++i) {
-        const Candidate& k = p.candidates[i];
-        Cost base = k.base - reward_[i] + std::min<Cost>(0, k.in_person_penalties);
-        min_base_ = std::min(min_base_, base);
-        if (k.useful_remote & need_bit(n)) nb.remote = std::min(nb.remote, base);
-        else if (k.useful_in_person & need_bit(n)) {
-          Cost b = base + k.in_person_penalties;
-          std::int32_t& at = slot[k.community];
-          if (at < 0) {
-            at = static_cast<std::int32_t>(nb.in_person.size());
-            nb.in_person.emplace_back(k.community, b);
-          } else {
-            auto& best = nb.in_person[static_cast<std::size_t>(at)].second;
-            best = std::min(best, b);
-          }
+    const NeedSet relevant = p.target | p.interpretation;
+    for (NeedSet r = relevant; r; r &= r - 1) needs_[static_cast<std::size_t>(std::countr_zero(r))].base_at.assign(p.travel->size(), kInfinite);
+    for (std::size_t i = 0; i < p.candidates.size(); ++i) {
+      const Candidate& k = p.candidates[i];
+      const Cost base = k.base - reward_[i] + std::min<Cost>(0, k.in_person_penalties);
+      min_base_ = std::min(min_base_, base);
+      for (NeedSet r = (k.useful_remote | k.useful_in_person) & relevant; r; r &= r - 1) {
+        const int n = std::countr_zero(r);
+        auto& nb = needs_[static_cast<std::size_t>(n)];
+        if (k.useful_remote & need_bit(n)) {
+          nb.remote = std::min(nb.remote, base);
+        } else {
+          const Cost b = base + k.in_person_penalties;
+          nb.base_at[k.community] = std::min(nb.base_at[k.community], b);
+          nb.least_in_person = std::min(nb.least_in_person, b);
         }
       }
-      for (const auto& [c, b] : nb.in_person) slot[c] = -1;
     }
     // Bound (c): the cheapest set of steps, travel aside, whose usefulness covers the needs left:
     // exact minimum-cost set cover by dynamic programming over subsets of the case's needs.
@@ -346,34 +350,39 @@ class Bounds {
     }
   }
 
+  // The cheapest single step meeting need `n` from `loc`, travel included. Places are walked
+  // nearest first, up to where the travel alone, plus the cheapest step there is anywhere,
+  // reaches the best found.
   Cost need(int n, CommunityIndex loc) {
-    auto key = (static_cast<std::uint64_t>(loc) << 8) | static_cast<std::uint64_t>(n);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second;
-    const auto& nb = needs_[static_cast<std::size_t>(n)];
+    auto& nb = needs_[static_cast<std::size_t>(n)];
+    if (nb.cost.empty()) nb.cost.assign(p_.travel->size(), kUnknown);
+    Cost& v = nb.cost[loc];
+    if (v != kUnknown) return v;
     Cost best = nb.remote;
-    for (const auto& [c, base] : nb.in_person) {
-      double h = p_.travel->hours(loc, c);
-      if (!std::isfinite(h)) continue;
-      best = std::min(best, base + p_.travel_cost(h));
+    if (nb.least_in_person < kInfinite) {
+      for (const CommunityIndex c : p_.travel->nearest_first(loc)) {
+        const Cost t = p_.travel_cost(p_.travel->hours(loc, c));
+        if (t + nb.least_in_person >= best) break;
+        if (nb.base_at[c] < kInfinite) best = std::min(best, nb.base_at[c] + t);
+      }
     }
-    cache_.emplace(key, best);
-    return best;
+    return v = best;
   }
 
-  // Lower bound of the cost still to pay from a state; kInfinite if some need cannot be met.
   // Travel alone: the nearest place an in-person-only need can be met, reached directly.
   Cost travel_need(int n, CommunityIndex loc) {
-    auto key = (static_cast<std::uint64_t>(loc) << 8) | static_cast<std::uint64_t>(n);
-    auto it = travel_cache_.find(key);
-    if (it != travel_cache_.end()) return it->second;
-    Cost best = kInfinite;
-    for (const auto& [c, base] : needs_[static_cast<std::size_t>(n)].in_person) {
-      double h = p_.travel->hours(loc, c);
-      if (std::isfinite(h)) best = std::min(best, p_.travel_cost(h));
-    }
-    travel_cache_.emplace(key, best);
-    return best;
+    auto& nb = needs_[static_cast<std::size_t>(n)];
+    if (nb.travel.empty()) nb.travel.assign(p_.travel->size(), kUnknown);
+    Cost& v = nb.travel[loc];
+    if (v != kUnknown) return v;
+    v = kInfinite;
+    if (nb.least_in_person < kInfinite)
+      for (const CommunityIndex c : p_.travel->nearest_first(loc))
+        if (nb.base_at[c] < kInfinite) {
+          v = p_.travel_cost(p_.travel->hours(loc, c));
+          break;
+        }
+    return v;
   }
 
   // Hand-offs and the other per-step terms of every remaining need: each step's cost (without
@@ -506,7 +515,9 @@ class Bounds {
   std::unordered_map<NeedSet, std::vector<Cost>> rows_;  // bound by needs left, then by place
   struct NeedBounds {
     Cost remote = kInfinite;
-    std::vector<std::pair<CommunityIndex, Cost>> in_person;  // cheapest step there, by place
+    std::vector<Cost> base_at;           // by place: the cheapest in-person step there, or kInfinite
+    Cost least_in_person = kInfinite;    // the least of base_at
+    std::vector<Cost> cost, travel;      // by place, on first use: need() and travel_need()
   };
   const Problem& p_;
   std::vector<Cost> reward_;  // by candidate
@@ -518,8 +529,6 @@ class Bounds {
   std::vector<std::vector<Cost>> packed_rows_;   // bound by packed needs left, then by place
   Cost min_base_ = 0;
   std::vector<NeedBounds> needs_ = std::vector<NeedBounds>(kMaxNeeds);
-  std::unordered_map<std::uint64_t, Cost> cache_;
-  std::unordered_map<std::uint64_t, Cost> travel_cache_;
   std::unordered_map<NeedSet, Cost> share_cache_;
 };
 
@@ -529,19 +538,25 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   const std::size_t top = static_cast<std::size_t>(std::max(1, p.top));
   const auto& cands = p.candidates;
 
+  // The candidate a provider is, or -1: candidates are sorted by rank.
+  auto candidate_of = [&](ProviderIndex q) -> std::int32_t {
+    const std::uint32_t r = id_rank_[q];
+    auto it = std::lower_bound(cands.begin(), cands.end(), r, [](const Candidate& k, std::uint32_t x) { return k.rank < x; });
+    return it != cands.end() && it->rank == r ? static_cast<std::int32_t>(it - cands.begin()) : -1;
+  };
   // Bonus the next step could earn after each candidate (R in invariant 2).
   const Cost partner_bonus = rules::to_cost(p.weights.partner_reward);
   std::vector<Cost> bonus_after(cands.size(), 0);
   for (std::size_t i = 0; i < cands.size(); ++i)
     if (linked_[cands[i].provider])
       for (ProviderIndex q : directory_.providers[cands[i].provider].partners)
-        if (p.candidate_of[q] >= 0) bonus_after[i] = partner_bonus;
+        if (candidate_of(q) >= 0) bonus_after[i] = partner_bonus;
   // And the most a step to each candidate could earn: only a partner of another one earns.
   std::vector<Cost> reward_into(cands.size(), 0);
   for (std::size_t i = 0; i < cands.size(); ++i)
     if (linked_[cands[i].provider])
       for (ProviderIndex q : directory_.providers[cands[i].provider].partners)
-        if (p.candidate_of[q] >= 0) reward_into[static_cast<std::size_t>(p.candidate_of[q])] = partner_bonus;
+        if (const std::int32_t k = candidate_of(q); k >= 0) reward_into[static_cast<std::size_t>(k)] = partner_bonus;
 
   // Children are generated lazily, cheapest first (invariant 5). Candidates with the same
   // usefulness (and, in person, the same place) form a group: from a given label they make the

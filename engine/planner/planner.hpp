@@ -85,7 +85,6 @@ struct Problem {
   int top = 3;
   rules::CaseNeeds needs;
   std::vector<Candidate> candidates;  // sorted by rank
-  std::vector<std::int32_t> candidate_of;  // provider index -> candidate index or -1
 
   // The step a candidate makes from a state, or nothing if it may not be taken there. This is
   // the one definition of a step, shared by the search and the brute-force reference in tests.
@@ -155,12 +154,19 @@ class Planner {
   const geo::TravelModel& travel_;
   std::vector<std::uint32_t> id_rank_;  // provider index -> rank of its id in sorted order
   std::vector<ProviderIndex> by_rank_;  // rank -> provider index
-  std::vector<NeedSet> services_by_rank_;  // rank -> services, for a fast first filter
   std::vector<char> linked_;  // provider index -> has partners or is someone's partner
-  // Per province, computed on first use: providers every case there excludes (a first filter).
-  const std::vector<char>& excluded_in(int province) const;
-  mutable std::unique_ptr<std::once_flag[]> excluded_once_;
-  mutable std::vector<std::vector<char>> excluded_;
+  // Per province, computed on first use: the providers not every case there excludes (a first
+  // filter, Policy::excluded_in_province), by rank, with their services for a second one and
+  // their languages (read for every candidate: kept here, they are read in order).
+  struct Roster {
+    std::vector<std::uint32_t> rank;
+    std::vector<NeedSet> services;
+    std::vector<LangId> languages;             // each provider's, one after the other
+    std::vector<std::uint32_t> languages_end;  // where each provider's end in `languages`
+  };
+  const Roster& roster_in(int province) const;
+  mutable std::unique_ptr<std::once_flag[]> roster_once_;
+  mutable std::vector<Roster> rosters_;
 };
 
 }  // namespace nrm::planner
