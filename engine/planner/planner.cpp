@@ -94,8 +94,14 @@ Planner::Planner(const Directory& d, const rules::Policy& policy, const geo::Tra
   roster_once_ = std::make_unique<std::once_flag[]>(provinces);
   rosters_.resize(provinces);
   linked_.assign(d.providers.size(), 0);
-  for (ProviderIndex i = 0; i < d.providers.size(); ++i)
-    for (ProviderIndex q : d.providers[i].partners) linked_[i] = linked_[q] = 1;
+  partners_begin_.assign(d.providers.size() + 1, 0);
+  for (ProviderIndex i = 0; i < d.providers.size(); ++i) {
+    for (ProviderIndex q : d.providers[i].partners) {
+      linked_[i] = linked_[q] = 1;
+      partner_ranks_.push_back(id_rank_[q]);
+    }
+    partners_begin_[i + 1] = static_cast<std::uint32_t>(partner_ranks_.size());
+  }
 }
 
 const Planner::Roster& Planner::roster_in(int province) const {
@@ -145,6 +151,7 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
   // In id order, so that candidates come out sorted by rank; providers every case in the province
   // excludes are not in its roster (the assessment would say so, at a higher price).
   const Roster& roster = roster_in(d.geography[c.location].province);
+  p.candidates.reserve(roster.rank.size());  // at most; only the used part is ever copied
   for (std::size_t at = 0; at < roster.rank.size(); ++at) {
     if (!(roster.services[at] & relevant)) continue;
     const std::uint32_t r = roster.rank[at];
@@ -170,6 +177,7 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
     k.base = handoff + k.wait + a.preferences + a.penalties;
     k.stale = a.stale;
     k.rank = r;
+    k.linked = linked_[i] != 0;
     p.candidates.push_back(k);
   }
   return p;
@@ -324,6 +332,10 @@ class Bounds {
     if (m <= kCoverNeeds) {
       int pos = 0;
       for (NeedSet r = universe_; r; r &= r - 1) index_[static_cast<std::size_t>(std::countr_zero(r))] = pos++;
+      std::vector<std::uint32_t> bytes(sizeof(NeedSet) * 256);
+      for (std::size_t j = 0; j < sizeof(NeedSet); ++j)
+        for (NeedSet b = 0; b < 256; ++b) bytes[j * 256 + b] = compress(b << (8 * j));
+      bytes_ = std::move(bytes);
       unpack_.assign(std::size_t{1} << m, 0);
       for (std::size_t k = 0; k < unpack_.size(); ++k) {
         int i = 0;
@@ -500,11 +512,18 @@ class Bounds {
   }
 
   // `s` on the case's needs, as a bit mask of their positions (for cover_).
+  // By table, a byte of `s` at a time, once the tables are filled.
   std::uint32_t compress(NeedSet s) const {
+    if (bytes_.empty()) {
+      std::uint32_t out = 0;
+      for (NeedSet r = s & universe_; r; r &= r - 1) out |= 1u << index_[static_cast<std::size_t>(std::countr_zero(r))];
+      return out;
+    }
     std::uint32_t out = 0;
-    for (NeedSet r = s & universe_; r; r &= r - 1) out |= 1u << index_[static_cast<std::size_t>(std::countr_zero(r))];
+    for (std::size_t j = 0; j < sizeof(NeedSet); ++j, s >>= 8) out |= bytes_[j * 256 + (s & 0xff)];
     return out;
   }
+  std::vector<std::uint32_t> bytes_;  // compress() of each byte value at each byte position
 
 
  public:
@@ -538,25 +557,22 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   const std::size_t top = static_cast<std::size_t>(std::max(1, p.top));
   const auto& cands = p.candidates;
 
-  // The candidate a provider is, or -1: candidates are sorted by rank.
-  auto candidate_of = [&](ProviderIndex q) -> std::int32_t {
-    const std::uint32_t r = id_rank_[q];
+  // The candidate of a provider rank, or -1: candidates are sorted by rank.
+  auto candidate_of = [&](std::uint32_t r) -> std::int32_t {
     auto it = std::lower_bound(cands.begin(), cands.end(), r, [](const Candidate& k, std::uint32_t x) { return k.rank < x; });
     return it != cands.end() && it->rank == r ? static_cast<std::int32_t>(it - cands.begin()) : -1;
   };
-  // Bonus the next step could earn after each candidate (R in invariant 2).
+  // The bonus the next step could earn after each candidate (R in invariant 2), and the most a
+  // step to each candidate could earn: only a partner of another candidate earns.
   const Cost partner_bonus = rules::to_cost(p.weights.partner_reward);
-  std::vector<Cost> bonus_after(cands.size(), 0);
+  std::vector<Cost> bonus_after(cands.size(), 0), reward_into(cands.size(), 0);
   for (std::size_t i = 0; i < cands.size(); ++i)
-    if (linked_[cands[i].provider])
-      for (ProviderIndex q : directory_.providers[cands[i].provider].partners)
-        if (candidate_of(q) >= 0) bonus_after[i] = partner_bonus;
-  // And the most a step to each candidate could earn: only a partner of another one earns.
-  std::vector<Cost> reward_into(cands.size(), 0);
-  for (std::size_t i = 0; i < cands.size(); ++i)
-    if (linked_[cands[i].provider])
-      for (ProviderIndex q : directory_.providers[cands[i].provider].partners)
-        if (const std::int32_t k = candidate_of(q); k >= 0) reward_into[static_cast<std::size_t>(k)] = partner_bonus;
+    if (cands[i].linked)
+      for (std::uint32_t e = partners_begin_[cands[i].provider]; e < partners_begin_[cands[i].provider + 1]; ++e)
+        if (const std::int32_t k = candidate_of(partner_ranks_[e]); k >= 0) {
+          bonus_after[i] = partner_bonus;
+          reward_into[static_cast<std::size_t>(k)] = partner_bonus;
+        }
 
   // Children are generated lazily, cheapest first (invariant 5). Candidates with the same
   // usefulness (and, in person, the same place) form a group: from a given label they make the
@@ -574,7 +590,13 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   const std::size_t places = directory_.geography.size();
   std::vector<std::uint32_t> place_start(places + 1, 0);  // place_groups by place
   Cost min_in_person = Bounds::kInfinite;  // cheapest in-person step without travel
-  std::vector<std::int32_t> remote_kept;   // kept candidates that can work remotely
+  struct Remote {  // a kept candidate that can work remotely
+    NeedSet in_person, remote;  // as Bounds::key
+    Cost base;
+    std::int32_t ci;
+    bool speaks;
+  };
+  std::vector<Remote> remote_kept;
   {
     // Candidates by place (a counting sort: rank order within a place), then each place sorted
     // so that a class (invariant 4) is a run inside a group's run: keep the `top` lowest ranks
@@ -582,41 +604,45 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     std::vector<std::uint32_t> at(places + 1, 0);
     for (const auto& k : cands) ++at[k.community + 1];
     for (std::size_t c = 1; c <= places; ++c) at[c] += at[c - 1];
-    std::vector<std::int32_t> order(cands.size());
+    // What a class is made of, laid out flat so that sorting reads memory in order.
+    struct Key {
+      NeedSet in_person, remote;  // as Bounds::key
+      Cost cost, base, preferences, penalties;
+      std::int32_t ci;
+      bool speaks, stale, linked;
+      auto tie() const { return std::tie(in_person, remote, speaks, cost, base, preferences, penalties, stale); }
+    };
+    std::vector<Key> keys(cands.size());
     {
       std::vector<std::uint32_t> fill(at.begin(), at.end() - 1);
-      for (std::size_t i = 0; i < cands.size(); ++i) order[fill[cands[i].community]++] = static_cast<std::int32_t>(i);
+      for (std::size_t i = 0; i < cands.size(); ++i) {
+        const Candidate& k = cands[i];
+        keys[fill[k.community]++] = {h.key(k.useful_in_person), h.key(k.useful_remote), k.base + k.in_person_penalties, k.base,
+                                     k.preferences, k.penalties, static_cast<std::int32_t>(i), k.speaks, k.stale, k.linked};
+      }
     }
-    auto key = [&](std::int32_t ci) {
-      const auto& k = cands[static_cast<std::size_t>(ci)];
-      return std::make_tuple(k.useful_in_person, k.useful_remote, k.speaks, k.base + k.in_person_penalties, k.base,
-                             k.preferences, k.penalties, k.stale, ci);
-    };
-    auto same_class = [&](std::int32_t x, std::int32_t y) {
-      auto kx = key(x), ky = key(y);
-      std::get<8>(kx) = std::get<8>(ky) = 0;
-      return kx == ky && !linked_[cands[static_cast<std::size_t>(x)].provider] &&
-             !linked_[cands[static_cast<std::size_t>(y)].provider];
-    };
     for (std::size_t c = 0; c < places; ++c) {
       if (at[c] == at[c + 1]) continue;
-      auto first = order.begin() + at[c], last = order.begin() + at[c + 1];
-      if (last - first > 1) std::sort(first, last, [&](std::int32_t x, std::int32_t y) { return key(x) < key(y); });
+      auto first = keys.begin() + at[c], last = keys.begin() + at[c + 1];
+      if (last - first > 1)
+        std::sort(first, last, [](const Key& x, const Key& y) {
+          if (x.tie() != y.tie()) return x.tie() < y.tie();
+          return x.ci < y.ci;
+        });
       std::size_t run = 0;
       const Group* open_group = nullptr;
       for (auto it = first; it != last; ++it) {
-        const std::int32_t ci = *it;
-        const auto& k = cands[static_cast<std::size_t>(ci)];
+        const std::int32_t ci = it->ci;
         // Members of one class differ only in rank, and each class is sorted by rank.
-        run = (it != first && same_class(*(it - 1), ci)) ? run + 1 : 1;
-        if (run > top && !linked_[k.provider]) continue;
-        if (k.useful_remote) remote_kept.push_back(ci);
-        if (!k.useful_in_person) continue;
-        const Cost cost = k.base + k.in_person_penalties;
-        if (!open_group || open_group->in_person != h.key(k.useful_in_person) ||
-            open_group->remote != h.key(k.useful_remote) || open_group->speaks != k.speaks) {
-          place_groups.push_back({h.key(k.useful_in_person), h.key(k.useful_remote), k.speaks,
-                                  static_cast<std::uint32_t>(members.size()), 0, 0});
+        const bool same_class = it != first && !it->linked && !(it - 1)->linked && (it - 1)->tie() == it->tie();
+        run = same_class ? run + 1 : 1;
+        if (run > top && !it->linked) continue;
+        if (it->remote) remote_kept.push_back({it->in_person, it->remote, it->base, ci, it->speaks});
+        if (!it->in_person) continue;
+        const Cost cost = it->cost;
+        if (!open_group || open_group->in_person != it->in_person || open_group->remote != it->remote ||
+            open_group->speaks != it->speaks) {
+          place_groups.push_back({it->in_person, it->remote, it->speaks, static_cast<std::uint32_t>(members.size()), 0, 0});
           open_group = &place_groups.back();
           ++place_start[c + 1];
         }
@@ -630,18 +656,15 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   }
   {
     // Phone and video: groups by usefulness alone, members by cost then rank.
-    std::sort(remote_kept.begin(), remote_kept.end(), [&](std::int32_t x, std::int32_t y) {
-      const auto &a = cands[static_cast<std::size_t>(x)], &b = cands[static_cast<std::size_t>(y)];
-      return std::tie(a.useful_in_person, a.useful_remote, a.speaks, a.base, x) <
-             std::tie(b.useful_in_person, b.useful_remote, b.speaks, b.base, y);
+    std::sort(remote_kept.begin(), remote_kept.end(), [](const Remote& a, const Remote& b) {
+      return std::tie(a.in_person, a.remote, a.speaks, a.base, a.ci) < std::tie(b.in_person, b.remote, b.speaks, b.base, b.ci);
     });
     for (std::size_t i = 0; i < remote_kept.size(); ++i) {
-      const auto& k = cands[static_cast<std::size_t>(remote_kept[i])];
-      const NeedSet in_person = h.key(k.useful_in_person), remote = h.key(k.useful_remote);
+      const Remote& k = remote_kept[i];
       const Group* last = remote_groups.empty() ? nullptr : &remote_groups.back();
-      if (i == 0 || last->in_person != in_person || last->remote != remote || last->speaks != k.speaks)
-        remote_groups.push_back({in_person, remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0, 0});
-      members.push_back(remote_kept[i]);
+      if (i == 0 || last->in_person != k.in_person || last->remote != k.remote || last->speaks != k.speaks)
+        remote_groups.push_back({k.in_person, k.remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0, 0});
+      members.push_back(k.ci);
       member_cost.push_back(k.base);
       remote_groups.back().end = static_cast<std::uint32_t>(members.size());
     }
@@ -842,9 +865,11 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       std::size_t kept_seen = 0;
       Cost kept_top = Bounds::kInfinite;
       auto auto_dominated = [&](Cost g) {
-        if (!kept) {
+        if (!kept) {  // looked up again until some label is kept there
           const bool owed = cur.state.owed || (in_person && !gr.speaks && p.interpretation);
-          kept = &at_place[StateKey{cur.state.covered | h.unkey(covers), to, owed}];
+          auto it = at_place.find(StateKey{cur.state.covered | h.unkey(covers), to, owed});
+          if (it == at_place.end()) return false;
+          kept = &it->second;
           kept_seen = static_cast<std::size_t>(-1);
         }
         if (kept->size() != kept_seen) {

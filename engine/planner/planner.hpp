@@ -69,6 +69,7 @@ struct Candidate {
   bool speaks = true;            // speaks one of the person's languages
   bool stale = false;
   std::uint32_t rank = 0;        // rank of the provider id in id order: the tie-break
+  bool linked = false;           // has formal partners or is someone's
 };
 
 // Everything the search needs about one case, computed once.
@@ -155,6 +156,7 @@ class Planner {
   std::vector<std::uint32_t> id_rank_;  // provider index -> rank of its id in sorted order
   std::vector<ProviderIndex> by_rank_;  // rank -> provider index
   std::vector<char> linked_;  // provider index -> has partners or is someone's partner
+  std::vector<std::uint32_t> partners_begin_, partner_ranks_;  // provider index -> its partners' ranks
   // Per province, computed on first use: the providers not every case there excludes (a first
   // filter, Policy::excluded_in_province), by rank, with their services for a second one and
   // their languages (read for every candidate: kept here, they are read in order).
