@@ -62,6 +62,9 @@
 //     whole map keeps the least over every place with travel left out; a round skips a place
 //     whose least, plus the travel there, is beyond its limit, and stops at the first place where
 //     the map's least is.
+//  8. Only a step to a formal partner of the label's last provider earns the partner reward, so
+//     those few steps are made in the label's first round, whatever their bound, and left out of
+//     the groups; the groups' bounds (invariants 5 and 7) then need not allow for the reward.
 // tests/planner/test_exact.cpp compares this search with brute-force enumeration.
 #include "planner/planner.hpp"
 
@@ -829,6 +832,15 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     const Cost bonus = cur.state.last >= 0 ? bonus_after[static_cast<std::size_t>(cur.state.last)] : 0;
     const Cost done = cur.made_up_to, limit = std::min(f + batch, bound());
     Cost next = Bounds::kInfinite;
+    // Steps to a formal partner of the last provider, the only ones that can earn the partner
+    // reward, are all made in the first round; the groups' bounds below leave them out, and
+    // so need not allow for the reward.
+    const auto* partners_of_last =
+        bonus ? &directory_.providers[cands[static_cast<std::size_t>(cur.state.last)].provider].partners : nullptr;
+    auto is_partner = [&](std::int32_t ci) {
+      return partners_of_last && std::binary_search(partners_of_last->begin(), partners_of_last->end(),
+                                                    cands[static_cast<std::size_t>(ci)].provider);
+    };
     // Whether a child of this label through candidate `ci` sorts after the k-th pathway found,
     // by provider ranks (invariant 6). The k-th pathway's ranks are read again when it changes.
     std::uint32_t own[kMaxNeeds + 2], kth[kMaxNeeds + 2];
@@ -855,7 +867,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       const NeedSet left = (target_k | (owes ? interpretation_k : 0)) & ~(covered_k | covers);
       const Cost hv = h.of_key(left, in_person ? place : cur.state.location);
       if (hv >= Bounds::kInfinite) return;
-      const Cost base = cur.g + travel_c - bonus + hv;
+      const Cost base = cur.g + travel_c + hv;
       // Children kept at the same place dominate (invariant 2, with no travel between them) a
       // child whose cost is beyond the top-th of theirs plus the partner reward its step could
       // earn next; members come by cost, so the rest of the group is dominated too (invariant 7).
@@ -886,16 +898,12 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         }
         return kept_top < Bounds::kInfinite && g > kept_top + gr.bonus;
       };
-      // The same for one member, with its exact step cost and the reward after it.
-      const auto* partners_of_last =
-          bonus ? &directory_.providers[cands[static_cast<std::size_t>(cur.state.last)].provider].partners : nullptr;
+      // The same for one member, with the reward after it (its own step earns none: partners of
+      // the last provider are made apart).
       auto dominated = [&](std::uint32_t j) {
         if (kept_top >= Bounds::kInfinite) return false;
         const std::int32_t ci = members[j];
-        Cost g = cur.g + travel_c + member_cost[j];
-        if (partners_of_last &&
-            std::binary_search(partners_of_last->begin(), partners_of_last->end(), cands[static_cast<std::size_t>(ci)].provider))
-          g -= partner_bonus;
+        const Cost g = cur.g + travel_c + member_cost[j];
         if (g < kept_top) return false;
         const Cost r = bonus_after[static_cast<std::size_t>(ci)];
         if (g > kept_top + r) return true;
@@ -929,12 +937,16 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
           next = std::min(next, lb);
           break;
         }
+        if (is_partner(members[j])) continue;  // made in the first round
         if (lb == bound() && child_after_kth(members[j])) continue;  // invariant 6, before any work
-        if (auto_dominated(cur.g + travel_c + member_cost[j] - bonus)) break;
+        if (auto_dominated(cur.g + travel_c + member_cost[j])) break;
         if (dominated(j)) continue;
         consider(li, members[j]);
       }
     };
+    if (partners_of_last && done == kNothingMade)
+      for (ProviderIndex q : *partners_of_last)
+        if (const std::int32_t ci = candidate_of(id_rank_[q]); ci >= 0) consider(li, ci);
     for (const Group& gr : remote_groups) visit(gr, false, 0, 0, 0);
     // In-person steps, place by place, nearest first (none in the remote tail).
     if (!cur.state.tail) {
@@ -959,7 +971,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         if (place_start[c] == place_start[c + 1]) continue;
         const double travel_h = travel_.hours(cur.state.location, c);
         const Cost travel_c = p.travel_cost(travel_h);
-        const Cost least = cur.g + travel_c - bonus + std::max(min_in_person + floor, least_anywhere);
+        const Cost least = cur.g + travel_c + std::max(min_in_person + floor, least_anywhere);
         if (least > limit) {
           next = std::min(next, least);
           break;
@@ -979,8 +991,8 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
           }
         }
         if (q >= Bounds::kInfinite) continue;
-        if (cur.g + travel_c - bonus + q > limit) {
-          next = std::min(next, cur.g + travel_c - bonus + q);
+        if (cur.g + travel_c + q > limit) {
+          next = std::min(next, cur.g + travel_c + q);
           continue;
         }
         for (std::uint32_t gi = place_start[c]; gi < place_start[c + 1]; ++gi) visit(place_groups[gi], true, travel_c, travel_h, c);
