@@ -858,13 +858,20 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     // The members of a group whose lower bound falls in (done, limit]: every one of them makes
     // the same kind of step, covering the same needs, to the same state.
     const NeedSet rem_k = h.key(rem), wanted_k = h.key(wanted), covered_k = h.key(cur.state.covered);
-    auto visit = [&](const Group& gr, bool in_person, Cost travel_c, double travel_h, CommunityIndex place) {
+    // Whether a group's members make a step of this kind (in person or not) from this label, as
+    // Problem::step decides; if so, the needs it covers and the needs left after it, as keys.
+    auto step_of = [&](const Group& gr, bool in_person, NeedSet& covers, NeedSet& left) {
       const NeedSet ip = gr.in_person & rem_k, rm = gr.remote & rem_k;
-      if (in_person != static_cast<bool>((ip & in_person_only_k) || (!rm && ip))) return;
-      const NeedSet covers = in_person ? ip : rm;
-      if (!(covers & wanted_k)) return;
+      if (in_person != static_cast<bool>((ip & in_person_only_k) || (!rm && ip))) return false;
+      covers = in_person ? ip : rm;
+      if (!(covers & wanted_k)) return false;
       const bool owes = cur.state.owed || (in_person && !gr.speaks);
-      const NeedSet left = (target_k | (owes ? interpretation_k : 0)) & ~(covered_k | covers);
+      left = (target_k | (owes ? interpretation_k : 0)) & ~(covered_k | covers);
+      return true;
+    };
+    auto visit = [&](const Group& gr, bool in_person, Cost travel_c, double travel_h, CommunityIndex place) {
+      NeedSet covers = 0, left = 0;
+      if (!step_of(gr, in_person, covers, left)) return;
       const Cost hv = h.of_key(left, in_person ? place : cur.state.location);
       if (hv >= Bounds::kInfinite) return;
       const Cost base = cur.g + travel_c + hv;
@@ -957,10 +964,8 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         least_at.assign(places + 1, kUnknownLeast);
         Cost anywhere = Bounds::kInfinite;
         for (const Group& gr : place_groups) {
-          const NeedSet ip = gr.in_person & rem_k, rm = gr.remote & rem_k;
-          if (!((ip & in_person_only_k) || (!rm && ip)) || !(ip & wanted_k)) continue;
-          const bool owes = cur.state.owed || !gr.speaks;
-          const NeedSet left = (target_k | (owes ? interpretation_k : 0)) & ~(covered_k | ip);
+          NeedSet covers = 0, left = 0;
+          if (!step_of(gr, true, covers, left)) continue;
           const Cost hv = h.anywhere(left);
           if (hv < Bounds::kInfinite) anywhere = std::min(anywhere, hv + member_cost[gr.begin]);
         }
@@ -982,10 +987,8 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
           q = Bounds::kInfinite;
           for (std::uint32_t gi = place_start[c]; gi < place_start[c + 1]; ++gi) {
             const Group& gr = place_groups[gi];
-            const NeedSet ip = gr.in_person & rem_k, rm = gr.remote & rem_k;
-            if (!((ip & in_person_only_k) || (!rm && ip)) || !(ip & wanted_k)) continue;
-            const bool owes = cur.state.owed || !gr.speaks;
-            const NeedSet left = (target_k | (owes ? interpretation_k : 0)) & ~(covered_k | ip);
+            NeedSet covers = 0, left = 0;
+            if (!step_of(gr, true, covers, left)) continue;
             const Cost hv = h.of_key(left, c);
             if (hv < Bounds::kInfinite) q = std::min(q, hv + member_cost[gr.begin]);
           }
