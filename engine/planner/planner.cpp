@@ -59,9 +59,10 @@
 //     cost, so once one is, the rest of the group is too, and they are not made. Kept labels stay
 //     kept, so a dominated child stays dominated. (b) Per set of needs covered (and interpretation
 //     owed), each place keeps the least member cost plus bound over its in-person groups, and the
-//     whole map keeps the least over every place with travel left out; a round skips a place
+//     whole map keeps the least over every kind of in-person step with travel left out (from
+//     every candidate, before invariant 4: a lower bound); a round skips a place
 //     whose least, plus the travel there, is beyond its limit, and stops at the first place where
-//     the map's least is.
+//     the map's least is. So a place's groups are only made when the search first looks there.
 //  8. Only a step to a formal partner of the label's last provider earns the partner reward, so
 //     those few steps are made in the label's first round, whatever their bound, and left out of
 //     the groups; the groups' bounds (invariants 5 and 7) then need not allow for the reward.
@@ -591,91 +592,113 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   std::vector<Cost> member_cost;
   std::vector<Group> remote_groups, place_groups;
   const std::size_t places = directory_.geography.size();
-  std::vector<std::uint32_t> place_start(places + 1, 0);  // place_groups by place
   Cost min_in_person = Bounds::kInfinite;  // cheapest in-person step without travel
-  struct Remote {  // a kept candidate that can work remotely
-    NeedSet in_person, remote;  // as Bounds::key
-    Cost base;
+  // What a class (invariant 4) is made of, laid out flat so that sorting reads memory in order.
+  struct Key {
+    NeedSet in_person, remote;  // usefulness, as Bounds::key
+    Cost cost, base, preferences, penalties;  // cost: the step in person, without travel
+    CommunityIndex community;
     std::int32_t ci;
-    bool speaks;
+    bool speaks, stale, linked;
+    auto tie() const { return std::tie(in_person, remote, speaks, cost, base, preferences, penalties, stale); }
   };
-  std::vector<Remote> remote_kept;
+  // Members of one class differ only in rank; sorted so that each class is a run in rank order,
+  // only the `top` lowest ranks of a run are kept (providers with partner links always).
+  auto keep = [&](auto first, auto last, auto add) {
+    std::size_t run = 0;
+    for (auto it = first; it != last; ++it) {
+      const bool same_class = it != first && !it->linked && !(it - 1)->linked && (it - 1)->tie() == it->tie() &&
+                              (it - 1)->community == it->community;
+      run = same_class ? run + 1 : 1;
+      if (run <= top || it->linked) add(*it);
+    }
+  };
+  // In-person candidates by place (a counting sort: rank order within a place); a place's groups
+  // are made the first time the search looks there (most places it never looks at).
+  std::vector<std::uint32_t> at(places + 1, 0);
+  std::vector<Key> at_place_keys;
+  // Per kind of in-person step (usefulness and language), its least cost anywhere: what the
+  // search knows of places it has not looked at yet (invariant 7).
+  struct Kind {
+    NeedSet in_person, remote;
+    bool speaks;
+    Cost cost;
+  };
+  std::vector<Kind> kinds;
   {
-    // Candidates by place (a counting sort: rank order within a place), then each place sorted
-    // so that a class (invariant 4) is a run inside a group's run: keep the `top` lowest ranks
-    // of each class, providers with partner links always.
-    std::vector<std::uint32_t> at(places + 1, 0);
-    for (const auto& k : cands) ++at[k.community + 1];
+    std::vector<Key> remote_keys;
+    std::unordered_map<NeedSet, std::size_t> kind_of;  // (in_person, remote, speaks) packed
+    for (std::size_t i = 0; i < cands.size(); ++i) {
+      const Candidate& k = cands[i];
+      const Key key{h.key(k.useful_in_person), h.key(k.useful_remote), k.base + k.in_person_penalties, k.base,
+                    k.preferences, k.penalties, k.community, static_cast<std::int32_t>(i), k.speaks, k.stale, k.linked};
+      if (key.remote) remote_keys.push_back(key);
+      if (!key.in_person) continue;
+      ++at[k.community + 1];
+      min_in_person = std::min(min_in_person, key.cost);
+      if (h.packed()) {  // packed sets are small: one number names the kind
+        const NeedSet id = (key.in_person << 32) | (key.remote << 1) | (key.speaks ? 1 : 0);
+        auto [it, fresh] = kind_of.emplace(id, kinds.size());
+        if (fresh) kinds.push_back({key.in_person, key.remote, key.speaks, key.cost});
+        else kinds[it->second].cost = std::min(kinds[it->second].cost, key.cost);
+      } else {
+        kinds.push_back({key.in_person, key.remote, key.speaks, key.cost});
+      }
+    }
     for (std::size_t c = 1; c <= places; ++c) at[c] += at[c - 1];
-    // What a class is made of, laid out flat so that sorting reads memory in order.
-    struct Key {
-      NeedSet in_person, remote;  // as Bounds::key
-      Cost cost, base, preferences, penalties;
-      std::int32_t ci;
-      bool speaks, stale, linked;
-      auto tie() const { return std::tie(in_person, remote, speaks, cost, base, preferences, penalties, stale); }
-    };
-    std::vector<Key> keys(cands.size());
-    {
-      std::vector<std::uint32_t> fill(at.begin(), at.end() - 1);
-      for (std::size_t i = 0; i < cands.size(); ++i) {
-        const Candidate& k = cands[i];
-        keys[fill[k.community]++] = {h.key(k.useful_in_person), h.key(k.useful_remote), k.base + k.in_person_penalties, k.base,
-                                     k.preferences, k.penalties, static_cast<std::int32_t>(i), k.speaks, k.stale, k.linked};
-      }
+    at_place_keys.resize(at[places]);
+    std::vector<std::uint32_t> fill(at.begin(), at.end() - 1);
+    for (std::size_t i = 0; i < cands.size(); ++i) {
+      const Candidate& k = cands[i];
+      if (!k.useful_in_person) continue;
+      at_place_keys[fill[k.community]++] = {h.key(k.useful_in_person), h.key(k.useful_remote), k.base + k.in_person_penalties,
+                                            k.base, k.preferences, k.penalties, k.community, static_cast<std::int32_t>(i),
+                                            k.speaks, k.stale, k.linked};
     }
-    for (std::size_t c = 0; c < places; ++c) {
-      if (at[c] == at[c + 1]) continue;
-      auto first = keys.begin() + at[c], last = keys.begin() + at[c + 1];
-      if (last - first > 1)
-        std::sort(first, last, [](const Key& x, const Key& y) {
-          if (x.tie() != y.tie()) return x.tie() < y.tie();
-          return x.ci < y.ci;
-        });
-      std::size_t run = 0;
-      const Group* open_group = nullptr;
-      for (auto it = first; it != last; ++it) {
-        const std::int32_t ci = it->ci;
-        // Members of one class differ only in rank, and each class is sorted by rank.
-        const bool same_class = it != first && !it->linked && !(it - 1)->linked && (it - 1)->tie() == it->tie();
-        run = same_class ? run + 1 : 1;
-        if (run > top && !it->linked) continue;
-        if (it->remote) remote_kept.push_back({it->in_person, it->remote, it->base, ci, it->speaks});
-        if (!it->in_person) continue;
-        const Cost cost = it->cost;
-        if (!open_group || open_group->in_person != it->in_person || open_group->remote != it->remote ||
-            open_group->speaks != it->speaks) {
-          place_groups.push_back({it->in_person, it->remote, it->speaks, static_cast<std::uint32_t>(members.size()), 0, 0});
-          open_group = &place_groups.back();
-          ++place_start[c + 1];
-        }
-        members.push_back(ci);
-        member_cost.push_back(cost);
-        place_groups.back().end = static_cast<std::uint32_t>(members.size());
-        min_in_person = std::min(min_in_person, cost);
-      }
-    }
-    for (std::size_t c = 1; c <= places; ++c) place_start[c] += place_start[c - 1];
-  }
-  {
-    // Phone and video: groups by usefulness alone, members by cost then rank.
-    std::sort(remote_kept.begin(), remote_kept.end(), [](const Remote& a, const Remote& b) {
-      return std::tie(a.in_person, a.remote, a.speaks, a.base, a.ci) < std::tie(b.in_person, b.remote, b.speaks, b.base, b.ci);
+    // Phone and video: groups by usefulness alone, members by cost, the rest of their class,
+    // place, then rank (classes are per place, as in person).
+    std::sort(remote_keys.begin(), remote_keys.end(), [](const Key& x, const Key& y) {
+      const auto order = std::tie(x.in_person, x.remote, x.speaks, x.base, x.cost, x.preferences, x.penalties, x.stale,
+                                  x.community, x.ci) <=>
+                         std::tie(y.in_person, y.remote, y.speaks, y.base, y.cost, y.preferences, y.penalties, y.stale,
+                                  y.community, y.ci);
+      return order < 0;
     });
-    for (std::size_t i = 0; i < remote_kept.size(); ++i) {
-      const Remote& k = remote_kept[i];
+    members.reserve(remote_keys.size() + at_place_keys.size());
+    member_cost.reserve(remote_keys.size() + at_place_keys.size());
+    keep(remote_keys.begin(), remote_keys.end(), [&](const Key& k) {
       const Group* last = remote_groups.empty() ? nullptr : &remote_groups.back();
-      if (i == 0 || last->in_person != k.in_person || last->remote != k.remote || last->speaks != k.speaks)
+      if (!last || last->in_person != k.in_person || last->remote != k.remote || last->speaks != k.speaks)
         remote_groups.push_back({k.in_person, k.remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0, 0});
       members.push_back(k.ci);
       member_cost.push_back(k.base);
       remote_groups.back().end = static_cast<std::uint32_t>(members.size());
-    }
-    for (auto* groups : {&remote_groups, &place_groups})
-      for (Group& gr : *groups)
-        for (std::uint32_t j = gr.begin; j < gr.end; ++j)
-          gr.bonus = std::max(gr.bonus, bonus_after[static_cast<std::size_t>(members[j])]);
+      remote_groups.back().bonus = std::max(remote_groups.back().bonus, bonus_after[static_cast<std::size_t>(k.ci)]);
+    });
   }
+  // A place's groups, made on first use: place_groups[groups_at[c], groups_at[c] + groups_in[c]).
+  std::vector<std::uint32_t> groups_at(places, 0), groups_in(places, 0);
+  std::vector<char> made_at(places, 0);
+  auto groups_of = [&](CommunityIndex c) {
+    if (made_at[c]) return;
+    made_at[c] = 1;
+    groups_at[c] = static_cast<std::uint32_t>(place_groups.size());
+    auto first = at_place_keys.begin() + at[c], last = at_place_keys.begin() + at[c + 1];
+    std::sort(first, last, [](const Key& x, const Key& y) {
+      const auto order = x.tie() <=> y.tie();
+      return order != 0 ? order < 0 : x.ci < y.ci;
+    });
+    keep(first, last, [&](const Key& k) {
+      const Group* open = place_groups.size() > groups_at[c] ? &place_groups.back() : nullptr;
+      if (!open || open->in_person != k.in_person || open->remote != k.remote || open->speaks != k.speaks)
+        place_groups.push_back({k.in_person, k.remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0, 0});
+      members.push_back(k.ci);
+      member_cost.push_back(k.cost);
+      place_groups.back().end = static_cast<std::uint32_t>(members.size());
+      place_groups.back().bonus = std::max(place_groups.back().bonus, bonus_after[static_cast<std::size_t>(k.ci)]);
+    });
+    groups_in[c] = static_cast<std::uint32_t>(place_groups.size()) - groups_at[c];
+  };
 
   std::vector<Label> labels;
   labels.reserve(1024);
@@ -963,17 +986,17 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         // The last entry: the least over every place, travel aside.
         least_at.assign(places + 1, kUnknownLeast);
         Cost anywhere = Bounds::kInfinite;
-        for (const Group& gr : place_groups) {
+        for (const Kind& kind : kinds) {
           NeedSet covers = 0, left = 0;
-          if (!step_of(gr, true, covers, left)) continue;
+          if (!step_of(Group{kind.in_person, kind.remote, kind.speaks, 0, 0, 0}, true, covers, left)) continue;
           const Cost hv = h.anywhere(left);
-          if (hv < Bounds::kInfinite) anywhere = std::min(anywhere, hv + member_cost[gr.begin]);
+          if (hv < Bounds::kInfinite) anywhere = std::min(anywhere, hv + kind.cost);
         }
         least_at[places] = anywhere;
       }
       const Cost least_anywhere = least_at[places];
       for (const CommunityIndex c : travel_.nearest_first(cur.state.location)) {
-        if (place_start[c] == place_start[c + 1]) continue;
+        if (at[c] == at[c + 1]) continue;  // no in-person candidate there
         const double travel_h = travel_.hours(cur.state.location, c);
         const Cost travel_c = p.travel_cost(travel_h);
         const Cost least = cur.g + travel_c + std::max(min_in_person + floor, least_anywhere);
@@ -985,7 +1008,8 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         Cost& q = least_at[c];
         if (q == kUnknownLeast) {
           q = Bounds::kInfinite;
-          for (std::uint32_t gi = place_start[c]; gi < place_start[c + 1]; ++gi) {
+          groups_of(c);
+          for (std::uint32_t gi = groups_at[c]; gi < groups_at[c] + groups_in[c]; ++gi) {
             const Group& gr = place_groups[gi];
             NeedSet covers = 0, left = 0;
             if (!step_of(gr, true, covers, left)) continue;
@@ -998,7 +1022,8 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
           next = std::min(next, cur.g + travel_c + q);
           continue;
         }
-        for (std::uint32_t gi = place_start[c]; gi < place_start[c + 1]; ++gi) visit(place_groups[gi], true, travel_c, travel_h, c);
+        for (std::uint32_t gi = groups_at[c]; gi < groups_at[c] + groups_in[c]; ++gi)
+          visit(place_groups[gi], true, travel_c, travel_h, c);
       }
     }
     labels[static_cast<std::size_t>(li)].made_up_to = limit;
