@@ -626,19 +626,32 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   };
   std::vector<Kind> kinds;
   {
-    std::vector<Key> remote_keys;
+    std::vector<Key> keys(cands.size());
     std::unordered_map<NeedSet, std::size_t> kind_of;  // (in_person, remote, speaks) packed
+    // When sets are packed, usefulness, language and cost fit in one number that orders phone and
+    // video members by group, then cost: one comparison settles most pairs.
+    auto prefix = [&](const Key& k) -> std::uint64_t {
+      if (!h.packed()) return 0;
+      const auto biased = static_cast<std::uint64_t>(std::clamp<Cost>(k.base, -(Cost{1} << 38), (Cost{1} << 38) - 1) + (Cost{1} << 38));
+      return (((k.in_person << 11) | (k.remote << 1) | (k.speaks ? 1 : 0)) << 39) | biased;
+    };
+    std::vector<std::uint64_t> remote_prefix;
+    std::vector<std::uint32_t> remote_at;
     for (std::size_t i = 0; i < cands.size(); ++i) {
       const Candidate& k = cands[i];
-      const Key key{h.key(k.useful_in_person), h.key(k.useful_remote), k.base + k.in_person_penalties, k.base,
-                    k.preferences, k.penalties, k.community, static_cast<std::int32_t>(i), k.speaks, k.stale, k.linked};
-      if (key.remote) remote_keys.push_back(key);
+      Key& key = keys[i];
+      key = {h.key(k.useful_in_person), h.key(k.useful_remote), k.base + k.in_person_penalties, k.base,
+             k.preferences, k.penalties, k.community, static_cast<std::int32_t>(i), k.speaks, k.stale, k.linked};
+      if (key.remote) {
+        remote_prefix.push_back(prefix(key));
+        remote_at.push_back(static_cast<std::uint32_t>(i));
+      }
       if (!key.in_person) continue;
       ++at[k.community + 1];
       min_in_person = std::min(min_in_person, key.cost);
       if (h.packed()) {  // packed sets are small: one number names the kind
         const NeedSet id = (key.in_person << 32) | (key.remote << 1) | (key.speaks ? 1 : 0);
-        auto [it, fresh] = kind_of.emplace(id, kinds.size());
+        auto [it, fresh] = kind_of.try_emplace(id, kinds.size());
         if (fresh) kinds.push_back({key.in_person, key.remote, key.speaks, key.cost});
         else kinds[it->second].cost = std::min(kinds[it->second].cost, key.cost);
       } else {
@@ -648,22 +661,23 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     for (std::size_t c = 1; c <= places; ++c) at[c] += at[c - 1];
     at_place_keys.resize(at[places]);
     std::vector<std::uint32_t> fill(at.begin(), at.end() - 1);
-    for (std::size_t i = 0; i < cands.size(); ++i) {
-      const Candidate& k = cands[i];
-      if (!k.useful_in_person) continue;
-      at_place_keys[fill[k.community]++] = {h.key(k.useful_in_person), h.key(k.useful_remote), k.base + k.in_person_penalties,
-                                            k.base, k.preferences, k.penalties, k.community, static_cast<std::int32_t>(i),
-                                            k.speaks, k.stale, k.linked};
-    }
+    for (const Key& key : keys)
+      if (key.in_person) at_place_keys[fill[key.community]++] = key;
     // Phone and video: groups by usefulness alone, members by cost, the rest of their class,
     // place, then rank (classes are per place, as in person).
-    std::sort(remote_keys.begin(), remote_keys.end(), [](const Key& x, const Key& y) {
+    std::vector<std::uint32_t> by_group(remote_at.size());
+    for (std::uint32_t i = 0; i < by_group.size(); ++i) by_group[i] = i;
+    std::sort(by_group.begin(), by_group.end(), [&](std::uint32_t a, std::uint32_t b) {
+      if (remote_prefix[a] != remote_prefix[b]) return remote_prefix[a] < remote_prefix[b];
+      const Key &x = keys[remote_at[a]], &y = keys[remote_at[b]];
       const auto order = std::tie(x.in_person, x.remote, x.speaks, x.base, x.cost, x.preferences, x.penalties, x.stale,
                                   x.community, x.ci) <=>
                          std::tie(y.in_person, y.remote, y.speaks, y.base, y.cost, y.preferences, y.penalties, y.stale,
                                   y.community, y.ci);
       return order < 0;
     });
+    std::vector<Key> remote_keys(by_group.size());
+    for (std::size_t i = 0; i < by_group.size(); ++i) remote_keys[i] = keys[remote_at[by_group[i]]];
     members.reserve(remote_keys.size() + at_place_keys.size());
     member_cost.reserve(remote_keys.size() + at_place_keys.size());
     keep(remote_keys.begin(), remote_keys.end(), [&](const Key& k) {
