@@ -457,6 +457,7 @@ class Bounds {
     return v;
   }
   bool packed() const { return !unpack_.empty(); }
+  std::size_t key_space() const { return unpack_.size(); }  // packed keys are below this
   NeedSet unkey(NeedSet k) const { return packed() ? unpack_[k] : k; }
   // A bound of the needs `k` (as key) left, from any place: (b) and (c) without travel.
   Cost anywhere(NeedSet k) {
@@ -467,7 +468,7 @@ class Bounds {
     if (packed()) {
       v = cover_[k];
       if (v >= kInfinite) return kInfinite;
-      v += count * min_base_;
+      v += (count - 1) * min_base_;  // as in compute(), (c)
     } else {
       v = shares(rem);
       if (v >= kInfinite) return kInfinite;
@@ -496,12 +497,13 @@ class Bounds {
     Cost a = worst + (count - 1) * std::min<Cost>(0, min_base_);
     // (c): a pathway's steps, in order, are a cover of the needs left, each step covering
     // something new; a step whose need another already met is left out of that cover, which
-    // can only raise its cost, except by a negative step cost (at most one per need).
+    // can only raise its cost, except by a negative step cost: at most one per need, and at
+    // least one step is in the cover.
     Cost c = a;
     bool covered = false;
     if (!cover_.empty()) {
       const Cost cv = cover_[compress(rem)];
-      if (cv < kInfinite) c = cv + count * min_base_ + farthest, covered = true;
+      if (cv < kInfinite) c = cv + (count - 1) * min_base_ + farthest, covered = true;
     }
     // (b) is the fractional version of (c): with no negative step cost, (c) is never below it.
     Cost b = a;
@@ -721,6 +723,14 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   // member cost plus bound over the in-person groups there (invariant 7).
   constexpr Cost kUnknownLeast = std::numeric_limits<Cost>::min();
   std::unordered_map<NeedSet, std::vector<Cost>> place_least;
+  // When sets of needs are packed, both tables by set covered are flat: no hashing.
+  const std::size_t flat = h.packed() ? 2 * h.key_space() : 0;
+  std::vector<std::vector<Kept>> at_state_flat(flat);
+  std::vector<std::vector<Cost>> place_least_flat(flat);
+  auto kept_at_state = [&](NeedSet covered, bool owed) -> std::vector<Kept>& {
+    if (flat) return at_state_flat[h.key(covered) << 1 | (owed ? 1 : 0)];
+    return at_state[StateKey{covered, 0, owed}];
+  };
   using Entry = std::pair<Cost, std::int32_t>;  // (key, label): label index breaks ties (FIFO)
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> open;
 
@@ -818,7 +828,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     // same place, the likeliest to dominate, are tried first. Both lists are sorted by cost: a
     // label dearer than the new one cannot dominate it.
     auto& same = at_place[StateKey{nl.state.covered, nl.state.location, nl.state.owed}];
-    auto& here = at_state[StateKey{nl.state.covered, 0, nl.state.owed}];
+    auto& here = kept_at_state(nl.state.covered, nl.state.owed);
     std::size_t dominators = 0;
     for (const Kept& other : same) {
       if (other.g > nl.g) break;
@@ -997,7 +1007,8 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     // In-person steps, place by place, nearest first (none in the remote tail).
     if (!cur.state.tail) {
       const Cost floor = h.floor(rem);
-      std::vector<Cost>& least_at = place_least[covered_k << 1 | (cur.state.owed ? 1 : 0)];
+      const NeedSet least_key = covered_k << 1 | (cur.state.owed ? 1 : 0);
+      std::vector<Cost>& least_at = flat ? place_least_flat[least_key] : place_least[least_key];
       if (least_at.empty()) {
         // The last entry: the least over every place, travel aside.
         least_at.assign(places + 1, kUnknownLeast);
