@@ -163,12 +163,17 @@ void run(const std::string& label, const api::EnginePaths& paths, int cases, dou
     auto res = engine->planner().plan(c, as_of);
     lat.push_back(ms_since(t1));
     {  // the same case again, split into its two phases
-      auto t2 = Clock::now();
-      auto prob = engine->planner().prepare(c, as_of);
-      prep.push_back(ms_since(t2));
-      std::size_t search_labels = 0;
-      // NRM_BENCH_REPEAT=n: the least of n runs (a noisy machine only ever adds time).
+      // NRM_BENCH_REPEAT=n: the least of n runs of each phase (a noisy machine only adds time).
       const int repeat = std::getenv("NRM_BENCH_REPEAT") ? std::atoi(std::getenv("NRM_BENCH_REPEAT")) : 1;
+      double least_prep = 1e18;
+      planner::Problem prob;
+      for (int i = 0; i < std::max(1, repeat); ++i) {
+        auto t2 = Clock::now();
+        prob = engine->planner().prepare(c, as_of);
+        least_prep = std::min(least_prep, ms_since(t2));
+      }
+      prep.push_back(least_prep);
+      std::size_t search_labels = 0;
       double least = 1e18;
       for (int i = 0; i < std::max(1, repeat); ++i) {
         auto t3 = Clock::now();
