@@ -615,6 +615,17 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       if (run <= top || it->linked) add(*it);
     }
   };
+  // Appends a kept member to `groups`, opening a group when its kind differs from the last one's
+  // (groups before `from` belong to another run and are never extended).
+  auto add_member = [&](std::vector<Group>& groups, std::size_t from, const Key& k, Cost cost) {
+    const Group* open = groups.size() > from ? &groups.back() : nullptr;
+    if (!open || open->in_person != k.in_person || open->remote != k.remote || open->speaks != k.speaks)
+      groups.push_back({k.in_person, k.remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0, 0});
+    members.push_back(k.ci);
+    member_cost.push_back(cost);
+    groups.back().end = static_cast<std::uint32_t>(members.size());
+    groups.back().bonus = std::max(groups.back().bonus, bonus_after[static_cast<std::size_t>(k.ci)]);
+  };
   // In-person candidates by place (a counting sort: rank order within a place); a place's groups
   // are made the first time the search looks there (most places it never looks at).
   std::vector<std::uint32_t> at(places + 1, 0);
@@ -682,15 +693,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     for (std::size_t i = 0; i < by_group.size(); ++i) remote_keys[i] = keys[remote_at[by_group[i]]];
     members.reserve(remote_keys.size() + at_place_keys.size());
     member_cost.reserve(remote_keys.size() + at_place_keys.size());
-    keep(remote_keys.begin(), remote_keys.end(), [&](const Key& k) {
-      const Group* last = remote_groups.empty() ? nullptr : &remote_groups.back();
-      if (!last || last->in_person != k.in_person || last->remote != k.remote || last->speaks != k.speaks)
-        remote_groups.push_back({k.in_person, k.remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0, 0});
-      members.push_back(k.ci);
-      member_cost.push_back(k.base);
-      remote_groups.back().end = static_cast<std::uint32_t>(members.size());
-      remote_groups.back().bonus = std::max(remote_groups.back().bonus, bonus_after[static_cast<std::size_t>(k.ci)]);
-    });
+    keep(remote_keys.begin(), remote_keys.end(), [&](const Key& k) { add_member(remote_groups, 0, k, k.base); });
   }
   // A place's groups, made on first use: place_groups[groups_at[c], groups_at[c] + groups_in[c]).
   std::vector<std::uint32_t> groups_at(places, 0), groups_in(places, 0);
@@ -704,15 +707,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       const auto order = x.tie() <=> y.tie();
       return order != 0 ? order < 0 : x.ci < y.ci;
     });
-    keep(first, last, [&](const Key& k) {
-      const Group* open = place_groups.size() > groups_at[c] ? &place_groups.back() : nullptr;
-      if (!open || open->in_person != k.in_person || open->remote != k.remote || open->speaks != k.speaks)
-        place_groups.push_back({k.in_person, k.remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0, 0});
-      members.push_back(k.ci);
-      member_cost.push_back(k.cost);
-      place_groups.back().end = static_cast<std::uint32_t>(members.size());
-      place_groups.back().bonus = std::max(place_groups.back().bonus, bonus_after[static_cast<std::size_t>(k.ci)]);
-    });
+    keep(first, last, [&](const Key& k) { add_member(place_groups, groups_at[c], k, k.cost); });
     groups_in[c] = static_cast<std::uint32_t>(place_groups.size()) - groups_at[c];
   };
 
