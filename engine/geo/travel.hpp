@@ -42,6 +42,12 @@ class TravelModel {
     row(from);
     return seconds(from, to) / 3600.0;
   }
+  // Every shortest time from `from`, in whole seconds (infinity where unreachable), by
+  // community: hours(from, to) is seconds_from(from)[to] / 3600.
+  const float* seconds_from(CommunityIndex from) const {
+    row(from);
+    return rows_[from].get();
+  }
   // Whether the fastest way from `from` to `to` takes a flight.
   bool by_air(CommunityIndex from, CommunityIndex to) const {
     row(from);

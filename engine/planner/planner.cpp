@@ -66,6 +66,11 @@
 //  8. Only a step to a formal partner of the label's last provider earns the partner reward, so
 //     those few steps are made in the label's first round, whatever their bound, and left out of
 //     the groups; the groups' bounds (invariants 5 and 7) then need not allow for the reward.
+//  9. Members of a group come by cost (invariant 5) and make steps to one state. Once a member's
+//     child is dominated by `top` kept labels, a later member's child is dominated by the same
+//     labels, and is not made, when no step after it can earn a reward (R = 0 in invariant 2)
+//     and it costs more or sorts after by rank (in the remote tail: sorts after by rank, whatever
+//     its cost): the same labels dominate it, at the same place and travel, by at least as much.
 // tests/planner/test_exact.cpp compares this search with brute-force enumeration.
 #include "planner/planner.hpp"
 
@@ -74,14 +79,77 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <memory_resource>
+#include <optional>
 #include <queue>
 #include <tuple>
 #include <unordered_map>
 
 namespace nrm::planner {
-
 namespace {
 constexpr double kHoursEps = 1e-9;
+
+// The search's tables live in scratch memory kept by each thread between searches: a search
+// carves them from one buffer and drops them together, with no call into malloc on the way
+// (allocation had been a tenth of a referral's time). A search that needs more than the buffer
+// takes the rest from the heap, and the thread's next search gets a buffer that large (up to
+// kMaxScratch). Under AddressSanitizer every table comes from the heap, so overruns are caught.
+// A search started while another runs on the same thread (none is, today) takes the heap too.
+template <class T>
+using Vec = std::pmr::vector<T>;
+
+class Scratch {
+ public:
+  Scratch() {
+    if (busy()) {
+      arena_.emplace(&upstream_);
+      return;
+    }
+    busy() = owner_ = true;
+    arena_.emplace(buffer().data(), buffer().size(), &upstream_);
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() {
+    arena_.reset();
+    if (!owner_) return;
+    busy() = false;
+    if (upstream_.bytes)
+      buffer().resize(std::min(kMaxScratch, buffer().size() + upstream_.bytes + upstream_.bytes / 4));
+  }
+  std::pmr::memory_resource* resource() {
+#if defined(__SANITIZE_ADDRESS__)
+    return std::pmr::new_delete_resource();
+#else
+    return &*arena_;
+#endif
+  }
+
+ private:
+  static constexpr std::size_t kMaxScratch = std::size_t{256} << 20;
+  struct Counting final : std::pmr::memory_resource {
+    std::size_t bytes = 0;
+    void* do_allocate(std::size_t n, std::size_t align) override {
+      bytes += n;
+      return std::pmr::new_delete_resource()->allocate(n, align);
+    }
+    void do_deallocate(void* at, std::size_t n, std::size_t align) override {
+      std::pmr::new_delete_resource()->deallocate(at, n, align);
+    }
+    bool do_is_equal(const std::pmr::memory_resource& o) const noexcept override { return this == &o; }
+  };
+  static std::vector<std::byte>& buffer() {
+    thread_local std::vector<std::byte> b(std::size_t{4} << 20);
+    return b;
+  }
+  static bool& busy() {
+    thread_local bool b = false;
+    return b;
+  }
+  bool owner_ = false;
+  Counting upstream_;
+  std::optional<std::pmr::monotonic_buffer_resource> arena_;
+};
 
 }
 
@@ -309,7 +377,11 @@ class Bounds {
  public:
   // `reward[i]`: the most a step to candidate i can earn as a formal partner of the step before
   // (0 if no candidate lists it as a partner).
-  Bounds(const Problem& p, std::vector<Cost> reward) : p_(p), reward_(std::move(reward)) {
+  Bounds(const Problem& p, Vec<Cost> reward, std::pmr::memory_resource* mr)
+      : bytes_(mr), p_(p), reward_(std::move(reward)), rows_(mr), cover_(mr), unpack_(mr), packed_rows_(mr),
+        needs_(mr), share_cache_(mr) {
+    needs_.reserve(kMaxNeeds);
+    for (int n = 0; n < kMaxNeeds; ++n) needs_.emplace_back(mr);
     min_base_ = 0;
     const NeedSet relevant = p.target | p.interpretation;
     for (NeedSet r = relevant; r; r &= r - 1) needs_[static_cast<std::size_t>(std::countr_zero(r))].base_at.assign(p.travel->size(), kInfinite);
@@ -336,7 +408,7 @@ class Bounds {
     if (m <= kCoverNeeds) {
       int pos = 0;
       for (NeedSet r = universe_; r; r &= r - 1) index_[static_cast<std::size_t>(std::countr_zero(r))] = pos++;
-      std::vector<std::uint32_t> bytes(sizeof(NeedSet) * 256);
+      Vec<std::uint32_t> bytes(sizeof(NeedSet) * 256, mr);
       for (std::size_t j = 0; j < sizeof(NeedSet); ++j)
         for (NeedSet b = 0; b < 256; ++b) bytes[j * 256 + b] = compress(b << (8 * j));
       bytes_ = std::move(bytes);
@@ -347,14 +419,14 @@ class Bounds {
           if (k & (std::size_t{1} << i)) unpack_[k] |= r & ~(r - 1);
       }
       packed_rows_.resize(unpack_.size());
-      std::vector<Cost> cheapest(std::size_t{1} << m, kInfinite);  // by usefulness
+      Vec<Cost> cheapest(std::size_t{1} << m, kInfinite, mr);  // by usefulness
       for (std::size_t i = 0; i < p.candidates.size(); ++i) {
         const Candidate& k = p.candidates[i];
         const std::uint32_t u = compress(k.useful_in_person | k.useful_remote);
         const Cost base = k.base - reward_[i] + std::min<Cost>(0, k.in_person_penalties);
         if (u) cheapest[u] = std::min(cheapest[u], base);
       }
-      std::vector<std::uint32_t> sets;
+      Vec<std::uint32_t> sets(mr);
       for (std::uint32_t u = 1; u < cheapest.size(); ++u)
         if (cheapest[u] < kInfinite) sets.push_back(u);
       cover_.assign(cheapest.size(), kInfinite);
@@ -450,7 +522,7 @@ class Bounds {
   NeedSet key(NeedSet s) const { return packed() ? compress(s) : s; }
   Cost of_key(NeedSet k, CommunityIndex location) {
     if (!k) return 0;
-    std::vector<Cost>& row = packed() ? packed_rows_[k] : rows_[k];
+    Vec<Cost>& row = packed() ? packed_rows_[k] : rows_[k];
     if (row.empty()) row.assign(p_.travel->size(), kUnknown);
     Cost& v = row[location];
     if (v == kUnknown) v = compute(packed() ? unpack_[k] : k, location);
@@ -529,7 +601,7 @@ class Bounds {
     for (std::size_t j = 0; j < sizeof(NeedSet); ++j, s >>= 8) out |= bytes_[j * 256 + (s & 0xff)];
     return out;
   }
-  std::vector<std::uint32_t> bytes_;  // compress() of each byte value at each byte position
+  Vec<std::uint32_t> bytes_;  // compress() of each byte value at each byte position
 
 
  public:
@@ -537,24 +609,25 @@ class Bounds {
 
  private:
   static constexpr Cost kUnknown = std::numeric_limits<Cost>::min();
-  std::unordered_map<NeedSet, std::vector<Cost>> rows_;  // bound by needs left, then by place
   struct NeedBounds {
+    explicit NeedBounds(std::pmr::memory_resource* mr) : base_at(mr), cost(mr), travel(mr) {}
     Cost remote = kInfinite;
-    std::vector<Cost> base_at;           // by place: the cheapest in-person step there, or kInfinite
+    Vec<Cost> base_at;                   // by place: the cheapest in-person step there, or kInfinite
     Cost least_in_person = kInfinite;    // the least of base_at
-    std::vector<Cost> cost, travel;      // by place, on first use: need() and travel_need()
+    Vec<Cost> cost, travel;              // by place, on first use: need() and travel_need()
   };
   const Problem& p_;
-  std::vector<Cost> reward_;  // by candidate
+  Vec<Cost> reward_;  // by candidate
+  std::pmr::unordered_map<NeedSet, Vec<Cost>> rows_;  // bound by needs left, then by place
   static constexpr int kCoverNeeds = 10;  // exact cover bound for cases of up to this many needs
   NeedSet universe_ = 0;
   std::array<int, kMaxNeeds> index_{};
-  std::vector<Cost> cover_;  // by compressed set of needs: cheapest cover, travel aside
-  std::vector<NeedSet> unpack_;                  // packed key -> set of needs (empty: not packed)
-  std::vector<std::vector<Cost>> packed_rows_;   // bound by packed needs left, then by place
+  Vec<Cost> cover_;  // by compressed set of needs: cheapest cover, travel aside
+  Vec<NeedSet> unpack_;                  // packed key -> set of needs (empty: not packed)
+  Vec<Vec<Cost>> packed_rows_;           // bound by packed needs left, then by place
   Cost min_base_ = 0;
-  std::vector<NeedBounds> needs_ = std::vector<NeedBounds>(kMaxNeeds);
-  std::unordered_map<NeedSet, Cost> share_cache_;
+  Vec<NeedBounds> needs_;  // by need
+  std::pmr::unordered_map<NeedSet, Cost> share_cache_;
 };
 
 }  // namespace
@@ -562,6 +635,8 @@ class Bounds {
 std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* labels_out) const {
   const std::size_t top = static_cast<std::size_t>(std::max(1, p.top));
   const auto& cands = p.candidates;
+  Scratch scratch;  // declared first: every table below is dropped before it
+  std::pmr::memory_resource* const mr = scratch.resource();
 
   // The candidate of a provider rank, or -1: candidates are sorted by rank.
   auto candidate_of = [&](std::uint32_t r) -> std::int32_t {
@@ -571,7 +646,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   // The bonus the next step could earn after each candidate (R in invariant 2), and the most a
   // step to each candidate could earn: only a partner of another candidate earns.
   const Cost partner_bonus = rules::to_cost(p.weights.partner_reward);
-  std::vector<Cost> bonus_after(cands.size(), 0), reward_into(cands.size(), 0);
+  Vec<Cost> bonus_after(cands.size(), 0, mr), reward_into(cands.size(), 0, mr);
   for (std::size_t i = 0; i < cands.size(); ++i)
     if (cands[i].linked)
       for (std::uint32_t e = partners_begin_[cands[i].provider]; e < partners_begin_[cands[i].provider + 1]; ++e)
@@ -583,16 +658,16 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   // Children are generated lazily, cheapest first (invariant 5). Candidates with the same
   // usefulness (and, in person, the same place) form a group: from a given label they make the
   // same kind of step to the same state, so one bound of the state serves the whole group.
-  Bounds h(p, std::move(reward_into));
+  Bounds h(p, std::move(reward_into), mr);
   struct Group {
     NeedSet in_person, remote;  // usefulness, as Bounds::key
     bool speaks;
     std::uint32_t begin, end;  // members[begin, end): by step cost without travel, then rank
     Cost bonus = 0;            // the largest partner reward a step after a member could earn
   };
-  std::vector<std::int32_t> members;
-  std::vector<Cost> member_cost;
-  std::vector<Group> remote_groups, place_groups;
+  Vec<std::int32_t> members(mr);
+  Vec<Cost> member_cost(mr);
+  Vec<Group> remote_groups(mr), place_groups(mr);
   const std::size_t places = directory_.geography.size();
   Cost min_in_person = Bounds::kInfinite;  // cheapest in-person step without travel
   // What a class (invariant 4) is made of, laid out flat so that sorting reads memory in order.
@@ -617,7 +692,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   };
   // Appends a kept member to `groups`, opening a group when its kind differs from the last one's
   // (groups before `from` belong to another run and are never extended).
-  auto add_member = [&](std::vector<Group>& groups, std::size_t from, const Key& k, Cost cost) {
+  auto add_member = [&](Vec<Group>& groups, std::size_t from, const Key& k, Cost cost) {
     const Group* open = groups.size() > from ? &groups.back() : nullptr;
     if (!open || open->in_person != k.in_person || open->remote != k.remote || open->speaks != k.speaks)
       groups.push_back({k.in_person, k.remote, k.speaks, static_cast<std::uint32_t>(members.size()), 0, 0});
@@ -628,8 +703,8 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   };
   // In-person candidates by place (a counting sort: rank order within a place); a place's groups
   // are made the first time the search looks there (most places it never looks at).
-  std::vector<std::uint32_t> at(places + 1, 0);
-  std::vector<Key> at_place_keys;
+  Vec<std::uint32_t> at(places + 1, 0, mr);
+  Vec<Key> at_place_keys(mr);
   // Per kind of in-person step (usefulness and language), its least cost anywhere: what the
   // search knows of places it has not looked at yet (invariant 7).
   struct Kind {
@@ -637,10 +712,10 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     bool speaks;
     Cost cost;
   };
-  std::vector<Kind> kinds;
+  Vec<Kind> kinds(mr);
   {
-    std::vector<Key> keys(cands.size());
-    std::unordered_map<NeedSet, std::size_t> kind_of;  // (in_person, remote, speaks) packed
+    Vec<Key> keys(cands.size(), mr);
+    std::pmr::unordered_map<NeedSet, std::size_t> kind_of(mr);  // (in_person, remote, speaks) packed
     // When sets are packed, usefulness, language and cost fit in one number that orders phone and
     // video members by group, then cost: one comparison settles most pairs.
     auto prefix = [&](const Key& k) -> std::uint64_t {
@@ -648,8 +723,8 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       const auto biased = static_cast<std::uint64_t>(std::clamp<Cost>(k.base, -(Cost{1} << 38), (Cost{1} << 38) - 1) + (Cost{1} << 38));
       return (((k.in_person << 11) | (k.remote << 1) | (k.speaks ? 1 : 0)) << 39) | biased;
     };
-    std::vector<std::uint64_t> remote_prefix;
-    std::vector<std::uint32_t> remote_at;
+    Vec<std::uint64_t> remote_prefix(mr);
+    Vec<std::uint32_t> remote_at(mr);
     for (std::size_t i = 0; i < cands.size(); ++i) {
       const Candidate& k = cands[i];
       Key& key = keys[i];
@@ -673,12 +748,12 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     }
     for (std::size_t c = 1; c <= places; ++c) at[c] += at[c - 1];
     at_place_keys.resize(at[places]);
-    std::vector<std::uint32_t> fill(at.begin(), at.end() - 1);
+    Vec<std::uint32_t> fill(at.begin(), at.end() - 1, mr);
     for (const Key& key : keys)
       if (key.in_person) at_place_keys[fill[key.community]++] = key;
     // Phone and video: groups by usefulness alone, members by cost, the rest of their class,
     // place, then rank (classes are per place, as in person).
-    std::vector<std::uint32_t> by_group(remote_at.size());
+    Vec<std::uint32_t> by_group(remote_at.size(), mr);
     for (std::uint32_t i = 0; i < by_group.size(); ++i) by_group[i] = i;
     std::sort(by_group.begin(), by_group.end(), [&](std::uint32_t a, std::uint32_t b) {
       if (remote_prefix[a] != remote_prefix[b]) return remote_prefix[a] < remote_prefix[b];
@@ -689,15 +764,15 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
                                   y.community, y.ci);
       return order < 0;
     });
-    std::vector<Key> remote_keys(by_group.size());
+    Vec<Key> remote_keys(by_group.size(), mr);
     for (std::size_t i = 0; i < by_group.size(); ++i) remote_keys[i] = keys[remote_at[by_group[i]]];
     members.reserve(remote_keys.size() + at_place_keys.size());
     member_cost.reserve(remote_keys.size() + at_place_keys.size());
     keep(remote_keys.begin(), remote_keys.end(), [&](const Key& k) { add_member(remote_groups, 0, k, k.base); });
   }
   // A place's groups, made on first use: place_groups[groups_at[c], groups_at[c] + groups_in[c]).
-  std::vector<std::uint32_t> groups_at(places, 0), groups_in(places, 0);
-  std::vector<char> made_at(places, 0);
+  Vec<std::uint32_t> groups_at(places, 0, mr), groups_in(places, 0, mr);
+  Vec<char> made_at(places, 0, mr);
   auto groups_of = [&](CommunityIndex c) {
     if (made_at[c]) return;
     made_at[c] = 1;
@@ -711,54 +786,58 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     groups_in[c] = static_cast<std::uint32_t>(place_groups.size()) - groups_at[c];
   };
 
-  std::vector<Label> labels;
+  Vec<Label> labels(mr);
   labels.reserve(1024);
-  std::unordered_map<StateKey, std::vector<Kept>, StateKeyHash> at_state, at_place;
+  std::pmr::unordered_map<StateKey, Vec<Kept>, StateKeyHash> at_state(mr), at_place(mr);
   // Per set of needs covered (as Bounds::key) and interpretation owed, then per place: the least
   // member cost plus bound over the in-person groups there (invariant 7).
   constexpr Cost kUnknownLeast = std::numeric_limits<Cost>::min();
-  std::unordered_map<NeedSet, std::vector<Cost>> place_least;
+  std::pmr::unordered_map<NeedSet, Vec<Cost>> place_least(mr);
   // When sets of needs are packed, both tables by set covered are flat: no hashing.
   const std::size_t flat = h.packed() ? 2 * h.key_space() : 0;
-  std::vector<std::vector<Kept>> at_state_flat(flat);
-  std::vector<std::vector<Cost>> place_least_flat(flat);
-  auto kept_at_state = [&](NeedSet covered, bool owed) -> std::vector<Kept>& {
+  Vec<Vec<Kept>> at_state_flat(flat, mr);
+  Vec<Vec<Cost>> place_least_flat(flat, mr);
+  auto kept_at_state = [&](NeedSet covered, bool owed) -> Vec<Kept>& {
     if (flat) return at_state_flat[h.key(covered) << 1 | (owed ? 1 : 0)];
     return at_state[StateKey{covered, 0, owed}];
   };
   using Entry = std::pair<Cost, std::int32_t>;  // (key, label): label index breaks ties (FIFO)
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> open;
+  std::priority_queue<Entry, Vec<Entry>, std::greater<>> open{std::greater<>{}, Vec<Entry>(mr)};
 
+  // Each label's provider ranks, step by step, `stride` to a label (a pathway has at most one
+  // step per need): the tie rule reads them often, and walking parents for them was dear.
+  const auto stride = static_cast<std::size_t>(std::max(1, std::popcount(p.target | p.interpretation)));
+  Vec<std::uint32_t> path(stride, 0, mr);
+  auto ranks = [&](std::int32_t l) { return path.data() + static_cast<std::size_t>(l) * stride; };
+  auto depth = [&](std::int32_t l) -> int { return labels[static_cast<std::size_t>(l)].depth; };
   auto ranks_of = [&](std::int32_t l, std::uint32_t* out) {
-    int n = labels[static_cast<std::size_t>(l)].depth;
-    for (int i = n - 1; i >= 0; --i) {
-      out[i] = cands[static_cast<std::size_t>(labels[static_cast<std::size_t>(l)].candidate)].rank;
-      l = labels[static_cast<std::size_t>(l)].parent;
-    }
-    return n;
+    std::copy(ranks(l), ranks(l) + depth(l), out);
+    return depth(l);
   };
   auto lex_less = [&](std::int32_t a, std::int32_t b) {
-    std::uint32_t ra[kMaxNeeds + 2], rb[kMaxNeeds + 2];
-    int na = ranks_of(a, ra), nb = ranks_of(b, rb);
-    return std::lexicographical_compare(ra, ra + na, rb, rb + nb);
+    return std::lexicographical_compare(ranks(a), ranks(a) + depth(a), ranks(b), ranks(b) + depth(b));
   };
   // Whether kept label A dominates the new label `b` (invariant 2). A is read from its compact
   // copy in the state's list, so a scan stays within one array.
-  auto dominates = [&](const Kept& A, std::int32_t b) {
+  // `row`: shortest travel times in seconds from B's place (symmetric, so it serves the scan).
+  auto dominates = [&](const Kept& A, std::int32_t b, const float* row) {
     const Label& B = labels[static_cast<std::size_t>(b)];
     // A must allow every step B allows: out of the remote tail, or in it no further along.
     if (A.tail && (!B.state.tail || A.last_rank > B.state.last_rank)) return false;
     // From another place, A's first in-person leg is at most the way to B's place longer
     // (triangle inequality; plus one for rounding unless travel costs are exact); in the remote
     // tail there is none.
-    double extra_hours = 0;
     Cost extra = 0;
-    if (A.location != B.state.location && !B.state.tail) {
-      extra_hours = travel_.hours(B.state.location, A.location);  // symmetric: B's row serves the scan
-      if (!std::isfinite(extra_hours)) return false;
-      extra = p.travel_cost(extra_hours) + (p.exact_travel() ? 0 : 1);
+    const bool moved = A.location != B.state.location && !B.state.tail;
+    if (moved) {
+      const float seconds = row[A.location];
+      if (!std::isfinite(seconds)) return false;
+      extra = p.per_second > 0 ? static_cast<Cost>(seconds) * p.per_second
+                               : p.travel_cost(seconds / 3600.0) + (p.exact_travel() ? 0 : 1);
     }
-    if (p.max_travel_hours && A.travel_hours + extra_hours > B.state.travel_hours) return false;
+    if (p.max_travel_hours &&
+        A.travel_hours + (moved ? travel_.hours(B.state.location, A.location) : 0.0) > B.state.travel_hours)
+      return false;
     Cost r = (A.last == B.state.last || B.state.last < 0) ? 0 : bonus_after[static_cast<std::size_t>(B.state.last)];
     Cost lhs = A.g + r + extra;
     if (lhs != B.g) return lhs < B.g;
@@ -766,7 +845,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   };
 
   // Complete pathways found, kept sorted in the total order and cut to `top`.
-  std::vector<std::int32_t> results;
+  Vec<std::int32_t> results(mr);
   auto result_less = [&](std::int32_t a, std::int32_t b) {
     const Label& A = labels[static_cast<std::size_t>(a)];
     const Label& B = labels[static_cast<std::size_t>(b)];
@@ -782,42 +861,48 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   auto beyond = [&](Cost f, std::int32_t l) {
     const Cost b = bound();
     if (f != b) return f > b;
-    std::uint32_t rl[kMaxNeeds + 2], rk[kMaxNeeds + 2];
-    const int nl = ranks_of(l, rl), nk = ranks_of(results.back(), rk);
+    const std::uint32_t *rl = ranks(l), *rk = ranks(results.back());
+    const int nl = depth(l), nk = depth(results.back());
     for (int i = 0; i < std::min(nl, nk); ++i)
       if (rl[i] != rk[i]) return rl[i] > rk[i];
     return nl > nk;
   };
 
   // A new label for the step from label `li` to candidate `ci`, unless it cannot be in the answer.
-  auto consider = [&](std::int32_t li, std::int32_t ci) {
+  enum class Made { kNone, kKept, kDominated };
+  auto consider = [&](std::int32_t li, std::int32_t ci) -> Made {
     const Label& cur = labels[static_cast<std::size_t>(li)];
     Cost sc = 0;
     auto st = p.step(cur.state, ci, sc);
-    if (!st) return;
-    Label nl;
-    nl.state = p.after(cur.state, ci, *st);
-    nl.g = cur.g + sc;
+    if (!st) return Made::kNone;
+    const Problem::State next = p.after(cur.state, ci, *st);
+    const bool done = p.complete(next);
+    const Cost hv = done ? 0 : h(next);
+    if (hv >= Bounds::kInfinite) return Made::kNone;
+    const Cost cost = cur.g + sc;
+    if (cost + hv > bound()) return Made::kNone;
+    // Made in place: a label built aside and copied in costs stalls on every field.
+    const auto idx = static_cast<std::int32_t>(labels.size());
+    Label& nl = labels.emplace_back();
+    nl.state = next;
+    nl.g = cost;
+    nl.f = cost + hv;
     nl.parent = li;
     nl.candidate = ci;
-    nl.depth = static_cast<std::uint8_t>(cur.depth + 1);
-    const bool done = p.complete(nl.state);
-    Cost hv = done ? 0 : h(nl.state);
-    if (hv >= Bounds::kInfinite) return;
-    nl.f = nl.g + hv;
-    if (nl.f > bound()) return;
-    const auto idx = static_cast<std::int32_t>(labels.size());
-    labels.push_back(nl);
+    nl.depth = static_cast<std::uint8_t>(labels[static_cast<std::size_t>(li)].depth + 1);
+    if (path.size() < labels.size() * stride) path.resize(labels.size() * stride);
+    std::copy(ranks(li), ranks(li) + nl.depth - 1, ranks(idx));
+    ranks(idx)[nl.depth - 1] = cands[static_cast<std::size_t>(ci)].rank;
     if (!done && beyond(nl.f, idx)) {
       labels.pop_back();
-      return;
+      return Made::kNone;
     }
     if (done) {
       if (results.size() < top || result_less(idx, results.back())) {
         results.insert(std::upper_bound(results.begin(), results.end(), idx, result_less), idx);
         if (results.size() > top) results.pop_back();
       }
-      return;
+      return Made::kNone;
     }
     // Labels are compared across places (invariant 2): the key has no location. Labels at the
     // same place, the likeliest to dominate, are tried first. Both lists are sorted by cost: a
@@ -825,25 +910,27 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     auto& same = at_place[StateKey{nl.state.covered, nl.state.location, nl.state.owed}];
     auto& here = kept_at_state(nl.state.covered, nl.state.owed);
     std::size_t dominators = 0;
+    const float* row = travel_.seconds_from(nl.state.location);
     for (const Kept& other : same) {
       if (other.g > nl.g) break;
-      if (dominates(other, idx) && ++dominators >= top) break;
+      if (dominates(other, idx, row) && ++dominators >= top) break;
     }
     if (dominators < top)
       for (const Kept& other : here) {
         if (other.g > nl.g) break;
         if (other.location == nl.state.location) continue;  // tried above
-        if (dominates(other, idx) && ++dominators >= top) break;
+        if (dominates(other, idx, row) && ++dominators >= top) break;
       }
     if (dominators >= top) {
       labels.pop_back();
-      return;
+      return Made::kDominated;
     }
     const Kept kept{nl.g, nl.state.travel_hours, idx, nl.state.last, nl.state.last_rank, nl.state.location, nl.state.tail};
     auto by_cost = [](Cost g, const Kept& k) { return g < k.g; };
     same.insert(std::upper_bound(same.begin(), same.end(), nl.g, by_cost), kept);
     here.insert(std::upper_bound(here.begin(), here.end(), nl.g, by_cost), kept);
     open.emplace(nl.f, idx);
+    return Made::kKept;
   };
 
   Label root;
@@ -924,7 +1011,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       // earn next; members come by cost, so the rest of the group is dominated too (invariant 7).
       const CommunityIndex to = in_person ? place : cur.state.location;
       const double hours = cur.state.travel_hours + travel_h;
-      std::vector<Kept>* kept = nullptr;
+      Vec<Kept>* kept = nullptr;
       std::size_t kept_seen = 0;
       Cost kept_top = Bounds::kInfinite;
       auto auto_dominated = [&](Cost g) {
@@ -982,17 +1069,32 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         j = static_cast<std::uint32_t>(
             std::upper_bound(member_cost.begin() + gr.begin, member_cost.begin() + gr.end, done - base) -
             member_cost.begin());
+      // Invariant 9: once a member's child is dominated, so is every later member's that can
+      // earn no reward after it and sorts after it.
+      const bool tail = cur.state.tail || (!in_person && !(h.unkey(covers) & p.immediate));
+      Cost beaten_g = Bounds::kInfinite;                // the cost of the first child dominated
+      std::uint32_t beaten_rank = 0, least_beaten = 0;  // its rank (least at that cost); the least
       for (; j < gr.end; ++j) {
         const Cost lb = base + member_cost[j];
         if (lb > limit) {
           next = std::min(next, lb);
           break;
         }
-        if (is_partner(members[j])) continue;  // made in the first round
-        if (lb == bound() && child_after_kth(members[j])) continue;  // invariant 6, before any work
-        if (auto_dominated(cur.g + travel_c + member_cost[j])) break;
+        const std::int32_t ci = members[j];
+        if (is_partner(ci)) continue;  // made in the first round
+        if (lb == bound() && child_after_kth(ci)) continue;  // invariant 6, before any work
+        const Cost g = cur.g + travel_c + member_cost[j];
+        if (auto_dominated(g)) break;
+        const std::uint32_t rank = cands[static_cast<std::size_t>(ci)].rank;
+        if (beaten_g < Bounds::kInfinite && bonus_after[static_cast<std::size_t>(ci)] == 0 &&
+            (tail ? rank > least_beaten : g > beaten_g || rank > beaten_rank))
+          continue;
         if (dominated(j)) continue;
-        consider(li, members[j]);
+        if (consider(li, ci) == Made::kDominated) {
+          if (beaten_g == Bounds::kInfinite) beaten_g = g, beaten_rank = least_beaten = rank;
+          if (g == beaten_g) beaten_rank = std::min(beaten_rank, rank);
+          least_beaten = std::min(least_beaten, rank);
+        }
       }
     };
     if (partners_of_last && done == kNothingMade)
@@ -1003,7 +1105,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     if (!cur.state.tail) {
       const Cost floor = h.floor(rem);
       const NeedSet least_key = covered_k << 1 | (cur.state.owed ? 1 : 0);
-      std::vector<Cost>& least_at = flat ? place_least_flat[least_key] : place_least[least_key];
+      Vec<Cost>& least_at = flat ? place_least_flat[least_key] : place_least[least_key];
       if (least_at.empty()) {
         // The last entry: the least over every place, travel aside.
         least_at.assign(places + 1, kUnknownLeast);

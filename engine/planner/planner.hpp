@@ -111,7 +111,9 @@ struct Problem {
   // cost units (travel_hour with at most three decimals), travel costs add up exactly along a
   // route; otherwise each leg is rounded.
   Cost travel_cost(double hours) const {
-    if (per_second > 0) return static_cast<Cost>(std::llround(hours * 3600.0)) * per_second;
+    // hours is a whole number of seconds over 3600 and never negative: adding a half and
+    // truncating rounds it back to that number, without a call into libm.
+    if (per_second > 0) return static_cast<Cost>(hours * 3600.0 + 0.5) * per_second;
     return rules::to_cost(hours * weights.travel_hour);
   }
   bool exact_travel() const { return per_second > 0 || weights.travel_hour == 0; }
