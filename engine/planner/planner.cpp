@@ -752,18 +752,39 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     for (const Key& key : keys)
       if (key.in_person) at_place_keys[fill[key.community]++] = key;
     // Phone and video: groups by usefulness alone, members by cost, the rest of their class,
-    // place, then rank (classes are per place, as in person).
+    // place, then rank (classes are per place, as in person). When the prefix holds every
+    // member's cost (it is clamped), the sort reads compact copies of the fields in place.
     Vec<std::uint32_t> by_group(remote_at.size(), mr);
     for (std::uint32_t i = 0; i < by_group.size(); ++i) by_group[i] = i;
-    std::sort(by_group.begin(), by_group.end(), [&](std::uint32_t a, std::uint32_t b) {
-      if (remote_prefix[a] != remote_prefix[b]) return remote_prefix[a] < remote_prefix[b];
-      const Key &x = keys[remote_at[a]], &y = keys[remote_at[b]];
-      const auto order = std::tie(x.in_person, x.remote, x.speaks, x.base, x.cost, x.preferences, x.penalties, x.stale,
-                                  x.community, x.ci) <=>
-                         std::tie(y.in_person, y.remote, y.speaks, y.base, y.cost, y.preferences, y.penalties, y.stale,
-                                  y.community, y.ci);
-      return order < 0;
+    const bool prefix_holds_cost = h.packed() && std::all_of(remote_at.begin(), remote_at.end(), [&](std::uint32_t i) {
+      return keys[i].base > -(Cost{1} << 38) && keys[i].base < (Cost{1} << 38) - 1;
     });
+    if (prefix_holds_cost) {
+      struct Order {
+        std::uint64_t prefix;  // usefulness, language and cost (base)
+        Cost cost, preferences, penalties;
+        std::uint32_t stale, place;
+        std::uint32_t at;  // into remote_at, which is in rank order
+        auto tie() const { return std::tie(prefix, cost, preferences, penalties, stale, place, at); }
+      };
+      Vec<Order> order(by_group.size(), mr);
+      for (std::uint32_t i = 0; i < order.size(); ++i) {
+        const Key& k = keys[remote_at[i]];
+        order[i] = {remote_prefix[i], k.cost, k.preferences, k.penalties, k.stale ? 1u : 0u, k.community, i};
+      }
+      std::sort(order.begin(), order.end(), [](const Order& a, const Order& b) { return a.tie() < b.tie(); });
+      for (std::size_t i = 0; i < order.size(); ++i) by_group[i] = order[i].at;
+    } else {
+      std::sort(by_group.begin(), by_group.end(), [&](std::uint32_t a, std::uint32_t b) {
+        if (remote_prefix[a] != remote_prefix[b]) return remote_prefix[a] < remote_prefix[b];
+        const Key &x = keys[remote_at[a]], &y = keys[remote_at[b]];
+        const auto cmp = std::tie(x.in_person, x.remote, x.speaks, x.base, x.cost, x.preferences, x.penalties,
+                                  x.stale, x.community, x.ci) <=>
+                         std::tie(y.in_person, y.remote, y.speaks, y.base, y.cost, y.preferences, y.penalties,
+                                  y.stale, y.community, y.ci);
+        return cmp < 0;
+      });
+    }
     Vec<Key> remote_keys(by_group.size(), mr);
     for (std::size_t i = 0; i < by_group.size(); ++i) remote_keys[i] = keys[remote_at[by_group[i]]];
     members.reserve(remote_keys.size() + at_place_keys.size());
@@ -1085,12 +1106,13 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         if (lb == bound() && child_after_kth(ci)) continue;  // invariant 6, before any work
         const Cost g = cur.g + travel_c + member_cost[j];
         if (auto_dominated(g)) break;
-        const std::uint32_t rank = cands[static_cast<std::size_t>(ci)].rank;
-        if (beaten_g < Bounds::kInfinite && bonus_after[static_cast<std::size_t>(ci)] == 0 &&
-            (tail ? rank > least_beaten : g > beaten_g || rank > beaten_rank))
-          continue;
+        if (beaten_g < Bounds::kInfinite && bonus_after[static_cast<std::size_t>(ci)] == 0) {
+          const std::uint32_t rank = cands[static_cast<std::size_t>(ci)].rank;
+          if (tail ? rank > least_beaten : g > beaten_g || rank > beaten_rank) continue;
+        }
         if (dominated(j)) continue;
         if (consider(li, ci) == Made::kDominated) {
+          const std::uint32_t rank = cands[static_cast<std::size_t>(ci)].rank;
           if (beaten_g == Bounds::kInfinite) beaten_g = g, beaten_rank = least_beaten = rank;
           if (g == beaten_g) beaten_rank = std::min(beaten_rank, rank);
           least_beaten = std::min(least_beaten, rank);
