@@ -999,6 +999,15 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     const int n_own = ranks_of(li, own);
     std::int32_t kth_label = -1;
     int n_kth = 0;
+    // Whether label `l`'s ranks sort before those of this label's child whose last rank is `last`
+    // (the child's are this label's, then `last`).
+    auto before_child = [&](std::int32_t l, std::uint32_t last) {
+      const std::uint32_t* a = ranks(l);
+      const int na = depth(l);
+      for (int i = 0; i < std::min(na, n_own); ++i)
+        if (a[i] != own[i]) return a[i] < own[i];
+      return na <= n_own || a[n_own] < last;
+    };
     auto child_after_kth = [&](std::int32_t ci) {
       if (results.size() < top) return false;
       if (results.back() != kth_label) n_kth = ranks_of(kth_label = results.back(), kth);
@@ -1073,14 +1082,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
           if (a.tail || (p.max_travel_hours && a.travel_hours > hours)) continue;
           const Cost lhs = a.g + (a.last == ci ? 0 : r);
           bool less = lhs < g;
-          if (lhs == g) {
-            std::uint32_t ra[kMaxNeeds + 2];
-            const int na = ranks_of(a.label, ra);
-            std::uint32_t rb[kMaxNeeds + 2];
-            std::copy(own, own + n_own, rb);
-            rb[n_own] = cands[static_cast<std::size_t>(ci)].rank;
-            less = std::lexicographical_compare(ra, ra + na, rb, rb + n_own + 1);
-          }
+          if (lhs == g) less = before_child(a.label, cands[static_cast<std::size_t>(ci)].rank);
           if (less && ++n >= top) return true;
         }
         return false;
