@@ -229,7 +229,7 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
     const std::uint32_t r = roster.rank[at];
     const ProviderIndex i = by_rank_[r];
     const Provider& prov = d.providers[i];
-    rules::Assessment a = case_rules.assess(i);
+    rules::Assessment a = case_rules.assess_kept(i);  // in the roster: the province filter kept it
     if (!a.eligible) continue;
     Candidate k;
     k.provider = i;

@@ -225,6 +225,46 @@ std::string range_text(double min, double max) {
   return "[" + format_number(min) + ", " + format_number(max) + "]";
 }
 
+// Whether every field the sub-tree at `root` reads passes `ok`.
+template <class Ok>
+bool fields_all(const detail::Pool& pool, std::uint32_t root, const Ok& ok) {
+  using detail::Op;
+  const detail::Node& n = pool.nodes[root];
+  switch (n.op) {
+    case Op::kBoolField:
+    case Op::kNumField:
+    case Op::kCodeField:
+    case Op::kMaskField:
+    case Op::kListField:
+      return ok(static_cast<detail::Field>(n.arg));
+    case Op::kConstBool:
+    case Op::kConstNum:
+    case Op::kConstCode:
+    case Op::kConstMask:
+    case Op::kConstList:
+      return true;
+    case Op::kNot:
+    case Op::kKnownNum:
+    case Op::kKnownMask:
+    case Op::kCountMask:
+    case Op::kCountList:
+      return fields_all(pool, n.a, ok);
+    default:  // every other operation has two operands
+      return fields_all(pool, n.a, ok) && fields_all(pool, n.b, ok);
+  }
+}
+
+// Fields whose value for a case located in a province is fixed by the provider and that province:
+// no other case field, nothing that changes with the date or with capacity updates. An exclude
+// rule that reads only these decides Policy::excluded_in_province.
+bool decided_by_province(detail::Field f) {
+  using detail::Field;
+  if (f == Field::kCaseProvince) return true;
+  if (f < Field::kProviderId) return false;  // every other case field
+  return f != Field::kProviderVerifiedDaysAgo && f != Field::kProviderStale &&
+         f != Field::kProviderCapacityAvailable && f != Field::kProviderCapacityBeds;
+}
+
 // One provider rule as a program runs it: the rule, and the roots of its condition and of its
 // for_each count in the program's pool.
 struct RuleCode {
@@ -239,6 +279,9 @@ struct RuleCode {
 struct Program {
   const detail::Pool* pool = nullptr;
   std::vector<RuleCode> exclusions;  // effect exclude, in rule order
+  // The exclusions Policy::excluded_in_province does not decide (for providers it keeps, the
+  // others cannot fire), in rule order.
+  std::vector<RuleCode> open_exclusions;
   std::vector<RuleCode> others;      // every other provider effect, in rule order
   std::vector<RuleCode> all;         // both, in rule order (explain)
 };
@@ -283,7 +326,9 @@ struct PolicyData {
   }
 
   // Runs `prog` for the provider in `x` (see invariants 2 and 3 at the top of this file).
-  template <bool kExplain>
+  // kKept: the provider is one Policy::excluded_in_province keeps for the case's province, so only
+  // the exclusions that filter does not decide are run (the others cannot fire).
+  template <bool kExplain, bool kKept = false>
   Assessment run(const Program& prog, const Context& x, std::vector<RuleHit>* hits) const {
     const Provider& p = *x.p;
     Evaluator ev(*prog.pool, x);
@@ -292,7 +337,7 @@ struct PolicyData {
     bool excluded = false;
     [[maybe_unused]] std::size_t first = hits ? hits->size() : 0;
     if constexpr (!kExplain) {
-      for (const RuleCode& code : prog.exclusions)
+      for (const RuleCode& code : kKept ? prog.open_exclusions : prog.exclusions)
         if (ev.boolean(code.when) == Tri::kTrue) return a;
     }
     bool in_person = p.offers_in_person();
@@ -372,8 +417,9 @@ struct PolicyData {
         if (detail::is_const_number(out, folded.for_each, &count) && count == 0) continue;
       }
       prog.all.push_back(folded);
-      (rules[code.rule].effect->effect == Effect::kExclude ? prog.exclusions : prog.others)
-          .push_back(folded);
+      const bool exclusion = rules[code.rule].effect->effect == Effect::kExclude;
+      (exclusion ? prog.exclusions : prog.others).push_back(folded);
+      if (exclusion && !fields_all(pool, code.when, decided_by_province)) prog.open_exclusions.push_back(folded);
     }
     return prog;
   }
@@ -961,52 +1007,12 @@ std::size_t Policy::rule_count() const {
   return impl_->rules.size();
 }
 
-namespace {
-
-// Whether every field the sub-tree at `root` reads passes `ok`.
-template <class Ok>
-bool fields_all(const detail::Pool& pool, std::uint32_t root, const Ok& ok) {
-  using detail::Op;
-  const detail::Node& n = pool.nodes[root];
-  switch (n.op) {
-    case Op::kBoolField:
-    case Op::kNumField:
-    case Op::kCodeField:
-    case Op::kMaskField:
-    case Op::kListField:
-      return ok(static_cast<detail::Field>(n.arg));
-    case Op::kConstBool:
-    case Op::kConstNum:
-    case Op::kConstCode:
-    case Op::kConstMask:
-    case Op::kConstList:
-      return true;
-    case Op::kNot:
-    case Op::kKnownNum:
-    case Op::kKnownMask:
-    case Op::kCountMask:
-    case Op::kCountList:
-      return fields_all(pool, n.a, ok);
-    default:  // every other operation has two operands
-      return fields_all(pool, n.a, ok) && fields_all(pool, n.b, ok);
-  }
-}
-
-}  // namespace
 
 std::vector<char> Policy::excluded_in_province(const Directory& d, int province) const {
-  using detail::Field;
-  // Exclude rules whose verdict is fixed by the provider and the province: no other case field,
-  // nothing that changes with the date or with capacity updates.
-  auto fixed = [](Field f) {
-    if (f == Field::kCaseProvince) return true;
-    if (f < Field::kProviderId) return false;  // every other case field
-    return f != Field::kProviderVerifiedDaysAgo && f != Field::kProviderStale &&
-           f != Field::kProviderCapacityAvailable && f != Field::kProviderCapacityBeds;
-  };
+  // Exclude rules whose verdict is fixed by the provider and the province.
   std::vector<std::uint32_t> roots;
   for (const RuleCode& code : impl_->general.exclusions)
-    if (fields_all(impl_->pool, code.when, fixed)) roots.push_back(code.when);
+    if (fields_all(impl_->pool, code.when, decided_by_province)) roots.push_back(code.when);
   std::vector<char> out(d.providers.size(), 0);
   if (roots.empty()) return out;
   Context x;
@@ -1110,6 +1116,12 @@ Assessment CaseRules::assess(ProviderIndex p) const {
   Context x = impl_->base;
   impl_->policy->set_provider(x, x.d->providers[p], impl_->as_of);
   return impl_->policy->run<false>(impl_->program, x, nullptr);
+}
+
+Assessment CaseRules::assess_kept(ProviderIndex p) const {
+  Context x = impl_->base;
+  impl_->policy->set_provider(x, x.d->providers[p], impl_->as_of);
+  return impl_->policy->run<false, true>(impl_->program, x, nullptr);
 }
 
 Assessment CaseRules::explain(ProviderIndex p, std::vector<RuleHit>& hits) const {

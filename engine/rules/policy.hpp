@@ -109,6 +109,9 @@ class CaseRules {
   ~CaseRules();
 
   Assessment assess(ProviderIndex p) const;
+  // The same for a provider that Policy::excluded_in_province keeps for the case's province:
+  // the exclusions that filter decides are not run again. Undefined for any other provider.
+  Assessment assess_kept(ProviderIndex p) const;
   Assessment explain(ProviderIndex p, std::vector<RuleHit>& hits) const;
   std::size_t rule_count() const;  // provider rules left after specialisation
 

@@ -574,7 +574,9 @@ TEST_CASE("shipped policy: assess, explain and prepare agree on random cases and
       rules::Assessment e = s.policy.explain(c, s.d, p, kAsOf, h1);
       rules::Assessment f = prepared.assess(p);
       rules::Assessment g = prepared.explain(p, h2);
-      for (const rules::Assessment* y : {&e, &f, &g}) {
+      // For a provider the filter keeps, the planner skips the exclusions the filter decided.
+      rules::Assessment kept = excluded[province][p] ? a : prepared.assess_kept(p);
+      for (const rules::Assessment* y : {&e, &f, &g, &kept}) {
         REQUIRE((y->eligible == a.eligible && y->in_person == a.in_person &&
                  y->remote == a.remote && y->withheld == a.withheld &&
                  y->preferences == a.preferences && y->penalties == a.penalties &&
