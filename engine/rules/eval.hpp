@@ -110,6 +110,19 @@ class Evaluator {
         }
         return Tri::kTrue;
       }
+      case Op::kCmpFieldNum: {
+        Num a = field_num(static_cast<Field>(n.a));
+        if (!a.known) return Tri::kUnknown;
+        return of(compare(static_cast<Cmp>(n.arg), a.v, n.num));
+      }
+      case Op::kNotBoolField:
+        return field_bool(static_cast<Field>(n.arg)) ? Tri::kFalse : Tri::kTrue;
+      case Op::kCodeInMaskField: {
+        Mask s = field_mask(static_cast<Field>(n.arg));
+        if (!s.known) return Tri::kUnknown;
+        const int c = static_cast<int>(n.a);
+        return of(c >= 0 && c < 64 && (s.bits >> c) & 1);
+      }
       case Op::kKnownNum:
         return of(number(n.a).known);
       case Op::kKnownMask:

@@ -120,6 +120,11 @@ enum class Op : std::uint8_t {
   kAllList,    // list set a holds every code of b
   kKnownNum,   // number a is present
   kKnownMask,  // mask set a is present
+  // bool, made only by Policy::prepare's folding (fold.cpp) from the forms above, to spare the
+  // evaluator a call per leaf in the conditions every provider is assessed by
+  kCmpFieldNum,      // number field a (a Field) against the constant num; arg: Cmp
+  kNotBoolField,     // not bool field; arg: Field
+  kCodeInMaskField,  // code a in mask field; arg: Field
   // number
   kConstNum,   // num (arg 1: absent)
   kNumField,   // arg: Field

@@ -64,6 +64,7 @@ bool provider_field(Field f) {
 // How many children a node has (they are in a, then b).
 int arity(Op op) {
   if (is_const(op) || is_field(op)) return 0;
+  if (op == Op::kCmpFieldNum || op == Op::kNotBoolField || op == Op::kCodeInMaskField) return 0;
   switch (op) {
     case Op::kNot:
     case Op::kKnownNum:
@@ -113,10 +114,61 @@ class Folder {
     Node copy = n;
     copy.a = a;
     copy.b = b;
+    if (auto fused = fuse(copy)) return push(*fused);
     return push(copy);
   }
 
  private:
+  // One node for the commonest shapes left once the case is folded in: a number field against a
+  // constant, `not` of a bool field, a constant code in a mask field. Same values as the shapes.
+  std::optional<Node> fuse(const Node& n) const {
+    const Node& x = dst_.nodes[n.a];
+    Node f;
+    switch (n.op) {
+      case Op::kCmpNum: {
+        const Node& y = dst_.nodes[n.b];
+        const bool field_left = x.op == Op::kNumField && y.op == Op::kConstNum && y.arg == 0;
+        const bool field_right = y.op == Op::kNumField && x.op == Op::kConstNum && x.arg == 0;
+        if (!field_left && !field_right) return std::nullopt;
+        f.op = Op::kCmpFieldNum;
+        f.a = field_left ? x.arg : y.arg;
+        f.num = field_left ? y.num : x.num;
+        f.arg = field_left ? n.arg : static_cast<std::uint8_t>(flipped(static_cast<Cmp>(n.arg)));
+        return f;
+      }
+      case Op::kNot:
+        if (x.op != Op::kBoolField) return std::nullopt;
+        f.op = Op::kNotBoolField;
+        f.arg = x.arg;
+        return f;
+      case Op::kInMask: {
+        const Node& y = dst_.nodes[n.b];
+        if (x.op != Op::kConstCode || y.op != Op::kMaskField) return std::nullopt;
+        f.op = Op::kCodeInMaskField;
+        f.arg = y.arg;
+        f.a = x.a;
+        return f;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+  // c OP x is x flipped(OP) c.
+  static Cmp flipped(Cmp c) {
+    switch (c) {
+      case Cmp::kLt:
+        return Cmp::kGt;
+      case Cmp::kLe:
+        return Cmp::kGe;
+      case Cmp::kGt:
+        return Cmp::kLt;
+      case Cmp::kGe:
+        return Cmp::kLe;
+      default:
+        return c;  // == and != are symmetric
+    }
+  }
+
   // Whether folded node i can never be absent (so set identities hold without an unknown).
   bool never_absent(std::uint32_t i) const {
     const Node& n = dst_.nodes[i];

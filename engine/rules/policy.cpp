@@ -237,6 +237,11 @@ bool fields_all(const detail::Pool& pool, std::uint32_t root, const Ok& ok) {
     case Op::kMaskField:
     case Op::kListField:
       return ok(static_cast<detail::Field>(n.arg));
+    case Op::kNotBoolField:
+    case Op::kCodeInMaskField:
+      return ok(static_cast<detail::Field>(n.arg));
+    case Op::kCmpFieldNum:
+      return ok(static_cast<detail::Field>(n.a));
     case Op::kConstBool:
     case Op::kConstNum:
     case Op::kConstCode:
