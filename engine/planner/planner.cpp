@@ -448,8 +448,9 @@ class Bounds {
     if (v != kUnknown) return v;
     Cost best = nb.remote;
     if (nb.least_in_person < kInfinite) {
+      const float* seconds = p_.travel->seconds_from(loc);
       for (const CommunityIndex c : p_.travel->nearest_first(loc)) {
-        const Cost t = p_.travel_cost(p_.travel->hours(loc, c));
+        const Cost t = p_.travel_cost_seconds(seconds[c]);
         if (t + nb.least_in_person >= best) break;
         if (nb.base_at[c] < kInfinite) best = std::min(best, nb.base_at[c] + t);
       }
@@ -467,7 +468,7 @@ class Bounds {
     if (nb.least_in_person < kInfinite)
       for (const CommunityIndex c : p_.travel->nearest_first(loc))
         if (nb.base_at[c] < kInfinite) {
-          v = p_.travel_cost(p_.travel->hours(loc, c));
+          v = p_.travel_cost_seconds(p_.travel->seconds_from(loc)[c]);
           break;
         }
     return v;
@@ -853,8 +854,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     if (moved) {
       const float seconds = row[A.location];
       if (!std::isfinite(seconds)) return false;
-      extra = p.per_second > 0 ? static_cast<Cost>(seconds) * p.per_second
-                               : p.travel_cost(seconds / 3600.0) + (p.exact_travel() ? 0 : 1);
+      extra = p.travel_cost_seconds(seconds) + (p.exact_travel() ? 0 : 1);
     }
     if (p.max_travel_hours &&
         A.travel_hours + (moved ? travel_.hours(B.state.location, A.location) : 0.0) > B.state.travel_hours)
@@ -1112,8 +1112,9 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
           const std::uint32_t rank = cands[static_cast<std::size_t>(ci)].rank;
           if (tail ? rank > least_beaten : g > beaten_g || rank > beaten_rank) continue;
         }
-        if (dominated(j)) continue;
-        if (consider(li, ci) == Made::kDominated) {
+        // Dominated by labels at its own place, or made and then found dominated (invariant 9
+        // holds for both: either way `top` kept labels dominate the child).
+        if (dominated(j) || consider(li, ci) == Made::kDominated) {
           const std::uint32_t rank = cands[static_cast<std::size_t>(ci)].rank;
           if (beaten_g == Bounds::kInfinite) beaten_g = g, beaten_rank = least_beaten = rank;
           if (g == beaten_g) beaten_rank = std::min(beaten_rank, rank);
@@ -1143,10 +1144,11 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         least_at[places] = anywhere;
       }
       const Cost least_anywhere = least_at[places];
+      const float* seconds = travel_.seconds_from(cur.state.location);
       for (const CommunityIndex c : travel_.nearest_first(cur.state.location)) {
         if (at[c] == at[c + 1]) continue;  // no in-person candidate there
-        const double travel_h = travel_.hours(cur.state.location, c);
-        const Cost travel_c = p.travel_cost(travel_h);
+        const double travel_h = seconds[c] / 3600.0;  // travel_.hours(cur.state.location, c)
+        const Cost travel_c = p.travel_cost_seconds(seconds[c]);
         const Cost least = cur.g + travel_c + std::max(min_in_person + floor, least_anywhere);
         if (least > limit) {
           next = std::min(next, least);

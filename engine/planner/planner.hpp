@@ -116,6 +116,12 @@ struct Problem {
     if (per_second > 0) return static_cast<Cost>(hours * 3600.0 + 0.5) * per_second;
     return rules::to_cost(hours * weights.travel_hour);
   }
+  // The same for a leg of `seconds` (a whole number: geo::TravelModel::seconds_from), which is
+  // travel_cost(seconds / 3600) without the round trip through hours.
+  Cost travel_cost_seconds(float seconds) const {
+    if (per_second > 0) return static_cast<Cost>(seconds) * per_second;
+    return travel_cost(seconds / 3600.0);
+  }
   bool exact_travel() const { return per_second > 0 || weights.travel_hour == 0; }
   Cost per_second = 0;  // cost of a second of travel when it is a whole number, else 0
 };
