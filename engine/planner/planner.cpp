@@ -358,6 +358,53 @@ struct Kept {
   bool tail = false;
 };
 
+// Dense numbers, from 0 up, for the few distinct 64-bit keys of thousands of candidates (kinds
+// of step, groups): open addressing with linear probing, which the search's fixed work per case
+// can afford where a node-based map could not.
+class DenseIds {
+ public:
+  explicit DenseIds(std::pmr::memory_resource* mr) : slots_(256, Slot{}, mr) {}
+  // The key's number, and whether the key is new.
+  std::pair<std::uint32_t, bool> id(std::uint64_t key) {
+    for (std::size_t i = hash(key) & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      Slot& s = slots_[i];
+      if (s.key == key && s.id != kEmpty) return {s.id, false};
+      if (s.id != kEmpty) continue;
+      if (2 * (count_ + 1) > slots_.size()) {
+        grow();
+        return id(key);
+      }
+      s = {key, count_++};
+      return {s.id, true};
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kEmpty = ~0u;
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t id = kEmpty;
+  };
+  static std::size_t hash(std::uint64_t k) {  // MurmurHash3's finaliser
+    k ^= k >> 33;
+    k *= 0xFF51AFD7ED558CCDull;
+    k ^= k >> 33;
+    return static_cast<std::size_t>(k);
+  }
+  void grow() {
+    Vec<Slot> bigger(2 * slots_.size(), Slot{}, slots_.get_allocator());
+    for (const Slot& s : slots_) {
+      if (s.id == kEmpty) continue;
+      std::size_t i = hash(s.key) & (bigger.size() - 1);
+      while (bigger[i].id != kEmpty) i = (i + 1) & (bigger.size() - 1);
+      bigger[i] = s;
+    }
+    slots_.swap(bigger);
+  }
+  Vec<Slot> slots_;  // a power of two, at most half full
+  std::uint32_t count_ = 0;
+};
+
 struct StateKey {
   NeedSet covered;
   std::uint32_t location;
@@ -716,7 +763,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   Vec<Kind> kinds(mr);
   {
     Vec<Key> keys(cands.size(), mr);
-    std::pmr::unordered_map<NeedSet, std::size_t> kind_of(mr);  // (in_person, remote, speaks) packed
+    DenseIds kind_of(mr);  // (in_person, remote, speaks) packed: index into kinds
     // When sets are packed, usefulness, language and cost fit in one number that orders phone and
     // video members by group, then cost: one comparison settles most pairs.
     auto prefix = [&](const Key& k) -> std::uint64_t {
@@ -740,9 +787,9 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       min_in_person = std::min(min_in_person, key.cost);
       if (h.packed()) {  // packed sets are small: one number names the kind
         const NeedSet id = (key.in_person << 32) | (key.remote << 1) | (key.speaks ? 1 : 0);
-        auto [it, fresh] = kind_of.try_emplace(id, kinds.size());
+        const auto [kind, fresh] = kind_of.id(id);
         if (fresh) kinds.push_back({key.in_person, key.remote, key.speaks, key.cost});
-        else kinds[it->second].cost = std::min(kinds[it->second].cost, key.cost);
+        else kinds[kind].cost = std::min(kinds[kind].cost, key.cost);
       } else {
         kinds.push_back({key.in_person, key.remote, key.speaks, key.cost});
       }
@@ -768,12 +815,35 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         std::uint32_t at;  // into remote_at, which is in rank order
         auto tie() const { return std::tie(prefix, cost, preferences, penalties, stale, place, at); }
       };
-      Vec<Order> order(by_group.size(), mr);
-      for (std::uint32_t i = 0; i < order.size(); ++i) {
-        const Key& k = keys[remote_at[i]];
-        order[i] = {remote_prefix[i], k.cost, k.preferences, k.penalties, k.stale ? 1u : 0u, k.community, i};
+      // By group first (the prefix's bits above the cost: usefulness and language), a counting
+      // sort in the groups' order, then each group on its own: the same order as one sort.
+      DenseIds group_of(mr);
+      Vec<std::uint32_t> gid(remote_at.size(), mr);
+      Vec<std::uint64_t> group_key(mr);
+      for (std::size_t i = 0; i < remote_at.size(); ++i) {
+        const auto [g, fresh] = group_of.id(remote_prefix[i] >> 39);
+        if (fresh) group_key.push_back(remote_prefix[i] >> 39);
+        gid[i] = g;
       }
-      std::sort(order.begin(), order.end(), [](const Order& a, const Order& b) { return a.tie() < b.tie(); });
+      Vec<std::uint32_t> by_key(group_key.size(), mr), start(group_key.size() + 1, 0, mr);
+      for (std::uint32_t g = 0; g < by_key.size(); ++g) by_key[g] = g;
+      std::sort(by_key.begin(), by_key.end(), [&](std::uint32_t a, std::uint32_t b) { return group_key[a] < group_key[b]; });
+      Vec<std::uint32_t> position(group_key.size(), mr);  // group -> its place in key order
+      for (std::uint32_t q = 0; q < by_key.size(); ++q) position[by_key[q]] = q;
+      for (std::uint32_t g : gid) ++start[position[g] + 1];
+      for (std::size_t q = 1; q < start.size(); ++q) start[q] += start[q - 1];
+      Vec<Order> order(by_group.size(), mr);
+      {
+        Vec<std::uint32_t> next(start.begin(), start.end() - 1, mr);
+        for (std::uint32_t i = 0; i < order.size(); ++i) {
+          const Key& k = keys[remote_at[i]];
+          order[next[position[gid[i]]]++] = {remote_prefix[i], k.cost, k.preferences, k.penalties, k.stale ? 1u : 0u,
+                                             k.community, i};
+        }
+      }
+      for (std::size_t q = 0; q + 1 < start.size(); ++q)
+        std::sort(order.begin() + start[q], order.begin() + start[q + 1],
+                  [](const Order& a, const Order& b) { return a.tie() < b.tie(); });
       for (std::size_t i = 0; i < order.size(); ++i) by_group[i] = order[i].at;
     } else {
       std::sort(by_group.begin(), by_group.end(), [&](std::uint32_t a, std::uint32_t b) {
