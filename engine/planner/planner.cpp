@@ -935,6 +935,20 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     return lex_less(A.label, b);
   };
 
+  // The least travel cost from `c` to any other place (Bounds::kInfinite if none is reachable).
+  Vec<Cost> nearest_other_at(places, kNothingMade, mr);
+  auto nearest_other = [&](CommunityIndex c) {
+    Cost& v = nearest_other_at[c];
+    if (v != kNothingMade) return v;
+    v = Bounds::kInfinite;
+    for (const CommunityIndex o : travel_.nearest_first(c))
+      if (o != c) {
+        v = p.travel_cost_seconds(travel_.seconds_from(c)[o]);
+        break;
+      }
+    return v;
+  };
+
   // Complete pathways found, kept sorted in the total order and cut to `top`.
   Vec<std::int32_t> results(mr);
   auto result_less = [&](std::int32_t a, std::int32_t b) {
@@ -1006,9 +1020,12 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       if (other.g > nl.g) break;
       if (dominates(other, idx, row) && ++dominators >= top) break;
     }
+    // A label elsewhere is at least the way from the nearest other place dearer, so the scan of
+    // the list (by cost) stops where even that is too much.
+    const Cost reach = nl.state.tail || dominators >= top ? 0 : nearest_other(nl.state.location);
     if (dominators < top)
       for (const Kept& other : here) {
-        if (other.g > nl.g) break;
+        if (other.g + reach > nl.g) break;
         if (other.location == nl.state.location) continue;  // tried above
         if (dominates(other, idx, row) && ++dominators >= top) break;
       }
