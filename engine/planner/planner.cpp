@@ -883,12 +883,25 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   std::pmr::unordered_map<StateKey, Vec<Kept>, StateKeyHash> at_state(mr), at_place(mr);
   // Per set of needs covered (as Bounds::key) and interpretation owed, then per place: the least
   // member cost plus bound over the in-person groups there (invariant 7).
+  // With it, the place's groups whose members can make a step from that state, in group order,
+  // each with the needs its step covers and the bound of the state it leads to: passing[begin, end).
   constexpr Cost kUnknownLeast = std::numeric_limits<Cost>::min();
-  std::pmr::unordered_map<NeedSet, Vec<Cost>> place_least(mr);
+  struct PlaceLeast {
+    Cost least = kUnknownLeast;
+    std::uint32_t begin = 0, end = 0;
+  };
+  struct Passing {
+    std::uint32_t group;
+    NeedSet covers;
+    Cost hv;     // bound of the state the step leads to
+    Cost least;  // hv plus the group's cheapest member
+  };
+  Vec<Passing> passing(mr);
+  std::pmr::unordered_map<NeedSet, Vec<PlaceLeast>> place_least(mr);
   // When sets of needs are packed, both tables by set covered are flat: no hashing.
   const std::size_t flat = h.packed() ? 2 * h.key_space() : 0;
   Vec<Vec<Kept>> at_state_flat(flat, mr);
-  Vec<Vec<Cost>> place_least_flat(flat, mr);
+  Vec<Vec<PlaceLeast>> place_least_flat(flat, mr);
   auto kept_at_state = [&](NeedSet covered, bool owed) -> Vec<Kept>& {
     if (flat) return at_state_flat[h.key(covered) << 1 | (owed ? 1 : 0)];
     return at_state[StateKey{covered, 0, owed}];
@@ -1117,11 +1130,9 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       left = (target_k | (owes ? interpretation_k : 0)) & ~(covered_k | covers);
       return true;
     };
-    auto visit = [&](const Group& gr, bool in_person, Cost travel_c, double travel_h, CommunityIndex place) {
-      NeedSet covers = 0, left = 0;
-      if (!step_of(gr, in_person, covers, left)) return;
-      const Cost hv = h.of_key(left, in_person ? place : cur.state.location);
-      if (hv >= Bounds::kInfinite) return;
+    // The children of a group whose step (covering `covers`) leads to a state bounded by `hv`.
+    auto make = [&](const Group& gr, bool in_person, Cost travel_c, double travel_h, CommunityIndex place,
+                    NeedSet covers, Cost hv) {
       const Cost base = cur.g + travel_c + hv;
       // Children kept at the same place dominate (invariant 2, with no travel between them) a
       // child whose cost is beyond the top-th of theirs plus the partner reward its step could
@@ -1209,6 +1220,12 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         }
       }
     };
+    auto visit = [&](const Group& gr, bool in_person, Cost travel_c, double travel_h, CommunityIndex place) {
+      NeedSet covers = 0, left = 0;
+      if (!step_of(gr, in_person, covers, left)) return;
+      const Cost hv = h.of_key(left, in_person ? place : cur.state.location);
+      if (hv < Bounds::kInfinite) make(gr, in_person, travel_c, travel_h, place, covers, hv);
+    };
     if (partners_of_last && done == kNothingMade)
       for (ProviderIndex q : *partners_of_last)
         if (const std::int32_t ci = candidate_of(id_rank_[q]); ci >= 0) consider(li, ci);
@@ -1217,10 +1234,10 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     if (!cur.state.tail) {
       const Cost floor = h.floor(rem);
       const NeedSet least_key = covered_k << 1 | (cur.state.owed ? 1 : 0);
-      Vec<Cost>& least_at = flat ? place_least_flat[least_key] : place_least[least_key];
+      Vec<PlaceLeast>& least_at = flat ? place_least_flat[least_key] : place_least[least_key];
       if (least_at.empty()) {
         // The last entry: the least over every place, travel aside.
-        least_at.assign(places + 1, kUnknownLeast);
+        least_at.assign(places + 1, PlaceLeast{});
         Cost anywhere = Bounds::kInfinite;
         for (const Kind& kind : kinds) {
           NeedSet covers = 0, left = 0;
@@ -1228,9 +1245,9 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
           const Cost hv = h.anywhere(left);
           if (hv < Bounds::kInfinite) anywhere = std::min(anywhere, hv + kind.cost);
         }
-        least_at[places] = anywhere;
+        least_at[places].least = anywhere;
       }
-      const Cost least_anywhere = least_at[places];
+      const Cost least_anywhere = least_at[places].least;
       const float* seconds = travel_.seconds_from(cur.state.location);
       for (const CommunityIndex c : travel_.nearest_first(cur.state.location)) {
         if (at[c] == at[c + 1]) continue;  // no in-person candidate there
@@ -1242,25 +1259,35 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
           break;
         }
         // Invariant 7: no child at this place has a lower bound below this one.
-        Cost& q = least_at[c];
-        if (q == kUnknownLeast) {
-          q = Bounds::kInfinite;
+        PlaceLeast& q = least_at[c];
+        if (q.least == kUnknownLeast) {
+          q.least = Bounds::kInfinite;
           groups_of(c);
+          q.begin = static_cast<std::uint32_t>(passing.size());
           for (std::uint32_t gi = groups_at[c]; gi < groups_at[c] + groups_in[c]; ++gi) {
             const Group& gr = place_groups[gi];
             NeedSet covers = 0, left = 0;
             if (!step_of(gr, true, covers, left)) continue;
             const Cost hv = h.of_key(left, c);
-            if (hv < Bounds::kInfinite) q = std::min(q, hv + member_cost[gr.begin]);
+            if (hv >= Bounds::kInfinite) continue;
+            passing.push_back({gi, covers, hv, hv + member_cost[gr.begin]});
+            q.least = std::min(q.least, hv + member_cost[gr.begin]);
           }
+          q.end = static_cast<std::uint32_t>(passing.size());
         }
-        if (q >= Bounds::kInfinite) continue;
-        if (cur.g + travel_c + q > limit) {
-          next = std::min(next, cur.g + travel_c + q);
+        if (q.least >= Bounds::kInfinite) continue;
+        if (cur.g + travel_c + q.least > limit) {
+          next = std::min(next, cur.g + travel_c + q.least);
           continue;
         }
-        for (std::uint32_t gi = groups_at[c]; gi < groups_at[c] + groups_in[c]; ++gi)
-          visit(place_groups[gi], true, travel_c, travel_h, c);
+        for (std::uint32_t at_q = q.begin; at_q < q.end; ++at_q) {
+          const Passing& pg = passing[at_q];
+          if (cur.g + travel_c + pg.least > limit) {  // no member is due this round
+            next = std::min(next, cur.g + travel_c + pg.least);
+            continue;
+          }
+          make(place_groups[pg.group], true, travel_c, travel_h, c, pg.covers, pg.hv);
+        }
       }
     }
     labels[static_cast<std::size_t>(li)].made_up_to = limit;
