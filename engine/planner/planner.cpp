@@ -898,10 +898,24 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   };
   Vec<Passing> passing(mr);
   std::pmr::unordered_map<NeedSet, Vec<PlaceLeast>> place_least(mr);
+  // The same for phone/video groups, per set of needs covered and interpretation owed: the groups
+  // that can make a step from it, each with what the step covers and the needs it leaves (the
+  // bound depends on where the person is). remote_passing[begin, end).
+  struct RemotePassing {
+    std::uint32_t group;
+    NeedSet covers, left;
+  };
+  struct Range {
+    std::uint32_t begin = 0, end = 0;
+    bool made = false;
+  };
+  Vec<RemotePassing> remote_passing(mr);
+  std::pmr::unordered_map<NeedSet, Range> remote_range(mr);
   // When sets of needs are packed, both tables by set covered are flat: no hashing.
   const std::size_t flat = h.packed() ? 2 * h.key_space() : 0;
   Vec<Vec<Kept>> at_state_flat(flat, mr);
   Vec<Vec<PlaceLeast>> place_least_flat(flat, mr);
+  Vec<Range> remote_range_flat(flat, mr);
   auto kept_at_state = [&](NeedSet covered, bool owed) -> Vec<Kept>& {
     if (flat) return at_state_flat[h.key(covered) << 1 | (owed ? 1 : 0)];
     return at_state[StateKey{covered, 0, owed}];
@@ -1220,16 +1234,27 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         }
       }
     };
-    auto visit = [&](const Group& gr, bool in_person, Cost travel_c, double travel_h, CommunityIndex place) {
-      NeedSet covers = 0, left = 0;
-      if (!step_of(gr, in_person, covers, left)) return;
-      const Cost hv = h.of_key(left, in_person ? place : cur.state.location);
-      if (hv < Bounds::kInfinite) make(gr, in_person, travel_c, travel_h, place, covers, hv);
-    };
     if (partners_of_last && done == kNothingMade)
       for (ProviderIndex q : *partners_of_last)
         if (const std::int32_t ci = candidate_of(id_rank_[q]); ci >= 0) consider(li, ci);
-    for (const Group& gr : remote_groups) visit(gr, false, 0, 0, 0);
+    {
+      const NeedSet state_key = covered_k << 1 | (cur.state.owed ? 1 : 0);
+      Range& range = flat ? remote_range_flat[state_key] : remote_range[state_key];
+      if (!range.made) {
+        range.made = true;
+        range.begin = static_cast<std::uint32_t>(remote_passing.size());
+        for (std::uint32_t gi = 0; gi < remote_groups.size(); ++gi) {
+          NeedSet covers = 0, left = 0;
+          if (step_of(remote_groups[gi], false, covers, left)) remote_passing.push_back({gi, covers, left});
+        }
+        range.end = static_cast<std::uint32_t>(remote_passing.size());
+      }
+      for (std::uint32_t at_r = range.begin; at_r < range.end; ++at_r) {
+        const RemotePassing& rp = remote_passing[at_r];
+        const Cost hv = h.of_key(rp.left, cur.state.location);
+        if (hv < Bounds::kInfinite) make(remote_groups[rp.group], false, 0, 0, 0, rp.covers, hv);
+      }
+    }
     // In-person steps, place by place, nearest first (none in the remote tail).
     if (!cur.state.tail) {
       const Cost floor = h.floor(rem);
