@@ -63,6 +63,11 @@
 //     every candidate, before invariant 4: a lower bound); a round skips a place
 //     whose least, plus the travel there, is beyond its limit, and stops at the first place where
 //     the map's least is. So a place's groups are only made when the search first looks there.
+//     With its least, a place keeps (per set covered) the groups that can make a step from that
+//     set, what the step covers and the bound of the state it leads to; phone/video groups are
+//     listed the same way per set. Whether a group can step, and where to, depends on nothing
+//     else (Problem::step's other conditions are checked child by child), so rounds read these
+//     lists instead of asking again for every group.
 //  8. Only a step to a formal partner of the label's last provider earns the partner reward, so
 //     those few steps are made in the label's first round, whatever their bound, and left out of
 //     the groups; the groups' bounds (invariants 5 and 7) then need not allow for the reward.
