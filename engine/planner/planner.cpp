@@ -248,17 +248,19 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
     const Provider& prov = d.providers[i];
     rules::Assessment a = case_rules.assess_kept(i);  // in the roster: the province filter kept it
     if (!a.eligible) continue;
-    Candidate k;
+    const bool speaks = std::any_of(roster.languages.begin() + (at ? roster.languages_end[at - 1] : 0),
+                                    roster.languages.begin() + roster.languages_end[at],
+                                    [&](LangId l) { return understood[static_cast<std::size_t>(l)] != 0; });
+    NeedSet useful = prov.services & ~a.withheld & relevant;
+    if (!speaks) useful &= ~p.interpretation;  // interpretation only into the person's language
+    const NeedSet in_person = a.in_person ? useful : 0, remote = a.remote ? useful & ~p.in_person_only : 0;
+    if (!in_person && !remote) continue;
+    Candidate& k = p.candidates.emplace_back();  // filled in place: a copy stalls on every field
     k.provider = i;
     k.community = prov.community;
-    k.speaks = std::any_of(roster.languages.begin() + (at ? roster.languages_end[at - 1] : 0),
-                           roster.languages.begin() + roster.languages_end[at],
-                           [&](LangId l) { return understood[static_cast<std::size_t>(l)] != 0; });
-    NeedSet useful = prov.services & ~a.withheld & relevant;
-    if (!k.speaks) useful &= ~p.interpretation;  // interpretation only into the person's language
-    k.useful_in_person = a.in_person ? useful : 0;
-    k.useful_remote = a.remote ? useful & ~p.in_person_only : 0;
-    if (!k.useful_in_person && !k.useful_remote) continue;
+    k.speaks = speaks;
+    k.useful_in_person = in_person;
+    k.useful_remote = remote;
     k.wait = rules::to_cost(prov.wait_days * p.weights.wait_day);
     k.preferences = a.preferences;
     k.penalties = a.penalties;
@@ -267,7 +269,6 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
     k.stale = a.stale;
     k.rank = r;
     k.linked = linked_[i] != 0;
-    p.candidates.push_back(k);
   }
   return p;
 }
