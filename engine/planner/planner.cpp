@@ -704,10 +704,13 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   Scratch scratch;  // declared first: every table below is dropped before it
   std::pmr::memory_resource* const mr = scratch.resource();
 
-  // The candidate of a provider rank, or -1: candidates are sorted by rank.
+  // The candidate of a provider rank, or -1: candidates are sorted by rank, and their ranks are
+  // searched in a flat copy (four bytes a candidate instead of a whole record).
+  Vec<std::uint32_t> ranks_in_order(cands.size(), mr);
+  for (std::size_t i = 0; i < cands.size(); ++i) ranks_in_order[i] = cands[i].rank;
   auto candidate_of = [&](std::uint32_t r) -> std::int32_t {
-    auto it = std::lower_bound(cands.begin(), cands.end(), r, [](const Candidate& k, std::uint32_t x) { return k.rank < x; });
-    return it != cands.end() && it->rank == r ? static_cast<std::int32_t>(it - cands.begin()) : -1;
+    auto it = std::lower_bound(ranks_in_order.begin(), ranks_in_order.end(), r);
+    return it != ranks_in_order.end() && *it == r ? static_cast<std::int32_t>(it - ranks_in_order.begin()) : -1;
   };
   // The bonus the next step could earn after each candidate (R in invariant 2), and the most a
   // step to each candidate could earn: only a partner of another candidate earns.
