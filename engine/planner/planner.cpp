@@ -782,8 +782,23 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     Cost cost;
   };
   Vec<Kind> kinds(mr);
+  Vec<Key> keys(cands.size(), mr);
+  Vec<std::uint32_t> remote_at(mr);  // candidates that can work by phone or video, in rank order
+  // Phone/video members as compact records for their sort (below).
+  struct Order {
+    std::uint64_t prefix;  // usefulness, language and cost (base)
+    Cost cost, preferences, penalties;
+    std::uint32_t stale, place;
+    std::uint32_t at;  // into remote_at, which is in rank order
+    auto tie() const { return std::tie(prefix, cost, preferences, penalties, stale, place, at); }
+  };
+  // When phone/video groups are sorted lazily: each group's records, remote_order[remote_order_at[g],
+  // remote_order_at[g + 1]), sorted and cut to its kept members the first time the search visits it.
+  bool lazy_remote = false;
+  Vec<Order> remote_order(mr);
+  Vec<std::uint32_t> remote_order_at(mr);
+  Vec<char> remote_ready(mr);
   {
-    Vec<Key> keys(cands.size(), mr);
     DenseIds kind_of(mr);  // (in_person, remote, speaks) packed: index into kinds
     // When sets are packed, usefulness, language and cost fit in one number that orders phone and
     // video members by group, then cost: one comparison settles most pairs.
@@ -793,7 +808,6 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       return (((k.in_person << 11) | (k.remote << 1) | (k.speaks ? 1 : 0)) << 39) | biased;
     };
     Vec<std::uint64_t> remote_prefix(mr);
-    Vec<std::uint32_t> remote_at(mr);
     for (std::size_t i = 0; i < cands.size(); ++i) {
       const Candidate& k = cands[i];
       Key& key = keys[i];
@@ -828,14 +842,9 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
     const bool prefix_holds_cost = h.packed() && std::all_of(remote_at.begin(), remote_at.end(), [&](std::uint32_t i) {
       return keys[i].base > -(Cost{1} << 38) && keys[i].base < (Cost{1} << 38) - 1;
     });
+    members.reserve(remote_at.size() + at_place_keys.size());
+    member_cost.reserve(remote_at.size() + at_place_keys.size());
     if (prefix_holds_cost) {
-      struct Order {
-        std::uint64_t prefix;  // usefulness, language and cost (base)
-        Cost cost, preferences, penalties;
-        std::uint32_t stale, place;
-        std::uint32_t at;  // into remote_at, which is in rank order
-        auto tie() const { return std::tie(prefix, cost, preferences, penalties, stale, place, at); }
-      };
       // By group first (the prefix's bits above the cost: usefulness and language), a counting
       // sort in the groups' order, then each group on its own: the same order as one sort.
       DenseIds group_of(mr);
@@ -862,10 +871,18 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
                                              k.community, i};
         }
       }
-      for (std::size_t q = 0; q + 1 < start.size(); ++q)
-        std::sort(order.begin() + start[q], order.begin() + start[q + 1],
-                  [](const Order& a, const Order& b) { return a.tie() < b.tie(); });
-      for (std::size_t i = 0; i < order.size(); ++i) by_group[i] = order[i].at;
+      // One group per kind, in key order, its members made on first visit (ready(), below): the
+      // same groups and members as sorting everything now, but most groups are never visited.
+      lazy_remote = true;
+      members.resize(remote_at.size());
+      member_cost.resize(remote_at.size());
+      for (std::size_t q = 0; q + 1 < start.size(); ++q) {
+        const Key& k = keys[remote_at[order[start[q]].at]];
+        remote_groups.push_back({k.in_person, k.remote, k.speaks, start[q], start[q], 0});
+      }
+      remote_ready.assign(remote_groups.size(), 0);
+      remote_order = std::move(order);
+      remote_order_at = std::move(start);
     } else {
       std::sort(by_group.begin(), by_group.end(), [&](std::uint32_t a, std::uint32_t b) {
         if (remote_prefix[a] != remote_prefix[b]) return remote_prefix[a] < remote_prefix[b];
@@ -877,12 +894,34 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
         return cmp < 0;
       });
     }
-    Vec<Key> remote_keys(by_group.size(), mr);
-    for (std::size_t i = 0; i < by_group.size(); ++i) remote_keys[i] = keys[remote_at[by_group[i]]];
-    members.reserve(remote_keys.size() + at_place_keys.size());
-    member_cost.reserve(remote_keys.size() + at_place_keys.size());
-    keep(remote_keys.begin(), remote_keys.end(), [&](const Key& k) { add_member(remote_groups, 0, k, k.base); });
+    if (!lazy_remote) {
+      Vec<Key> remote_keys(by_group.size(), mr);
+      for (std::size_t i = 0; i < by_group.size(); ++i) remote_keys[i] = keys[remote_at[by_group[i]]];
+      keep(remote_keys.begin(), remote_keys.end(), [&](const Key& k) { add_member(remote_groups, 0, k, k.base); });
+    }
   }
+  // A lazily sorted phone/video group's members, made on its first visit: its records sorted,
+  // then only the `top` lowest ranks of each class kept (as keep() does).
+  auto ready = [&](std::uint32_t g) {
+    if (!lazy_remote || remote_ready[g]) return;
+    remote_ready[g] = 1;
+    const auto first = remote_order.begin() + remote_order_at[g], last = remote_order.begin() + remote_order_at[g + 1];
+    std::sort(first, last, [](const Order& a, const Order& b) { return a.tie() < b.tie(); });
+    Group& gr = remote_groups[g];
+    std::size_t run = 0;
+    const Key* prev = nullptr;
+    for (auto it = first; it != last; ++it) {
+      const Key& k = keys[remote_at[it->at]];
+      const bool same_class = prev && !k.linked && !prev->linked && prev->tie() == k.tie() && prev->community == k.community;
+      run = same_class ? run + 1 : 1;
+      prev = &k;
+      if (run > top && !k.linked) continue;
+      members[gr.end] = k.ci;
+      member_cost[gr.end] = k.base;
+      ++gr.end;
+      gr.bonus = std::max(gr.bonus, bonus_after[static_cast<std::size_t>(k.ci)]);
+    }
+  };
   // A place's groups, made on first use: place_groups[groups_at[c], groups_at[c] + groups_in[c]).
   Vec<std::uint32_t> groups_at(places, 0, mr), groups_in(places, 0, mr);
   Vec<char> made_at(places, 0, mr);
@@ -1273,7 +1312,9 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       for (std::uint32_t at_r = range.begin; at_r < range.end; ++at_r) {
         const RemotePassing& rp = remote_passing[at_r];
         const Cost hv = h.of_key(rp.left, cur.state.location);
-        if (hv < Bounds::kInfinite) make(remote_groups[rp.group], false, 0, 0, 0, rp.covers, hv);
+        if (hv >= Bounds::kInfinite) continue;
+        ready(rp.group);
+        make(remote_groups[rp.group], false, 0, 0, 0, rp.covers, hv);
       }
     }
     // In-person steps, place by place, nearest first (none in the remote tail).
