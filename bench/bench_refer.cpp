@@ -186,6 +186,19 @@ void run(const std::string& label, const api::EnginePaths& paths, int cases, dou
                    std::popcount(prob.target), prob.candidates.size(), prep.back(), srch.back(), search_labels,
                    engine->directory().geography[c.location].name);
     }
+    if (const char* dump = std::getenv("NRM_BENCH_DUMP")) {  // each case's answer, to compare builds
+      std::FILE* f = std::fopen(dump, ci == 0 ? "w" : "a");
+      if (f) {
+        std::string line = "case " + std::to_string(ci) + (res.complete ? " complete" : " partial");
+        for (const auto& pw : res.pathways) {
+          line += " | " + std::to_string(pw.cost.total());
+          for (const auto& st : pw.steps) line += " " + engine->directory().providers[st.provider].id;
+        }
+        for (const auto& u : res.unmet) line += " ! " + std::to_string(u.need) + " " + u.blocked_by;
+        std::fprintf(f, "%s\n", line.c_str());
+        std::fclose(f);
+      }
+    }
     labels += res.labels;
     if (lat.back() > slowest) slowest = lat.back(), slowest_case = texts[ci], slowest_labels = res.labels;
     if (!res.complete) continue;
