@@ -103,6 +103,37 @@ std::string random_directory(std::mt19937& rng, int providers) {
   return y;
 }
 
+// Crowded: many phone/video providers in two places with few kinds of service, so that groups
+// of interchangeable steps are large and costs tie often (classes, the rank tie rule, members
+// skipped after a dominated one, groups made on first visit).
+const char* const kCrowdedNeeds[] = {"counselling.trauma", "legal.immigration", "legal.labour", "safety.planning"};
+
+std::string crowded_directory(std::mt19937& rng, int providers) {
+  std::string y;
+  for (int i = 0; i < providers; ++i) {
+    std::string id = "p" + std::to_string(10 + i);
+    y += "  - id: " + id + "\n    name: " + id + " (fictitious)\n    community: " + (chance(rng, 0.5) ? "alpha-on" : "beta-on") + "\n";
+    y += "    services: [" + subset(rng, kCrowdedNeeds, 1, 2) + "]\n";
+    y += std::string("    delivery: ") + (chance(rng, 0.7) ? "remote" : chance(rng, 0.6) ? "both" : "in_person") + "\n";
+    y += "    serves: [national]\n    accepts_trafficking_victims: true\n    accepts_without_status: true\n";
+    y += "    attributes: [" + subset(rng, kAttrs, 0, 1) + "]\n";
+    y += std::string("    languages: [") + (chance(rng, 0.8) ? "eng" : "eng, fra") + "]\n";
+    y += "    wait_days: " + std::to_string(std::uniform_int_distribution<int>(0, 1)(rng)) + "\n";
+    if (chance(rng, 0.15)) y += "    partners: [p" + std::to_string(10 + (i + 1) % providers) + "]\n";
+    y += std::string("    verified: ") + (chance(rng, 0.1) ? "2024-05-01" : "2026-05-01") + "\n";
+  }
+  return y;
+}
+
+std::string crowded_case(std::mt19937& rng) {
+  std::string y = std::string("location: ") + (chance(rng, 0.5) ? "alpha-on" : "beta-on") + "\n";
+  y += "needs: [" + subset(rng, kCrowdedNeeds, 1, 3) + "]\n";
+  y += "age: 30\ngender: female\nlanguages: [eng]\nstatus: citizen\nexploitation: sex\n";
+  if (chance(rng, 0.4)) y += "prefer: [" + subset(rng, kAttrs, 1, 1) + "]\n";
+  y += "top: " + std::to_string(std::uniform_int_distribution<int>(1, 5)(rng)) + "\n";
+  return y;
+}
+
 std::string random_case(std::mt19937& rng) {
   std::string y = std::string("location: ") + pick(rng, kCommunities) + "\n";
   y += "needs: [" + subset(rng, kNeeds, 1, 3) + "]\n";
@@ -171,4 +202,38 @@ TEST_CASE("the search equals brute force on 600 random cases", "[planner][exact]
   CHECK(cases == 600);
   CHECK(with_answers > 250);
   CHECK(multi > 120);
+}
+
+TEST_CASE("the search equals brute force in crowded directories", "[planner][exact]") {
+  std::mt19937 rng(20182);
+  int cases = 0, with_answers = 0, full = 0;
+  for (int d = 0; d < 30; ++d) {
+    test::TempDir dir;
+    std::string yaml = crowded_directory(rng, std::uniform_int_distribution<int>(14, 20)(rng));
+    auto e = test::world_engine(dir, yaml);
+    for (int k = 0; k < 8; ++k) {
+      std::string text = crowded_case(rng);
+      INFO("directory " << d << "\n" << yaml << "\ncase:\n" << text);
+      Case c = e->parse_case(text, "case");
+      auto p = e->planner().prepare(c, test::test_date());
+      auto expected = brute_force(p);
+      auto got = e->planner().search(p);
+      ++cases;
+      if (!expected.empty()) ++with_answers;
+      if (expected.size() == static_cast<std::size_t>(p.top)) ++full;
+      REQUIRE(got.size() == expected.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        INFO("pathway " << i);
+        CHECK(got[i].cost.total() == expected[i].cost);
+        std::vector<ProviderIndex> got_ids, want_ids;
+        for (const auto& s : got[i].steps) got_ids.push_back(s.provider);
+        for (const auto& ci : expected[i].seq) want_ids.push_back(p.candidates[static_cast<std::size_t>(ci)].provider);
+        CHECK(got_ids == want_ids);
+      }
+    }
+  }
+  // Nearly every case has answers in such a directory, most of them a full list of `top`.
+  CHECK(cases == 240);
+  CHECK(with_answers > 200);
+  CHECK(full > 150);
 }
