@@ -836,9 +836,8 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       if (key.in_person) at_place_keys[fill[key.community]++] = key;
     // Phone and video: groups by usefulness alone, members by cost, the rest of their class,
     // place, then rank (classes are per place, as in person). When the prefix holds every
-    // member's cost (it is clamped), the sort reads compact copies of the fields in place.
-    Vec<std::uint32_t> by_group(remote_at.size(), mr);
-    for (std::uint32_t i = 0; i < by_group.size(); ++i) by_group[i] = i;
+    // member's cost (it is clamped), each group is sorted on its first visit, from compact
+    // copies of the fields; otherwise every member is sorted now.
     const bool prefix_holds_cost = h.packed() && std::all_of(remote_at.begin(), remote_at.end(), [&](std::uint32_t i) {
       return keys[i].base > -(Cost{1} << 38) && keys[i].base < (Cost{1} << 38) - 1;
     });
@@ -862,7 +861,7 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       for (std::uint32_t q = 0; q < by_key.size(); ++q) position[by_key[q]] = q;
       for (std::uint32_t g : gid) ++start[position[g] + 1];
       for (std::size_t q = 1; q < start.size(); ++q) start[q] += start[q - 1];
-      Vec<Order> order(by_group.size(), mr);
+      Vec<Order> order(remote_at.size(), mr);
       {
         Vec<std::uint32_t> next(start.begin(), start.end() - 1, mr);
         for (std::uint32_t i = 0; i < order.size(); ++i) {
@@ -884,6 +883,8 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
       remote_order = std::move(order);
       remote_order_at = std::move(start);
     } else {
+      Vec<std::uint32_t> by_group(remote_at.size(), mr);
+      for (std::uint32_t i = 0; i < by_group.size(); ++i) by_group[i] = i;
       std::sort(by_group.begin(), by_group.end(), [&](std::uint32_t a, std::uint32_t b) {
         if (remote_prefix[a] != remote_prefix[b]) return remote_prefix[a] < remote_prefix[b];
         const Key &x = keys[remote_at[a]], &y = keys[remote_at[b]];
@@ -893,8 +894,6 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
                                   y.stale, y.community, y.ci);
         return cmp < 0;
       });
-    }
-    if (!lazy_remote) {
       Vec<Key> remote_keys(by_group.size(), mr);
       for (std::size_t i = 0; i < by_group.size(); ++i) remote_keys[i] = keys[remote_at[by_group[i]]];
       keep(remote_keys.begin(), remote_keys.end(), [&](const Key& k) { add_member(remote_groups, 0, k, k.base); });
