@@ -151,6 +151,23 @@ std::string random_case(std::mt19937& rng) {
   return y;
 }
 
+// The search's answer is brute force's: as many pathways, each with the same cost and the same
+// providers in the same order (brute force's sequences priced by the planner cost the same).
+void require_same(const api::Engine& e, const planner::Problem& p, const std::vector<planner::PlannedPathway>& got,
+                  const std::vector<Found>& expected) {
+  REQUIRE(got.size() == expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO("pathway " << i);
+    CHECK(got[i].cost.total() == expected[i].cost);
+    auto priced = e.planner().price(p, expected[i].seq);
+    CHECK(priced.cost.total() == expected[i].cost);
+    std::vector<ProviderIndex> got_ids, want_ids;
+    for (const auto& s : got[i].steps) got_ids.push_back(s.provider);
+    for (const auto& s : priced.steps) want_ids.push_back(s.provider);
+    CHECK(got_ids == want_ids);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("the search equals brute force on 600 random cases", "[planner][exact]") {
@@ -183,17 +200,7 @@ TEST_CASE("the search equals brute force on 600 random cases", "[planner][exact]
           if (!expected.empty()) ++with_answers;
           if (expected.size() > 1) ++multi;
         }
-        REQUIRE(got.size() == expected.size());
-        for (std::size_t i = 0; i < got.size(); ++i) {
-          INFO("pathway " << i);
-          CHECK(got[i].cost.total() == expected[i].cost);
-          auto priced = e->planner().price(p, expected[i].seq);
-          CHECK(priced.cost.total() == expected[i].cost);
-          std::vector<ProviderIndex> got_ids, want_ids;
-          for (const auto& s : got[i].steps) got_ids.push_back(s.provider);
-          for (const auto& s : priced.steps) want_ids.push_back(s.provider);
-          CHECK(got_ids == want_ids);
-        }
+        require_same(*e, p, got, expected);
       }
     }
   }
@@ -221,15 +228,7 @@ TEST_CASE("the search equals brute force in crowded directories", "[planner][exa
       ++cases;
       if (!expected.empty()) ++with_answers;
       if (expected.size() == static_cast<std::size_t>(p.top)) ++full;
-      REQUIRE(got.size() == expected.size());
-      for (std::size_t i = 0; i < got.size(); ++i) {
-        INFO("pathway " << i);
-        CHECK(got[i].cost.total() == expected[i].cost);
-        std::vector<ProviderIndex> got_ids, want_ids;
-        for (const auto& s : got[i].steps) got_ids.push_back(s.provider);
-        for (const auto& ci : expected[i].seq) want_ids.push_back(p.candidates[static_cast<std::size_t>(ci)].provider);
-        CHECK(got_ids == want_ids);
-      }
+      require_same(*e, p, got, expected);
     }
   }
   // Nearly every case has answers in such a directory, most of them a full list of `top`.
