@@ -1,44 +1,17 @@
 // The planner: the k best referral pathways for a case. A pathway is an ordered list of steps;
 // each step hands the person to one provider, which covers every still-unmet need it can. See
-// docs/ranking.md for the objective and planner.cpp for the search and why it is exact.
+// docs/ranking.md for the objective and planner/search.hpp for the search and why it is exact.
 #pragma once
 
 #include <memory>
 #include <mutex>
-#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "geo/travel.hpp"
-#include "model/case.hpp"
-#include "model/directory.hpp"
-#include "rules/policy.hpp"
+#include "planner/problem.hpp"
 
 namespace nrm::planner {
-
-using rules::Cost;
-
-// The objective's components, in micro-units. total() is their exact sum.
-struct CostBreakdown {
-  Cost travel = 0;
-  Cost handoffs = 0;
-  Cost wait = 0;
-  Cost preferences = 0;
-  Cost penalties = 0;
-  Cost partners = 0;  // <= 0: reward for formal partner hand-offs
-  Cost total() const { return travel + handoffs + wait + preferences + penalties + partners; }
-};
-
-struct PlannedStep {
-  ProviderIndex provider = 0;
-  NeedSet covers = 0;
-  bool in_person = false;
-  CommunityIndex from = 0;     // where the person is before this step
-  double travel_hours = 0;     // 0 for remote steps
-  bool partner = false;        // formal partner of the previous step's provider
-  bool owes_interpretation = false;  // in person, and nobody there speaks the person's languages
-};
 
 struct PlannedPathway {
   std::vector<PlannedStep> steps;
@@ -53,77 +26,6 @@ struct UnmetNeed {
   std::optional<ProviderIndex> nearest;
   double nearest_travel_hours = 0;
   std::string blocked_by;  // a rule id, "max_travel_hours", "require", "capacity", "language", ...
-};
-
-// One provider as usable for one case (eligible, covering at least one of the case's needs).
-struct Candidate {
-  ProviderIndex provider = 0;
-  CommunityIndex community = 0;
-  NeedSet useful_in_person = 0;  // needs it can cover in person (0 if in person is not allowed)
-  NeedSet useful_remote = 0;     // needs it can cover remotely (never in-person-only needs)
-  Cost base = 0;                 // hand-off + wait + preferences + penalties
-  Cost preferences = 0;
-  Cost penalties = 0;
-  Cost in_person_penalties = 0;  // added only when the step is in person (e.g. another province)
-  Cost wait = 0;
-  bool speaks = true;            // speaks one of the person's languages
-  bool stale = false;
-  std::uint32_t rank = 0;        // rank of the provider id in id order: the tie-break
-  bool linked = false;           // has formal partners or is someone's
-};
-
-// Everything the search needs about one case, computed once.
-struct Problem {
-  const Directory* directory = nullptr;
-  const geo::TravelModel* travel = nullptr;
-  rules::Weights weights;
-  CommunityIndex start = 0;
-  NeedSet target = 0;           // asked + derived
-  NeedSet interpretation = 0;   // the interpretation need's bit (0 if the language policy is off)
-  NeedSet immediate = 0;        // immediate needs among target (+ interpretation)
-  NeedSet in_person_only = 0;
-  std::optional<double> max_travel_hours;
-  int top = 3;
-  rules::CaseNeeds needs;
-  std::vector<Candidate> candidates;  // sorted by rank
-
-  // The step a candidate makes from a state, or nothing if it may not be taken there. This is
-  // the one definition of a step, shared by the search and the brute-force reference in tests.
-  struct State {
-    CommunityIndex location = 0;
-    NeedSet covered = 0;
-    bool owed = false;   // interpretation is owed (an in-person step did not speak the language)
-    std::int32_t last = -1;  // candidate index of the previous step
-    double travel_hours = 0;
-    // Phone/video steps that meet no immediate need come last, in provider-id order (their
-    // order changes nothing for the person): once one is taken, only such steps follow, each
-    // with a higher id rank than the one before.
-    bool tail = false;
-    std::uint32_t last_rank = 0;
-  };
-  std::optional<PlannedStep> step(const State& s, std::int32_t candidate, Cost& cost,
-                                  CostBreakdown* parts = nullptr) const;
-  State after(const State& s, std::int32_t candidate, const PlannedStep& st) const;
-  bool complete(const State& s) const {
-    return (s.covered & target) == target && (!s.owed || (s.covered & interpretation));
-  }
-  // Travel times are whole seconds (geo::TravelModel). When a second costs a whole number of
-  // cost units (travel_hour with at most three decimals), travel costs add up exactly along a
-  // route; otherwise each leg is rounded.
-  Cost travel_cost(double hours) const {
-    // hours is a whole number of seconds over 3600 and never negative: adding a half and
-    // truncating rounds it back to that number, without a call into libm.
-    if (per_second > 0) return static_cast<Cost>(hours * 3600.0 + 0.5) * per_second;
-    return rules::to_cost(hours * weights.travel_hour);
-  }
-  // The same for a leg of `seconds` (a whole number: geo::TravelModel::seconds_from), which is
-  // travel_cost(seconds / 3600) without the round trip through hours.
-  Cost travel_cost_seconds(float seconds) const {
-    if (per_second > 0) return static_cast<Cost>(seconds) * per_second;
-    return travel_cost(seconds / 3600.0);
-  }
-  bool exact_travel() const { return per_second > 0 || weights.travel_hour == 0; }
-  Cost per_second = 0;  // cost of a second of travel when it is a whole number, else 0
 };
 
 struct PlanResult {
@@ -151,8 +53,6 @@ class Planner {
   std::vector<PlannedPathway> search(const Problem& problem, std::size_t* labels = nullptr) const;
   // Prices a sequence of steps (recomputes every component from the steps).
   PlannedPathway price(const Problem& problem, const std::vector<std::int32_t>& candidates) const;
-
-  const std::vector<std::uint32_t>& id_rank() const { return id_rank_; }
 
  private:
   std::vector<UnmetNeed> explain_unmet(const Case& c, Date as_of, const Problem& p,

@@ -1,0 +1,215 @@
+// The rounds loop of the search (search.hpp states the invariants P1-P14 it relies on).
+#include "planner/search.hpp"
+
+#include <algorithm>
+
+namespace nrm::planner::detail {
+
+Search::Search(const Problem& p, std::span<const std::uint32_t> partners_begin,
+               std::span<const std::uint32_t> partner_ranks, std::pmr::memory_resource* mr)
+    : p_(p),
+      top_(static_cast<std::size_t>(std::max(1, p.top))),
+      mr_(mr),
+      places_(p.directory->geography.size()),
+      ranks_in_order_(p.candidates.size(), mr),
+      partners_begin_(partners_begin),
+      partner_ranks_(partner_ranks),
+      bonus_after_(p.candidates.size(), 0, mr),
+      h_(p, link_partners(partners_begin, partner_ranks), mr),
+      groups_(p, h_, bonus_after_, top_, mr),
+      labels_(mr),
+      stride_(static_cast<std::size_t>(std::max(1, std::popcount(p.target | p.interpretation)))),
+      path_(stride_, 0, mr),
+      at_state_(mr),
+      at_place_(mr),
+      passing_(mr),
+      place_least_(mr),
+      remote_passing_(mr),
+      remote_range_(mr),
+      flat_(h_.packed() ? 2 * h_.key_space() : 0),
+      at_state_flat_(flat_, mr),
+      place_least_flat_(flat_, mr),
+      remote_range_flat_(flat_, mr),
+      open_(std::greater<>{}, Vec<Entry>(mr)),
+      nearest_other_at_(places_, kNothingMade, mr),
+      results_(mr),
+      target_k_(h_.key(p.target)),
+      interpretation_k_(h_.key(p.interpretation)),
+      in_person_only_k_(h_.key(p.in_person_only)) {
+  labels_.reserve(1024);
+}
+
+// The reward the next step could earn after each candidate (R of P1, into bonus_after_), and the
+// most a step to each candidate could earn (returned, for the bounds): only a partner of another
+// candidate earns.
+Vec<Cost> Search::link_partners(std::span<const std::uint32_t> partners_begin,
+                                std::span<const std::uint32_t> partner_ranks) {
+  const auto& cands = p_.candidates;
+  for (std::size_t i = 0; i < cands.size(); ++i) ranks_in_order_[i] = cands[i].rank;
+  assert(std::is_sorted(ranks_in_order_.begin(), ranks_in_order_.end()));  // candidates come by rank
+  const Cost partner_bonus = rules::to_cost(p_.weights.partner_reward);
+  Vec<Cost> reward_into(cands.size(), 0, mr_);
+  for (std::size_t i = 0; i < cands.size(); ++i)
+    if (cands[i].linked)
+      for (std::uint32_t e = partners_begin[cands[i].provider]; e < partners_begin[cands[i].provider + 1]; ++e)
+        if (const std::int32_t k = candidate_of(partner_ranks[e]); k >= 0) {
+          bonus_after_[i] = partner_bonus;
+          reward_into[static_cast<std::size_t>(k)] = partner_bonus;
+        }
+  return reward_into;
+}
+
+// The candidate of a provider rank, or -1: candidates are sorted by rank, and their ranks are
+// searched in a flat copy (four bytes a candidate instead of a whole record).
+std::int32_t Search::candidate_of(std::uint32_t r) const {
+  auto it = std::lower_bound(ranks_in_order_.begin(), ranks_in_order_.end(), r);
+  return it != ranks_in_order_.end() && *it == r ? static_cast<std::int32_t>(it - ranks_in_order_.begin()) : -1;
+}
+
+bool Search::lex_less(std::int32_t a, std::int32_t b) {
+  return std::lexicographical_compare(ranks(a), ranks(a) + depth(a), ranks(b), ranks(b) + depth(b));
+}
+
+bool Search::result_less(std::int32_t a, std::int32_t b) {
+  if (label(a).g != label(b).g) return label(a).g < label(b).g;
+  return lex_less(a, b);
+}
+
+// P6: whether no pathway through label `l`, whose lower bound is `f`, can enter the answer: it
+// costs more than the k-th found, or as much and its provider ranks so far already sort after.
+bool Search::beyond(Cost f, std::int32_t l) {
+  const Cost b = bound();
+  if (f != b) return f > b;
+  const std::uint32_t *rl = ranks(l), *rk = ranks(results_.back());
+  const int nl = depth(l), nk = depth(results_.back());
+  for (int i = 0; i < std::min(nl, nk); ++i)
+    if (rl[i] != rk[i]) return rl[i] > rk[i];
+  return nl > nk;
+}
+
+Vec<Kept>& Search::kept_at_state(NeedSet covered, bool owed) {
+  if (flat_) return at_state_flat_[h_.key(covered) << 1 | (owed ? 1 : 0)];
+  return at_state_[StateKey{covered, 0, owed}];
+}
+
+// The least travel cost from `c` to any other place (kInfinite if none is reachable).
+Cost Search::nearest_other(CommunityIndex c) {
+  Cost& v = nearest_other_at_[c];
+  if (v != kNothingMade) return v;
+  v = kInfinite;
+  for (const CommunityIndex o : p_.travel->nearest_first(c))
+    if (o != c) {
+      v = p_.travel_cost_seconds(p_.travel->seconds_from(c)[o]);
+      break;
+    }
+  return v;
+}
+
+// A new label for the step from label `li` to candidate `ci`, unless it cannot be in the answer;
+// a complete one goes into the results instead.
+Search::Made Search::consider(std::int32_t li, std::int32_t ci) {
+  const Label& cur = label(li);
+  Cost sc = 0;
+  auto st = p_.step(cur.state, ci, sc);
+  if (!st) return Made::kNone;
+  const Problem::State next = p_.after(cur.state, ci, *st);
+  const bool done = p_.complete(next);
+  const Cost hv = done ? 0 : h_(next);
+  if (hv >= kInfinite) return Made::kNone;
+  const Cost cost = cur.g + sc;
+  if (cost + hv > bound()) return Made::kNone;
+  // Made in place: a label built aside and copied in costs stalls on every field.
+  const auto idx = static_cast<std::int32_t>(labels_.size());
+  Label& nl = labels_.emplace_back();
+  nl.state = next;
+  nl.g = cost;
+  nl.f = cost + hv;
+  nl.parent = li;
+  nl.candidate = ci;
+  nl.depth = static_cast<std::uint8_t>(label(li).depth + 1);
+  assert(nl.depth <= stride_);  // each step covers something new
+  if (path_.size() < labels_.size() * stride_) path_.resize(labels_.size() * stride_);
+  std::copy(ranks(li), ranks(li) + nl.depth - 1, ranks(idx));
+  ranks(idx)[nl.depth - 1] = p_.candidates[static_cast<std::size_t>(ci)].rank;
+  if (!done && beyond(nl.f, idx)) {
+    labels_.pop_back();
+    return Made::kNone;
+  }
+  if (done) {
+    if (results_.size() < top_ || result_less(idx, results_.back())) {
+      auto less = [&](std::int32_t a, std::int32_t b) { return result_less(a, b); };
+      results_.insert(std::upper_bound(results_.begin(), results_.end(), idx, less), idx);
+      if (results_.size() > top_) results_.pop_back();
+      assert(std::is_sorted(results_.begin(), results_.end(), less));
+    }
+    return Made::kNone;
+  }
+  auto& same = at_place_[StateKey{nl.state.covered, nl.state.location, nl.state.owed}];
+  auto& here = kept_at_state(nl.state.covered, nl.state.owed);
+  if (dominated_by_kept(idx, same, here)) {
+    labels_.pop_back();
+    return Made::kDominated;
+  }
+  const Label& kept_label = label(idx);
+  const Kept kept{kept_label.g,    kept_label.state.travel_hours, idx, kept_label.state.last, kept_label.state.last_rank,
+                  kept_label.state.location, kept_label.state.tail};
+  auto by_cost = [](Cost g, const Kept& k) { return g < k.g; };
+  same.insert(std::upper_bound(same.begin(), same.end(), kept.g, by_cost), kept);
+  here.insert(std::upper_bound(here.begin(), here.end(), kept.g, by_cost), kept);
+  assert(std::is_sorted(here.begin(), here.end(), [](const Kept& a, const Kept& b) { return a.g < b.g; }));  // P12
+  open_.emplace(kept_label.f, idx);
+  return Made::kKept;
+}
+
+// P2 for a new label: labels are compared across places (the state list has no location); those
+// at the same place, the likeliest to dominate, are tried first. Both lists are sorted by cost
+// (P12): a label dearer than the new one cannot dominate it.
+bool Search::dominated_by_kept(std::int32_t idx, Vec<Kept>& same, Vec<Kept>& here) {
+  const Label& nl = label(idx);
+  const Challenger b{nl.g, nl.state.location, nl.state.travel_hours, nl.state.tail, nl.state.last_rank,
+                     nl.state.last, nl.state.last >= 0 ? bonus_after_[static_cast<std::size_t>(nl.state.last)] : 0};
+  const float* row = p_.travel->seconds_from(nl.state.location);
+  std::size_t dominators = 0;
+  auto test = [&](const Kept& a) {
+    Way way;
+    return way_from(p_, a, b, row, way) && dominates(p_, a, b, way, [&] { return lex_less(a.label, idx); });
+  };
+  for (const Kept& other : same) {
+    if (other.g > nl.g) break;
+    if (test(other) && ++dominators >= top_) return true;
+  }
+  // A label elsewhere is at least the way from the nearest other place dearer, so the scan of the
+  // list (by cost) stops where even that is too much. A shortcut: the scan could go on.
+  const Cost reach = nl.state.tail ? 0 : nearest_other(nl.state.location);
+  for (const Kept& other : here) {
+    if (other.g + reach > nl.g) break;
+    if (other.location == nl.state.location) continue;  // tried above
+    if (test(other) && ++dominators >= top_) return true;
+  }
+  return false;
+}
+
+std::vector<std::vector<std::int32_t>> Search::run() {
+  labels_.emplace_back().state.location = p_.start;
+  const Cost h0 = h_(label(0).state);
+  if (h0 < kInfinite) {
+    labels_[0].f = h0;
+    open_.emplace(h0, 0);
+  }
+  while (!open_.empty()) {
+    auto [f, li] = open_.top();
+    open_.pop();
+    if (f > bound()) break;
+    if (beyond(f, li)) continue;  // a tie that sorts after the k-th pathway (P6)
+    expand(f, li);
+  }
+  std::vector<std::vector<std::int32_t>> out;
+  for (std::int32_t r : results_) {
+    std::vector<std::int32_t> seq(label(r).depth);
+    for (std::int32_t l = r; l > 0; l = label(l).parent) seq[label(l).depth - 1u] = label(l).candidate;
+    out.push_back(std::move(seq));
+  }
+  return out;
+}
+
+}  // namespace nrm::planner::detail

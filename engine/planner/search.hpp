@@ -1,0 +1,216 @@
+// The exact k-best pathway search: best-first over labels, with lazy children in rounds. This
+// header states the definitions and the numbered invariants (P1-P14) that every file of the
+// planner refers to; search.cpp is the rounds loop. docs/ranking.md has the user-facing version.
+//
+// Definitions:
+//  * A step hands the person to one candidate provider and covers every still-unmet need that
+//    provider can meet (Problem::step, the one definition). A step must cover something new, so
+//    no provider repeats, and a pathway has at most one step per need.
+//  * Immediate needs first: while an immediate need is unmet, every step covers an immediate need.
+//  * A step is in person when it covers an in-person-only need or the provider cannot work
+//    remotely; in-person steps move the person (travel from the previous in-person place).
+//  * Remote steps that meet no immediate need come last, in provider-id order: their order changes
+//    nothing for the person (State::tail).
+//  * Step cost = travel + hand-off + wait + preferences + penalties - partner reward; all integers
+//    (rules::kCostScale to a unit), so sums are exact and ties are real ties.
+//  * Pathways are totally ordered by (cost, provider-id ranks lexicographically); the answer is the
+//    first `top` pathways in that order.
+//
+// Invariants. "Shortcut" marks those that change speed, never answers: we would get the same
+// answers if they were never done. The others are what exactness rests on.
+//  P1  A label is a partial pathway; its state is (location, covered needs, interpretation owed).
+//      Every future of a label depends only on its state, except the partner reward of the very
+//      next step, worth at most R (0 if the label's last provider has no partner candidates).
+//  P2  Dominance (dominance.hpp, the one rule): a label dominated by `top` kept labels cannot be in
+//      the answer, so it is dropped.
+//  P3  h(state) never overestimates the cost of any completion (bounds.hpp). Labels are expanded
+//      in order of g + h; the search stops when the least g + h left is above the cost of the k-th
+//      best complete pathway found.
+//  P4  Shortcut. Providers interchangeable for the case form a class; only the `top` lowest-ranked
+//      of a class are group members (groups.cpp, keep).
+//  P5  Shortcut. Children are made lazily, in rounds: a group's members make the same kind of step
+//      to the same state, so g + travel + the member's step cost + h(that state) - R bounds every
+//      pathway through that child. A round makes exactly the children whose bound is in
+//      (previous limit, this limit]; the label goes back into the queue keyed by the least bound
+//      of the children it has not made. So every child whose bound is at most the k-th pathway's
+//      cost is made, as if all were made at once, and none twice.
+//  P6  Shortcut. A label whose bound equals the k-th pathway's cost can at best tie with it; if its
+//      ranks so far already sort after that pathway's, it is neither kept nor expanded.
+//  P7  Shortcuts of P2 and P5. (a) Threshold (dominance.hpp): children of a group beyond the top-th
+//      kept label at their own place plus R are not made. (b) Per set covered, each place keeps
+//      the least member cost plus bound over its in-person groups, and the whole map the least
+//      over every kind of in-person step with travel left out; a round skips a place whose least
+//      plus the travel there is beyond its limit, and stops at the first place where the map's
+//      least is. With it, each place (and the phone/video groups) keeps the groups that can step
+//      from that set, what the step covers and the bound it leads to.
+//  P8  Only a step to a formal partner of the last provider earns the partner reward: those steps
+//      are made in the label's first round, whatever their bound, and skipped in the groups, whose
+//      bounds (P5, P7) then need not allow for the reward.
+//  P9  Shortcut. Once a member's child is dominated by `top` kept labels, a later member's child
+//      is dominated by the same labels when no step after it can earn a reward and it costs more
+//      or sorts after by rank (in the remote tail: sorts after by rank).
+//  P10 Travel (geo::TravelModel): whole seconds, symmetric, zero on the diagonal, triangle
+//      inequality exact. P2 and P3 rely on it.
+//  P11 A group's members ascend by step cost without travel (then class, then rank): P5, P7 and P9
+//      rely on it (asserted where upper_bound reads it).
+//  P12 Lists of kept labels are sorted by cost; kept labels are never removed.
+//  P13 Shortcut. Scratch memory per thread and dense ids (detail/).
+//  P14 Shortcut. Sets of needs packed onto the case's needs when it has at most kPackNeeds:
+//      flat tables instead of hashed ones, one-number sort keys (Problem::pack_needs = 0 runs the
+//      unpacked paths; tests compare both with brute force).
+// tests/planner/test_exact.cpp compares this search with brute-force enumeration.
+#pragma once
+
+#include <queue>
+#include <span>
+#include <unordered_map>
+
+#include "planner/bounds.hpp"
+#include "planner/detail/scratch.hpp"
+#include "planner/dominance.hpp"
+#include "planner/groups.hpp"
+
+namespace nrm::planner::detail {
+
+class Search {
+ public:
+  // `partners_begin` and `partner_ranks`: each provider's formal partners, by rank, in the order
+  // of its `partners` list (Planner keeps them).
+  Search(const Problem& p, std::span<const std::uint32_t> partners_begin, std::span<const std::uint32_t> partner_ranks,
+         std::pmr::memory_resource* mr);
+  Search(const Search&) = delete;
+  Search& operator=(const Search&) = delete;
+
+  // The best `top` pathways, best first, each as its candidates in order.
+  std::vector<std::vector<std::int32_t>> run();
+  std::size_t labels() const { return labels_.size(); }
+
+ private:
+  static constexpr Cost kNothingMade = std::numeric_limits<Cost>::min();
+  static constexpr Cost kInfinite = Bounds::kInfinite;
+
+  struct Label {
+    Problem::State state;
+    Cost g = 0;
+    Cost f = 0;
+    std::int32_t parent = -1;
+    std::int32_t candidate = -1;
+    std::uint8_t depth = 0;
+    Cost made_up_to = kNothingMade;  // P5: children with a lower bound up to this are made
+  };
+  struct StateKey {
+    NeedSet covered;
+    std::uint32_t location;
+    bool owed;
+    bool operator==(const StateKey&) const = default;
+  };
+  struct StateKeyHash {
+    std::size_t operator()(const StateKey& k) const {
+      std::uint64_t h = k.covered * 0x9E3779B97F4A7C15ull;
+      h ^= (static_cast<std::uint64_t>(k.location) << 1 | k.owed) + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2);
+      return static_cast<std::size_t>(h);
+    }
+  };
+  // P7b: per set covered and place, the least member cost plus bound over the place's groups,
+  // and the groups that can step from that set: passing_[begin, end).
+  static constexpr Cost kUnknownLeast = std::numeric_limits<Cost>::min();
+  struct PlaceLeast {
+    Cost least = kUnknownLeast;
+    std::uint32_t begin = 0, end = 0;
+  };
+  struct Passing {
+    std::uint32_t group;
+    NeedSet covers;
+    Cost hv;     // bound of the state the step leads to
+    Cost least;  // hv plus the group's cheapest member
+  };
+  // The same for phone/video groups: what each step covers and leaves (its bound depends on
+  // where the person is). remote_passing_[begin, end).
+  struct RemotePassing {
+    std::uint32_t group;
+    NeedSet covers, left;
+  };
+  struct Range {
+    std::uint32_t begin = 0, end = 0;
+    bool made = false;
+  };
+  // One round of one label's expansion (P5): what every child made in it shares.
+  struct Round {
+    std::int32_t li;
+    Label cur;
+    NeedSet rem, wanted, rem_k, wanted_k, covered_k;
+    Cost done, limit, next = kInfinite;
+    // When the next step can earn a reward (P8): the last provider's partners, by provider index
+    // (sorted) and by rank (in the same order as its `partners` list).
+    const std::vector<ProviderIndex>* partners_of_last = nullptr;
+    std::span<const std::uint32_t> partner_ranks_of_last;
+    std::uint32_t own[kMaxNeeds + 2];  // the label's provider ranks
+    int n_own = 0;
+    std::uint32_t kth[kMaxNeeds + 2];  // the k-th pathway's, read again when it changes
+    std::int32_t kth_label = -1;
+    int n_kth = 0;
+  };
+  enum class Made { kNone, kKept, kDominated };
+
+  Vec<Cost> link_partners(std::span<const std::uint32_t> partners_begin, std::span<const std::uint32_t> partner_ranks);
+  std::int32_t candidate_of(std::uint32_t rank) const;
+
+  // Labels and their provider ranks.
+  std::uint32_t* ranks(std::int32_t l) { return path_.data() + static_cast<std::size_t>(l) * stride_; }
+  const Label& label(std::int32_t l) const { return labels_[static_cast<std::size_t>(l)]; }
+  int depth(std::int32_t l) const { return label(l).depth; }
+  bool lex_less(std::int32_t a, std::int32_t b);
+  bool result_less(std::int32_t a, std::int32_t b);
+  Cost bound() const { return results_.size() < top_ ? kInfinite : label(results_.back()).g; }
+  bool beyond(Cost f, std::int32_t l);
+
+  // A new label, and whether it is kept.
+  Made consider(std::int32_t li, std::int32_t ci);
+  bool dominated_by_kept(std::int32_t idx, Vec<Kept>& same, Vec<Kept>& here);
+  Vec<Kept>& kept_at_state(NeedSet covered, bool owed);
+  Cost nearest_other(CommunityIndex c);
+
+  // One round.
+  void expand(Cost f, std::int32_t li);
+  bool is_partner(const Round& r, std::int32_t ci) const;
+  bool before_child(const Round& r, std::int32_t l, std::uint32_t last);
+  bool child_after_kth(Round& r, std::int32_t ci);
+  bool step_of(const Round& r, const Group& gr, bool in_person, NeedSet& covers, NeedSet& left) const;
+  void make(Round& r, const Group& gr, bool in_person, Cost travel_c, double travel_h, CommunityIndex place,
+            NeedSet covers, Cost hv);
+  void remote_steps(Round& r);
+  void in_person_steps(Round& r);
+  Vec<PlaceLeast>& least_by_place(const Round& r);
+  void list_passing(const Round& r, CommunityIndex c, PlaceLeast& q);
+
+  const Problem& p_;
+  const std::size_t top_;
+  std::pmr::memory_resource* mr_;
+  const std::size_t places_;
+  Vec<std::uint32_t> ranks_in_order_;  // candidates' ranks, ascending: candidate_of searches them
+  std::span<const std::uint32_t> partners_begin_, partner_ranks_;
+  Vec<Cost> bonus_after_;  // by candidate: R of P1 after a step to it
+  Bounds h_;
+  Groups groups_;
+  Vec<Label> labels_;
+  // Each label's provider ranks, `stride_` to a label (at most one step per need).
+  const std::size_t stride_;
+  Vec<std::uint32_t> path_;
+  std::pmr::unordered_map<StateKey, Vec<Kept>, StateKeyHash> at_state_, at_place_;
+  Vec<Passing> passing_;
+  std::pmr::unordered_map<NeedSet, Vec<PlaceLeast>> place_least_;
+  Vec<RemotePassing> remote_passing_;
+  std::pmr::unordered_map<NeedSet, Range> remote_range_;
+  // P14: when sets of needs are packed, the tables by set covered are flat (no hashing).
+  const std::size_t flat_;
+  Vec<Vec<Kept>> at_state_flat_;
+  Vec<Vec<PlaceLeast>> place_least_flat_;
+  Vec<Range> remote_range_flat_;
+  using Entry = std::pair<Cost, std::int32_t>;  // (key, label): label index breaks ties (FIFO)
+  std::priority_queue<Entry, Vec<Entry>, std::greater<>> open_;
+  Vec<Cost> nearest_other_at_;
+  Vec<std::int32_t> results_;  // complete pathways, sorted in the total order, at most `top_`
+  const NeedSet target_k_, interpretation_k_, in_person_only_k_;
+};
+
+}  // namespace nrm::planner::detail

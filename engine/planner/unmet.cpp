@@ -1,0 +1,118 @@
+// When no pathway meets every need: the needs no step can meet from here, the nearest provider
+// offering each and what keeps it out, and the best pathway for the rest.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "planner/planner.hpp"
+
+namespace nrm::planner {
+
+PlanResult Planner::plan(const Case& c, Date as_of, Problem p) const {
+  p.start = c.location;
+  PlanResult res;
+  res.needs = p.needs;
+  res.pathways = search(p, &res.labels);
+  if (!res.pathways.empty()) {
+    res.complete = true;
+    return res;
+  }
+  // No pathway meets everything: find the needs no single step can meet from here, report them,
+  // and offer the best pathway for the rest.
+  NeedSet coverable = 0;
+  for (const auto& k : p.candidates) {
+    NeedSet rm = k.useful_remote;
+    NeedSet ip = k.useful_in_person;
+    if (ip) {
+      double hrs = travel_.hours(p.start, k.community);
+      if (!std::isfinite(hrs) || (p.max_travel_hours && hrs > *p.max_travel_hours + kHoursEps)) ip = 0;
+    }
+    coverable |= rm | ip;
+  }
+  NeedSet unmet = p.target & ~coverable;
+  if (!unmet) unmet = p.target;  // each alone is reachable, but not all together
+  Problem partial = p;
+  partial.target = p.target & ~unmet;
+  partial.immediate = p.immediate & partial.target;
+  partial.top = 1;
+  if (partial.target) res.pathways = search(partial, nullptr);
+  res.unmet = explain_unmet(c, as_of, p, unmet);
+  return res;
+}
+
+std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const Problem& p,
+                                              NeedSet unmet) const {
+  const Directory& d = directory_;
+  std::vector<UnmetNeed> out;
+  for (NeedSet r = unmet; r; r &= r - 1) {
+    NeedId n = std::countr_zero(r);
+    UnmetNeed u;
+    u.need = n;
+    const std::string label = d.taxonomy.needs[n].en;
+    // The nearest provider offering the service at all, and what keeps it out.
+    std::optional<ProviderIndex> best;
+    double best_h = std::numeric_limits<double>::infinity();
+    for (ProviderIndex i = 0; i < d.providers.size(); ++i) {
+      const Provider& prov = d.providers[i];
+      if (!(prov.services & need_bit(n))) continue;
+      double hrs = prov.offers_remote() && !(p.in_person_only & need_bit(n))
+                       ? 0.0 : travel_.hours(p.start, prov.community);
+      if (hrs < best_h - kHoursEps || (std::abs(hrs - best_h) <= kHoursEps && best && id_rank_[i] < id_rank_[*best])) {
+        best_h = hrs;
+        best = i;
+      }
+    }
+    if (!best) {
+      u.reason = "no provider in the directory offers " + label;
+      u.blocked_by = "directory";
+      out.push_back(u);
+      continue;
+    }
+    u.nearest = best;
+    u.nearest_travel_hours = best_h;
+    std::vector<rules::RuleHit> hits;
+    rules::Assessment a = policy_.explain(c, d, *best, as_of, hits);
+    std::string why;
+    if (!a.eligible || (!a.in_person && !a.remote)) {
+      for (const auto& hit : hits)
+        if (hit.effect == rules::Effect::kExclude || hit.effect == rules::Effect::kExcludeInPerson) {
+          u.blocked_by = hit.rule_id;
+          why = hit.reason;
+          break;
+        }
+    } else if (a.withheld & need_bit(n)) {
+      for (const auto& hit : hits)
+        if (hit.effect == rules::Effect::kWithhold) {
+          u.blocked_by = hit.rule_id;
+          why = hit.reason;
+          break;
+        }
+    } else if (p.max_travel_hours && best_h > *p.max_travel_hours) {
+      u.blocked_by = "max_travel_hours";
+      why = "beyond max_travel_hours";
+    } else if (!a.in_person && (p.in_person_only & need_bit(n))) {
+      for (const auto& hit : hits)
+        if (hit.effect == rules::Effect::kExcludeInPerson) {
+          u.blocked_by = hit.rule_id;
+          why = hit.reason;
+          break;
+        }
+    }
+    if (u.blocked_by.empty()) {
+      u.blocked_by = "combination";
+      why = "it cannot be combined with the other needs under the case's constraints";
+    }
+    const Community& where = d.geography[d.providers[*best].community];
+    char hours[32];
+    std::snprintf(hours, sizeof hours, "%.1f", best_h);
+    u.reason = "no eligible provider can meet " + label +
+               (p.max_travel_hours ? " within " + std::to_string(static_cast<int>(*p.max_travel_hours)) + " h" : "") +
+               "; the nearest is " + d.providers[*best].id + ", " + hours + " h away in " + where.name +
+               ", blocked by " + u.blocked_by + (why.empty() ? "" : " (" + why + ")");
+    out.push_back(u);
+  }
+  return out;
+}
+
+}  // namespace nrm::planner
