@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "directory/loader.hpp"
 
@@ -208,7 +211,7 @@ std::vector<std::string> step_why(const Engine& e, const Answer& a, const planne
     if (st.covers & need_bit(der.need))
       why.push_back(der.rule_id + ": " + t.needs.code(der.need) + " added: " + der.reason);
   for (const auto& h : hits)
-    if (h.cost != 0 && (st.in_person || h.effect != "penalise_in_person"))
+    if (h.cost != 0 && (st.in_person || h.effect != rules::Effect::kPenaliseInPerson))
       why.push_back(fmt::format("{}: {} ({:+.2f})", h.rule_id, h.reason, rules::from_cost(h.cost)));
   const auto& lang = e.policy().language();
   if (st.owes_interpretation)
@@ -228,38 +231,110 @@ std::vector<std::string> step_why(const Engine& e, const Answer& a, const planne
   return why;
 }
 
-json pathway_json(const Engine& e, const Answer& a, const planner::PlannedPathway& p, int rank) {
+// The answer as both renderings read it: every value once, rounded as shown (answer_json and
+// answer_text come from this view, so they cannot disagree).
+struct StepView {
+  std::string provider, name, community, community_name;
+  std::vector<std::string> covers;
+  bool in_person = false;
+  double travel_hours = 0;
+  int wait_days = 0;
+  std::string phone, intake_hours;
+  std::optional<std::string> address;  // never for a confidential provider
+  bool confidential = false;
+  bool stale = false;
+  std::vector<std::string> why;
+};
+
+struct PathwayView {
+  int rank = 0;
+  double total_cost = 0, travel = 0, handoffs = 0, wait = 0, preferences = 0, penalties = 0, partners = 0;
+  double travel_hours = 0;
+  std::vector<StepView> steps;
+};
+
+PathwayView pathway_view(const Engine& e, const Answer& a, const planner::PlannedPathway& p, int rank) {
   const Directory& d = e.directory();
-  json j;
-  j["rank"] = rank;
-  j["total_cost"] = money(p.cost.total());
-  j["cost"] = {{"travel", money(p.cost.travel)},           {"handoffs", money(p.cost.handoffs)},
-               {"wait", money(p.cost.wait)},               {"preferences", money(p.cost.preferences)},
-               {"penalties", money(p.cost.penalties)},     {"partners", money(p.cost.partners)}};
-  j["travel_hours"] = hours2(p.travel_hours);
-  json steps = json::array();
+  PathwayView v;
+  v.rank = rank;
+  v.total_cost = money(p.cost.total());
+  v.travel = money(p.cost.travel);
+  v.handoffs = money(p.cost.handoffs);
+  v.wait = money(p.cost.wait);
+  v.preferences = money(p.cost.preferences);
+  v.penalties = money(p.cost.penalties);
+  v.partners = money(p.cost.partners);
+  v.travel_hours = hours2(p.travel_hours);
   for (std::size_t i = 0; i < p.steps.size(); ++i) {
     const auto& st = p.steps[i];
     const Provider& prov = d.providers[st.provider];
-    json s;
-    s["provider"] = prov.id;
-    s["name"] = prov.name;
-    s["community"] = d.geography[prov.community].id;
-    s["covers"] = d.taxonomy.need_codes(st.covers);
-    s["mode"] = st.in_person ? "in_person" : "remote";
-    s["travel_hours"] = hours2(st.travel_hours);
-    s["wait_days"] = prov.wait_days;
-    s["intake"] = {{"phone", prov.intake_phone}, {"hours", prov.intake_hours}};
-    if (!prov.confidential && prov.address) s["address"] = *prov.address;
-    s["confidential"] = prov.confidential;
+    StepView& s = v.steps.emplace_back();
+    s.provider = prov.id;
+    s.name = prov.name;
+    s.community = d.geography[prov.community].id;
+    s.community_name = d.geography[prov.community].name;
+    s.covers = d.taxonomy.need_codes(st.covers);
+    s.in_person = st.in_person;
+    s.travel_hours = hours2(st.travel_hours);
+    s.wait_days = prov.wait_days;
+    s.phone = prov.intake_phone;
+    s.intake_hours = prov.intake_hours;
+    if (!prov.confidential && prov.address) s.address = *prov.address;
+    s.confidential = prov.confidential;
     std::vector<rules::RuleHit> hits;
     const rules::Assessment verdict = e.policy().explain(a.request, d, st.provider, a.as_of, hits);
-    s["stale"] = verdict.stale;
-    s["why"] = step_why(e, a, st, i ? &p.steps[i - 1] : nullptr, verdict, hits);
+    s.stale = verdict.stale;
+    s.why = step_why(e, a, st, i ? &p.steps[i - 1] : nullptr, verdict, hits);
+  }
+  return v;
+}
+
+json pathway_json(const PathwayView& p) {
+  json j;
+  j["rank"] = p.rank;
+  j["total_cost"] = p.total_cost;
+  j["cost"] = {{"travel", p.travel},           {"handoffs", p.handoffs},
+               {"wait", p.wait},               {"preferences", p.preferences},
+               {"penalties", p.penalties},     {"partners", p.partners}};
+  j["travel_hours"] = p.travel_hours;
+  json steps = json::array();
+  for (const StepView& st : p.steps) {
+    json s;
+    s["provider"] = st.provider;
+    s["name"] = st.name;
+    s["community"] = st.community;
+    s["covers"] = st.covers;
+    s["mode"] = st.in_person ? "in_person" : "remote";
+    s["travel_hours"] = st.travel_hours;
+    s["wait_days"] = st.wait_days;
+    s["intake"] = {{"phone", st.phone}, {"hours", st.intake_hours}};
+    if (st.address) s["address"] = *st.address;
+    s["confidential"] = st.confidential;
+    s["stale"] = st.stale;
+    s["why"] = st.why;
     steps.push_back(s);
   }
   j["steps"] = steps;
   return j;
+}
+
+std::string pathway_text(const PathwayView& p) {
+  std::string out = fmt::format(
+      "\n#{}  cost {:.2f}  (travel {:.2f}, hand-offs {:.2f}, wait {:.2f}, preferences {:.2f}, "
+      "penalties {:.2f}, partners {:.2f})  travel {:.1f} h\n",
+      p.rank, p.total_cost, p.travel, p.handoffs, p.wait, p.preferences, p.penalties, p.partners, p.travel_hours);
+  int n = 1;
+  for (const StepView& s : p.steps) {
+    std::string covers;
+    for (const auto& cv : s.covers) covers += (covers.empty() ? "" : ", ") + cv;
+    out += fmt::format("  {}. {} [{}]{}\n", n++, s.name, s.provider, s.stale ? "  STALE" : "");
+    out += fmt::format("     {} - {}, {:.1f} h travel, wait {} d - covers {}\n", s.community_name,
+                       s.in_person ? "in person" : "by phone/video", s.travel_hours, s.wait_days, covers);
+    out += fmt::format("     intake {} ({}){}\n", s.phone, s.intake_hours,
+                       s.address ? ", " + *s.address : std::string(", address confidential"));
+    for (const auto& w : s.why) out += "     - " + w + "\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -275,7 +350,7 @@ json Engine::answer_json(const Answer& a) const {
   j["derived_needs"] = derived;
   json paths = json::array();
   for (std::size_t i = 0; i < a.plan.pathways.size(); ++i)
-    paths.push_back(pathway_json(*this, a, a.plan.pathways[i], static_cast<int>(i + 1)));
+    paths.push_back(pathway_json(pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1))));
   j["pathways"] = paths;
   j["complete"] = a.plan.complete;
   json unmet = json::array();
@@ -309,31 +384,8 @@ std::string Engine::answer_text(const Answer& a) const {
   else
     out += fmt::format("NO PATHWAY MEETS EVERY NEED (as of {}).{}\n", a.as_of.str(),
                        a.plan.pathways.empty() ? "" : " Best partial pathway:");
-  json j = answer_json(a);
-  for (const auto& p : j["pathways"]) {
-    const auto& cost = p["cost"];
-    out += fmt::format("\n#{}  cost {:.2f}  (travel {:.2f}, hand-offs {:.2f}, wait {:.2f}, preferences {:.2f}, "
-                       "penalties {:.2f}, partners {:.2f})  travel {:.1f} h\n",
-                       p["rank"].get<int>(), p["total_cost"].get<double>(), cost["travel"].get<double>(),
-                       cost["handoffs"].get<double>(), cost["wait"].get<double>(),
-                       cost["preferences"].get<double>(), cost["penalties"].get<double>(),
-                       cost["partners"].get<double>(), p["travel_hours"].get<double>());
-    int n = 1;
-    for (const auto& s : p["steps"]) {
-      auto where = d.geography.find(s["community"].get<std::string>());
-      std::string covers;
-      for (const auto& cv : s["covers"]) covers += (covers.empty() ? "" : ", ") + cv.get<std::string>();
-      out += fmt::format("  {}. {} [{}]{}\n", n++, s["name"].get<std::string>(), s["provider"].get<std::string>(),
-                         s["stale"].get<bool>() ? "  STALE" : "");
-      out += fmt::format("     {} - {}, {:.1f} h travel, wait {} d - covers {}\n", d.geography[*where].name,
-                         s["mode"].get<std::string>() == "in_person" ? "in person" : "by phone/video",
-                         s["travel_hours"].get<double>(), s["wait_days"].get<int>(), covers);
-      out += fmt::format("     intake {} ({}){}\n", s["intake"]["phone"].get<std::string>(),
-                         s["intake"]["hours"].get<std::string>(),
-                         s.contains("address") ? ", " + s["address"].get<std::string>() : std::string(", address confidential"));
-      for (const auto& w : s["why"]) out += "     - " + w.get<std::string>() + "\n";
-    }
-  }
+  for (std::size_t i = 0; i < a.plan.pathways.size(); ++i)
+    out += pathway_text(pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1)));
   if (!a.plan.unmet.empty()) {
     out += "\nUnmet:\n";
     for (const auto& u : a.plan.unmet) out += fmt::format("  {}: {}\n", t.needs.code(u.need), u.reason);
@@ -359,7 +411,7 @@ json Engine::explanation_json(const Case& c, const Explanation& e) const {
   j["in_best_pathway"] = e.in_best_pathway;
   json rules = json::array();
   for (const auto& h : e.hits)
-    rules.push_back({{"rule", h.rule_id}, {"effect", h.effect}, {"reason", h.reason}, {"cost", money(h.cost)}});
+    rules.push_back({{"rule", h.rule_id}, {"effect", rules::effect_name(h.effect)}, {"reason", h.reason}, {"cost", money(h.cost)}});
   j["rules"] = rules;
   return j;
 }
@@ -380,7 +432,7 @@ std::string Engine::explanation_text(const Case& c, const Explanation& e) const 
   out += "Rules, in order:\n";
   if (e.hits.empty()) out += "  (no rule fired)\n";
   for (const auto& h : e.hits)
-    out += fmt::format("  {} [{}]{}: {}\n", h.rule_id, h.effect,
+    out += fmt::format("  {} [{}]{}: {}\n", h.rule_id, rules::effect_name(h.effect),
                        h.cost ? fmt::format(" {:+.2f}", rules::from_cost(h.cost)) : std::string(), h.reason);
   out += e.in_best_pathway ? "It is in the best pathway for this case.\n"
                            : "It is not in the best pathway for this case.\n";

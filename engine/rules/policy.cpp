@@ -38,19 +38,6 @@ using detail::Type;
 constexpr int kSchemaVersion = 1;
 constexpr std::size_t kMaxRulesFileBytes = std::size_t{16} << 20;
 
-enum class Effect {
-  kExclude,
-  kExcludeInPerson,
-  kExcludeRemote,
-  kDerive,
-  kWithhold,
-  kPrefer,
-  kReward,
-  kPenalise,
-  kPenaliseInPerson,
-  kError,
-};
-
 struct EffectInfo {
   const char* name;
   Effect effect;
@@ -70,6 +57,16 @@ constexpr EffectInfo kEffects[] = {
     {"penalise_in_person", Effect::kPenaliseInPerson, true},
     {"error", Effect::kError, false},
 };
+
+}  // namespace
+
+const char* effect_name(Effect e) {
+  for (const EffectInfo& info : kEffects)
+    if (info.effect == e) return info.name;
+  return "?";  // unreachable: kEffects names every effect
+}
+
+namespace {
 
 // Case fields an `error` rule may name (the fields of the case document).
 const std::vector<std::string>& case_field_names() {
@@ -385,7 +382,7 @@ struct PolicyData {
         case Effect::kError:
           continue;
       }
-      if constexpr (kExplain) hits->push_back({r.id, r.reason, r.effect->name, cost});
+      if constexpr (kExplain) hits->push_back({r.id, r.reason, r.effect->effect, cost});
     }
     if (excluded) {
       Assessment none;
@@ -397,7 +394,7 @@ struct PolicyData {
       if (!in_person)
         hits->erase(
             std::remove_if(hits->begin() + static_cast<std::ptrdiff_t>(first), hits->end(),
-                           [](const RuleHit& h) { return h.effect == "penalise_in_person"; }),
+                           [](const RuleHit& h) { return h.effect == Effect::kPenaliseInPerson; }),
             hits->end());
     }
     a.eligible = true;
@@ -1047,7 +1044,7 @@ bool Policy::reads_case_location() const {
 std::vector<RuleInfo> Policy::rules() const {
   std::vector<RuleInfo> out;
   for (const auto& r : impl_->rules)
-    out.push_back({r.id, r.reason, r.effect->name, r.file, r.line});
+    out.push_back({r.id, r.reason, r.effect->effect, r.file, r.line});
   return out;
 }
 

@@ -52,13 +52,27 @@ struct LanguagePolicy {
   std::string reason;
 };
 
+// What a rule does when its condition holds (docs/rules.md); effect_name() is its name in rules/.
+enum class Effect {
+  kExclude,
+  kExcludeInPerson,
+  kExcludeRemote,
+  kDerive,
+  kWithhold,
+  kPrefer,
+  kReward,
+  kPenalise,
+  kPenaliseInPerson,
+  kError,
+};
+const char* effect_name(Effect e);
+
 // Why a rule fired, for "why" lists and `nrm explain`.
 struct RuleHit {
   std::string rule_id;
-  std::string reason;   // the rule's plain-language reason
-  std::string effect;   // the rule's effect: "exclude", "exclude_in_person", "withhold", "prefer",
-                        // "penalise", "penalise_in_person", ... (docs/rules.md)
-  Cost cost = 0;        // what it added to a step's cost (negative = reward)
+  std::string reason;  // the rule's plain-language reason
+  Effect effect = Effect::kExclude;
+  Cost cost = 0;       // what it added to a step's cost (negative = reward)
 };
 
 struct Derivation {
@@ -85,7 +99,7 @@ struct Assessment {
 struct RuleInfo {
   std::string id;
   std::string reason;
-  std::string effect;
+  Effect effect = Effect::kExclude;
   std::string file;
   int line = 0;
 };

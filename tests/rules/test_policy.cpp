@@ -95,7 +95,8 @@ TEST_CASE("the test policy loads with its round weights, in file order", "[rules
   auto rules = p.rules();
   REQUIRE(rules.size() == 18);
   CHECK(rules.front().id == "t-age");
-  CHECK(rules.front().effect == "exclude");
+  CHECK(rules.front().effect == rules::Effect::kExclude);
+  CHECK(std::string(rules::effect_name(rules.front().effect)) == "exclude");
   CHECK(rules.front().line == 4);
   CHECK(rules.front().file == policy_dir() + "/a-eligibility.yaml");
   CHECK(rules[7].id == "t-minor");
@@ -149,7 +150,7 @@ TEST_CASE("delivery modes follow the provider and the exclude effects", "[rules]
     CHECK(a.preferences == 0);
     CHECK(a.penalties == 0);
     CHECK(ids(hits) == std::vector<std::string>{"t-victims"});
-    CHECK(hits[0].effect == "exclude");
+    CHECK(hits[0].effect == rules::Effect::kExclude);
     CHECK(hits[0].reason == "Does not take trafficking victims.");
   }
   SECTION("unknown age is not outside the bounds; a known one is") {
@@ -204,7 +205,7 @@ TEST_CASE("withhold removes services but keeps the provider", "[rules][policy]")
   CHECK(a.eligible);
   CHECK(a.withheld == need_bit(need(d, "shelter.emergency")));  // only services it offers
   CHECK(ids(hits) == std::vector<std::string>{"t-full"});
-  CHECK(hits[0].effect == "withhold");
+  CHECK(hits[0].effect == rules::Effect::kWithhold);
   CHECK(both(policy, c, d, free_beds).withheld == 0);
   CHECK(both(policy, c, d, police).withheld == need_bit(need(d, "police.liaison")));
 }
@@ -248,9 +249,9 @@ TEST_CASE("costs: prefer, reward, penalise with numbers and named weights", "[ru
   CHECK(a.penalties == to_cost(3));
   CHECK(ids(hits) == std::vector<std::string>{"t-prefer", "t-indigenous", "t-wait"});
   CHECK(hits[0].cost == to_cost(-2));
-  CHECK(hits[0].effect == "prefer");
+  CHECK(hits[0].effect == rules::Effect::kPrefer);
   CHECK(hits[1].cost == to_cost(-2));
-  CHECK(hits[1].effect == "reward");
+  CHECK(hits[1].effect == rules::Effect::kReward);
   CHECK(hits[2].cost == to_cost(3));
   // for_each with nothing in common: the rule does not count as fired.
   hits.clear();
@@ -270,7 +271,7 @@ TEST_CASE("costs: prefer, reward, penalise with numbers and named weights", "[ru
   CHECK(a.penalties == 0);
   CHECK(a.in_person_penalties == to_cost(5));  // weight: cross_province
   CHECK(ids(hits) == std::vector<std::string>{"t-cross"});
-  CHECK(hits[0].effect == "penalise_in_person");
+  CHECK(hits[0].effect == rules::Effect::kPenaliseInPerson);
   // A remote-only provider elsewhere is not charged for crossing a border it never makes you cross.
   a = both(policy, c, d, far_remote);
   CHECK(a.in_person_penalties == 0);
