@@ -47,9 +47,21 @@ std::shared_ptr<const Engine> Engine::with_capacity(ProviderIndex p, int availab
   if (!problems.empty()) throw LoadError("invalid capacity", std::move(problems));
   auto copy = std::make_shared<Directory>(*directory_);
   copy->providers[p].capacity = Capacity{new_beds, available};
+  return sharing_rules_and_travel(std::move(copy));
+}
+
+std::shared_ptr<const Engine> Engine::with_providers(const std::string& extra_text, const std::string& origin,
+                                                     const std::set<std::string>& drop) const {
+  return sharing_rules_and_travel(
+      std::make_shared<const Directory>(nrm::with_providers(*directory_, extra_text, origin, drop)));
+}
+
+// The rules were compiled against the taxonomy and the travel model built on the geography, which
+// `directory` shares with this engine's: only the providers differ.
+std::shared_ptr<const Engine> Engine::sharing_rules_and_travel(std::shared_ptr<const Directory> directory) const {
   std::shared_ptr<Engine> e(new Engine());
   e->paths_ = paths_;
-  e->directory_ = std::move(copy);
+  e->directory_ = std::move(directory);
   e->policy_ = policy_;
   e->travel_ = travel_;
   e->planner_ = std::make_unique<planner::Planner>(*e->directory_, *e->policy_, *e->travel_);

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -77,9 +78,15 @@ class Engine {
   // values are out of range or the provider has no capacity.
   std::shared_ptr<const Engine> with_capacity(ProviderIndex p, int available,
                                               std::optional<int> beds = std::nullopt) const;
+  // An engine identical to this one but with the providers of `extra_text` (a providers file's
+  // text, named `origin` in diagnostics) added and those whose ids are in `drop` removed: the
+  // audit's what-if. Shares the rules and the travel model; throws LoadError as a load would.
+  std::shared_ptr<const Engine> with_providers(const std::string& extra_text, const std::string& origin,
+                                               const std::set<std::string>& drop) const;
 
  private:
   Engine() = default;
+  std::shared_ptr<const Engine> sharing_rules_and_travel(std::shared_ptr<const Directory> directory) const;
   EnginePaths paths_;
   std::shared_ptr<const Directory> directory_;
   std::shared_ptr<const rules::Policy> policy_;

@@ -19,8 +19,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -294,16 +292,7 @@ Audit run(const api::Engine& engine, const std::vector<Profile>& profiles, const
 
 namespace {
 
-YAML::Node provider_list(const YAML::Node& root, const std::string& origin) {
-  if (root.IsSequence()) return root;
-  if (root.IsMap() && root["providers"].IsDefined() && root["providers"].IsSequence()) return root["providers"];
-  if (root.IsNull()) return YAML::Node(YAML::NodeType::Sequence);
-  throw LoadError("invalid providers",
-                  {{origin, static_cast<int>(root.Mark().line) + 1, 0, "providers",
-                    "expected a list of providers, or a map with a 'providers' list"}});
-}
-
-// Indents an emitted block as one item of a sequence.
+// Indents an emitted block as one item of a sequence (a suggested provider's entry).
 std::string as_item(const std::string& block) {
   std::string out;
   std::istringstream in(block);
@@ -336,86 +325,7 @@ std::shared_ptr<const api::Engine> with_changes_text(const api::Engine& engine,
     drop.insert(id);
   }
   if (!problems.empty()) throw LoadError("invalid option", std::move(problems));
-
-  Diagnostics diags;
-  YAML::Node extra_root;
-  if (!extra_yaml.empty()) {
-    auto parsed = detail::parse_yaml(extra_yaml, origin, diags);
-    diags.throw_if_any("invalid providers");
-    extra_root = *parsed;
-  }
-  const YAML::Node extra = extra_yaml.empty() ? YAML::Node(YAML::NodeType::Sequence) : provider_list(extra_root, origin);
-  auto base_text = detail::read_text_file(d.paths.providers, diags);
-  diags.throw_if_any("invalid providers");
-  auto base_root = detail::parse_yaml(*base_text, d.paths.providers, diags);
-  diags.throw_if_any("invalid providers");
-  const YAML::Node base = provider_list(*base_root, d.paths.providers);
-
-  // The merged file, remembering where each entry came from to point diagnostics back at it.
-  struct Origin {
-    int merged_line;
-    std::string file;
-    int line;
-  };
-  std::vector<Origin> origins;
-  std::string merged = "# merged for nrm audit what-if\nschema: 1\nproviders:\n";
-  int line = 4;
-  auto add = [&](YAML::Node n, const std::string& file, int source_line) {
-    if (n.IsMap() && n["partners"].IsDefined() && n["partners"].IsSequence() && !drop.empty()) {
-      YAML::Node kept(YAML::NodeType::Sequence);
-      for (const auto& q : n["partners"])
-        if (!(q.IsScalar() && drop.count(q.Scalar()))) kept.push_back(q);
-      n["partners"] = kept;
-    }
-    YAML::Emitter e;
-    e << n;
-    std::string item = as_item(e.c_str());
-    origins.push_back({line, file, source_line});
-    merged += item;
-    line += static_cast<int>(std::count(item.begin(), item.end(), '\n'));
-  };
-  for (const auto& n : base) {
-    YAML::Node copy = YAML::Clone(n);
-    if (copy.IsMap() && copy["id"].IsScalar() && drop.count(copy["id"].Scalar())) continue;
-    add(copy, d.paths.providers, static_cast<int>(n.Mark().line) + 1);
-  }
-  for (const auto& n : extra) add(YAML::Clone(n), origin, static_cast<int>(n.Mark().line) + 1);
-
-  // A private folder for the merged file, removed on the way out.
-  static std::atomic<int> counter{0};
-  auto dir = std::filesystem::temp_directory_path() /
-             ("nrm-audit-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::create_directories(dir);
-  struct Cleanup {
-    std::filesystem::path p;
-    ~Cleanup() {
-      std::error_code ec;
-      std::filesystem::remove_all(p, ec);
-    }
-  } cleanup{dir};
-  const std::string merged_path = (dir / "providers.yaml").string();
-  std::ofstream(merged_path, std::ios::binary) << merged;
-  api::EnginePaths paths = engine.paths();
-  paths.data.providers = merged_path;
-  try {
-    return api::Engine::load(paths);
-  } catch (const LoadError& e) {
-    std::vector<Diagnostic> mapped;
-    for (auto dg : e.diagnostics()) {
-      if (dg.file == merged_path) {
-        auto it = std::upper_bound(origins.begin(), origins.end(), dg.line,
-                                   [](int l, const Origin& o) { return l < o.merged_line; });
-        if (it != origins.begin()) {
-          --it;
-          dg.file = it->file;
-          dg.line = it->line;  // the entry's first line
-          dg.column = 0;
-        }
-      }
-      mapped.push_back(dg);
-    }
-    throw LoadError(e.what(), std::move(mapped));
-  }
+  return engine.with_providers(extra_yaml, origin, drop);
 }
 
 std::shared_ptr<const api::Engine> with_changes(const api::Engine& engine,

@@ -496,6 +496,86 @@ class ProviderReader {
 
 }  // namespace
 
+namespace {
+
+// The entries of a providers file (a list, or a map with schema, synthetic and providers), each
+// read and checked against the taxonomy and geography; partner ids are kept as written.
+struct ProviderEntries {
+  std::vector<std::optional<Provider>> read;  // by entry; empty where the entry has problems
+  std::vector<std::vector<std::pair<std::string, YAML::Node>>> partner_refs;
+  YAML::Node list;
+};
+
+ProviderEntries read_entries(const YAML::Node& root, ProviderReader& pr) {
+  YamlReader& r = pr.reader();
+  ProviderEntries e;
+  if (root.IsSequence()) {
+    e.list = root;
+  } else if (r.expect_map(root, "")) {
+    r.check_keys(root, "", {"schema", "synthetic", "generated", "providers"});
+    if (root["schema"].IsDefined()) r.integer(root["schema"], "schema", 1, 1);
+    if (root["synthetic"].IsDefined()) r.boolean(root["synthetic"], "synthetic");
+    e.list = root["providers"];
+    if (!e.list.IsDefined()) r.error(root, "providers", "missing list 'providers'");
+  }
+  if (!e.list.IsDefined() || !r.expect_sequence(e.list, "providers")) return e;
+  for (std::size_t i = 0; i < e.list.size(); ++i) e.read.push_back(pr.read(e.list[i], i, e.partner_refs));
+  return e;
+}
+
+// Duplicate ids (`first` holds, for every id already taken, where it was first seen) and partner
+// ids that name no provider in `first` once every entry is in.
+void check_ids(ProviderEntries& e, YamlReader& r, std::map<std::string, std::string>& first) {
+  for (std::size_t i = 0; i < e.read.size(); ++i) {
+    if (!e.read[i]) continue;
+    auto [it, fresh] = first.emplace(e.read[i]->id, "line " + std::to_string(e.read[i]->line));
+    if (!fresh) {
+      r.error(e.list[i]["id"], "provider " + e.read[i]->id + ".id",
+              "duplicate provider id '" + e.read[i]->id + "' (first at " + it->second + ")");
+      e.read[i].reset();
+    }
+  }
+  for (std::size_t i = 0; i < e.read.size(); ++i) {
+    if (!e.read[i]) continue;
+    for (auto& [pid, node] : e.partner_refs[i]) {
+      if (!first.count(pid)) {
+        std::vector<std::string> ids;
+        ids.reserve(first.size());
+        for (auto& [k, v] : first) ids.push_back(k);
+        std::string near = closest_name(pid, ids);
+        r.error(node, "provider " + e.read[i]->id + ".partners",
+                "no provider with id '" + pid + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+      } else if (pid == e.read[i]->id) {
+        r.error(node, "provider " + e.read[i]->id + ".partners", "a provider cannot be its own partner");
+      }
+    }
+  }
+}
+
+// Appends the entries' providers to `dir` and resolves every provider's partner ids (`ids`: for
+// each provider of `dir`, its partners' ids), once `dir` holds them all.
+void add_entries(Directory& dir, ProviderEntries& e, std::vector<std::vector<std::string>>& ids) {
+  for (std::size_t i = 0; i < e.read.size(); ++i) {
+    dir.providers.push_back(std::move(*e.read[i]));
+    auto& mine = ids.emplace_back();
+    for (auto& [pid, node] : e.partner_refs[i]) mine.push_back(pid);
+  }
+}
+
+void resolve_partners(Directory& dir, const std::vector<std::vector<std::string>>& ids) {
+  dir.reindex();
+  for (std::size_t i = 0; i < dir.providers.size(); ++i) {
+    auto& ps = dir.providers[i].partners;
+    ps.clear();
+    for (const auto& pid : ids[i])
+      if (auto q = dir.find(pid)) ps.push_back(*q);
+    std::sort(ps.begin(), ps.end());
+    ps.erase(std::unique(ps.begin(), ps.end()), ps.end());
+  }
+}
+
+}  // namespace
+
 Directory load_directory(const DataPaths& paths) {
   Directory dir;
   dir.paths = paths;
@@ -513,59 +593,47 @@ Directory load_directory(const DataPaths& paths) {
   if (text) root = detail::parse_yaml(*text, paths.providers, diags);
   if (root) {
     ProviderReader pr(paths.providers, diags, dir.taxonomy, dir.geography);
-    YamlReader& r = pr.reader();
-    YAML::Node list;
-    if (root->IsSequence()) {
-      list = *root;
-    } else if (r.expect_map(*root, "")) {
-      r.check_keys(*root, "", {"schema", "synthetic", "generated", "providers"});
-      if ((*root)["schema"].IsDefined()) r.integer((*root)["schema"], "schema", 1, 1);
-      if ((*root)["synthetic"].IsDefined()) r.boolean((*root)["synthetic"], "synthetic");
-      list = (*root)["providers"];
-      if (!list.IsDefined()) r.error(*root, "providers", "missing list 'providers'");
-    }
-    if (list.IsDefined() && r.expect_sequence(list, "providers")) {
-      std::vector<std::vector<std::pair<std::string, YAML::Node>>> partner_refs;
-      std::vector<std::optional<Provider>> read;
-      for (std::size_t i = 0; i < list.size(); ++i) read.push_back(pr.read(list[i], i, partner_refs));
-      std::map<std::string, int> first_line;
-      for (std::size_t i = 0; i < read.size(); ++i) {
-        if (!read[i]) continue;
-        auto [it, fresh] = first_line.emplace(read[i]->id, read[i]->line);
-        if (!fresh) {
-          r.error(list[i]["id"], "provider " + read[i]->id + ".id",
-                  "duplicate provider id '" + read[i]->id + "' (first at line " + std::to_string(it->second) + ")");
-          read[i].reset();
-        }
-      }
-      for (std::size_t i = 0; i < read.size(); ++i) {
-        if (!read[i]) continue;
-        for (auto& [pid, node] : partner_refs[i]) {
-          if (!first_line.count(pid)) {
-            std::vector<std::string> ids;
-            ids.reserve(first_line.size());
-            for (auto& [k, v] : first_line) ids.push_back(k);
-            std::string near = closest_name(pid, ids);
-            r.error(node, "provider " + read[i]->id + ".partners",
-                    "no provider with id '" + pid + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
-          } else if (pid == read[i]->id) {
-            r.error(node, "provider " + read[i]->id + ".partners", "a provider cannot be its own partner");
-          }
-        }
-      }
-      if (diags.empty()) {
-        for (auto& p : read) dir.providers.push_back(std::move(*p));
-        dir.reindex();
-        for (std::size_t i = 0; i < dir.providers.size(); ++i) {
-          for (auto& [pid, node] : partner_refs[i]) dir.providers[i].partners.push_back(*dir.find(pid));
-          auto& ps = dir.providers[i].partners;
-          std::sort(ps.begin(), ps.end());
-          ps.erase(std::unique(ps.begin(), ps.end()), ps.end());
-        }
-      }
+    ProviderEntries entries = read_entries(*root, pr);
+    std::map<std::string, std::string> first;
+    check_ids(entries, pr.reader(), first);
+    if (diags.empty()) {
+      std::vector<std::vector<std::string>> ids;
+      add_entries(dir, entries, ids);
+      resolve_partners(dir, ids);
     }
   }
   diags.throw_if_any("invalid data");
+  return dir;
+}
+
+Directory with_providers(const Directory& base, const std::string& extra_text, const std::string& origin,
+                         const std::set<std::string>& drop) {
+  Diagnostics diags;
+  Directory dir;
+  dir.paths = base.paths;
+  dir.taxonomy = base.taxonomy;
+  dir.geography = base.geography;
+  std::map<std::string, std::string> first;  // ids kept from `base`, then the added ones
+  std::vector<std::vector<std::string>> ids;
+  for (const Provider& p : base.providers) {
+    if (drop.count(p.id)) continue;
+    first.emplace(p.id, base.paths.providers + ":" + std::to_string(p.line));
+    dir.providers.push_back(p);
+    auto& mine = ids.emplace_back();
+    for (ProviderIndex q : p.partners)
+      if (!drop.count(base.providers[q].id)) mine.push_back(base.providers[q].id);
+  }
+  if (!extra_text.empty()) {
+    std::optional<YAML::Node> root = detail::parse_yaml(extra_text, origin, diags);
+    if (root && !root->IsNull()) {
+      ProviderReader pr(origin, diags, dir.taxonomy, dir.geography);
+      ProviderEntries entries = read_entries(*root, pr);
+      check_ids(entries, pr.reader(), first);
+      if (diags.empty()) add_entries(dir, entries, ids);
+    }
+  }
+  diags.throw_if_any("invalid providers");
+  resolve_partners(dir, ids);
   return dir;
 }
 

@@ -3,6 +3,7 @@
 // half-loaded is ever returned.
 #pragma once
 
+#include <set>
 #include <string>
 
 #include "model/case.hpp"
@@ -16,6 +17,13 @@ DataPaths shipped_data_paths(const std::string& root);
 // Loads taxonomy, communities, routes and providers, in that order; each later file is checked
 // against the earlier ones. Throws LoadError listing every problem in every file.
 Directory load_directory(const DataPaths& paths);
+
+// A directory like `base` with the providers of `extra_text` (a providers file's text; its
+// diagnostics name `origin`) added and the providers whose ids are in `drop` removed, from partner
+// lists too. Taxonomy and geography are base's. Throws LoadError listing every problem in the
+// added entries (a duplicate of a kept id included); `base` is never changed. The audit's what-if.
+Directory with_providers(const Directory& base, const std::string& extra_text, const std::string& origin,
+                         const std::set<std::string>& drop);
 
 // Parts, for tests and tools.
 Taxonomy load_taxonomy(const std::string& path);

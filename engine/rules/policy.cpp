@@ -494,11 +494,10 @@ class Loader {
 
   void finish() {
     // Named weights resolve against the final global weights, wherever the weights section is.
-    for (auto& [rule_index, where] : pending_weights_) {
+    for (std::size_t rule_index : pending_weights_) {
       Rule& r = impl_.rules[rule_index];
       for (const auto& spec : kWeightSpecs)
         if (r.weight_name == spec.name) r.weight = impl_.weights.*spec.member;
-      (void)where;
     }
     for (auto& r : impl_.rules) r.cost = to_cost(r.weight);
     if (!language_seen_) {
@@ -687,6 +686,7 @@ class Loader {
     return c;
   }
 
+  // One rule of a rules file: every problem with it reported, and the rule kept only if none.
   void rule(FileReader& f, const YAML::Node& node, std::size_t index) {
     std::string where = "rules[" + std::to_string(index) + "]";
     if (!node.IsMap()) {
@@ -696,6 +696,43 @@ class Loader {
     Rule r;
     r.file = f.file();
     r.line = FileReader::pos(node).line;
+    bool ok = rule_id(f, node, r, where);
+    if (!rule_reason_and_effect(f, node, r, where)) ok = false;
+    if (!rule_when(f, node, r, where)) ok = false;
+    // The effect's payload; keys that do not belong to the effect are errors.
+    auto used = [&](const char* key, bool allowed) {
+      if (node[key] && !allowed && r.effect) {
+        f.error(node[key], where + "." + key,
+                std::string(key) + " is not used by effect " + r.effect->name);
+        ok = false;
+      }
+      return allowed;
+    };
+    Effect e = r.effect ? r.effect->effect : Effect::kExclude;
+    bool weighted = r.effect && (e == Effect::kPrefer || e == Effect::kReward ||
+                                 e == Effect::kPenalise || e == Effect::kPenaliseInPerson);
+    bool derive = r.effect && e == Effect::kDerive;
+    bool withhold = r.effect && e == Effect::kWithhold;
+    bool error = r.effect && e == Effect::kError;
+    used("weight", weighted);
+    used("for_each", weighted);
+    used("need", derive);
+    used("needs", withhold);
+    used("field", error);
+    used("message", error);
+
+    if (weighted && !rule_weight(f, node, r, where)) ok = false;
+    if (derive && !rule_need(f, node, r, where)) ok = false;
+    if (withhold && !withheld_needs(f, node["needs"], node, where, r)) ok = false;
+    if (error && !rule_error(f, node, r, where)) ok = false;
+    if (ok)
+      impl_.rules.push_back(std::move(r));
+    else if (!pending_weights_.empty() && pending_weights_.back() == impl_.rules.size())
+      pending_weights_.pop_back();
+  }
+
+  // id (unique, letters, digits, '-', '_', '.') and the rule's keys; `where` becomes the id.
+  bool rule_id(FileReader& f, const YAML::Node& node, Rule& r, std::string& where) {
     bool ok = true;
     YAML::Node id = node["id"];
     if (!id || !id.IsScalar() || id.Scalar().empty()) {
@@ -718,6 +755,11 @@ class Loader {
                                                    "field",  "message"};
     if (!check_keys(f, node, where + ".", kKeys)) ok = false;
 
+    return ok;
+  }
+
+  bool rule_reason_and_effect(FileReader& f, const YAML::Node& node, Rule& r, const std::string& where) {
+    bool ok = true;
     YAML::Node reason = node["reason"];
     if (!reason || !reason.IsScalar() || reason.Scalar().empty()) {
       f.error(reason ? reason : node, where + ".reason",
@@ -744,7 +786,12 @@ class Loader {
       }
     }
 
-    // The condition (absent: always).
+    return ok;
+  }
+
+  // The condition (absent: always); a per-case effect may not read provider fields.
+  bool rule_when(FileReader& f, const YAML::Node& node, Rule& r, const std::string& where) {
+    bool ok = true;
     std::optional<Compiled> when;
     if (YAML::Node w = node["when"]) {
       when = expression(f, w, where + ".when", Type::kBool);
@@ -763,113 +810,98 @@ class Loader {
     }
     if (when) r.when = when->root;
 
-    // The effect's payload; keys that do not belong to the effect are errors.
-    auto used = [&](const char* key, bool allowed) {
-      if (node[key] && !allowed && r.effect) {
-        f.error(node[key], where + "." + key,
-                std::string(key) + " is not used by effect " + r.effect->name);
-        ok = false;
-      }
-      return allowed;
-    };
-    Effect e = r.effect ? r.effect->effect : Effect::kExclude;
-    bool weighted = r.effect && (e == Effect::kPrefer || e == Effect::kReward ||
-                                 e == Effect::kPenalise || e == Effect::kPenaliseInPerson);
-    bool derive = r.effect && e == Effect::kDerive;
-    bool withhold = r.effect && e == Effect::kWithhold;
-    bool error = r.effect && e == Effect::kError;
-    used("weight", weighted);
-    used("for_each", weighted);
-    used("need", derive);
-    used("needs", withhold);
-    used("field", error);
-    used("message", error);
+    return ok;
+  }
 
-    if (weighted) {
-      YAML::Node w = node["weight"];
-      if (!w || !w.IsScalar()) {
-        f.error(w ? w : node, where + ".weight",
-                std::string("effect ") + r.effect->name + " needs a weight: a number in " +
-                    range_text(kRuleWeightMin, kRuleWeightMax) + " or the name of a global weight");
+  // A weighted effect's weight: a number in range, or a global weight's name (resolved in finish()),
+  // and its optional for_each count.
+  bool rule_weight(FileReader& f, const YAML::Node& node, Rule& r, const std::string& where) {
+    bool ok = true;
+    YAML::Node w = node["weight"];
+    if (!w || !w.IsScalar()) {
+      f.error(w ? w : node, where + ".weight",
+              std::string("effect ") + r.effect->name + " needs a weight: a number in " +
+                  range_text(kRuleWeightMin, kRuleWeightMax) + " or the name of a global weight");
+      ok = false;
+    } else if (auto v = parse_number(w.Scalar())) {
+      if (*v < kRuleWeightMin || *v > kRuleWeightMax) {
+        f.error(w, where + ".weight",
+                w.Scalar() + " is out of range " + range_text(kRuleWeightMin, kRuleWeightMax) +
+                    " (the effect gives the sign: prefer and reward lower the cost, penalise "
+                    "raises it)");
         ok = false;
-      } else if (auto v = parse_number(w.Scalar())) {
-        if (*v < kRuleWeightMin || *v > kRuleWeightMax) {
-          f.error(w, where + ".weight",
-                  w.Scalar() + " is out of range " + range_text(kRuleWeightMin, kRuleWeightMax) +
-                      " (the effect gives the sign: prefer and reward lower the cost, penalise "
-                      "raises it)");
-          ok = false;
-        } else {
-          r.weight = *v;
-        }
       } else {
-        std::vector<std::string> names;
-        for (const auto& s : kWeightSpecs) names.push_back(s.name);
-        if (std::find(names.begin(), names.end(), w.Scalar()) == names.end()) {
-          f.error(w, where + ".weight",
-                  with_hint("unknown weight " + w.Scalar() + " (a number in " +
-                                range_text(kRuleWeightMin, kRuleWeightMax) + " or one of " +
-                                join(names) + ")",
-                            w.Scalar(), names));
-          ok = false;
-        } else {
-          r.weight_name = w.Scalar();
-          pending_weights_.emplace_back(impl_.rules.size(), FileReader::pos(w));
-        }
+        r.weight = *v;
       }
-      if (YAML::Node fe = node["for_each"]) {
-        if (auto c = expression(f, fe, where + ".for_each", Type::kSet)) {
-          detail::Node count;
-          count.op =
-              detail::is_mask_kind(c->kind) ? detail::Op::kCountMask : detail::Op::kCountList;
-          count.a = c->root;
-          impl_.pool.nodes.push_back(count);
-          r.has_for_each = true;
-          r.for_each = static_cast<std::uint32_t>(impl_.pool.nodes.size() - 1);
-        } else {
-          ok = false;
-        }
+    } else {
+      std::vector<std::string> names;
+      for (const auto& s : kWeightSpecs) names.push_back(s.name);
+      if (std::find(names.begin(), names.end(), w.Scalar()) == names.end()) {
+        f.error(w, where + ".weight",
+                with_hint("unknown weight " + w.Scalar() + " (a number in " +
+                              range_text(kRuleWeightMin, kRuleWeightMax) + " or one of " +
+                              join(names) + ")",
+                          w.Scalar(), names));
+        ok = false;
+      } else {
+        r.weight_name = w.Scalar();
+        pending_weights_.push_back(impl_.rules.size());
       }
     }
-    if (derive) {
-      YAML::Node n = node["need"];
-      if (!n || !n.IsScalar()) {
-        f.error(n ? n : node, where + ".need",
-                "effect derive needs the need it adds (need: <code>)");
-        ok = false;
-      } else if (auto code = d_.taxonomy.needs.find(n.Scalar())) {
-        r.need = *code;
+    if (YAML::Node fe = node["for_each"]) {
+      if (auto c = expression(f, fe, where + ".for_each", Type::kSet)) {
+        detail::Node count;
+        count.op =
+            detail::is_mask_kind(c->kind) ? detail::Op::kCountMask : detail::Op::kCountList;
+        count.a = c->root;
+        impl_.pool.nodes.push_back(count);
+        r.has_for_each = true;
+        r.for_each = static_cast<std::uint32_t>(impl_.pool.nodes.size() - 1);
       } else {
-        f.error(
-            n, where + ".need",
-            with_hint("unknown need code " + n.Scalar(), n.Scalar(), d_.taxonomy.needs.codes()));
         ok = false;
       }
     }
-    if (withhold && !withheld_needs(f, node["needs"], node, where, r)) ok = false;
-    if (error) {
-      YAML::Node fld = node["field"];
-      if (!fld || !fld.IsScalar()) {
-        f.error(fld ? fld : node, where + ".field",
-                "effect error needs the case field it is about");
-        ok = false;
-      } else if (std::find(case_field_names().begin(), case_field_names().end(), fld.Scalar()) ==
-                 case_field_names().end()) {
-        f.error(fld, where + ".field",
-                with_hint("unknown case field " + fld.Scalar(), fld.Scalar(), case_field_names()));
-        ok = false;
-      } else {
-        r.field = fld.Scalar();
-      }
-      if (YAML::Node m = node["message"]) {
-        if (m.IsScalar()) r.message = m.Scalar();
-      }
-      if (r.message.empty()) r.message = r.reason;
+    return ok;
+  }
+
+  bool rule_need(FileReader& f, const YAML::Node& node, Rule& r, const std::string& where) {
+    bool ok = true;
+    YAML::Node n = node["need"];
+    if (!n || !n.IsScalar()) {
+      f.error(n ? n : node, where + ".need",
+              "effect derive needs the need it adds (need: <code>)");
+      ok = false;
+    } else if (auto code = d_.taxonomy.needs.find(n.Scalar())) {
+      r.need = *code;
+    } else {
+      f.error(
+          n, where + ".need",
+          with_hint("unknown need code " + n.Scalar(), n.Scalar(), d_.taxonomy.needs.codes()));
+      ok = false;
     }
-    if (ok)
-      impl_.rules.push_back(std::move(r));
-    else if (!pending_weights_.empty() && pending_weights_.back().first == impl_.rules.size())
-      pending_weights_.pop_back();
+    return ok;
+  }
+
+  bool rule_error(FileReader& f, const YAML::Node& node, Rule& r, const std::string& where) {
+    bool ok = true;
+    YAML::Node fld = node["field"];
+    if (!fld || !fld.IsScalar()) {
+      f.error(fld ? fld : node, where + ".field",
+              "effect error needs the case field it is about");
+      ok = false;
+    } else if (std::find(case_field_names().begin(), case_field_names().end(), fld.Scalar()) ==
+               case_field_names().end()) {
+      f.error(fld, where + ".field",
+              with_hint("unknown case field " + fld.Scalar(), fld.Scalar(), case_field_names()));
+      ok = false;
+    } else {
+      r.field = fld.Scalar();
+    }
+    if (YAML::Node m = node["message"]) {
+      if (m.IsScalar()) r.message = m.Scalar();
+    }
+    if (r.message.empty()) r.message = r.reason;
+    return ok;
   }
 
   bool withheld_needs(FileReader& f, const YAML::Node& n, const YAML::Node& rule,
@@ -924,7 +956,7 @@ class Loader {
   Diagnostics& diags_;
   std::map<std::string, std::string> ids_;       // rule id -> where first defined
   std::map<std::string, std::string> sections_;  // section -> where first given
-  std::vector<std::pair<std::size_t, Pos>> pending_weights_;
+  std::vector<std::size_t> pending_weights_;  // rules (by index) whose weight is a global weight's name
   std::vector<CompileError> scratch_;
   bool language_seen_ = false;
 };

@@ -181,6 +181,21 @@ TEST_CASE("what-if: removing and adding providers", "[audit]") {
   CHECK(report.find("nowhere-on") != std::string::npos);
   report = test::load_error([&] { audit::with_changes(*w.engine, "", {"sh-alpah"}); });
   CHECK(report.find("did you mean 'sh-alpha'") != std::string::npos);
+
+  // Built in memory from the loaded engine: an added id already in the directory is refused where
+  // it is written, naming where the first one is; a removed provider cannot be named as a partner.
+  const std::string dup = dir.write("dup.yaml", "providers:\n  - {id: sh-alpha, name: Again, community: beta-on, services: [shelter.emergency], delivery: in_person, serves: [ON], accepts_trafficking_victims: true}\n");
+  report = test::load_error([&] { audit::with_changes(*w.engine, dup, {}); });
+  INFO(report);
+  CHECK(report.find(dup + ":2") != std::string::npos);
+  CHECK(report.find("duplicate provider id 'sh-alpha' (first at " + w.engine->directory().paths.providers) != std::string::npos);
+  auto replaced = audit::with_changes(*w.engine, dup, {"sh-alpha"});  // replacing it is fine
+  CHECK(replaced->directory().providers.size() == 3);
+  CHECK(w.engine->directory().providers.size() == 3);  // the loaded engine is untouched
+  const std::string dangling = dir.write("dangling.yaml", "providers:\n  - {id: sh-new, name: New, community: beta-on, services: [shelter.emergency], delivery: in_person, serves: [ON], accepts_trafficking_victims: true, partners: [sh-alpha]}\n");
+  report = test::load_error([&] { audit::with_changes(*w.engine, dangling, {"sh-alpha"}); });
+  CHECK(report.find(dangling + ":2") != std::string::npos);
+  CHECK(report.find("no provider with id 'sh-alpha'") != std::string::npos);
 }
 
 TEST_CASE("suggestions: greedy, exact gains, stop when nothing gains", "[audit]") {

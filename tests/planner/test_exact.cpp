@@ -3,8 +3,11 @@
 // hundreds of random cases with random needs, constraints, locations and k.
 //
 // Both sides share the definition of a step (Problem::step); what is tested is the search: its
-// pruning, dominance, heuristic, equivalence classes and tie-breaking.
+// pruning, dominance, heuristic, equivalence classes and tie-breaking. Every case is searched
+// twice: with sets of needs packed (P14, cases of up to kPackNeeds needs) and unpacked (the tables
+// and bounds of larger cases); a world of 13 needs runs cases larger than kPackNeeds.
 #include <algorithm>
+#include <bit>
 #include <random>
 
 #include "planner_util.hpp"
@@ -194,13 +197,16 @@ TEST_CASE("the search equals brute force on 600 random cases", "[planner][exact]
           REQUIRE_FALSE(p.exact_travel());
         }
         auto expected = brute_force(p);
-        auto got = e->planner().search(p);
         if (!odd_weight) {
           ++cases;
           if (!expected.empty()) ++with_answers;
           if (expected.size() > 1) ++multi;
         }
-        require_same(*e, p, got, expected);
+        require_same(*e, p, e->planner().search(p), expected);
+        auto unpacked = p;
+        unpacked.pack_needs = 0;
+        INFO("sets of needs unpacked");
+        require_same(*e, unpacked, e->planner().search(unpacked), expected);
       }
     }
   }
@@ -224,15 +230,75 @@ TEST_CASE("the search equals brute force in crowded directories", "[planner][exa
       Case c = e->parse_case(text, "case");
       auto p = e->planner().prepare(c, test::test_date());
       auto expected = brute_force(p);
-      auto got = e->planner().search(p);
       ++cases;
       if (!expected.empty()) ++with_answers;
       if (expected.size() == static_cast<std::size_t>(p.top)) ++full;
-      require_same(*e, p, got, expected);
+      require_same(*e, p, e->planner().search(p), expected);
+      auto unpacked = p;
+      unpacked.pack_needs = 0;
+      INFO("sets of needs unpacked");
+      require_same(*e, unpacked, e->planner().search(unpacked), expected);
     }
   }
   // Nearly every case has answers in such a directory, most of them a full list of `top`.
   CHECK(cases == 240);
   CHECK(with_answers > 200);
   CHECK(full > 150);
+}
+
+// More needs than the planner packs (kPackNeeds): the hashed state tables, the shares-only bound
+// and the phone/video groups sorted at once, on cases of 11 to 13 needs, in person and remote.
+namespace {
+
+const char* const kManyNeeds[] = {"shelter.emergency", "medical.emergency", "safety.planning",  "counselling.trauma",
+                                  "legal.immigration", "legal.labour",      "interpretation",   "case.management",
+                                  "income.support",    "legal.family",      "education",        "police.liaison",
+                                  "child.protection"};
+
+std::string many_needs_directory(std::mt19937& rng, int providers) {
+  std::string y;
+  for (int i = 0; i < providers; ++i) {
+    std::string id = "p" + std::to_string(10 + i);
+    y += "  - id: " + id + "\n    name: " + id + " (fictitious)\n    community: " + pick(rng, kCommunities) + "\n";
+    y += "    services: [" + subset(rng, kManyNeeds, 3, 6) + "]\n";
+    y += std::string("    delivery: ") + (chance(rng, 0.5) ? "in_person" : chance(rng, 0.5) ? "both" : "remote") + "\n";
+    y += "    serves: [national]\n    accepts_trafficking_victims: true\n    accepts_without_status: true\n";
+    y += "    attributes: [" + subset(rng, kAttrs, 0, 1) + "]\n";
+    y += "    languages: [" + subset(rng, kLangs, 1, 2) + "]\n";
+    y += "    wait_days: " + std::to_string(std::uniform_int_distribution<int>(0, 2)(rng)) + "\n";
+    if (chance(rng, 0.3)) y += "    partners: [p" + std::to_string(10 + (i + 1) % providers) + "]\n";
+    y += "    verified: 2026-05-01\n";
+  }
+  return y;
+}
+
+}  // namespace
+
+TEST_CASE("the search equals brute force on cases of more needs than are packed", "[planner][exact]") {
+  std::mt19937 rng(20183);
+  int cases = 0, with_answers = 0, large = 0;
+  for (int d = 0; d < 12; ++d) {
+    test::TempDir dir;
+    std::string yaml = many_needs_directory(rng, std::uniform_int_distribution<int>(9, 12)(rng));
+    auto e = test::world_engine(dir, yaml);
+    for (int k = 0; k < 4; ++k) {
+      std::string text = std::string("location: ") + pick(rng, kCommunities) + "\n";
+      text += "needs: [" + subset(rng, kManyNeeds, 11, 12) + "]\n";
+      text += "age: 30\ngender: female\nstatus: temporary_resident\nexploitation: labour\npolice_consent: true\n";
+      text += std::string("languages: [") + (chance(rng, 0.7) ? "eng" : "hun") + "]\n";
+      text += "top: " + std::to_string(std::uniform_int_distribution<int>(1, 3)(rng)) + "\n";
+      INFO("directory " << d << "\n" << yaml << "\ncase:\n" << text);
+      Case c = e->parse_case(text, "case");
+      auto p = e->planner().prepare(c, test::test_date());
+      ++cases;
+      if (std::popcount(p.target | p.interpretation) > planner::kPackNeeds) ++large;
+      auto expected = brute_force(p);
+      if (!expected.empty()) ++with_answers;
+      require_same(*e, p, e->planner().search(p), expected);
+    }
+  }
+  // Every case has more needs than are packed, and most of them have answers.
+  CHECK(cases == 48);
+  CHECK(large == 48);
+  CHECK(with_answers > 24);
 }
