@@ -23,8 +23,8 @@ Groups::Groups(const Problem& p, const Bounds& h, std::span<const Cost> bonus_af
   // Phone and video: groups by usefulness alone, members by cost, the rest of their class, place,
   // then rank (classes are per place, as in person). When the prefix holds every member's cost
   // (it is clamped), each group is sorted on its first visit, from compact copies of the fields;
-  // otherwise every member is sorted now. Both give the same groups and members (P13-like
-  // shortcut: most groups are never visited).
+  // otherwise every member is sorted now. A shortcut: both give the same groups and members, and
+  // most groups are never visited.
   const bool prefix_holds_cost = h_.packed() && std::all_of(remote_at_.begin(), remote_at_.end(), [&](std::uint32_t i) {
     return keys_[i].base > -(Cost{1} << 38) && keys_[i].base < (Cost{1} << 38) - 1;
   });
