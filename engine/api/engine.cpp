@@ -23,6 +23,16 @@ std::shared_ptr<const Engine> Engine::load(const EnginePaths& paths) {
   e->directory_ = std::make_shared<const Directory>(load_directory(paths.data));
   e->policy_ = std::make_shared<const rules::Policy>(rules::Policy::load(paths.rules_dir, *e->directory_));
   e->travel_ = std::make_shared<const geo::TravelModel>(e->directory_->geography, e->policy_->travel());
+  if (!e->travel_->stranded().empty()) {  // a road community with no road: refuse the data
+    std::vector<Diagnostic> problems;
+    for (CommunityIndex c : e->travel_->stranded()) {
+      const Community& com = e->directory_->geography[c];
+      problems.push_back({paths.data.communities, com.line, 0, "road_access",
+                          "'" + com.id + "' has road access but no highway segment, ferry or highway community "
+                          "within travel.local_max_km; mark it fly-in or add its road to roads.csv"});
+    }
+    throw LoadError("invalid travel network", std::move(problems));
+  }
   e->planner_ = std::make_unique<planner::Planner>(*e->directory_, *e->policy_, *e->travel_);
   return e;
 }
@@ -248,6 +258,11 @@ json pathway_json(const Engine& e, const Answer& a, const planner::PlannedPathwa
     s["covers"] = d.taxonomy.need_codes(st.covers);
     s["mode"] = st.in_person ? "in_person" : "remote";
     s["travel_hours"] = hours2(st.travel_hours);
+    if (st.in_person) {  // the communities the journey to this step passes through (docs/api.md)
+      json via = json::array();
+      for (CommunityIndex c : e.travel().via(st.from, prov.community)) via.push_back(d.geography[c].id);
+      s["via"] = via;
+    }
     s["wait_days"] = prov.wait_days;
     s["intake"] = {{"phone", prov.intake_phone}, {"hours", prov.intake_hours}};
     if (!prov.confidential && prov.address) s["address"] = *prov.address;
@@ -328,6 +343,11 @@ std::string Engine::answer_text(const Answer& a) const {
       out += fmt::format("     {} - {}, {:.1f} h travel, wait {} d - covers {}\n", d.geography[*where].name,
                          s["mode"].get<std::string>() == "in_person" ? "in person" : "by phone/video",
                          s["travel_hours"].get<double>(), s["wait_days"].get<int>(), covers);
+      if (s.contains("via") && !s["via"].empty()) {
+        std::string via;
+        for (const auto& v : s["via"]) via += (via.empty() ? "" : ", ") + d.geography[*d.geography.find(v.get<std::string>())].name;
+        out += "     via " + via + "\n";
+      }
       out += fmt::format("     intake {} ({}){}\n", s["intake"]["phone"].get<std::string>(),
                          s["intake"]["hours"].get<std::string>(),
                          s.contains("address") ? ", " + s["address"].get<std::string>() : std::string(", address confidential"));
