@@ -16,7 +16,7 @@ struct TravelParams {
   double local_detour = 1.3;  // road km per great-circle km on a local leg
   double local_kmh = 70;      // speed on a local leg (and on a ferry's approach road)
   double local_max_km = 150;  // farthest backbone community a local leg may reach, great-circle km
-  int local_links = 2;        // how many nearest backbone communities a local leg joins [1, 5]
+  int local_links = 1;        // how many nearest highway communities a local leg joins [1, 5]
   // Air: door-to-door time at each end of a trip, and at each change of plane.
   double air_departure_hours = 2;     // getting to the airport, check-in, security, boarding
   double air_arrival_hours = 1;       // leaving the plane, bags, getting into town
