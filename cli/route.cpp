@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "api/errors.hpp"
+#include "api/route.hpp"
 #include "cli/command.hpp"
 
 namespace nrm::cli {
@@ -24,13 +25,14 @@ const Registration route_command(35, "route", "the travel between two communitie
                  "print {\"from\", \"to\", \"hours\", \"legs\": [{\"from\", \"to\", \"mode\", \"hours\", \"via\"}]}");
     sub.footer("Road legs follow data/roads.csv (speeds by road class in rules/travel.yaml); ferries\n"
                "and flights include their typical waits and time at the airports. roads.csv and\n"
-               "ferries.csv are read from the folder of --routes. See docs/travel.md.\n"
+               "ferries.csv are read from the folder of --routes; --providers is not read.\n"
+               "See docs/travel.md.\n"
                "Exit status: 0 a way exists, 3 no way in the data, 2 bad input, 1 internal error.");
     return [o, &data]() {
-      auto engine = data.load();
-      auto j = engine->route_json(o->from, o->to);
+      auto travel = api::TravelOnly::load(data.paths());  // no providers needed
+      auto j = travel->route_json(o->from, o->to);
       if (o->json) std::cout << j.dump(2) << "\n";
-      else std::cout << engine->route_text(o->from, o->to);
+      else std::cout << travel->route_text(o->from, o->to);
       return j["hours"].is_null() ? api::error_info(api::ErrorCode::kNoPathway).exit_status : 0;
     };
   });

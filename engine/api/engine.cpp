@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "api/route.hpp"
 #include "directory/loader.hpp"
 
 namespace nrm::api {
@@ -23,16 +24,7 @@ std::shared_ptr<const Engine> Engine::load(const EnginePaths& paths) {
   e->directory_ = std::make_shared<const Directory>(load_directory(paths.data));
   e->policy_ = std::make_shared<const rules::Policy>(rules::Policy::load(paths.rules_dir, *e->directory_));
   e->travel_ = std::make_shared<const geo::TravelModel>(e->directory_->geography, e->policy_->travel());
-  if (!e->travel_->stranded().empty()) {  // a road community with no road: refuse the data
-    std::vector<Diagnostic> problems;
-    for (CommunityIndex c : e->travel_->stranded()) {
-      const Community& com = e->directory_->geography[c];
-      problems.push_back({paths.data.communities, com.line, 0, "road_access",
-                          "'" + com.id + "' has road access but no highway segment, ferry or highway community "
-                          "within travel.local_max_km; mark it fly-in or add its road to roads.csv"});
-    }
-    throw LoadError("invalid travel network", std::move(problems));
-  }
+  refuse_stranded(e->directory_->geography, *e->travel_, paths.data.communities);  // api/route.hpp
   e->planner_ = std::make_unique<planner::Planner>(*e->directory_, *e->policy_, *e->travel_);
   return e;
 }

@@ -3,6 +3,7 @@
 // validation table of published travel times (tests/geo/published_times.csv, docs/travel.md).
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -19,6 +20,11 @@ const api::Engine& shipped() {
   return *e;
 }
 CommunityIndex at(const char* id) { return *shipped().directory().geography.find(id); }
+std::string fmt_hours(const std::string& h) {  // "1.5" -> "1.5", "3" -> "3.0": the doc's 0.1 h
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.1f", std::stod(h));
+  return buf;
+}
 
 }  // namespace
 
@@ -103,6 +109,19 @@ TEST_CASE("shipped: the validation table: 90% of published times within 25%, non
     for (const auto& id : {from, to}) provinces.insert(id.substr(id.size() - 2));
   }
   CHECK(pairs >= 40);
+  // docs/travel.md shows the same pairs (tools/geo/validation_table.py generates its table).
+  std::ifstream doc(test::source_root() + "/docs/travel.md");
+  std::stringstream text;
+  text << doc.rdbuf();
+  std::ifstream again(test::test_dir() + "/geo/published_times.csv");
+  std::getline(again, line);
+  while (std::getline(again, line)) {
+    auto a = line.find(','), b = line.find(',', a + 1), c = line.find(',', b + 1);
+    std::string row = "| " + line.substr(0, a) + " | " + line.substr(a + 1, b - a - 1) + " | " +
+                      fmt_hours(line.substr(b + 1, c - b - 1)) + " |";
+    INFO(row);
+    CHECK(text.str().find(row) != std::string::npos);
+  }
   CHECK(provinces.size() == 13);
   CHECK(within >= 0.9 * pairs);
 }
