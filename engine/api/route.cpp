@@ -1,11 +1,12 @@
 // The travel between two communities as nrm sees it (nrm route, Engine::route_json): hours, and
 // each leg with its mode and the communities it passes through; and the travel network loaded
 // alone (TravelOnly), without the provider directory.
+#include "api/route.hpp"
+
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "api/route.hpp"
 #include "directory/loader.hpp"
 
 namespace nrm::api {
