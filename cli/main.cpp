@@ -26,7 +26,7 @@ Registration::Registration(int order, std::string name, std::string help, Setup 
 void DataOptions::add_to(CLI::App& app) {
   app.add_option("--providers", providers, "provider directory (default: data/providers.yaml)");
   app.add_option("--communities", communities, "communities CSV (default: data/communities.csv)");
-  app.add_option("--routes", routes, "air routes CSV (default: data/routes.csv)");
+  app.add_option("--routes", routes, "air routes CSV; roads.csv and ferries.csv are read from its folder (default: data/routes.csv)");
   app.add_option("--taxonomy", taxonomy, "taxonomy (default: data/taxonomy.yaml)");
   app.add_option("--rules", rules, "rules folder (default: rules/)");
 }

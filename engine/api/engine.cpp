@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "api/route.hpp"
 #include "directory/loader.hpp"
 
 namespace nrm::api {
@@ -26,6 +27,7 @@ std::shared_ptr<const Engine> Engine::load(const EnginePaths& paths) {
   e->directory_ = std::make_shared<const Directory>(load_directory(paths.data));
   e->policy_ = std::make_shared<const rules::Policy>(rules::Policy::load(paths.rules_dir, *e->directory_));
   e->travel_ = std::make_shared<const geo::TravelModel>(e->directory_->geography, e->policy_->travel());
+  refuse_stranded(e->directory_->geography, *e->travel_, paths.data.communities);  // api/route.hpp
   e->planner_ = std::make_unique<planner::Planner>(*e->directory_, *e->policy_, *e->travel_);
   return e;
 }
@@ -250,6 +252,8 @@ struct StepView {
   std::vector<std::string> covers;
   bool in_person = false;
   double travel_hours = 0;
+  std::optional<std::vector<std::string>> via;  // in person: community ids the journey passes through
+  std::vector<std::string> via_names;           // the same, by name
   int wait_days = 0;
   std::string phone, intake_hours;
   std::optional<std::string> address;  // never for a confidential provider
@@ -288,6 +292,13 @@ PathwayView pathway_view(const Engine& e, const Answer& a, const planner::Planne
     s.covers = d.taxonomy.need_codes(st.covers);
     s.in_person = st.in_person;
     s.travel_hours = hours2(st.travel_hours);
+    if (st.in_person) {  // the communities the journey to this step passes through (docs/api.md)
+      std::vector<std::string>& via = s.via.emplace();
+      for (CommunityIndex c : e.travel().via(st.from, prov.community)) {
+        via.push_back(d.geography[c].id);
+        s.via_names.push_back(d.geography[c].name);
+      }
+    }
     s.wait_days = prov.wait_days;
     s.phone = prov.intake_phone;
     s.intake_hours = prov.intake_hours;
@@ -318,6 +329,7 @@ json pathway_json(const PathwayView& p) {
     s["covers"] = st.covers;
     s["mode"] = st.in_person ? "in_person" : "remote";
     s["travel_hours"] = st.travel_hours;
+    if (st.via) s["via"] = *st.via;
     s["wait_days"] = st.wait_days;
     s["intake"] = {{"phone", st.phone}, {"hours", st.intake_hours}};
     if (st.address) s["address"] = *st.address;
@@ -342,6 +354,11 @@ std::string pathway_text(const PathwayView& p) {
     out += fmt::format("  {}. {} [{}]{}\n", n++, s.name, s.provider, s.stale ? "  STALE" : "");
     out += fmt::format("     {} - {}, {:.1f} h travel, wait {} d - covers {}\n", s.community_name,
                        s.in_person ? "in person" : "by phone/video", s.travel_hours, s.wait_days, covers);
+    if (!s.via_names.empty()) {
+      std::string via;
+      for (const auto& name : s.via_names) via += (via.empty() ? "" : ", ") + name;
+      out += "     via " + via + "\n";
+    }
     out += fmt::format("     intake {} ({}){}\n", s.phone, s.intake_hours,
                        s.address ? ", " + *s.address : std::string(", address confidential"));
     for (const auto& w : s.why) out += "     - " + w + "\n";

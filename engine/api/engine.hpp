@@ -72,6 +72,12 @@ class Engine {
   // One line: counts per province and totals.
   std::string summary() const;
 
+  // nrm route: the fastest journey between two community ids, {"from", "to", "hours", "legs":
+  // [{"from", "to", "mode", "hours", "via"}]} ("hours" null if unreachable), and as text. Throws
+  // LoadError (field "from" or "to") for an unknown id. See docs/travel.md.
+  nlohmann::json route_json(const std::string& from, const std::string& to) const;
+  std::string route_text(const std::string& from, const std::string& to) const;
+
   // An engine identical to this one but for one provider's capacity: the server's live bed
   // updates. Shares the rules and the travel model, copies the directory; this engine is left
   // untouched for requests still using it. Throws LoadError (field "available" or "beds") when the

@@ -1,4 +1,5 @@
-// Loaders for the data files: taxonomy (YAML), communities and routes (CSV), providers (YAML).
+// Loaders for the data files: taxonomy (YAML), communities (CSV), providers (YAML); the travel
+// network (routes, roads, ferries) in travel_loader.cpp.
 // Each collects every problem with file:line:column and field, then throws them at once.
 #include "directory/loader.hpp"
 
@@ -7,6 +8,8 @@
 #include <cmath>
 #include <set>
 
+#include "directory/csv.hpp"
+#include "directory/travel_loader.hpp"
 #include "directory/yaml_util.hpp"
 
 namespace nrm {
@@ -144,90 +147,10 @@ Taxonomy load_taxonomy(const std::string& path) {
   return tax;
 }
 
-// ---- CSV ----------------------------------------------------------------------------------
+// ---- CSV (directory/csv.hpp) and the travel network (directory/travel_loader.cpp) ---------
 
-namespace {
-
-struct CsvRow {
-  int line = 0;
-  std::vector<std::string> fields;
-};
-
-// RFC 4180 fields: commas, double-quoted fields with "" escapes; CR before LF ignored.
-std::vector<CsvRow> parse_csv(const std::string& text, const std::string& file, Diagnostics& diags) {
-  std::vector<CsvRow> rows;
-  std::size_t i = 0;
-  int line = 1;
-  while (i < text.size()) {
-    CsvRow row;
-    row.line = line;
-    std::string field;
-    bool quoted = false, was_quoted = false;
-    for (; i < text.size(); ++i) {
-      char ch = text[i];
-      if (quoted) {
-        if (ch == '"') {
-          if (i + 1 < text.size() && text[i + 1] == '"') {
-            field += '"';
-            ++i;
-          } else {
-            quoted = false;
-          }
-        } else {
-          if (ch == '\n') ++line;
-          field += ch;
-        }
-      } else if (ch == '"' && field.empty() && !was_quoted) {
-        quoted = was_quoted = true;
-      } else if (ch == ',') {
-        row.fields.push_back(std::move(field));
-        field.clear();
-        was_quoted = false;
-      } else if (ch == '\n') {
-        ++i;
-        ++line;
-        break;
-      } else if (ch != '\r') {
-        field += ch;
-      }
-    }
-    if (quoted) diags.add(file, row.line, 0, "", "unterminated quoted field");
-    row.fields.push_back(std::move(field));
-    if (!(row.fields.size() == 1 && row.fields[0].empty())) rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-bool parse_double(const std::string& s, double& out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size() && std::isfinite(out);
-}
-
-// Checks the header and returns the data rows, each with exactly header.size() fields.
-std::vector<CsvRow> read_csv(const std::string& path, const std::vector<std::string>& header,
-                             Diagnostics& diags) {
-  auto text = detail::read_text_file(path, diags);
-  if (!text) return {};
-  auto rows = parse_csv(*text, path, diags);
-  std::string expected = detail::join_codes(header);
-  if (rows.empty() || rows[0].fields != header) {
-    diags.add(path, 1, 0, "", "expected the header line: " + expected);
-    return {};
-  }
-  std::vector<CsvRow> out;
-  for (std::size_t r = 1; r < rows.size(); ++r) {
-    if (rows[r].fields.size() != header.size()) {
-      diags.add(path, rows[r].line, 0, "",
-                std::to_string(rows[r].fields.size()) + " fields; expected " +
-                    std::to_string(header.size()) + " (" + expected + ")");
-      continue;
-    }
-    out.push_back(std::move(rows[r]));
-  }
-  return out;
-}
-
-}  // namespace
+using detail::parse_double;
+using detail::read_csv;
 
 Geography load_geography(const std::string& communities_path, const std::string& routes_path,
                          const Taxonomy& tax) {
@@ -278,40 +201,7 @@ Geography load_geography(const std::string& communities_path, const std::string&
             [](const Community& a, const Community& b) { return a.id < b.id; });
   geo.reindex();
 
-  const std::vector<std::string> route_header = {"from", "to", "hours", "source"};
-  std::set<std::pair<CommunityIndex, CommunityIndex>> pairs;
-  for (auto& row : read_csv(routes_path, route_header, diags)) {
-    auto& f = row.fields;
-    AirRoute r;
-    r.line = row.line;
-    r.source = f[3];
-    bool ok = true;
-    auto endpoint = [&](const std::string& id, const char* field, CommunityIndex& out) {
-      if (auto c = geo.find(id)) {
-        out = *c;
-        return;
-      }
-      std::string near = closest_name(id, geo.ids());
-      diags.add(routes_path, row.line, 0, field,
-                "unknown community '" + id + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
-      ok = false;
-    };
-    endpoint(f[0], "from", r.from);
-    endpoint(f[1], "to", r.to);
-    if (!parse_double(f[2], r.hours) || r.hours <= 0 || r.hours > 24) {
-      diags.add(routes_path, row.line, 0, "hours", "'" + f[2] + "' is not a flight time in hours (0 to 24)");
-      ok = false;
-    }
-    if (ok && r.from == r.to) {
-      diags.add(routes_path, row.line, 0, "to", "a route from a community to itself");
-      ok = false;
-    }
-    if (ok && !pairs.insert(std::minmax(r.from, r.to)).second) {
-      diags.add(routes_path, row.line, 0, "", "duplicate route " + f[0] + " - " + f[1]);
-      ok = false;
-    }
-    if (ok) geo.routes.push_back(std::move(r));
-  }
+  detail::load_travel_network(routes_path, geo, diags);  // routes, roads, ferries
   diags.throw_if_any("invalid geography");
   return geo;
 }

@@ -1,5 +1,6 @@
-// Communities (data/communities.csv) and air routes (data/routes.csv): the places a person can be
-// and the flights between fly-in communities and their hubs.
+// Communities (data/communities.csv) and the travel network between them: scheduled air routes
+// (data/routes.csv), road segments along the highways (data/roads.csv) and ferries
+// (data/ferries.csv). See docs/data.md.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +29,31 @@ struct Community {
 struct AirRoute {
   CommunityIndex from = 0;
   CommunityIndex to = 0;
-  double hours = 0;
+  double hours = 0;      // block time, gate to gate
+  int days_per_week = 7;  // how many days a week the leg flies
+  std::string source;
+  int line = 0;
+};
+
+enum class RoadClass { kFreeway, kDivided, kTwoLane, kMountain, kGravel };
+
+struct RoadSegment {
+  CommunityIndex from = 0;
+  CommunityIndex to = 0;
+  double km = 0;  // road distance
+  RoadClass road_class = RoadClass::kTwoLane;
+  std::string route;  // the highway, e.g. "ON-17 Lake Superior"
+  std::string source;
+  int line = 0;
+};
+
+struct Ferry {
+  CommunityIndex from = 0;
+  CommunityIndex to = 0;
+  double crossing_hours = 0;  // terminal to terminal
+  double wait_hours = 0;      // typical wait: arriving ahead, check-in, loading
+  int days_per_week = 7;
+  double approach_km = 0;     // road between the named communities and their terminals
   std::string source;
   int line = 0;
 };
@@ -37,6 +62,8 @@ class Geography {
  public:
   std::vector<Community> communities;  // sorted by id
   std::vector<AirRoute> routes;
+  std::vector<RoadSegment> roads;
+  std::vector<Ferry> ferries;
 
   std::optional<CommunityIndex> find(std::string_view id) const {
     auto it = index_.find(id);

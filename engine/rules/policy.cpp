@@ -94,18 +94,7 @@ constexpr WeightSpec kWeightSpecs[] = {
 constexpr double kStaleAfterDaysMin = 1, kStaleAfterDaysMax = 3650;
 constexpr double kRuleWeightMin = 0, kRuleWeightMax = 100;
 
-struct TravelSpec {
-  const char* name;
-  double TravelParams::*member;
-  double min, max;
-};
-constexpr TravelSpec kTravelSpecs[] = {
-    {"road_detour", &TravelParams::road_detour, 1, 3},
-    {"road_kmh", &TravelParams::road_kmh, 10, 130},
-    {"road_max_leg_km", &TravelParams::road_max_leg_km, 50, 5000},
-    {"air_transfer_hours", &TravelParams::air_transfer_hours, 0, 24},
-};
-constexpr double kRoadNeighboursMin = 1, kRoadNeighboursMax = 50;
+using geo::kTravelSpecs;  // the travel parameters and their ranges live with the travel model
 
 struct Rule {
   std::string id;
@@ -291,7 +280,7 @@ struct Program {
 // Everything a loaded policy holds; Policy::Impl is exactly this.
 struct PolicyData {
   Weights weights;
-  TravelParams travel;
+  geo::TravelParams travel;
   LanguagePolicy language;
   detail::Pool pool;
   std::vector<Rule> rules;                // every rule, in order
@@ -603,16 +592,22 @@ class Loader {
     }
     std::vector<std::string> allowed;
     for (const auto& s : kTravelSpecs) allowed.push_back(s.name);
-    allowed.push_back("road_neighbours");
+    allowed.push_back("local_links");
     check_keys(f, node, "travel.", allowed);
     for (const auto& s : kTravelSpecs)
       if (node[s.name])
         if (auto v = number_in(f, node[s.name], std::string("travel.") + s.name, s.min, s.max))
           impl_.travel.*s.member = *v;
-    if (node["road_neighbours"])
-      if (auto v = number_in(f, node["road_neighbours"], "travel.road_neighbours",
-                             kRoadNeighboursMin, kRoadNeighboursMax, true))
-        impl_.travel.road_neighbours = static_cast<int>(*v);
+    if (node["local_links"])
+      if (auto v = number_in(f, node["local_links"], "travel.local_links", 1, 5, true))
+        impl_.travel.local_links = static_cast<int>(*v);
+    const auto& t = impl_.travel;
+    if (t.air_connection_hours > t.air_departure_hours + t.air_arrival_hours)
+      f.error(node, "travel.air_connection_hours",
+              "a connection of " + format_number(t.air_connection_hours) +
+                  " h is longer than departure and arrival together (" +
+                  format_number(t.air_departure_hours + t.air_arrival_hours) +
+                  " h); expected at most their sum, so that one flight never costs less than two");
   }
 
   void language(FileReader& f, const YAML::Node& node) {
@@ -1031,7 +1026,7 @@ Policy Policy::load_files(const std::vector<std::string>& files, const Directory
 const Weights& Policy::weights() const {
   return impl_->weights;
 }
-const TravelParams& Policy::travel() const {
+const geo::TravelParams& Policy::travel() const {
   return impl_->travel;
 }
 const LanguagePolicy& Policy::language() const {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/params.hpp"
 #include "model/case.hpp"
 #include "model/diagnostics.hpp"
 #include "model/directory.hpp"
@@ -35,14 +36,6 @@ struct Weights {
   int stale_after_days = 365;
 };
 
-// Parameters of the travel model (rules/travel.yaml). See docs/travel.md.
-struct TravelParams {
-  double road_detour = 1.3;       // road km per great-circle km
-  double road_kmh = 80;           // average road speed
-  int road_neighbours = 6;        // road legs to the k nearest road-connected communities
-  double road_max_leg_km = 600;   // no direct road leg longer than this (except to keep connected)
-  double air_transfer_hours = 1;  // added to each flight leg (check-in, connection)
-};
 
 // Pathway-level language policy (rules/language.yaml or a `language:` section).
 struct LanguagePolicy {
@@ -149,7 +142,7 @@ class Policy {
   ~Policy();
 
   const Weights& weights() const;
-  const TravelParams& travel() const;
+  const geo::TravelParams& travel() const;  // rules/travel.yaml (the travel model's own type)
   const LanguagePolicy& language() const;
   std::size_t rule_count() const;
   std::vector<RuleInfo> rules() const;  // in rule order

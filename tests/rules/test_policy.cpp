@@ -84,11 +84,11 @@ TEST_CASE("the test policy loads with its round weights, in file order", "[rules
   CHECK(p.weights().cross_province == 5);
   CHECK(p.weights().partner_reward == 1);
   CHECK(p.weights().stale_after_days == 100);
-  CHECK(p.travel().road_detour == 1);
-  CHECK(p.travel().road_kmh == 100);
-  CHECK(p.travel().road_neighbours == 2);
-  CHECK(p.travel().road_max_leg_km == 1000);
-  CHECK(p.travel().air_transfer_hours == 0);
+  CHECK(p.travel().two_lane_kmh == 100);
+  CHECK(p.travel().local_detour == 1);
+  CHECK(p.travel().local_links == 3);
+  CHECK(p.travel().local_max_km == 500);
+  CHECK(p.travel().air_departure_hours == 0);
   CHECK(p.language().enabled);
   CHECK(p.language().interpretation_need == need(d, "interpretation"));
   CHECK(p.language().rule_id == "t-language");
@@ -111,7 +111,7 @@ TEST_CASE("sections left out keep their documented defaults", "[rules][policy]")
   CHECK(p.rule_count() == 0);
   CHECK(p.weights().travel_hour == 1.0);
   CHECK(p.weights().stale_after_days == 365);
-  CHECK(p.travel().road_kmh == 80);
+  CHECK(p.travel().two_lane_kmh == 82);
   CHECK(p.language().enabled);
   CHECK(p.language().interpretation_need == need(d, "interpretation"));
   CHECK(p.language().rule_id == "language");

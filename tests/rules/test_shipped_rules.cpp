@@ -438,7 +438,7 @@ TEST_CASE("shipped policy: weights, travel and language", "[rules][shipped]") {
   CHECK(w.cross_province == 0.5);
   CHECK(w.partner_reward == 0.5);
   CHECK(w.stale_after_days == 365);
-  CHECK(s.policy.travel().road_kmh == 80);
+  CHECK(s.policy.travel().two_lane_kmh == 82);
   // Rule 10 is applied by the planner with this policy.
   const auto& lang = s.policy.language();
   CHECK(lang.enabled);
