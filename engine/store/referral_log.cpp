@@ -1,13 +1,24 @@
 // The referral log's background writer (see referral_log.hpp).
 #include "store/referral_log.hpp"
 
+#include <chrono>
 #include <iostream>
 #include <vector>
 
 namespace nrm::store {
 
-ReferralLog::ReferralLog(const std::string& db_path)
-    : store_(std::make_unique<Store>(db_path, Durability::kNormal)), thread_([this] { run(); }) {}
+ReferralLog::ReferralLog(const std::string& db_path, int retention_days)
+    : store_(std::make_unique<Store>(db_path, Durability::kNormal)),
+      retention_days_(retention_days),
+      thread_([this] { run(); }) {}
+
+void ReferralLog::maintain() {
+  try {
+    store_->purge_log(retention_days_, utc_now().substr(0, 10));
+  } catch (const std::exception& e) {
+    std::cerr << "nrm serve: referral log retention: " << e.what() << "\n";
+  }
+}
 
 ReferralLog::~ReferralLog() {
   {
@@ -35,10 +46,19 @@ void ReferralLog::flush() {
 }
 
 void ReferralLog::run() {
+  using clock = std::chrono::steady_clock;
+  maintain();
+  auto last_maintained = clock::now();
   std::unique_lock lock(mu_);
   for (;;) {
     // Whatever queued up while the previous batch was written goes in one transaction.
-    wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    wake_.wait_for(lock, std::chrono::minutes(10), [&] { return stop_ || !queue_.empty(); });
+    if (clock::now() - last_maintained > std::chrono::hours(1)) {
+      lock.unlock();
+      maintain();
+      last_maintained = clock::now();
+      lock.lock();
+    }
     if (queue_.empty()) {
       if (stop_) return;
       continue;

@@ -1,6 +1,8 @@
 // The referral log's writer: requests hand records over without waiting, a background thread
 // writes them in batches (one transaction each) on its own connection. Losing the last few hundred
-// milliseconds of log on a crash is accepted; capacity updates never go through here.
+// milliseconds of log on a crash is accepted; capacity updates never go through here. The same
+// thread keeps the log short: on start and then hourly it freezes the counts of months that have
+// ended and deletes rows older than the retention period (once their month is frozen).
 #pragma once
 
 #include <condition_variable>
@@ -15,7 +17,8 @@ namespace nrm::store {
 
 class ReferralLog {
  public:
-  explicit ReferralLog(const std::string& db_path);
+  static constexpr int kDefaultRetentionDays = 90;
+  explicit ReferralLog(const std::string& db_path, int retention_days = kDefaultRetentionDays);
   ~ReferralLog();  // writes what is queued, then stops
   void add(ReferralRecord record);
   // Returns once everything added before the call is written.
@@ -23,7 +26,9 @@ class ReferralLog {
 
  private:
   void run();
+  void maintain();  // close ended months, purge old rows; never throws
   std::unique_ptr<Store> store_;
+  int retention_days_;
   std::mutex mu_;
   std::condition_variable wake_, done_;
   std::deque<ReferralRecord> queue_;
