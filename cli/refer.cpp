@@ -80,7 +80,7 @@ struct CaseOptions {
   nrm::Case read(const nrm::api::Engine& engine) const {
     if (!file.empty() && any_flag())
       throw nrm::LoadError("invalid case", {{"", 0, 0, "--case", "give either --case or the case flags (--at, --needs, ...), not both"}});
-    if (file.empty()) return nrm::case_from_json(document(), "case", engine.directory());
+    if (file.empty()) return engine.case_from_json(document(), "case");
     if (file != "-") return engine.parse_case(nrm::read_text(file), file);
     std::ostringstream ss;
     ss << std::cin.rdbuf();

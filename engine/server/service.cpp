@@ -10,7 +10,6 @@
 #include "audit/audit.hpp"
 #include "audit/render.hpp"
 #include "model/diagnostics.hpp"
-#include "directory/loader.hpp"
 #include "server/json_body.hpp"
 #include "server/roles.hpp"
 
@@ -370,7 +369,7 @@ Response Service::referrals(Context& ctx) {
   Date as_of = query_date(ctx.params);
   json body = parse_object(ctx.request->body, "the case");  // the one parse of the body
   const api::Engine& e = *ctx.engine;
-  Case c = case_from_json(body, "case", e.directory());
+  Case c = e.case_from_json(body, "case");
   api::Answer a = e.refer(c, as_of);
 
   store::ReferralRecord rec;
@@ -403,7 +402,7 @@ Response Service::explain(Context& ctx) {
   std::string id = body["provider"].get<std::string>();
   if (!e.directory().find(id))
     return error_response(ErrorCode::kNotFound, "provider: no provider with id '" + id.substr(0, 80) + "'");
-  Case c = case_from_json(body["case"], "case", e.directory());
+  Case c = e.case_from_json(body["case"], "case");
   api::Explanation x = e.explain(c, id, as_of);
 
   store::ReferralRecord rec;
