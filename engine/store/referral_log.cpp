@@ -30,19 +30,24 @@ ReferralLog::~ReferralLog() {
 }
 
 void ReferralLog::add(ReferralRecord record) {
+  bool wake = false;
   {
     std::lock_guard lock(mu_);
     queue_.push_back(std::move(record));
     ++added_;
+    // The writer waits for the first record of a batch, or for a full batch; no other wake-up.
+    wake = queue_.size() == 1 || queue_.size() == kBatchMax;
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void ReferralLog::flush() {
   std::unique_lock lock(mu_);
   std::uint64_t target = added_;
+  ++flushing_;
   wake_.notify_one();
   done_.wait(lock, [&] { return written_ >= target || stop_; });
+  --flushing_;
 }
 
 void ReferralLog::run() {
@@ -63,6 +68,8 @@ void ReferralLog::run() {
       if (stop_) return;
       continue;
     }
+    // Let a batch gather (fewer transactions, the same pages written once).
+    wake_.wait_for(lock, kBatchDelay, [&] { return stop_ || flushing_ > 0 || queue_.size() >= kBatchMax; });
     std::vector<ReferralRecord> batch(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
     queue_.clear();
     lock.unlock();
