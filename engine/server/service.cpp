@@ -148,13 +148,17 @@ Query parse_query(std::string_view q, std::initializer_list<std::string_view> al
   return out;
 }
 
-// Every comma-separated value of every occurrence of `key`.
+// Every comma-separated value of every occurrence of `key`: at most kMaxQueryValues (more is
+// refused before any is looked up).
+constexpr std::size_t kMaxQueryValues = 64;
 std::vector<std::string> values(const Query& q, std::string_view key) {
   std::vector<std::string> out;
   for (const auto& [k, v] : q)
     if (k == key)
       for (auto& item : split(v, ','))
         if (!item.empty()) out.push_back(std::move(item));
+  if (out.size() > kMaxQueryValues)
+    throw field_error(std::string(key), fmt::format("{} values; give at most {}", out.size(), kMaxQueryValues));
   return out;
 }
 
