@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Load benchmark of `nrm serve` with wrk on loopback, shipped data: referral POSTs per second and
 # latency percentiles at 32 connections, then capacity PUTs per second (each one fsync'd before
-# its 200). Build Release first (scripts/setup release). Needs wrk (apt-get install wrk).
+# its 200), then referrals again with the attack traffic of issue 13 running alongside from a second
+# loopback address (bench/attack_traffic.py: chunk-extension floods, idle connections past the
+# per-address cap, 60 KB ids, -1e999, duplicate keys). Build Release first (scripts/setup release).
+# Needs wrk (apt-get install wrk) and python3.
 # Usage: bench/bench_server.sh [NRM_BINARY] [SECONDS]   (default: build/release/nrm, 15 s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,4 +52,13 @@ echo
 echo "== capacity: PUT /v1/providers/{id}/capacity, 32 connections, ${seconds}s"
 wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/capacity.lua" "http://$address/v1/providers/x/capacity"
 echo
-curl -s "http://$address/metrics" | grep -E '^nrm_http_requests_total' || true
+echo "== referrals with attack traffic alongside (from 127.0.0.2), 32 connections, ${seconds}s"
+python3 bench/attack_traffic.py "${address##*:}" "$token" "$seconds" >"$work/attack" &
+attacker=$!
+sleep 0.5
+wrk -t2 -c32 -d"${seconds}s" --latency -s "$work/refer.lua" "http://$address/v1/referrals"
+wait "$attacker"
+echo "attack traffic, by kind and status:"
+cat "$work/attack"
+echo
+curl -s "http://$address/metrics" | grep -E '^nrm_http_(requests_total|errors_total|connections_refused)' || true

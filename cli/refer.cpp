@@ -1,6 +1,7 @@
 // nrm refer, nrm explain and nrm validate: one case in, pathways or an explanation out; or a check
 // of the data and rules.
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "api/errors.hpp"
@@ -48,52 +49,42 @@ struct CaseOptions {
            !prefer.empty() || !avoid.empty() || police_consent || max_travel_hours >= 0;
   }
 
-  // The case as text: the file, or a YAML document built from the flags (one parser for both).
-  std::string text(std::string& origin) const {
-    if (!file.empty() && any_flag())
-      throw nrm::LoadError("invalid case", {{"", 0, 0, "--case", "give either --case or the case flags (--at, --needs, ...), not both"}});
-    if (!file.empty()) {
-      origin = file;
-      if (file != "-") return nrm::read_text(file);
-      std::ostringstream ss;
-      ss << std::cin.rdbuf();
-      return ss.str();
-    }
-    origin = "case";
+  // The case flags as a document (no text is printed and parsed back): the same reader and the
+  // same messages as a case file.
+  nlohmann::json document() const {
     auto list = [](const std::string& csv) {
-      std::string out = "[";
+      nlohmann::json out = nlohmann::json::array();
       std::stringstream ss(csv);
       std::string item;
-      bool first = true;
-      while (std::getline(ss, item, ',')) {
-        out += (first ? "\"" : ", \"") + item + "\"";
-        first = false;
-      }
-      return out + "]";
+      while (std::getline(ss, item, ',')) out.push_back(item);
+      return out;
     };
-    std::string y = "{";
-    auto add = [&](const std::string& k, const std::string& v) { y += (y.size() > 1 ? ", " : "") + k + ": " + v; };
-    if (!at.empty()) add("location", "\"" + at + "\"");
-    if (!needs.empty()) add("needs", list(needs));
-    if (age >= 0) add("age", std::to_string(age));
-    if (!gender.empty()) add("gender", "\"" + gender + "\"");
-    if (!identity.empty()) add("identity", list(identity));
-    if (!languages.empty()) add("languages", list(languages));
-    if (!status.empty()) add("status", "\"" + status + "\"");
-    if (!exploitation.empty()) add("exploitation", "\"" + exploitation + "\"");
-    if (!require.empty()) add("require", list(require));
-    if (!prefer.empty()) add("prefer", list(prefer));
-    if (!avoid.empty()) add("avoid", list(avoid));
-    if (police_consent) add("police_consent", "true");
-    if (max_travel_hours >= 0) add("max_travel_hours", std::to_string(max_travel_hours));
-    return y + "}";
+    nlohmann::json j = nlohmann::json::object();
+    if (!at.empty()) j["location"] = at;
+    if (!needs.empty()) j["needs"] = list(needs);
+    if (age >= 0) j["age"] = age;
+    if (!gender.empty()) j["gender"] = gender;
+    if (!identity.empty()) j["identity"] = list(identity);
+    if (!languages.empty()) j["languages"] = list(languages);
+    if (!status.empty()) j["status"] = status;
+    if (!exploitation.empty()) j["exploitation"] = exploitation;
+    if (!require.empty()) j["require"] = list(require);
+    if (!prefer.empty()) j["prefer"] = list(prefer);
+    if (!avoid.empty()) j["avoid"] = list(avoid);
+    if (police_consent) j["police_consent"] = true;
+    if (max_travel_hours >= 0) j["max_travel_hours"] = max_travel_hours;
+    return j;
   }
 
-  // The case, read and checked by the engine (same parser for a file and for flags).
+  // The case, read and checked by the engine's case reader: from the file, or from the flags.
   nrm::Case read(const nrm::api::Engine& engine) const {
-    std::string origin;
-    std::string body = text(origin);
-    return engine.parse_case(body, origin);
+    if (!file.empty() && any_flag())
+      throw nrm::LoadError("invalid case", {{"", 0, 0, "--case", "give either --case or the case flags (--at, --needs, ...), not both"}});
+    if (file.empty()) return engine.case_from_json(document(), "case");
+    if (file != "-") return engine.parse_case(nrm::read_text(file), file);
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return engine.parse_case(ss.str(), file);
   }
 
   nrm::Date date() const {

@@ -70,8 +70,16 @@ std::shared_ptr<const Engine> Engine::sharing_rules_and_travel(std::shared_ptr<c
   return e;
 }
 
+Case Engine::case_from_json(const nlohmann::json& doc, const std::string& origin) const {
+  return parse_case_checked(nrm::case_from_json(doc, origin, *directory_), origin);
+}
+
 Case Engine::parse_case(const std::string& text, const std::string& origin) const {
-  Case c = nrm::parse_case(text, origin, *directory_);
+  return parse_case_checked(nrm::parse_case(text, origin, *directory_), origin);
+}
+
+// The policy's input rules (police.liaison needs consent, ...) on a case the reader accepted.
+Case Engine::parse_case_checked(Case c, const std::string& origin) const {
   auto problems = policy_->check_case(c, *directory_);
   if (!problems.empty()) {
     for (auto& d : problems)

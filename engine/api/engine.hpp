@@ -56,6 +56,9 @@ class Engine {
 
   // YAML or JSON text -> a checked case (taxonomy, geography and policy input rules).
   Case parse_case(const std::string& text, const std::string& origin) const;
+  // The same from an already-parsed JSON document (the server's body, the CLI's flags): no text
+  // printed and parsed back, the same checks and messages.
+  Case case_from_json(const nlohmann::json& doc, const std::string& origin) const;
 
   Answer refer(const Case& c, Date as_of) const;
   // Throws LoadError (field "provider") for an unknown provider id.
@@ -93,6 +96,7 @@ class Engine {
  private:
   Engine() = default;
   std::shared_ptr<const Engine> sharing_rules_and_travel(std::shared_ptr<const Directory> directory) const;
+  Case parse_case_checked(Case c, const std::string& origin) const;
   EnginePaths paths_;
   std::shared_ptr<const Directory> directory_;
   std::shared_ptr<const rules::Policy> policy_;

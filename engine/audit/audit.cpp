@@ -39,9 +39,7 @@ const std::vector<std::string> kProfileOnlyFields = {"id", "label", "description
 
 std::vector<Profile> load_profiles(const std::string& path, const api::Engine& engine) {
   Diagnostics diags;
-  auto text = detail::read_text_file(path, diags);
-  std::optional<YAML::Node> root;
-  if (text) root = detail::parse_yaml(*text, path, diags);
+  std::optional<YAML::Node> root = detail::load_yaml_file(path, diags);
   std::vector<Profile> out;
   if (root) {
     detail::YamlReader r(path, diags);

@@ -1,6 +1,11 @@
-// The case reader: YAML or JSON text -> a validated Case. Every problem is reported at once,
-// naming the field and the accepted values; nothing in a case identifies the person.
+// The case reader: YAML or JSON text, or an already-parsed JSON document (the server's body, the
+// CLI's flags) -> a validated Case. One reader over YAML nodes; a JSON document becomes nodes by
+// one structured conversion (no text printed and parsed back). Every problem is reported at once,
+// naming the field and the accepted values; nothing in a case identifies the person. Sizes are
+// checked before any work: a string longer than any real id or code and a list longer than any
+// real case are refused at once (no suggestion is searched for them).
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "directory/loader.hpp"
 #include "directory/yaml_util.hpp"
@@ -23,11 +28,19 @@ std::optional<int> one_code(detail::YamlReader& r, const YAML::Node& n, const st
   return std::nullopt;
 }
 
+// A list no longer than kMaxCaseListItems, or an error (and nothing read from it).
+bool short_list(detail::YamlReader& r, const YAML::Node& n, const std::string& field) {
+  if (!n.IsSequence() || n.size() <= kMaxCaseListItems) return true;
+  r.error(n, field,
+          std::to_string(n.size()) + " items; a case lists at most " + std::to_string(kMaxCaseListItems));
+  return false;
+}
+
 template <typename T>
 std::vector<int> many_codes(detail::YamlReader& r, const YAML::Node& n, const std::string& field,
                             const CodeList<T>& list, const char* what) {
   std::vector<int> out;
-  detail::read_codes(r, n, field, list, what, out, false);
+  if (short_list(r, n, field)) detail::read_codes(r, n, field, list, what, out, false);
   return out;
 }
 
@@ -36,6 +49,11 @@ std::optional<CommunityIndex> community(detail::YamlReader& r, const YAML::Node&
   auto v = r.string(n, field);
   if (!v) return std::nullopt;
   if (auto c = geo.find(*v)) return c;
+  if (v->size() > kMaxCodeLength) {
+    r.error(n, field, "unknown community " + detail::quote_short(*v) + ": " + std::to_string(v->size()) +
+                          " characters; a community id has at most " + std::to_string(kMaxCodeLength));
+    return std::nullopt;
+  }
   std::string near = closest_name(*v, geo.ids());
   r.error(n, field, "unknown community '" + *v + "'" +
                         (near.empty() ? "; expected a community id such as thunder-bay-on"
@@ -43,16 +61,66 @@ std::optional<CommunityIndex> community(detail::YamlReader& r, const YAML::Node&
   return std::nullopt;
 }
 
+// JSON -> YAML nodes, structurally. A JSON string becomes a quoted scalar (tag "!"), so it reads
+// as text and never as a number or a boolean, as if the JSON text had been read as YAML.
+YAML::Node to_yaml(const nlohmann::json& j) {
+  using V = nlohmann::json::value_t;
+  switch (j.type()) {
+    case V::null: return YAML::Node(YAML::NodeType::Null);
+    case V::boolean: return YAML::Node(j.get<bool>() ? "true" : "false");
+    case V::number_integer: return YAML::Node(std::to_string(j.get<std::int64_t>()));
+    case V::number_unsigned: return YAML::Node(std::to_string(j.get<std::uint64_t>()));
+    case V::number_float: return YAML::Node(j.dump());
+    case V::string: {
+      YAML::Node n(j.get_ref<const std::string&>());
+      n.SetTag("!");
+      return n;
+    }
+    case V::array: {
+      YAML::Node n(YAML::NodeType::Sequence);
+      for (const auto& item : j) n.push_back(to_yaml(item));
+      return n;
+    }
+    case V::object: {
+      YAML::Node n(YAML::NodeType::Map);
+      for (const auto& [key, value] : j.items()) n[key] = to_yaml(value);
+      return n;
+    }
+    default: {
+      YAML::Node n("binary data");
+      n.SetTag("!");
+      return n;
+    }
+  }
+}
+
+Case read_case(const std::optional<YAML::Node>& root, const std::string& origin, const Directory& dir,
+               Diagnostics& diags);
+
 }  // namespace
 
 Case parse_case(const std::string& text, const std::string& origin, const Directory& dir) {
   Diagnostics diags;
-  Case c;
-  const Taxonomy& tax = dir.taxonomy;
-  if (text.size() > kMaxFileBytes) diags.add(origin, 0, 0, "", "case is too large");
+  if (text.size() > kMaxCaseBytes)
+    diags.add(origin, 0, 0, "",
+              "case is " + std::to_string(text.size()) + " bytes; the limit is " + std::to_string(kMaxCaseBytes));
   if (text.find('\0') != std::string::npos) diags.add(origin, 0, 0, "", "binary data; expected YAML or JSON text");
   diags.throw_if_any("invalid case");
   auto root = detail::parse_yaml(text, origin, diags);
+  return read_case(root, origin, dir, diags);
+}
+
+Case case_from_json(const nlohmann::json& doc, const std::string& origin, const Directory& dir) {
+  Diagnostics diags;
+  return read_case(to_yaml(doc), origin, dir, diags);
+}
+
+namespace {
+
+Case read_case(const std::optional<YAML::Node>& root, const std::string& origin, const Directory& dir,
+               Diagnostics& diags) {
+  Case c;
+  const Taxonomy& tax = dir.taxonomy;
   detail::YamlReader r(origin, diags);
   if (root && r.expect_map(*root, "case")) {
     const YAML::Node& n = *root;
@@ -92,7 +160,7 @@ Case parse_case(const std::string& text, const std::string& origin, const Direct
       for (int a : many_codes(r, n["require"], "require", tax.attributes, "attribute")) c.require |= attr_bit(a);
     if (n["prefer"].IsDefined())
       for (int a : many_codes(r, n["prefer"], "prefer", tax.attributes, "attribute")) c.prefer |= attr_bit(a);
-    if (n["avoid"].IsDefined()) {
+    if (n["avoid"].IsDefined() && short_list(r, n["avoid"], "avoid")) {
       if (auto ids = r.strings(n["avoid"], "avoid")) {
         for (std::size_t i = 0; i < ids->size(); ++i)
           if (auto a = community(r, n["avoid"][i], "avoid", dir.geography)) c.avoid.push_back(*a);
@@ -110,5 +178,7 @@ Case parse_case(const std::string& text, const std::string& origin, const Direct
   diags.throw_if_any("invalid case");
   return c;
 }
+
+}  // namespace
 
 }  // namespace nrm

@@ -91,9 +91,7 @@ void read_codes(YamlReader& r, const YAML::Node& root, const std::string& key, C
 Taxonomy load_taxonomy(const std::string& path) {
   Diagnostics diags;
   Taxonomy tax;
-  auto text = detail::read_text_file(path, diags);
-  std::optional<YAML::Node> root;
-  if (text) root = detail::parse_yaml(*text, path, diags);
+  std::optional<YAML::Node> root = detail::load_yaml_file(path, diags);
   if (root) {
     YamlReader r(path, diags);
     if (r.expect_map(*root, "")) {
@@ -425,16 +423,21 @@ void check_ids(ProviderEntries& e, YamlReader& r, std::map<std::string, std::str
       e.read[i].reset();
     }
   }
+  // Linear in the directory: each reference is one lookup; the list of ids for suggestions is
+  // built once, and only the first kSuggested dangling references get a suggestion (each costs a
+  // pass over every id).
+  constexpr int kSuggested = 20;
+  int suggested = 0;
+  std::vector<std::string> ids;
   for (std::size_t i = 0; i < e.read.size(); ++i) {
     if (!e.read[i]) continue;
     for (auto& [pid, node] : e.partner_refs[i]) {
       if (!first.count(pid)) {
-        std::vector<std::string> ids;
-        ids.reserve(first.size());
-        for (auto& [k, v] : first) ids.push_back(k);
-        std::string near = closest_name(pid, ids);
+        if (ids.empty())
+          for (auto& [k, v] : first) ids.push_back(k);
+        std::string near = suggested++ < kSuggested ? closest_name(pid, ids) : std::string();
         r.error(node, "provider " + e.read[i]->id + ".partners",
-                "no provider with id '" + pid + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+                "no provider with id " + detail::quote_short(pid) + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
       } else if (pid == e.read[i]->id) {
         r.error(node, "provider " + e.read[i]->id + ".partners", "a provider cannot be its own partner");
       }
@@ -478,9 +481,7 @@ Directory load_directory(const DataPaths& paths) {
     diags.throw_if_any("invalid data");
   }
 
-  auto text = detail::read_text_file(paths.providers, diags);
-  std::optional<YAML::Node> root;
-  if (text) root = detail::parse_yaml(*text, paths.providers, diags);
+  std::optional<YAML::Node> root = detail::load_yaml_file(paths.providers, diags);
   if (root) {
     ProviderReader pr(paths.providers, diags, dir.taxonomy, dir.geography);
     ProviderEntries entries = read_entries(*root, pr);

@@ -3,6 +3,7 @@
 // half-loaded is ever returned.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <set>
 #include <string>
 
@@ -35,6 +36,11 @@ Geography load_geography(const std::string& communities_path, const std::string&
 // field and the accepted values.
 Case parse_case(const std::string& text, const std::string& origin, const Directory& directory);
 
+// The same case from an already-parsed JSON document (the server's request body, the CLI's
+// flags): the same checks and messages, without printing text to parse it back. Diagnostics
+// carry the field but no line (a document has none).
+Case case_from_json(const nlohmann::json& doc, const std::string& origin, const Directory& directory);
+
 // A whole text file (a case, say), with the checks data files get: exists, readable, not too
 // large, not binary. Throws LoadError.
 std::string read_text(const std::string& path);
@@ -42,5 +48,11 @@ std::string read_text(const std::string& path);
 // Largest data or case file accepted, in bytes (a clear error beyond it, never an exhausted
 // machine).
 inline constexpr std::size_t kMaxFileBytes = std::size_t{256} << 20;
+// Largest case text (a real one is well under 2 KiB).
+inline constexpr std::size_t kMaxCaseBytes = std::size_t{1} << 20;
+// Longest id or code worth looking up or suggesting for (real ones are under 40 characters), and
+// the longest list a case may hold (needs, languages, avoid, ...). Beyond: refused at once.
+inline constexpr std::size_t kMaxCodeLength = 64;
+inline constexpr std::size_t kMaxCaseListItems = 64;
 
 }  // namespace nrm

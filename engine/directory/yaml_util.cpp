@@ -1,5 +1,7 @@
-// Typed, located YAML reading shared by every loader (data files, rules, cases).
+// Bounded, typed, located YAML reading shared by every loader (data files, rules, profiles, cases).
 #include "directory/yaml_util.hpp"
+
+#include <yaml-cpp/eventhandler.h>
 
 #include <charconv>
 #include <cmath>
@@ -43,10 +45,84 @@ std::optional<std::string> read_text_file(const std::string& path, Diagnostics& 
   return text;
 }
 
+namespace {
+
+// The text as an istream, without a copy.
+struct ViewBuf : std::streambuf {
+  explicit ViewBuf(const std::string& s) {
+    char* p = const_cast<char*>(s.data());
+    setg(p, p, p + s.size());
+  }
+};
+
+// Thrown by the counting pass when a bound is exceeded.
+struct TooBig {
+  YAML::Mark mark;
+  std::string message;
+};
+
+// Counts nodes and nesting as the parser streams events; builds nothing.
+class Counter : public YAML::EventHandler {
+ public:
+  explicit Counter(std::size_t max_nodes) : max_(max_nodes) {}
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { node(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { node(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    open(m);
+  }
+  void OnSequenceEnd() override { --depth_; }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    open(m);
+  }
+  void OnMapEnd() override { --depth_; }
+
+ private:
+  void node(const YAML::Mark& m) {
+    if (++nodes_ > max_)
+      throw TooBig{m, "too many YAML nodes (more than " + std::to_string(max_) + "); split the file or shorten it"};
+  }
+  void open(const YAML::Mark& m) {
+    node(m);
+    if (++depth_ > kMaxYamlDepth)
+      throw TooBig{m, "YAML nested deeper than " + std::to_string(kMaxYamlDepth) + " levels"};
+  }
+  std::size_t max_;
+  std::size_t nodes_ = 0;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+std::string quote_short(const std::string& s, std::size_t limit) {
+  if (s.size() <= limit) return "'" + s + "'";
+  return "'" + s.substr(0, limit) + "...' (" + std::to_string(s.size()) + " characters)";
+}
+
+std::optional<YAML::Node> load_yaml_file(const std::string& path, Diagnostics& diags) {
+  auto text = read_text_file(path, diags);
+  if (!text) return std::nullopt;
+  return parse_yaml(*text, path, diags);
+}
+
 std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file,
-                                     Diagnostics& diags) {
+                                     Diagnostics& diags, std::size_t max_nodes) {
   try {
+    // Every node takes at least one byte of text, so a text shorter than the bound needs no
+    // counting (the shipped files); yaml-cpp's own depth guard still applies to it.
+    if (text.size() > max_nodes) {
+      ViewBuf buf(text);
+      std::istream in(&buf);
+      YAML::Parser parser(in);
+      Counter counter(max_nodes);
+      parser.HandleNextDocument(counter);
+    }
     return YAML::Load(text);
+  } catch (const TooBig& e) {
+    diags.add(file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, "",
+              e.message);
   } catch (const YAML::Exception& e) {
     diags.add(file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1,
               "", "not valid YAML: " + e.msg);
@@ -85,9 +161,19 @@ std::string join_codes(const std::vector<std::string>& codes, std::size_t limit)
 void YamlReader::check_keys(const YAML::Node& map, const std::string& prefix,
                             const std::vector<std::string>& allowed) {
   if (!map.IsMap()) return;
+  std::vector<std::string> seen;
   for (const auto& kv : map) {
     std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
-    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) {
+      if (std::find(seen.begin(), seen.end(), key) != seen.end())
+        error(kv.first, prefix.empty() ? key : prefix + "." + key, "given twice; give each field once");
+      seen.push_back(key);
+      continue;
+    }
+    if (key.size() > 64) {
+      error(kv.first, quote_short(key), "unknown field; expected one of " + join_codes(allowed));
+      continue;
+    }
     std::string msg = "unknown field '" + key + "'";
     std::string near = closest_name(key, allowed);
     if (!near.empty()) msg += " (did you mean '" + near + "'?)";

@@ -1,5 +1,7 @@
-// Typed, located reading of yaml-cpp nodes: every accessor reports a Diagnostic naming file,
-// line, column and field instead of throwing, so a loader can report every problem at once.
+// The one YAML reading helper of every loader (data files, rules, the audit's profiles, cases):
+// bounded reading of files and text (size, node count, nesting depth; one limit and one message
+// style), then typed, located reading of yaml-cpp nodes: every accessor reports a Diagnostic naming
+// file, line, column and field instead of throwing, so a loader can report every problem at once.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -19,9 +21,25 @@ namespace nrm::detail {
 // Reads a whole file into memory; reports a missing, unreadable, oversized or binary file.
 std::optional<std::string> read_text_file(const std::string& path, Diagnostics& diags);
 
-// Parses YAML text; a syntax error becomes one located diagnostic.
+// Bounds of one YAML document, checked by a streaming pass over the text before any node is
+// built (a yaml-cpp node costs some 600 bytes: a 50 MB list of one-letter items would take 8 GB).
+// The pass runs only on texts longer than the node bound (each node takes at least one byte).
+// kMaxYamlNodes allows a directory of 100,000 providers; kMaxYamlDepth is far beyond any of our
+// files (a provider is 4 levels deep, a rule 8).
+inline constexpr std::size_t kMaxYamlNodes = 8'000'000;
+inline constexpr int kMaxYamlDepth = 64;
+
+// Parses YAML text (its first document) within the bounds above; a syntax error or a bound
+// exceeded becomes one located diagnostic ("file:line:col: not valid YAML: ..." or
+// "file:line:col: too many YAML nodes ...").
 std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file,
-                                     Diagnostics& diags);
+                                     Diagnostics& diags, std::size_t max_nodes = kMaxYamlNodes);
+
+// read_text_file then parse_yaml: what every loader of a YAML file calls.
+std::optional<YAML::Node> load_yaml_file(const std::string& path, Diagnostics& diags);
+
+// A value for a message, shortened: 'abc' or 'first 40 characters...' (60000 characters).
+std::string quote_short(const std::string& s, std::size_t limit = 40);
 
 class YamlReader {
  public:
@@ -31,7 +49,8 @@ class YamlReader {
   Diagnostics& diags() { return diags_; }
   void error(const YAML::Node& at, const std::string& field, const std::string& message);
 
-  // Reports keys of `map` not in `allowed`, suggesting the closest allowed one.
+  // Reports keys of `map` not in `allowed`, suggesting the closest allowed one, and keys given
+  // twice (yaml-cpp would silently keep one of them).
   void check_keys(const YAML::Node& map, const std::string& prefix,
                   const std::vector<std::string>& allowed);
   bool expect_map(const YAML::Node& n, const std::string& field);
@@ -68,6 +87,12 @@ bool read_codes(YamlReader& r, const YAML::Node& n, const std::string& field, co
     const std::string& s = (*items)[i];
     if (auto c = list.find(s)) {
       if (std::find(out.begin(), out.end(), *c) == out.end()) out.push_back(*c);
+      continue;
+    }
+    if (s.size() > 64) {  // longer than any code: refused at once, no suggestion searched
+      r.error(n[i], indexed ? field + "[" + std::to_string(i) + "]" : field,
+              "unknown " + std::string(what) + " " + quote_short(s) + ": longer than any code");
+      ok = false;
       continue;
     }
     std::string near = closest_name(s, list.codes());

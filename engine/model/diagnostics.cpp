@@ -18,7 +18,11 @@ std::string Diagnostic::str() const {
 }
 
 void Diagnostics::throw_if_any(const std::string& what) const {
-  if (!items_.empty()) throw LoadError(what, items_);
+  if (empty()) return;
+  if (dropped_ == 0) throw LoadError(what, items_);
+  std::vector<Diagnostic> all = items_;
+  all.push_back({"", 0, 0, "", "... and " + std::to_string(dropped_) + " more problems not shown"});
+  throw LoadError(what, std::move(all));
 }
 
 LoadError::LoadError(const std::string& what, std::vector<Diagnostic> diagnostics)
@@ -47,10 +51,18 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
+// The one place a "did you mean" is searched for. Its cost is bounded before any work: a name
+// longer than kMaxSuggestLength gets no suggestion (no real id or code is that long; a 60 KB
+// "community" would otherwise cost seconds of CPU), and a known name whose length alone puts it
+// out of reach is skipped without computing its distance (|len a - len b| <= distance).
 std::string closest_name(const std::string& name, const std::vector<std::string>& known) {
+  constexpr std::size_t kMaxSuggestLength = 64;
+  if (name.size() > kMaxSuggestLength) return {};
   std::string best;
   std::size_t best_d = std::max<std::size_t>(2, name.size() / 3) + 1;
   for (const auto& k : known) {
+    std::size_t gap = k.size() > name.size() ? k.size() - name.size() : name.size() - k.size();
+    if (gap > best_d || k.size() > kMaxSuggestLength * 2) continue;
     std::size_t d = edit_distance(name, k);
     if (d < best_d || (d == best_d && !best.empty() && k < best)) {
       best_d = d;

@@ -21,20 +21,28 @@ struct Diagnostic {
 };
 
 // Collects diagnostics while a loader walks its input.
+// At most kMaxKept are kept (a file of a million bad entries must not exhaust memory in its
+// report); the rest are counted, and the report ends with how many more there were.
 class Diagnostics {
  public:
-  void add(Diagnostic d) { items_.push_back(std::move(d)); }
-  void add(std::string file, int line, int column, std::string field, std::string message) {
-    items_.push_back({std::move(file), line, column, std::move(field), std::move(message)});
+  static constexpr std::size_t kMaxKept = 1000;
+  void add(Diagnostic d) {
+    if (items_.size() < kMaxKept) items_.push_back(std::move(d));
+    else ++dropped_;
   }
-  bool empty() const { return items_.empty(); }
-  std::size_t size() const { return items_.size(); }
+  void add(std::string file, int line, int column, std::string field, std::string message) {
+    if (items_.size() < kMaxKept) items_.push_back({std::move(file), line, column, std::move(field), std::move(message)});
+    else ++dropped_;
+  }
+  bool empty() const { return items_.empty() && dropped_ == 0; }
+  std::size_t size() const { return items_.size() + dropped_; }  // kept and counted
   const std::vector<Diagnostic>& items() const { return items_; }
   // Throws LoadError with everything collected, if anything was.
   void throw_if_any(const std::string& what) const;
 
  private:
   std::vector<Diagnostic> items_;
+  std::size_t dropped_ = 0;
 };
 
 // Bad data, bad rules or a bad case: every problem found, at once. The CLI exits 2 on it; the

@@ -21,6 +21,7 @@
 #include <map>
 #include <sstream>
 
+#include "directory/yaml_util.hpp"
 #include "rules/eval.hpp"
 #include "rules/expr.hpp"
 
@@ -36,7 +37,6 @@ using detail::Tri;
 using detail::Type;
 
 constexpr int kSchemaVersion = 1;
-constexpr std::size_t kMaxRulesFileBytes = std::size_t{16} << 20;
 
 struct EffectInfo {
   const char* name;
@@ -427,14 +427,9 @@ class Loader {
 
   void file(const std::string& path, const std::string& text) {
     FileReader f(path, text, diags_);
-    YAML::Node root;
-    try {
-      root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-      f.error(Pos{e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1},
-              "", "not valid YAML: " + e.msg);
-      return;
-    }
+    auto parsed = nrm::detail::parse_yaml(text, path, diags_);  // the shared bounded reader
+    if (!parsed) return;
+    YAML::Node root = *parsed;
     if (!root.IsMap()) {
       f.error(Pos{1, 1}, "", "a rules file is a mapping that starts with 'schema: 1'");
       return;
@@ -956,27 +951,6 @@ class Loader {
   bool language_seen_ = false;
 };
 
-std::optional<std::string> read_file(const std::string& path, Diagnostics& diags) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    diags.add(path, 0, 0, "", "cannot read file");
-    return std::nullopt;
-  }
-  if (size > kMaxRulesFileBytes) {
-    diags.add(path, 0, 0, "",
-              "file is larger than " + std::to_string(kMaxRulesFileBytes >> 20) + " MiB");
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) {
-    diags.add(path, 0, 0, "", "cannot read file");
-    return std::nullopt;
-  }
-  return text;
-}
-
 }  // namespace
 
 // ---- Policy -------------------------------------------------------------------------------------
@@ -1017,7 +991,7 @@ Policy Policy::load_files(const std::vector<std::string>& files, const Directory
   auto impl = std::make_unique<Impl>();
   Loader loader(directory, *impl, diags);
   for (const auto& path : files)
-    if (auto text = read_file(path, diags)) loader.file(path, *text);
+    if (auto text = nrm::detail::read_text_file(path, diags)) loader.file(path, *text);
   loader.finish();
   diags.throw_if_any("bad rules");
   return Policy(std::move(impl));

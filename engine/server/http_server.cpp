@@ -1,6 +1,16 @@
 // Beast sessions, the acceptor and the signals. One strand per connection: its socket, its timer
 // and its handlers never run concurrently. Timeouts use the session's own timer (not the stream's)
 // so a late request can still be told 408 before the connection closes.
+//
+// Bounds (what one connection can make the server hold, whatever it sends):
+//  1. The read buffer has a maximum size (header_limit + kReadSlack). Beast 1.74's parser bounds
+//     the header by header_limit but not a chunk header (chunk-size line with its extensions):
+//     it keeps asking for more. With the buffer bounded, such a read fails with buffer_overflow
+//     and the client is told 413. The body goes from the buffer into the body string as it comes
+//     (body_limit bounds that), so the buffer only ever holds one unparsed header line or block.
+//  2. A connection with no request started lives idle_timeout (at most header_timeout); one that
+//     started a request has header_timeout for its headers and body_timeout for its body.
+//  3. At most max_connections at once, and at most max_connections_per_address from one address.
 #include "server/http_server.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -17,6 +27,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -45,6 +56,9 @@ namespace detail {
 
 class Session;
 
+// Read-buffer room beyond the header limit, so a header just over the limit is reported as such.
+constexpr std::size_t kReadSlack = 1024;
+
 struct ServerImpl {
   ServerImpl(Service& s, ServerOptions o)
       : service(s),
@@ -59,6 +73,7 @@ struct ServerImpl {
   void listen();
   void accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
+  void admit(tcp::socket socket);
   void wait_signal();
   void begin_drain();
   void session_closed();
@@ -68,6 +83,7 @@ struct ServerImpl {
   // Declared before ioc: sessions destroyed with ioc's pending handlers still use them.
   std::mutex mu;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  std::map<net::ip::address, std::size_t> per_address;  // open connections by client address
   std::atomic<std::size_t> open{0};
   std::atomic<bool> draining{false};
   std::atomic<bool> finished{false};  // run() has returned: post nothing more
@@ -82,9 +98,13 @@ struct ServerImpl {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, ServerImpl& server)
-      : stream_(std::move(socket)), timer_(stream_.get_executor()), server_(server) {
-    ++server_.open;
+  // The caller has counted the connection in server.per_address[peer] (and in server.open).
+  Session(tcp::socket socket, ServerImpl& server, net::ip::address peer)
+      : stream_(std::move(socket)),
+        timer_(stream_.get_executor()),
+        server_(server),
+        peer_(peer),
+        buffer_(server.opt.header_limit + kReadSlack) {
     server_.service.metrics().connection_opened();
   }
 
@@ -92,6 +112,8 @@ class Session : public std::enable_shared_from_this<Session> {
     {
       std::lock_guard lock(server_.mu);
       server_.sessions.erase(this);
+      auto it = server_.per_address.find(peer_);
+      if (it != server_.per_address.end() && --it->second == 0) server_.per_address.erase(it);
     }
     server_.service.metrics().connection_closed();
     server_.session_closed();
@@ -107,11 +129,12 @@ class Session : public std::enable_shared_from_this<Session> {
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read_header, shared_from_this()));
   }
 
-  // On SIGTERM: a connection waiting for its next request closes now; one mid-request finishes it
-  // (the response says Connection: close).
+  // On SIGTERM: a keep-alive connection waiting for its next request closes now; one mid-request
+  // finishes it, and one accepted but not yet asked anything gets its first request answered
+  // (within idle_timeout). Every answer from now on says Connection: close.
   void drain() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->reading_header_ && !self->received_some()) self->cancel();
+      if (self->reading_header_ && self->served_ > 0 && !self->received_some()) self->cancel();
     });
   }
 
@@ -123,12 +146,15 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().cancel(ec);
   }
 
-  void arm(std::chrono::milliseconds d) {
+  // Fires after `d`; with `then` > 0, a connection that has received some of a request by then
+  // gets `then` more (the rest of the header timeout) instead of being cut.
+  void arm(std::chrono::milliseconds d, std::chrono::milliseconds then = std::chrono::milliseconds(0)) {
     timed_out_ = false;
     unsigned gen = ++timer_gen_;
     timer_.expires_after(d);
-    timer_.async_wait([self = shared_from_this(), gen](beast::error_code ec) {
+    timer_.async_wait([self = shared_from_this(), gen, then](beast::error_code ec) {
       if (ec || gen != self->timer_gen_) return;
+      if (then.count() > 0 && self->received_some()) return self->arm(then);
       self->timed_out_ = true;
       self->cancel();
     });
@@ -140,13 +166,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_header() {
-    if (server_.draining) return close();
+    if (server_.draining && served_ > 0) return close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.opt.header_limit));
     parser_->body_limit(server_.opt.body_limit);
     reading_header_ = true;
     stream_.expires_never();
-    arm(server_.opt.header_timeout);
+    auto idle = std::min(server_.opt.idle_timeout, server_.opt.header_timeout);
+    arm(idle, server_.opt.header_timeout - idle);
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
   }
@@ -165,6 +192,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return refuse(ErrorCode::kTooLarge,
                     "the request headers are larger than " + std::to_string(server_.opt.header_limit) + " bytes");
     if (ec == http::error::body_limit) return refuse_too_large();
+    if (ec == http::error::buffer_overflow) return refuse_line_too_large();
     if (ec) return refuse(ErrorCode::kBadInput, "malformed HTTP request: " + ec.message());
     if (parser_->is_done()) return handle();
     if (iequals(sv(parser_->get()[http::field::expect]), "100-continue")) {
@@ -190,6 +218,7 @@ class Session : public std::enable_shared_from_this<Session> {
     disarm();
     if (timed_out_) return refuse(ErrorCode::kTimeout, "the request body did not arrive in time");
     if (ec == http::error::body_limit) return refuse_too_large();
+    if (ec == http::error::buffer_overflow) return refuse_line_too_large();
     if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset)
       return close();
@@ -205,12 +234,19 @@ class Session : public std::enable_shared_from_this<Session> {
     r.authorization = sv(req[http::field::authorization]);
     r.body = req.body();
     Response out = server_.service.handle(r);
+    ++served_;
     respond(std::move(out), req.keep_alive() && !server_.draining);
   }
 
   void refuse_too_large() {
     refuse(ErrorCode::kTooLarge, "the request body is larger than " + std::to_string(server_.opt.body_limit / 1024) +
                                      " KiB");
+  }
+
+  // A chunk-size line (with its extensions) or a trailer that does not fit the read buffer.
+  void refuse_line_too_large() {
+    refuse(ErrorCode::kTooLarge, "a chunk header or trailer of the request is larger than " +
+                                     std::to_string(server_.opt.header_limit) + " bytes");
   }
 
   // A refusal before the request was read whole: answer, then close (the rest of the request is
@@ -268,12 +304,14 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   net::steady_timer timer_;
   ServerImpl& server_;
-  beast::flat_buffer buffer_;
+  net::ip::address peer_;
+  beast::flat_buffer buffer_;  // bounded: see the file's note 1
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
   http::response<http::empty_body> continue_;
   std::array<char, 4096> scratch_{};
   unsigned timer_gen_ = 0;
+  std::uint64_t served_ = 0;  // requests answered on this connection
   bool timed_out_ = false;
   bool reading_header_ = false;
   bool keep_alive_ = true;
@@ -298,8 +336,8 @@ void ServerImpl::accept() {
 }
 
 void ServerImpl::on_accept(beast::error_code ec, tcp::socket socket) {
-  if (draining || !acceptor.is_open()) return;
   if (ec) {
+    if (draining || !acceptor.is_open()) return;
     // Out of file descriptors and the like: wait a moment rather than spin.
     std::cerr << "nrm serve: accept: " << ec.message() << "\n";
     retry_timer.expires_after(std::chrono::milliseconds(50));
@@ -308,10 +346,32 @@ void ServerImpl::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  if (open >= opt.max_connections) {
-    // Over the cap: one short answer, written without waiting, then close.
+  admit(std::move(socket));  // also while draining: the kernel had accepted it
+  if (!draining) accept();
+}
+
+// A new connection: served, or told 503 at once (over the cap, or over its address's cap).
+void ServerImpl::admit(tcp::socket socket) {
+  beast::error_code ec;
+  auto peer = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone
+  bool over_total = false, over_address = false;
+  {
+    std::lock_guard lock(mu);
+    if (open >= opt.max_connections) over_total = true;
+    else if (per_address[peer.address()] >= opt.max_connections_per_address) over_address = true;
+    else {
+      ++per_address[peer.address()];
+      ++open;
+    }
+    if (over_address && per_address[peer.address()] == 0) per_address.erase(peer.address());
+  }
+  if (over_total || over_address) {
+    // One short answer, written without waiting, then close.
     service.metrics().connection_refused();
-    Response r = service.refuse(ErrorCode::kUnavailable, "too many connections; try again shortly");
+    Response r = service.refuse(ErrorCode::kUnavailable, over_total
+                                                             ? "too many connections; try again shortly"
+                                                             : "too many connections from your address; try again shortly");
     std::string msg = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: " +
                       std::to_string(r.body.size()) + "\r\nRetry-After: 1\r\nConnection: close\r\n\r\n" + r.body;
     beast::error_code wec;
@@ -319,10 +379,9 @@ void ServerImpl::on_accept(beast::error_code ec, tcp::socket socket) {
     net::write(socket, net::buffer(msg), wec);
     socket.shutdown(tcp::socket::shutdown_both, wec);
     socket.close(wec);
-  } else {
-    std::make_shared<Session>(std::move(socket), *this)->start();
+    return;
   }
-  accept();
+  std::make_shared<Session>(std::move(socket), *this, peer.address())->start();
 }
 
 void ServerImpl::wait_signal() {
@@ -344,6 +403,16 @@ void ServerImpl::begin_drain() {
   if (draining.exchange(true)) return;
   service.set_draining();
   beast::error_code ec;
+  // Connections the kernel already accepted (the backlog) are taken and served, not reset by
+  // closing the listening socket under them: a pending accept is cancelled (a completed one is
+  // still admitted by on_accept), then the backlog is emptied without waiting.
+  acceptor.cancel(ec);
+  acceptor.non_blocking(true, ec);
+  for (std::size_t i = 0; !ec && i < opt.max_connections + 1024; ++i) {
+    tcp::socket s(net::make_strand(ioc));
+    acceptor.accept(s, ec);
+    if (!ec) admit(std::move(s));
+  }
   acceptor.close(ec);
   signals.cancel(ec);
   retry_timer.cancel();

@@ -1,7 +1,8 @@
-// The network side of `nrm serve`: Beast HTTP/1.1 on Asio, asynchronous, N threads, with a body
-// cap (413), header and body read timeouts (408), a connection cap (503), SIGHUP = reload and
-// SIGTERM/SIGINT = stop accepting, finish the requests in flight, exit. Beast types stay in the
-// .cpp: the Service sees plain strings.
+// The network side of `nrm serve`: Beast HTTP/1.1 on Asio, asynchronous, N threads, with bounded
+// reads (body 413, headers/chunk headers/trailers 413: the read buffer itself has a maximum size),
+// header and body read timeouts (408), a short idle timeout, a connection cap and a per-address
+// cap (503), SIGHUP = reload and SIGTERM/SIGINT = stop accepting, serve what the kernel already
+// accepted and what is in flight, exit. Beast types stay in the .cpp: the Service sees strings.
 #pragma once
 
 #include <chrono>
@@ -22,9 +23,11 @@ struct ServerOptions {
   unsigned short port = 8080;  // 0: an ephemeral port
   int threads = 2;
   std::size_t max_connections = 512;
+  std::size_t max_connections_per_address = 64;  // one client address cannot take every slot
   std::size_t body_limit = 64 * 1024;
-  std::size_t header_limit = 8 * 1024;
-  std::chrono::milliseconds header_timeout{10000};  // also how long an idle keep-alive connection lives
+  std::size_t header_limit = 8 * 1024;  // also bounds one chunk header (with extensions) and the trailer
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds idle_timeout{5000};  // a connection with no request started (at most header_timeout)
   std::chrono::milliseconds body_timeout{30000};
   std::chrono::milliseconds write_timeout{30000};
   std::chrono::milliseconds drain_timeout{15000};  // after SIGTERM, the longest wait for requests in flight

@@ -10,6 +10,7 @@
 #include "audit/audit.hpp"
 #include "audit/render.hpp"
 #include "model/diagnostics.hpp"
+#include "server/json_body.hpp"
 #include "server/roles.hpp"
 
 namespace nrm::server {
@@ -18,8 +19,6 @@ using api::ErrorCode;
 using json = nlohmann::json;
 
 namespace {
-
-constexpr int kMaxJsonDepth = 32;  // a case is three levels deep; deeper is an attack
 
 // Never throws on invalid UTF-8 (a message may quote what the client sent): bad bytes become
 // U+FFFD. On valid text it is exactly json::dump, so answers stay byte for byte the CLI's.
@@ -70,41 +69,8 @@ Response ok_json(const json& j, bool pretty = false) {
   return r;
 }
 
-// Deeper than kMaxJsonDepth? Checked before any parser sees the text, so no parser recurses on it.
-bool too_deep(std::string_view s) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char ch : s) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (ch == '\\') escaped = true;
-      else if (ch == '"') in_string = false;
-      continue;
-    }
-    if (ch == '"') in_string = true;
-    else if (ch == '{' || ch == '[') {
-      if (++depth > kMaxJsonDepth) return true;
-    } else if (ch == '}' || ch == ']') --depth;
-  }
-  return false;
-}
-
-// The body as a JSON object, or a LoadError naming "body".
-json parse_object(std::string_view body, const char* expected) {
-  if (body.empty()) throw field_error("body", std::string("the body is empty; expected a JSON object (") + expected + ")");
-  if (too_deep(body)) throw field_error("body", fmt::format("JSON nested deeper than {} levels", kMaxJsonDepth));
-  json j;
-  try {
-    j = json::parse(body);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    throw field_error("body", "malformed JSON: " + what);
-  }
-  if (!j.is_object())
-    throw field_error("body", std::string("expected a JSON object (") + expected + "), found " + j.type_name());
-  return j;
-}
+// The body as a JSON object, parsed once (strict: see json_body.hpp).
+json parse_object(std::string_view body, const char* expected) { return parse_json_body(body, expected); }
 
 void check_keys(const json& j, std::initializer_list<std::string_view> allowed) {
   std::vector<Diagnostic> problems;
@@ -182,13 +148,17 @@ Query parse_query(std::string_view q, std::initializer_list<std::string_view> al
   return out;
 }
 
-// Every comma-separated value of every occurrence of `key`.
+// Every comma-separated value of every occurrence of `key`: at most kMaxQueryValues (more is
+// refused before any is looked up).
+constexpr std::size_t kMaxQueryValues = 64;
 std::vector<std::string> values(const Query& q, std::string_view key) {
   std::vector<std::string> out;
   for (const auto& [k, v] : q)
     if (k == key)
       for (auto& item : split(v, ','))
         if (!item.empty()) out.push_back(std::move(item));
+  if (out.size() > kMaxQueryValues)
+    throw field_error(std::string(key), fmt::format("{} values; give at most {}", out.size(), kMaxQueryValues));
   return out;
 }
 
@@ -222,11 +192,11 @@ struct Service::Context {
 };
 
 Service::Service(std::shared_ptr<const api::Engine> engine, const std::string& db_path,
-                 const std::string& profiles_path)
+                 const std::string& profiles_path, int log_retention_days)
     : profiles_path_(profiles_path),
       writer_(db_path, store::Durability::kFull),
       reader_(db_path, store::Durability::kFull),
-      log_(db_path) {
+      log_(db_path, log_retention_days) {
   engine_ = replay(std::move(engine));
 }
 
@@ -401,16 +371,15 @@ Response Service::healthz() {
 Response Service::referrals(Context& ctx) {
   ctx.params = parse_query(ctx.query, {"as_of"});
   Date as_of = query_date(ctx.params);
-  parse_object(ctx.request->body, "the case");
+  json body = parse_object(ctx.request->body, "the case");  // the one parse of the body
   const api::Engine& e = *ctx.engine;
-  Case c = e.parse_case(std::string(ctx.request->body), "case");
+  Case c = e.case_from_json(body, "case");
   api::Answer a = e.refer(c, as_of);
 
   store::ReferralRecord rec;
-  rec.time = store::utc_now();
+  rec.hour = store::utc_hour_now();
   rec.kind = "referral";
   rec.role = std::string(role_name(ctx.role));
-  rec.token_id = ctx.token.id;
   const Directory& d = e.directory();
   rec.province = d.taxonomy.provinces.code(d.geography[c.location].province);
   NeedSet unmet = 0;
@@ -437,14 +406,13 @@ Response Service::explain(Context& ctx) {
   std::string id = body["provider"].get<std::string>();
   if (!e.directory().find(id))
     return error_response(ErrorCode::kNotFound, "provider: no provider with id '" + id.substr(0, 80) + "'");
-  Case c = e.parse_case(dump(body["case"]), "case");
+  Case c = e.case_from_json(body["case"], "case");
   api::Explanation x = e.explain(c, id, as_of);
 
   store::ReferralRecord rec;
-  rec.time = store::utc_now();
+  rec.hour = store::utc_hour_now();
   rec.kind = "explain";
   rec.role = std::string(role_name(ctx.role));
-  rec.token_id = ctx.token.id;
   const Directory& d = e.directory();
   rec.province = d.taxonomy.provinces.code(d.geography[c.location].province);
   for (NeedId n : c.needs) rec.needs.emplace_back(d.taxonomy.needs.code(n), (x.would_cover & need_bit(n)) != 0);
@@ -553,16 +521,28 @@ Response Service::stats(Context& ctx) {
   const Taxonomy& t = ctx.engine->directory().taxonomy;
   if (!province.empty() && !t.provinces.find(province))
     throw field_error("province", "unknown province or territory '" + province.substr(0, 64) + "'");
-  log_.flush();
+  // Closed months only: nothing logged this month is in the answer, so a new referral never moves
+  // a published figure (the log need not be flushed first).
   store::Stats s;
   {
     std::lock_guard lock(read_mu_);
-    s = reader_.stats(province);
+    s = reader_.stats(province, store::utc_now().substr(0, 7));
   }
-  json cells = json::array();
-  for (const auto& c : s.cells)
-    cells.push_back({{"province", c.province}, {"need", c.need}, {"outcome", c.outcome}, {"count", c.count}});
-  json j = {{"min_cell", s.min_cell}, {"suppressed_cells", s.suppressed}, {"cells", std::move(cells)}};
+  json periods = json::array();
+  for (const auto& p : s.periods) {
+    json cells = json::array(), totals = json::array();
+    for (const auto& c : p.cells)
+      cells.push_back({{"province", c.province}, {"need", c.need}, {"outcome", c.outcome}, {"count", c.count}});
+    for (const auto& c : p.totals) totals.push_back({{"need", c.need}, {"outcome", c.outcome}, {"count", c.count}});
+    periods.push_back({{"period", p.period},
+                       {"cells", std::move(cells)},
+                       {"need_totals", std::move(totals)},
+                       {"suppressed_cells", p.suppressed}});
+  }
+  json j = {{"period", "month"},
+            {"min_cell", store::Stats::kMinCell},
+            {"rounded_to", store::Stats::kRounding},
+            {"periods", std::move(periods)}};
   if (!province.empty()) j["province"] = province;
   return ok_json(j);
 }

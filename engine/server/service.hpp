@@ -39,9 +39,11 @@ struct Response {
 class Service {
  public:
   // Replays the stored capacity updates onto `engine`. `profiles_path` is the audit's profiles
-  // file (data/profiles.yaml). Throws store::StoreError.
+  // file (data/profiles.yaml). Referral log rows are kept `log_retention_days` (and at least
+  // until their month's figures are frozen). Throws store::StoreError.
   Service(std::shared_ptr<const api::Engine> engine, const std::string& db_path,
-          const std::string& profiles_path);
+          const std::string& profiles_path,
+          int log_retention_days = store::ReferralLog::kDefaultRetentionDays);
 
   Response handle(const Request& request);
   // A refusal decided before a request could be read whole (too large, malformed HTTP, timeout),

@@ -1,8 +1,12 @@
 // The referral log's writer: requests hand records over without waiting, a background thread
-// writes them in batches (one transaction each) on its own connection. Losing the last few hundred
-// milliseconds of log on a crash is accepted; capacity updates never go through here.
+// writes them in batches (one transaction each, at most every kBatchDelay unless a flush asks or
+// kBatchMax are waiting) on its own connection. Losing the last few hundred milliseconds of log on
+// a crash is accepted; capacity updates never go through here. The same
+// thread keeps the log short: on start and then hourly it freezes the counts of months that have
+// ended and deletes rows older than the retention period (once their month is frozen).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -15,7 +19,10 @@ namespace nrm::store {
 
 class ReferralLog {
  public:
-  explicit ReferralLog(const std::string& db_path);
+  static constexpr int kDefaultRetentionDays = 90;
+  static constexpr std::chrono::milliseconds kBatchDelay{200};
+  static constexpr std::size_t kBatchMax = 4096;
+  explicit ReferralLog(const std::string& db_path, int retention_days = kDefaultRetentionDays);
   ~ReferralLog();  // writes what is queued, then stops
   void add(ReferralRecord record);
   // Returns once everything added before the call is written.
@@ -23,11 +30,14 @@ class ReferralLog {
 
  private:
   void run();
+  void maintain();  // close ended months, purge old rows; never throws
   std::unique_ptr<Store> store_;
+  int retention_days_;
   std::mutex mu_;
   std::condition_variable wake_, done_;
   std::deque<ReferralRecord> queue_;
   std::uint64_t added_ = 0, written_ = 0;
+  int flushing_ = 0;  // callers of flush() waiting
   bool stop_ = false;
   std::thread thread_;
 };

@@ -1,20 +1,26 @@
-// The SQLite side of the store: schema, statements, token hashing (libsodium BLAKE2b, compared
-// with sodium_memcmp) and the small-cell suppression of the statistics.
+// The SQLite side of the store: schema (and its migration), statements, token hashing (libsodium
+// BLAKE2b, compared with sodium_memcmp), the frozen monthly counts and their disclosure control.
 #include "store/store.hpp"
 
+#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
 #include <ctime>
+#include <map>
 
 namespace nrm::store {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// 1: first release. 2: the referral log keeps the hour and no token id; frozen monthly counts.
+constexpr int kSchemaVersion = 2;
 constexpr std::size_t kSecretBytes = 32;
 constexpr std::size_t kHashBytes = crypto_generichash_BYTES;  // 32
 constexpr const char* kTokenPrefix = "nrm_";
@@ -39,19 +45,62 @@ CREATE TABLE IF NOT EXISTS capacity_updates (
 CREATE INDEX IF NOT EXISTS capacity_by_provider ON capacity_updates(provider, seq);
 CREATE TABLE IF NOT EXISTS referrals (
   id       INTEGER PRIMARY KEY AUTOINCREMENT,
-  time     TEXT NOT NULL,
+  hour     TEXT NOT NULL,
   kind     TEXT NOT NULL CHECK (kind IN ('referral', 'explain')),
   role     TEXT NOT NULL,
-  token_id INTEGER NOT NULL,
   province TEXT NOT NULL,
   complete INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS referrals_by_hour ON referrals(hour);
 CREATE TABLE IF NOT EXISTS referral_needs (
   referral_id INTEGER NOT NULL REFERENCES referrals(id),
   need        TEXT NOT NULL,
   outcome     TEXT NOT NULL CHECK (outcome IN ('met', 'unmet'))
 );
+CREATE INDEX IF NOT EXISTS referral_needs_by_referral ON referral_needs(referral_id);
+CREATE TABLE IF NOT EXISTS closed_periods (
+  period TEXT PRIMARY KEY
+);
+CREATE TABLE IF NOT EXISTS period_counts (
+  period   TEXT NOT NULL,
+  province TEXT NOT NULL,
+  need     TEXT NOT NULL,
+  outcome  TEXT NOT NULL,
+  count    INTEGER NOT NULL,
+  PRIMARY KEY (period, province, need, outcome)
+);
 )sql";
+
+// From schema 1: the log loses its token ids and keeps the hour only (secure_delete overwrites
+// what was there).
+const char* kMigrate1to2 = R"sql(
+CREATE TABLE referrals_v2 (
+  id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  hour     TEXT NOT NULL,
+  kind     TEXT NOT NULL CHECK (kind IN ('referral', 'explain')),
+  role     TEXT NOT NULL,
+  province TEXT NOT NULL,
+  complete INTEGER NOT NULL
+);
+INSERT INTO referrals_v2(id, hour, kind, role, province, complete)
+  SELECT id, substr(time, 1, 13), kind, role, province, complete FROM referrals;
+DROP TABLE referrals;
+ALTER TABLE referrals_v2 RENAME TO referrals;
+)sql";
+
+// The database file is created readable by its owner only (it holds token hashes and the log);
+// SQLite gives its -wal and -shm files the same mode. An existing file is narrowed to 0600.
+// Never open() and close() a file SQLite may already have open in this process: closing any
+// descriptor of a file drops every POSIX lock the process holds on it (SQLite's locks included).
+void create_private(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if ((st.st_mode & 077) != 0) ::chmod(path.c_str(), st.st_mode & 0700);
+    return;
+  }
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);  // no one has it open
+  if (fd >= 0) ::close(fd);  // otherwise sqlite3_open reports the problem
+}
 
 void init_sodium() {
   static const int rc = sodium_init();
@@ -145,6 +194,8 @@ class Transaction {
 
 }  // namespace
 
+std::string utc_hour_now() { return utc_now().substr(0, 13); }
+
 std::string utc_now() {
   std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
@@ -156,6 +207,7 @@ std::string utc_now() {
 
 Store::Store(const std::string& path, Durability durability) : path_(path) {
   init_sodium();
+  create_private(path);
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -170,7 +222,7 @@ Store::Store(const std::string& path, Durability durability) : path_(path) {
       if (!mode.step() || mode.text(0) != "wal") throw StoreError(path + ": cannot switch the database to WAL mode");
     }
     exec(durability == Durability::kFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-    exec("PRAGMA foreign_keys=ON");
+    exec("PRAGMA secure_delete=ON");  // deleted log rows are overwritten, not left in free pages
     std::int64_t v = 0;
     {
       Stmt version(db_, "PRAGMA user_version");
@@ -182,10 +234,20 @@ Store::Store(const std::string& path, Durability durability) : path_(path) {
                        std::to_string(kSchemaVersion) + ")");
     if (v < kSchemaVersion) {
       Transaction tx(db_);
-      exec(kSchema);
-      exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
+      std::int64_t now = 0;
+      {
+        Stmt again(db_, "PRAGMA user_version");  // another process may have migrated meanwhile
+        again.step();
+        now = again.integer(0);
+      }
+      if (now == 1) exec(kMigrate1to2);
+      if (now < kSchemaVersion) {
+        exec(kSchema);
+        exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
+      }
       tx.commit();
     }
+    exec("PRAGMA foreign_keys=ON");
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -316,12 +378,12 @@ std::vector<CapacityUpdate> Store::latest_capacities() {
 void Store::log_referrals(const std::vector<ReferralRecord>& records) {
   if (records.empty()) return;
   Transaction tx(db_);
-  Stmt ref(db_, "INSERT INTO referrals(time, kind, role, token_id, province, complete) VALUES (?, ?, ?, ?, ?, ?)");
+  Stmt ref(db_, "INSERT INTO referrals(hour, kind, role, province, complete) VALUES (?, ?, ?, ?, ?)");
   Stmt need(db_, "INSERT INTO referral_needs(referral_id, need, outcome) VALUES (?, ?, ?)");
   for (const auto& r : records) {
     ref.reset();
-    ref.bind(1, r.time).bind(2, r.kind).bind(3, r.role).bind(4, r.token_id).bind(5, r.province);
-    ref.bind(6, r.complete ? 1 : 0);
+    ref.bind(1, r.hour.substr(0, 13)).bind(2, r.kind).bind(3, r.role).bind(4, r.province);
+    ref.bind(5, r.complete ? 1 : 0);
     ref.step();
     std::int64_t id = sqlite3_last_insert_rowid(db_);
     for (const auto& [code, met] : r.needs) {
@@ -333,19 +395,123 @@ void Store::log_referrals(const std::vector<ReferralRecord>& records) {
   tx.commit();
 }
 
-Stats Store::stats(const std::string& province, int min_cell) {
-  Stmt s(db_,
-         "SELECT r.province, n.need, n.outcome, COUNT(*) FROM referral_needs n "
-         "JOIN referrals r ON r.id = n.referral_id WHERE r.kind = 'referral' AND (?1 = '' OR r.province = ?1) "
-         "GROUP BY r.province, n.need, n.outcome ORDER BY r.province, n.need, n.outcome");
-  s.bind(1, province);
-  Stats st;
-  st.min_cell = min_cell;
-  while (s.step()) {
-    StatsCell c{s.text(0), s.text(1), s.text(2), s.integer(3)};
-    if (c.count < min_cell) ++st.suppressed;
-    else st.cells.push_back(std::move(c));
+void Store::close_periods(const std::string& current_month) {
+  Transaction tx(db_);
+  Stmt open(db_,
+            "SELECT DISTINCT substr(hour, 1, 7) FROM referrals WHERE substr(hour, 1, 7) < ?1 "
+            "AND substr(hour, 1, 7) NOT IN (SELECT period FROM closed_periods) ORDER BY 1");
+  open.bind(1, current_month);
+  std::vector<std::string> periods;
+  while (open.step()) periods.push_back(open.text(0));
+  for (const auto& p : periods) {
+    Stmt freeze(db_,
+                "INSERT INTO period_counts(period, province, need, outcome, count) "
+                "SELECT ?1, r.province, n.need, n.outcome, COUNT(*) FROM referral_needs n "
+                "JOIN referrals r ON r.id = n.referral_id "
+                "WHERE r.kind = 'referral' AND substr(r.hour, 1, 7) = ?1 "
+                "GROUP BY r.province, n.need, n.outcome");
+    freeze.bind(1, p);
+    freeze.step();
+    Stmt mark(db_, "INSERT INTO closed_periods(period) VALUES (?)");
+    mark.bind(1, p);
+    mark.step();
   }
+  tx.commit();
+}
+
+std::int64_t Store::purge_log(int retention_days, const std::string& today) {
+  close_periods(today.substr(0, 7));
+  // The cutoff hour: `retention_days` before today at 00.
+  std::tm tm{};
+  tm.tm_year = std::stoi(today.substr(0, 4)) - 1900;
+  tm.tm_mon = std::stoi(today.substr(5, 2)) - 1;
+  tm.tm_mday = std::stoi(today.substr(8, 2)) - retention_days;
+  tm.tm_hour = 12;
+  std::time_t t = timegm(&tm);
+  std::tm cut{};
+  gmtime_r(&t, &cut);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT00", &cut);
+  Transaction tx(db_);
+  const char* old = "SELECT id FROM referrals WHERE hour < ?1 AND substr(hour, 1, 7) IN (SELECT period FROM closed_periods)";
+  Stmt needs(db_, (std::string("DELETE FROM referral_needs WHERE referral_id IN (") + old + ")").c_str());
+  needs.bind(1, std::string(buf));
+  needs.step();
+  Stmt refs(db_, (std::string("DELETE FROM referrals WHERE id IN (") + old + ")").c_str());
+  refs.bind(1, std::string(buf));
+  refs.step();
+  std::int64_t n = sqlite3_changes(db_);
+  tx.commit();
+  return n;
+}
+
+namespace {
+
+std::int64_t rounded(std::int64_t n) {
+  return (n + Stats::kRounding / 2) / Stats::kRounding * Stats::kRounding;
+}
+
+// Disclosure control of one month (see StatsPeriod): primary suppression under kMinCell,
+// complementary suppression per need x outcome row, rounding; then the province filter (after,
+// so a filtered answer never shows what the whole one hides).
+StatsPeriod publish(const std::string& period, std::vector<StatsCell> cells, const std::string& province) {
+  StatsPeriod out;
+  out.period = period;
+  std::vector<bool> hidden(cells.size());
+  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> rows;  // (need, outcome) -> cells
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    hidden[i] = cells[i].count < Stats::kMinCell;
+    rows[{cells[i].need, cells[i].outcome}].push_back(i);
+  }
+  for (auto& [key, members] : rows) {
+    std::int64_t total = 0;
+    std::size_t nhidden = 0;
+    for (std::size_t i : members) {
+      total += cells[i].count;
+      nhidden += hidden[i] ? 1 : 0;
+    }
+    bool total_shown = total >= Stats::kMinCell;
+    if (total_shown && nhidden == 1) {
+      // The smallest shown cell of the row hides with it; if there is none, the total hides.
+      std::optional<std::size_t> partner;
+      for (std::size_t i : members)
+        if (!hidden[i] && (!partner || cells[i].count < cells[*partner].count)) partner = i;
+      if (partner) hidden[*partner] = true;
+      else total_shown = false;
+    }
+    if (total_shown) out.totals.push_back({"", key.first, key.second, rounded(total)});
+  }
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (!province.empty() && cells[i].province != province) continue;
+    if (hidden[i]) ++out.suppressed;
+    else out.cells.push_back({cells[i].province, cells[i].need, cells[i].outcome, rounded(cells[i].count)});
+  }
+  return out;
+}
+
+}  // namespace
+
+Stats Store::stats(const std::string& province, const std::string& current_month) {
+  close_periods(current_month);
+  Stmt s(db_,
+         "SELECT period, province, need, outcome, count FROM period_counts WHERE period < ?1 "
+         "ORDER BY period, province, need, outcome");
+  s.bind(1, current_month);
+  Stats st;
+  std::string period;
+  std::vector<StatsCell> cells;
+  auto flush = [&] {
+    if (!period.empty()) st.periods.push_back(publish(period, std::move(cells), province));
+    cells.clear();
+  };
+  while (s.step()) {
+    if (s.text(0) != period) {
+      flush();
+      period = s.text(0);
+    }
+    cells.push_back({s.text(1), s.text(2), s.text(3), s.integer(4)});
+  }
+  flush();
   return st;
 }
 

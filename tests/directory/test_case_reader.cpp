@@ -1,4 +1,6 @@
 // Reading cases: defaults filled in, every bad field named with the accepted values.
+#include <nlohmann/json.hpp>
+
 #include "directory/loader.hpp"
 #include "test_util.hpp"
 
@@ -72,4 +74,60 @@ TEST_CASE("all of a case's problems at once", "[case]") {
   std::string report = case_error("location: nowhere-on\nage: 300\ngender: woman\nneeds: [bogus]\n");
   CHECK_THAT(report, Catch::Contains("location:") && Catch::Contains("age:") && Catch::Contains("gender:") &&
                          Catch::Contains("needs:"));
+}
+
+namespace {
+std::string json_case_error(const nlohmann::json& doc) {
+  return test::load_error([&] { case_from_json(doc, "case", world()); });
+}
+}  // namespace
+
+TEST_CASE("a parsed JSON document reads like the same text", "[case]") {
+  const char* text = R"({"location": "alpha-on", "age": 15, "gender": "female", "needs": ["counselling.trauma"],
+                         "languages": ["fra", "eng"], "avoid": ["gamma-on", "beta-on"], "top": 5,
+                         "police_consent": true, "max_travel_hours": 7.5})";
+  Case a = parse_case(text, "case", world());
+  Case b = case_from_json(nlohmann::json::parse(text), "case", world());
+  CHECK(*a.age == *b.age);
+  CHECK(a.location == b.location);
+  CHECK(a.gender == b.gender);
+  CHECK(a.needs == b.needs);
+  CHECK(a.languages == b.languages);
+  CHECK(a.avoid == b.avoid);
+  CHECK(a.top == b.top);
+  CHECK(a.police_consent == b.police_consent);
+  CHECK(*a.max_travel_hours == *b.max_travel_hours);
+  // The same checks and messages.
+  CHECK_THAT(json_case_error({{"location", "alpa-on"}, {"needs", {"shelter.emergency"}}}),
+             Catch::Contains("location: unknown community 'alpa-on' (did you mean 'alpha-on'?)"));
+  CHECK_THAT(json_case_error({{"location", "alpha-on"}, {"age", 300}, {"needs", {"shelter.emergency"}}}),
+             Catch::Contains("age: 300 is out of range; expected 0 to 120"));
+  // A JSON string is text, never a number or a boolean, as when the text is read.
+  CHECK_THAT(json_case_error({{"location", "alpha-on"}, {"age", "15"}, {"needs", {"shelter.emergency"}}}),
+             Catch::Contains("age: expected a whole number"));
+  CHECK_THAT(json_case_error({{"location", "alpha-on"}, {"police_consent", "true"}, {"needs", {"shelter.emergency"}}}),
+             Catch::Contains("police_consent: expected true or false"));
+  CHECK_THAT(json_case_error({{"location", "alpha-on"}, {"age", nullptr}, {"needs", nlohmann::json::array()}}),
+             Catch::Contains("needs: empty"));
+}
+
+TEST_CASE("ids, codes and lists longer than any real one are refused at once", "[case]") {
+  std::string huge(60000, 'q');
+  std::string report = json_case_error({{"location", huge}, {"needs", {huge}}, {"avoid", {huge}}});
+  CHECK_THAT(report, Catch::Contains("location: unknown community 'qqqq"));
+  CHECK_THAT(report, Catch::Contains("(60000 characters)"));
+  CHECK_THAT(report, Catch::Contains("needs: unknown need 'qqqq"));
+  CHECK_THAT(report, Catch::Contains("avoid: unknown community"));
+  CHECK(report.size() < 1000);
+  nlohmann::json needs = nlohmann::json::array();
+  for (int i = 0; i < 500; ++i) needs.push_back("shelter.emergency");
+  CHECK_THAT(json_case_error({{"location", "alpha-on"}, {"needs", needs}}),
+             Catch::Contains("needs: 500 items; a case lists at most 64"));
+  CHECK_THAT(case_error("location: alpha-on\nneeds: [shelter.emergency]\n" + std::string(1100000, '#')),
+             Catch::Contains("the limit is"));
+}
+
+TEST_CASE("a field given twice is refused, not silently resolved", "[case]") {
+  CHECK_THAT(case_error("location: alpha-on\nlocation: beta-on\nneeds: [shelter.emergency]\n"),
+             Catch::Contains("case.yaml:2:1: location: given twice"));
 }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "directory/loader.hpp"
+#include "directory/yaml_util.hpp"
 #include "test_util.hpp"
 
 using namespace nrm;
@@ -149,4 +150,34 @@ TEST_CASE("bad communities and routes", "[directory]") {
   CHECK_THAT(report, Catch::Contains("c.csv:5: road_access: expected true or false, found 'maybe'"));
   CHECK_THAT(report, Catch::Contains("c.csv:6: 3 fields; expected 8"));
   CHECK_THAT(report, Catch::Contains("r.csv:2: to: unknown community 'beta-on'"));
+}
+
+TEST_CASE("dangling partner ids: every one reported, in time linear in the directory", "[directory]") {
+  // 3,000 providers each naming a partner that does not exist: one error each (the report keeps
+  // the first thousand and says how many more), a suggestion for the first few only.
+  std::string entries;
+  const std::string good = kGood;
+  for (int i = 0; i < 3000; ++i)
+    entries += std::string(good).replace(good.find("ok-1"), 4, "p-" + std::to_string(i)) +
+               "    partners: [nobody-" + std::to_string(i) + "]\n";
+  std::string report = load_providers(providers(entries));
+  CHECK_THAT(report, Catch::Contains("no provider with id 'nobody-0'"));
+  CHECK_THAT(report, Catch::Contains("and 2000 more problems not shown"));
+}
+
+TEST_CASE("a YAML file is bounded in nodes and depth before it is built", "[directory]") {
+  Diagnostics diags;
+  std::string list;
+  for (int i = 0; i < 5000; ++i) list += "- a\n";
+  CHECK_FALSE(detail::parse_yaml(list, "big.yaml", diags, 1000));
+  REQUIRE(diags.size() == 1);
+  CHECK_THAT(diags.items()[0].str(), Catch::Contains("big.yaml:") && Catch::Contains("too many YAML nodes"));
+  Diagnostics deep;
+  std::string nested = std::string(100, '[') + std::string(100, ']');
+  nested += std::string(2000, ' ');  // long enough to be counted with a bound of 1000
+  CHECK_FALSE(detail::parse_yaml(nested, "deep.yaml", deep, 1000));
+  REQUIRE(deep.size() == 1);
+  CHECK_THAT(deep.items()[0].str(), Catch::Contains("nested deeper than 64"));
+  Diagnostics fine;
+  CHECK(detail::parse_yaml(list, "big.yaml", fine));  // the default bound allows it
 }

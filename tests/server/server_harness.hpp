@@ -71,6 +71,29 @@ inline int connect_to(int port) {
   return fd;
 }
 
+// Connects to 127.0.0.1:port from the loopback address `source` (any of 127.0.0.0/8 works on
+// Linux): how a test plays a second client address. -1 on failure.
+inline int connect_from(const char* source, int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  timeval tv{20, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  sockaddr_in src{};
+  src.sin_family = AF_INET;
+  ::inet_pton(AF_INET, source, &src.sin_addr);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 inline bool send_all(int fd, const std::string& data) {
   std::size_t off = 0;
   while (off < data.size()) {
@@ -118,6 +141,16 @@ inline Reply parse_reply(const std::string& raw) {
 // Sends raw bytes on a fresh connection, reads until the server closes.
 inline Reply raw_request(int port, const std::string& bytes) {
   int fd = connect_to(port);
+  if (fd < 0) return {};
+  send_all(fd, bytes);
+  std::string raw = read_all(fd);
+  ::close(fd);
+  return parse_reply(raw);
+}
+
+// One request on a fresh connection from `source`, read until the server closes.
+inline Reply raw_request_from(const char* source, int port, const std::string& bytes) {
+  int fd = connect_from(source, port);
   if (fd < 0) return {};
   send_all(fd, bytes);
   std::string raw = read_all(fd);

@@ -186,27 +186,49 @@ TEST_CASE("GET /v1/providers/{id} and PUT capacity: the next referral uses the n
                 before.js()["capacity"].dump(), coord);  // leave it as found
 }
 
-TEST_CASE("GET /v1/stats counts referrals by province x need x outcome, hiding cells under 5", "[server]") {
+TEST_CASE("GET /v1/stats publishes closed months only, small cells hidden, the rest rounded", "[server][privacy]") {
   auto& s = shared();
-  const std::string iqaluit = R"({"location": "iqaluit-nu", "needs": ["legal.family"]})";
-  const std::string whitehorse = R"({"location": "whitehorse-yt", "needs": ["employment.training"]})";
-  for (int i = 0; i < 5; ++i) REQUIRE(s.server->post("/v1/referrals", iqaluit, s.token["frontline"]).status == 200);
-  REQUIRE(s.server->post("/v1/referrals", whitehorse, s.token["police_liaison"]).status == 200);
+  // A closed month in the log (as the server would have written it then).
+  {
+    nrm::store::Store store(s.db);
+    std::vector<nrm::store::ReferralRecord> past;
+    nrm::store::ReferralRecord r;
+    r.hour = "2025-03-10T11";
+    r.role = "frontline";
+    r.province = "NU";
+    r.needs = {{"legal.family", true}};
+    for (int i = 0; i < 12; ++i) past.push_back(r);
+    r.province = "YT";
+    r.needs = {{"employment.training", true}};
+    for (int i = 0; i < 4; ++i) past.push_back(r);
+    store.log_referrals(past);
+  }
   Reply st = s.server->get("/v1/stats", s.token["coordinator"]);
   REQUIRE(st.status == 200);
   json j = st.js();
-  CHECK(j["min_cell"] == 5);
-  CHECK(j["suppressed_cells"].get<int>() >= 1);
+  CHECK(j["period"] == "month");
+  CHECK(j["min_cell"] == 10);
+  CHECK(j["rounded_to"] == 5);
+  json march;
+  for (const auto& p : j["periods"])
+    if (p["period"] == "2025-03") march = p;
+  REQUIRE(march.is_object());
   bool nu = false;
-  for (const auto& c : j["cells"]) {
-    CHECK(c["count"].get<int>() >= 5);
+  for (const auto& c : march["cells"]) {
+    CHECK(c["count"].get<int>() >= 10);
+    CHECK(c["count"].get<int>() % 5 == 0);
     CHECK_FALSE(c["need"] == "employment.training");
-    if (c["province"] == "NU" && c["need"] == "legal.family") nu = true;
+    if (c["province"] == "NU" && c["need"] == "legal.family") nu = c["count"] == 10;
   }
   CHECK(nu);
+  CHECK(march["suppressed_cells"].get<int>() >= 1);
+  // Referrals now (this month, still open) move nothing that is published.
+  const std::string whitehorse = R"({"location": "whitehorse-yt", "needs": ["employment.training"]})";
+  for (int i = 0; i < 12; ++i) REQUIRE(s.server->post("/v1/referrals", whitehorse, s.token["police_liaison"]).status == 200);
+  CHECK(s.server->get("/v1/stats", s.token["coordinator"]).body == st.body);
   Reply yt = s.server->get("/v1/stats?province=YT", s.token["coordinator"]);
   REQUIRE(yt.status == 200);
-  CHECK(yt.js()["cells"].empty());
+  for (const auto& p : yt.js()["periods"]) CHECK(p["cells"].empty());
   CHECK(s.server->get("/v1/stats?province=XX", s.token["coordinator"]).status == 400);
 }
 

@@ -22,7 +22,8 @@ TEST_CASE("bad input: 400 naming the field", "[server][errors]") {
                        Bad{"unknown-community", R"({"location": "atlantis-on", "needs": ["shelter.emergency"]})", "location"},
                        Bad{"age", R"({"location": "thunder-bay-on", "age": 300, "needs": ["shelter.emergency"]})", "age"},
                        Bad{"need", R"({"location": "thunder-bay-on", "needs": ["shelter.emergncy"]})", "needs"},
-                       Bad{"unknown-field", R"({"location": "thunder-bay-on", "name": "x", "needs": ["shelter.emergency"]})", "name"}}) {
+                       Bad{"unknown-field", R"({"location": "thunder-bay-on", "name": "x", "needs": ["shelter.emergency"]})", "name"},
+                       Bad{"policy-no-consent", R"({"location": "toronto-on", "needs": ["police.liaison"]})", "police_consent"}}) {
     INFO("case " << b.id);
     Reply r = s.server->post("/v1/referrals", b.body, t);
     CHECK(r.status == 400);

@@ -1,6 +1,9 @@
 // The store on its own: tokens are stored as hashes and checked whole, capacity updates replay
-// the latest per provider, the referral log keeps no personal field and statistics hide small cells.
+// the latest per provider, the referral log keeps no personal field, no token id and no time finer
+// than the hour, statistics are published for closed months only with small cells (and their
+// complements) hidden and the rest rounded, old rows are deleted, and the file is private.
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <thread>
 
@@ -25,14 +28,48 @@ std::vector<std::string> column_names(const std::string& db, const std::string& 
   return out;
 }
 
-ReferralRecord record(const std::string& province, std::vector<std::pair<std::string, bool>> needs) {
+ReferralRecord record(const std::string& province, std::vector<std::pair<std::string, bool>> needs,
+                      const std::string& hour = "2026-10-14T09") {
   ReferralRecord r;
-  r.time = utc_now();
+  r.hour = hour;
   r.role = "frontline";
-  r.token_id = 1;
   r.province = province;
   r.needs = std::move(needs);
   return r;
+}
+
+// n referrals of one need in one province and month.
+std::vector<ReferralRecord> many(int n, const std::string& province, const std::string& need, bool met,
+                                 const std::string& hour = "2026-10-14T09") {
+  return std::vector<ReferralRecord>(static_cast<std::size_t>(n), record(province, {{need, met}}, hour));
+}
+
+const StatsCell* cell(const StatsPeriod& p, const std::string& province, const std::string& need,
+                      const std::string& outcome = "met") {
+  for (const auto& c : p.cells)
+    if (c.province == province && c.need == need && c.outcome == outcome) return &c;
+  return nullptr;
+}
+
+const StatsCell* total(const StatsPeriod& p, const std::string& need, const std::string& outcome = "met") {
+  for (const auto& c : p.totals)
+    if (c.need == need && c.outcome == outcome) return &c;
+  return nullptr;
+}
+
+std::vector<std::string> rows(const std::string& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
+  std::vector<std::string> out;
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    const unsigned char* t = sqlite3_column_text(s, 0);
+    out.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return out;
 }
 
 }  // namespace
@@ -117,37 +154,173 @@ TEST_CASE("capacity: every update kept, the latest per provider replayed in orde
   CHECK(latest[1].token_id == 2);
 }
 
-TEST_CASE("referral log: no personal field; statistics suppress cells under 5", "[store]") {
+TEST_CASE("referral log: no personal field, no token id, the hour only", "[store]") {
   test::TempDir tmp;
   std::string db = tmp.path("nrm.db");
   {
     ReferralLog log(db);
-    for (int i = 0; i < 6; ++i) log.add(record("ON", {{"shelter.emergency", true}, {"legal.labour", i < 4}}));
-    for (int i = 0; i < 2; ++i) log.add(record("NU", {{"shelter.emergency", false}}));
-    auto explain = record("ON", {{"shelter.emergency", true}});
-    explain.kind = "explain";
-    for (int i = 0; i < 10; ++i) log.add(explain);
+    log.add(record("ON", {{"shelter.emergency", true}}, utc_hour_now()));
     log.flush();
   }
   auto cols = column_names(db, "referrals");
   auto need_cols = column_names(db, "referral_needs");
   cols.insert(cols.end(), need_cols.begin(), need_cols.end());
   for (const char* personal : {"age", "gender", "identity", "languages", "status", "exploitation", "location",
-                               "community", "avoid", "name"})
+                               "community", "avoid", "name", "token_id", "time"})
     CHECK(std::find(cols.begin(), cols.end(), personal) == cols.end());
+  auto hours = rows(db, "SELECT hour FROM referrals");
+  REQUIRE(hours.size() == 1);
+  CHECK(hours[0].size() == 13);  // 2026-12-02T14: no minutes, no seconds
+  CHECK(hours[0] == utc_hour_now());
+}
 
+TEST_CASE("statistics: closed months only, cells under 10 hidden, the rest rounded to 5", "[store][privacy]") {
+  test::TempDir tmp;
+  Store s(tmp.path("nrm.db"));
+  std::vector<ReferralRecord> oct = many(12, "ON", "shelter.emergency", true);
+  for (auto& r : many(13, "QC", "shelter.emergency", true)) oct.push_back(r);
+  for (auto& r : many(9, "NU", "legal.family", true)) oct.push_back(r);
+  for (auto& r : many(10, "NU", "legal.labour", false)) oct.push_back(r);
+  auto explain = record("ON", {{"shelter.emergency", true}});
+  explain.kind = "explain";
+  for (int i = 0; i < 20; ++i) oct.push_back(explain);
+  s.log_referrals(oct);
+  s.log_referrals(many(40, "ON", "counselling.trauma", true, "2026-11-03T10"));  // the open month
+
+  Stats st = s.stats("", "2026-11");
+  REQUIRE(st.periods.size() == 1);  // October is closed; November is not published
+  const StatsPeriod& p = st.periods[0];
+  CHECK(p.period == "2026-10");
+  REQUIRE(cell(p, "ON", "shelter.emergency"));
+  CHECK(cell(p, "ON", "shelter.emergency")->count == 10);  // 12, rounded; explanations not counted
+  CHECK(cell(p, "QC", "shelter.emergency")->count == 15);  // 13
+  CHECK_FALSE(cell(p, "NU", "legal.family"));               // 9: hidden
+  REQUIRE(cell(p, "NU", "legal.labour", "unmet"));
+  CHECK(cell(p, "NU", "legal.labour", "unmet")->count == 10);
+  CHECK(p.suppressed == 1);
+  CHECK_FALSE(cell(p, "ON", "counselling.trauma"));
+  for (const auto& c : p.cells) CHECK(c.count % Stats::kRounding == 0);
+  REQUIRE(total(p, "shelter.emergency"));
+  CHECK(total(p, "shelter.emergency")->count == 25);
+  CHECK_FALSE(total(p, "legal.family"));  // its total is 9: hidden too
+
+  Stats nu = s.stats("NU", "2026-11");
+  REQUIRE(nu.periods.size() == 1);
+  CHECK(nu.periods[0].cells.size() == 1);
+  CHECK(nu.periods[0].suppressed == 1);
+}
+
+TEST_CASE("statistics cannot be differenced: a new referral never moves a published figure", "[store][privacy]") {
+  test::TempDir tmp;
+  Store s(tmp.path("nrm.db"));
+  // The attack of issue 13: 4 referrals show nothing, the 5th makes a cell of 5 appear. Now: the
+  // month is not published while it is open, whatever is added.
+  s.log_referrals(many(4, "YT", "employment.training", true, "2026-11-20T10"));
+  CHECK(s.stats("", "2026-11").periods.empty());
+  s.log_referrals(many(1, "YT", "employment.training", true, "2026-11-21T10"));
+  CHECK(s.stats("", "2026-11").periods.empty());
+  // Once November has closed its figures are frozen: more rows for it (a late batch) and rows of
+  // December change nothing published.
+  s.log_referrals(many(20, "YT", "employment.training", true, "2026-11-22T10"));
+  Stats closed = s.stats("", "2026-12");
+  REQUIRE(closed.periods.size() == 1);
+  REQUIRE(cell(closed.periods[0], "YT", "employment.training"));
+  CHECK(cell(closed.periods[0], "YT", "employment.training")->count == 25);
+  s.log_referrals(many(3, "YT", "employment.training", true, "2026-11-30T23"));
+  s.log_referrals(many(7, "YT", "employment.training", true, "2026-12-01T00"));
+  Stats later = s.stats("", "2026-12");
+  REQUIRE(later.periods.size() == 1);
+  CHECK(cell(later.periods[0], "YT", "employment.training")->count == 25);
+  CHECK(later.periods[0].suppressed == closed.periods[0].suppressed);
+}
+
+TEST_CASE("statistics: complementary suppression, so a total does not reveal a hidden cell", "[store][privacy]") {
+  test::TempDir tmp;
+  Store s(tmp.path("nrm.db"));
+  // shelter.emergency met: ON 30, QC 12, NU 3. The national total (45) is published; with NU
+  // alone hidden, 45 - 30 - 12 would reveal it: the smallest other cell (QC) hides too.
+  auto oct = many(30, "ON", "shelter.emergency", true);
+  for (auto& r : many(12, "QC", "shelter.emergency", true)) oct.push_back(r);
+  for (auto& r : many(3, "NU", "shelter.emergency", true)) oct.push_back(r);
+  // legal.labour unmet: NU 4 alone and the total 4: both hidden, nothing more to do.
+  for (auto& r : many(4, "NU", "legal.labour", false)) oct.push_back(r);
+  s.log_referrals(oct);
+  Stats st = s.stats("", "2026-11");
+  REQUIRE(st.periods.size() == 1);
+  const StatsPeriod& p = st.periods[0];
+  CHECK(cell(p, "ON", "shelter.emergency"));
+  CHECK_FALSE(cell(p, "QC", "shelter.emergency"));
+  CHECK_FALSE(cell(p, "NU", "shelter.emergency"));
+  REQUIRE(total(p, "shelter.emergency"));
+  CHECK(total(p, "shelter.emergency")->count == 45);
+  CHECK_FALSE(total(p, "legal.labour", "unmet"));
+  CHECK(p.suppressed == 3);
+  // The province filter shows no more than the whole table does.
+  Stats qc = s.stats("QC", "2026-11");
+  CHECK(qc.periods[0].cells.empty());
+  CHECK(qc.periods[0].suppressed == 1);
+}
+
+TEST_CASE("retention: old rows of closed months are deleted, their figures stay", "[store][privacy]") {
+  test::TempDir tmp;
+  std::string db = tmp.path("nrm.db");
   Store s(db);
-  Stats all = s.stats();
-  // ON shelter met 6, ON labour met 4 (hidden), ON labour unmet 2 (hidden), NU shelter unmet 2 (hidden).
-  REQUIRE(all.cells.size() == 1);
-  CHECK(all.cells[0].province == "ON");
-  CHECK(all.cells[0].need == "shelter.emergency");
-  CHECK(all.cells[0].outcome == "met");
-  CHECK(all.cells[0].count == 6);  // explanations are not counted
-  CHECK(all.suppressed == 3);
-  Stats nu = s.stats("NU");
-  CHECK(nu.cells.empty());
-  CHECK(nu.suppressed == 1);
+  s.log_referrals(many(15, "ON", "shelter.emergency", true, "2026-08-10T10"));
+  s.log_referrals(many(12, "ON", "shelter.emergency", true, "2026-11-25T10"));
+  s.log_referrals(many(11, "ON", "shelter.emergency", true, "2026-12-01T10"));
+  // On 2026-12-02 with 30 days: August's rows go; November's (within 30 days) and December's stay.
+  CHECK(s.purge_log(30, "2026-12-02") == 15);
+  CHECK(rows(db, "SELECT id FROM referrals").size() == 23);
+  CHECK(rows(db, "SELECT referral_id FROM referral_needs").size() == 23);
+  Stats st = s.stats("", "2026-12");
+  REQUIRE(st.periods.size() == 2);
+  CHECK(st.periods[0].period == "2026-08");
+  CHECK(cell(st.periods[0], "ON", "shelter.emergency")->count == 15);
+  // With 1 day, November's rows go too; the open month's rows stay whatever their age.
+  CHECK(s.purge_log(1, "2026-12-30") == 12);
+  CHECK(rows(db, "SELECT id FROM referrals").size() == 11);
+  CHECK(s.stats("", "2026-12").periods.size() == 2);
+}
+
+TEST_CASE("store: the database file is readable by its owner only", "[store][privacy]") {
+  test::TempDir tmp;
+  std::string db = tmp.path("nrm.db");
+  ::umask(022);
+  { Store s(db); }
+  struct stat st {};
+  REQUIRE(::stat(db.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  // A file made world-readable by hand is narrowed when the store opens it.
+  ::chmod(db.c_str(), 0644);
+  { Store s(db); }
+  REQUIRE(::stat(db.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("store: a schema 1 database is migrated; its log loses token ids and seconds", "[store]") {
+  test::TempDir tmp;
+  std::string db = tmp.path("nrm.db");
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  const char* v1 = R"sql(
+    CREATE TABLE tokens (id INTEGER PRIMARY KEY AUTOINCREMENT, role TEXT NOT NULL, provider TEXT NOT NULL DEFAULT '',
+      hash BLOB NOT NULL, created TEXT NOT NULL, revoked TEXT NOT NULL DEFAULT '');
+    CREATE TABLE capacity_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, provider TEXT NOT NULL,
+      available INTEGER NOT NULL, beds INTEGER, time TEXT NOT NULL, token_id INTEGER NOT NULL);
+    CREATE TABLE referrals (id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, kind TEXT NOT NULL,
+      role TEXT NOT NULL, token_id INTEGER NOT NULL, province TEXT NOT NULL, complete INTEGER NOT NULL);
+    CREATE TABLE referral_needs (referral_id INTEGER NOT NULL REFERENCES referrals(id), need TEXT NOT NULL,
+      outcome TEXT NOT NULL);
+    INSERT INTO referrals VALUES (1, '2026-10-14T09:26:53Z', 'referral', 'frontline', 7, 'ON', 1);
+    INSERT INTO referral_needs VALUES (1, 'shelter.emergency', 'met');
+    PRAGMA user_version=1;)sql";
+  REQUIRE(sqlite3_exec(h, v1, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(h);
+  { Store s(db); }
+  auto cols = column_names(db, "referrals");
+  CHECK(std::find(cols.begin(), cols.end(), "token_id") == cols.end());
+  CHECK(rows(db, "SELECT hour FROM referrals") == std::vector<std::string>{"2026-10-14T09"});
+  CHECK(rows(db, "SELECT need FROM referral_needs") == std::vector<std::string>{"shelter.emergency"});
 }
 
 TEST_CASE("referral log: many writers, nothing lost", "[store]") {
@@ -163,9 +336,10 @@ TEST_CASE("referral log: many writers, nothing lost", "[store]") {
     for (auto& t : threads) t.join();
   }  // the destructor writes what is queued
   Store s(db);
-  auto st = s.stats();
-  REQUIRE(st.cells.size() == 1);
-  CHECK(st.cells[0].count == 1000);
+  auto st = s.stats("", "2026-11");
+  REQUIRE(st.periods.size() == 1);
+  REQUIRE(st.periods[0].cells.size() == 1);
+  CHECK(st.periods[0].cells[0].count == 1000);
 }
 
 TEST_CASE("store: a database from a newer nrm is refused", "[store]") {
