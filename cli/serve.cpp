@@ -22,6 +22,7 @@ struct ServeOptions {
   double header_timeout = 10;
   double idle_timeout = 5;
   double body_timeout = 30;
+  double drain_timeout = 15;
   int log_retention_days = store::ReferralLog::kDefaultRetentionDays;
 };
 
@@ -56,6 +57,10 @@ const Registration serve_command(50, "serve", "the HTTP API for hotlines, police
     sub.add_option("--body-timeout", o->body_timeout, "seconds for a request's body to arrive")
         ->check(CLI::Range(0.05, 3600.0))
         ->capture_default_str();
+    sub.add_option("--drain-timeout", o->drain_timeout,
+                   "after SIGTERM, the longest wait in seconds for requests already accepted and in flight")
+        ->check(CLI::Range(0.05, 3600.0))
+        ->capture_default_str();
     sub.add_option("--log-retention-days", o->log_retention_days,
                    "days the referral log keeps a row (kept until its month's statistics are frozen)")
         ->check(CLI::Range(1, 36500))
@@ -81,6 +86,7 @@ const Registration serve_command(50, "serve", "the HTTP API for hotlines, police
       opts.header_timeout = millis(o->header_timeout);
       opts.idle_timeout = millis(o->idle_timeout);
       opts.body_timeout = millis(o->body_timeout);
+      opts.drain_timeout = millis(o->drain_timeout);
       server::HttpServer http(service, opts);
       std::cout << "listening on " << http.address() << std::endl;
       http.run();
