@@ -1213,7 +1213,8 @@ def build_anchors(by_id, national_home, rng):
 def km(a, b):
     """Great-circle distance between two communities, in kilometres."""
     la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    h = (math.sin((la2 - la1) / 2) ** 2
+         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2)
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -1433,8 +1434,8 @@ PROVINCE_ADJ = {
 
 def widen_serves(p, rng):
     c = p["_comm"]
-    if p["serves"] == ["national"] or p["law_enforcement"]:
-        return
+    if p["serves"] == ["national"] or p["law_enforcement"] or "child.protection" in p["services"]:
+        return  # police and child protection are statutory: they serve their own jurisdiction
     extra = []
     if c.id == "ottawa-on" and chance(rng, 0.4):
         extra = ["QC", "NU"] if chance(rng, 0.3) else ["QC"]
