@@ -92,11 +92,24 @@ TEST_CASE("kill -9 keeps acknowledged capacity; reload keeps the old data when t
   CHECK(b.post("/v1/referrals", kCase, front).status == 200);
   CHECK(b.get("/v1/providers/" + shelter, coord).js()["capacity"]["available"] == 0);
 
-  // 3. Mended, one provider fewer, reloaded by SIGHUP: swapped, live capacity kept.
+  // 3. Mended, one provider fewer, reloaded by SIGHUP: swapped, live capacity kept. The provider
+  //    dropped is the last one no other provider names (as a partner), so the rest stays valid.
   std::string fewer = good;
-  std::size_t last = fewer.rfind("\n  - id:");
-  REQUIRE(last != std::string::npos);
-  fewer.resize(last + 1);
+  const std::string entry = "\n  - id: ";
+  std::size_t drop = std::string::npos, end = fewer.size();
+  for (std::size_t at = fewer.rfind(entry); at != std::string::npos && at > 0;
+       end = at, at = fewer.rfind(entry, at - 1)) {
+    std::size_t from = at + entry.size();
+    std::string id = fewer.substr(from, fewer.find('\n', from) - from);
+    std::size_t uses = 0;
+    for (std::size_t p = fewer.find(id); p != std::string::npos; p = fewer.find(id, p + 1)) ++uses;
+    if (uses == 1 && id != shelter) {
+      drop = at;
+      break;
+    }
+  }
+  REQUIRE(drop != std::string::npos);
+  fewer.erase(drop + 1, end - drop);
   tmp.write("providers.yaml", fewer);
   b.signal(SIGHUP);
   REQUIRE(wait_for_log(b, "SIGHUP reload:"));

@@ -24,7 +24,7 @@ import sys
 
 TOOL = "tools/gen/gen_directory.py"
 TODAY = datetime.date(2026, 11, 27)
-DEFAULT_PROVIDERS = 1200
+DEFAULT_PROVIDERS = 1500
 SYNTHETIC_ROAD_DISTANCE = 1.2  # degrees: how far a synthetic community may sit from its parent
 
 PROVINCES = ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"]
@@ -37,6 +37,23 @@ CAPITALS = {
 }
 # Where national services are placed (first one present wins).
 NATIONAL_HOME = ["ottawa-on", "toronto-on"]
+# How many main cities each province or territory has: the capital, then the most populous
+# communities of data/communities.csv, skipping any within MAIN_CITY_SUBURB_KM of a bigger main
+# city (a suburb is served by its city). Each main city gets the floors of main_city_floors():
+# youth emergency beds, child protection, a women's shelter, sexual-assault counselling, legal
+# aid and, where immigrants live, settlement and immigration legal help. The counts follow the
+# size of each province's urban network (Ontario's dozen regional cities, one city per territory:
+# the North is thin, but each territorial capital has its basics).
+MAIN_CITIES = {
+    "AB": 5, "BC": 7, "MB": 3, "NB": 4, "NL": 3, "NS": 3, "NT": 1, "NU": 1, "ON": 12, "PE": 2,
+    "QC": 8, "SK": 4, "YT": 1,
+}
+MAIN_CITY_SUBURB_KM = 30.0
+# Settlement services in main cities of this size or more (a proxy for an immigrant population:
+# data/communities.csv has no immigration figures), and an immigration legal clinic from
+# IMMIGRATION_CLINIC_POP. Provincial capitals always have settlement services.
+SETTLEMENT_POP = 50_000
+IMMIGRATION_CLINIC_POP = 100_000
 
 # Taxonomy order (data/taxonomy.yaml); lists in the output follow it.
 NEEDS = [
@@ -582,8 +599,9 @@ def a_women_shelter(c, rng):
     return localise(p, c, rng, boost=1.0, immigrant=1)
 
 
-def a_youth_shelter(c, rng, minors=False):
-    """A youth shelter; with minors=True, one that takes any child 12 to 17 who was trafficked."""
+def a_youth_shelter(c, rng, minors=False, accepting=False):
+    """A youth shelter; with minors=True, one that takes any child 12 to 17 who was trafficked;
+    with accepting=True, one that takes trafficking victims (its ages always include 16-17)."""
     svc = ["shelter.emergency"]
     for s, pr in (("counselling.trauma", 0.5), ("case.management", 0.6),
                   ("safety.planning", 0.4), ("education", 0.2)):
@@ -595,6 +613,8 @@ def a_youth_shelter(c, rng, minors=False):
     refuses = chance(rng, 0.1)
     if minors:
         ages, genders, refuses = (12, 17), None, False
+    if accepting:
+        refuses = False
     p = provider(c, rng, rng.choice(["Youth Shelter", "Youth Safe House", "Youth Emergency Home"]),
                  svc, genders=genders, ages=ages,
                  accepts_trafficking_victims=not refuses,
@@ -1190,7 +1210,98 @@ def build_anchors(by_id, national_home, rng):
 # province-wide remote lines). Listed by priority; trimmed if --providers is small.
 
 
-def structural(communities, by_prov, rng):
+def km(a, b):
+    """Great-circle distance between two communities, in kilometres."""
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = (math.sin((la2 - la1) / 2) ** 2
+         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2)
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def main_cities(prov, comms):
+    """The province's main cities (MAIN_CITIES): the capital, then the most populous communities
+    that are not suburbs of a bigger main city. Derived from populations only."""
+    biggest = sorted(comms, key=lambda c: (-c.people, c.id))
+    if not biggest:
+        return []
+    capital = next((c for c in comms if c.id == CAPITALS[prov]), biggest[0])
+    chosen = [capital]
+    for c in biggest:
+        if len(chosen) >= MAIN_CITIES.get(prov, 1):
+            break
+        if c is capital or any(km(c, m) < MAIN_CITY_SUBURB_KM for m in chosen):
+            continue
+        chosen.append(c)
+    return chosen
+
+
+def is_youth_bed(p):
+    """An emergency bed for a trafficked 16- or 17-year-old."""
+    lo, hi = p["ages"] or (None, None)
+    return ("shelter.emergency" in p["services"] and "youth_serving" in p["attributes"]
+            and p["accepts_trafficking_victims"] and (lo or 0) <= 16 and (hi or 200) >= 17)
+
+
+def is_minor_bed(p):
+    """An emergency bed for a trafficked 15-year-old girl (the audit's minor in child welfare)."""
+    lo, hi = p["ages"] or (None, None)
+    return (is_youth_bed(p) and (lo or 0) <= 15 and (not p["genders"] or "female" in p["genders"]))
+
+
+def main_city_floors(c, rank, present, rng):
+    """What every main city really has (docs/directory.md, "Its shape, on purpose"), for each kind
+    it lacks among `present` (the providers already placed in c). rank 0 is the capital and 1 the
+    next city: both get a youth shelter that takes children from 12 and a general (homeless)
+    shelter that takes men; the others a youth shelter whose ages include 16-17. Provincial
+    capitals get second-stage (transitional) housing. Men's shelters are not added: they stay
+    rare, as they are. Shelters added here keep their usual share refusing trafficking victims,
+    except youth shelters, which are placed to take them."""
+    def has(f):
+        return any(f(p) for p in present)
+
+    out = []
+    if rank <= 1 and not has(is_minor_bed):
+        out.append(a_youth_shelter(c, rng, minors=True))
+    elif not has(is_youth_bed):
+        out.append(a_youth_shelter(c, rng, accepting=True))
+    if not has(lambda p: "child.protection" in p["services"]):
+        p = provider(c, rng, "Child and Family Protection Services", ["child.protection"],
+                     delivery=weighted(rng, [("both", 7), ("in_person", 3)]),
+                     ages=(None, 17), wait_days=0)
+        p["attributes"].update(["youth_serving", "open_24_7"])
+        p["intake"] = (p["intake"][0], "24/7")
+        common_attrs(p, rng, c, ti=0.6, acc=0.6, lgbt=0.1, harm=0.0, surv=0.0)
+        if c.prov == "NU":
+            p["languages"] = [inuit_language(c)] + [x for x in p["languages"] if x != "iku"]
+        out.append(p)
+    if not has(lambda p: "shelter.emergency" in p["services"] and p["genders"]
+               and "female" in p["genders"] and "male" not in p["genders"]
+               and not (p["ages"] and p["ages"][1] is not None)):
+        out.append(a_women_shelter(c, rng))
+    if rank <= 1 and not has(lambda p: "shelter.emergency" in p["services"]
+                             and (not p["genders"] or "male" in p["genders"])
+                             and not (p["ages"] and p["ages"][1] is not None)):
+        out.append(a_general_shelter(c, rng))  # the city's homeless shelter, the one men can use
+    if rank == 0 and c.prov not in TERRITORIES and not has(
+            lambda p: "shelter.transitional" in p["services"]):
+        out.append(a_transitional(c, rng))  # second-stage housing in every provincial capital
+    if not has(lambda p: p["_kind"] in ("Sexual Assault Centre", "Sexual Violence Support Centre")):
+        q = a_sexual_assault_centre(c, rng)
+        q["delivery"] = "both"
+        out.append(q)
+    if not has(lambda p: "legal.criminal" in p["services"] and p["delivery"] != "remote"
+               and not p["law_enforcement"]):
+        out.append(a_legal_aid(c, rng))
+    if c.prov not in TERRITORIES and (rank == 0 or c.people >= SETTLEMENT_POP):
+        if not has(lambda p: "interpretation" in p["services"] and p["delivery"] != "remote"):
+            out.append(a_settlement(c, rng))
+        if c.people >= IMMIGRATION_CLINIC_POP and not has(
+                lambda p: "legal.immigration" in p["services"] and p["delivery"] != "remote"):
+            out.append(a_immigration_legal(c, rng))
+    return out
+
+
+def structural(communities, by_prov, rng, anchors=()):
     out = []
     for prov in PROVINCES:
         comms = by_prov.get(prov, [])
@@ -1285,6 +1396,13 @@ def structural(communities, by_prov, rng):
                                  ("anti_trafficking", 0.7)):
                     if chance(rng, pr):
                         out.append((3, c.people, ARCHETYPES[kind](c, rng)))
+        # Main cities: youth emergency beds, child protection, a women's shelter, sexual-assault
+        # counselling, legal aid, settlement and immigration help, wherever still missing.
+        for rank, c in enumerate(main_cities(prov, comms)):
+            present = [p for p in anchors if p["community"] == c.id]
+            present += [q for _, _, q in out if q["community"] == c.id]
+            for p in main_city_floors(c, rank, present, rng):
+                out.append((3, c.people, p))
         # Hospitals and nursing stations.
         for c in comms:
             if c.people >= 20_000 and not (c.north and c.people < 25_000):
@@ -1316,8 +1434,8 @@ PROVINCE_ADJ = {
 
 def widen_serves(p, rng):
     c = p["_comm"]
-    if p["serves"] == ["national"] or p["law_enforcement"]:
-        return
+    if p["serves"] == ["national"] or p["law_enforcement"] or "child.protection" in p["services"]:
+        return  # police and child protection are statutory: they serve their own jurisdiction
     extra = []
     if c.id == "ottawa-on" and chance(rng, 0.4):
         extra = ["QC", "NU"] if chance(rng, 0.3) else ["QC"]
@@ -1352,10 +1470,10 @@ def generate(communities, n_providers, seed):
         home = max(communities, key=lambda c: (c.people, c.id)).id
 
     anchors = build_anchors(by_id, home, rng)
-    struct = structural(communities, by_prov, rng)
+    struct = structural(communities, by_prov, rng, anchors)
     room = max(0, n_providers - len(anchors))
-    # Structure takes at most 60% of the directory; the rest follows population.
-    struct = struct[: int(room * 0.6)]
+    # Structure takes at most 70% of the directory; the rest follows population.
+    struct = struct[: int(room * 0.7)]
     n_random = max(0, room - len(struct))
 
     weights = cumulative([c.people ** 0.9 * (0.6 if c.north else 1.0) for c in communities])
