@@ -77,7 +77,9 @@ void serve(const http::request<http::string_body>& req) {
   r.body = req.body();
   nrm::server::Response out = h.service->handle(r);
   static const bool verbose = std::getenv("NRM_FUZZ_VERBOSE") != nullptr;  // shows how far inputs get
-  if (verbose) std::fprintf(stderr, "%d %.*s\n", out.status, static_cast<int>(std::min<std::size_t>(out.body.size(), 120)), out.body.data());
+  if (verbose)
+    std::fprintf(stderr, "%d %.*s\n", out.status,
+                 static_cast<int>(std::min<std::size_t>(out.body.size(), 120)), out.body.data());
   if (out.status >= 500 && out.status != 503) std::abort();  // 503 only while draining; never here
 }
 
@@ -94,11 +96,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     parser.header_limit(8 * 1024);
     parser.body_limit(64 * 1024);
     boost::beast::error_code ec;
-    bool first = true;
+    bool need_more = buffer.size() == 0;
     while (!parser.is_done()) {
-      // Bytes already buffered are parsed first; then what one read would add: as much as fits
-      // the buffer, in pieces of at most 4 KiB.
-      if (!first || buffer.size() == 0) {
+      // Bytes already buffered are parsed first (a header, then its body, then the next
+      // request); a read adds as much as fits the buffer, in pieces of at most 4 KiB.
+      if (need_more) {
         std::size_t room = buffer.max_size() - buffer.size();
         std::size_t n = std::min({room, bytes.size() - fed, std::size_t{4096}});
         if (n == 0) return 0;  // buffer full (413) or input ended (a client still sending)
@@ -107,13 +109,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         buffer.commit(n);
         fed += n;
       }
-      first = false;
       std::size_t used = parser.put(buffer.data(), ec);
       buffer.consume(used);
-      if (ec == http::error::need_more) {
-        ec = {};
-        continue;
-      }
+      need_more = ec == http::error::need_more || (!ec && used == 0) || buffer.size() == 0;
+      if (ec == http::error::need_more) ec = {};
       if (ec) return 0;  // refused as the server refuses it (400/413), connection closed
     }
     serve(parser.get());
