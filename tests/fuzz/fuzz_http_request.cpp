@@ -41,9 +41,9 @@ struct Harness {
 Harness& harness() {
   static Harness* h = [] {
     auto* x = new Harness();  // never destroyed: the log thread outlives static destruction order
-    std::string dir = "/tmp/nrm-fuzz-http-" + std::to_string(::getpid());
-    std::string cmd = "mkdir -p " + dir;
-    if (std::system(cmd.c_str()) != 0) std::abort();
+    static const std::string dir = "/tmp/nrm-fuzz-http-" + std::to_string(::getpid());
+    if (std::system(("mkdir -p " + dir).c_str()) != 0) std::abort();
+    std::atexit([] { (void)!std::system(("rm -rf " + dir).c_str()); });  // the database goes too
     std::string db = dir + "/nrm.db";
     std::remove(db.c_str());
     {
