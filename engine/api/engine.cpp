@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -344,10 +345,141 @@ json pathway_json(const PathwayView& p) {
     s["confidential"] = st.confidential;
     s["stale"] = st.stale;
     s["why"] = st.why;
-    steps.push_back(s);
+    steps.push_back(std::move(s));
   }
-  j["steps"] = steps;
+  j["steps"] = std::move(steps);
   return j;
+}
+
+// JSON text written straight from the view, exactly as nlohmann::json::dump(indent) prints the
+// document answer_json builds (the server sends it: no DOM to build, copy and free per answer).
+// The caller writes keys in the order a json object keeps them (sorted, std::map); the tests
+// (tests/planner/test_acceptance.cpp) check the two renderings agree byte for byte. Strings that
+// need escaping, numbers and embedded documents go through nlohmann's own serializer and float
+// formatting, so they cannot differ; invalid UTF-8 becomes U+FFFD as in the server's dump.
+class JsonText {
+ public:
+  JsonText(std::string& out, int indent)
+      : out_(out), indent_(indent), ser_(nlohmann::detail::output_adapter<char>(out), ' ',
+                                         json::error_handler_t::replace) {}
+
+  JsonText& open(char brace) {
+    out_ += brace;
+    first_.push_back(true);
+    return *this;
+  }
+  JsonText& close(char brace) {
+    bool empty = first_.back();
+    first_.pop_back();
+    if (!empty) newline(first_.size());
+    out_ += brace;
+    return *this;
+  }
+  JsonText& key(std::string_view k) {
+    element();
+    str(k);
+    out_ += indent_ >= 0 ? ": " : ":";
+    return *this;
+  }
+  // An array element: a separator, then the value.
+  JsonText& item() {
+    element();
+    return *this;
+  }
+  JsonText& str(std::string_view v) {
+    bool plain = std::all_of(v.begin(), v.end(), [](char ch) {
+      auto u = static_cast<unsigned char>(ch);
+      return u >= 0x20 && u < 0x80 && ch != '"' && ch != '\\';
+    });
+    if (plain) {
+      out_ += '"';
+      out_.append(v.data(), v.size());
+      out_ += '"';
+    } else {
+      ser_.dump(json(std::string(v)), false, false, 0);
+    }
+    return *this;
+  }
+  JsonText& num(double v) {
+    if (!std::isfinite(v)) {
+      out_ += "null";
+      return *this;
+    }
+    char buf[64];
+    char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, static_cast<std::size_t>(end - buf));
+    return *this;
+  }
+  JsonText& num(int v) {
+    char buf[16];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, static_cast<std::size_t>(r.ptr - buf));
+    return *this;
+  }
+  JsonText& boolean(bool v) {
+    out_ += v ? "true" : "false";
+    return *this;
+  }
+  JsonText& strings(const std::vector<std::string>& v) {
+    open('[');
+    for (const auto& x : v) item().str(x);
+    return close(']');
+  }
+  // A document built elsewhere, at the current depth.
+  JsonText& doc(const json& j) {
+    ser_.dump(j, indent_ >= 0, false, indent_ >= 0 ? static_cast<unsigned>(indent_) : 0,
+              indent_ >= 0 ? static_cast<unsigned>(indent_) * static_cast<unsigned>(first_.size()) : 0);
+    return *this;
+  }
+
+ private:
+  void element() {
+    if (!first_.back()) out_ += ',';
+    first_.back() = false;
+    newline(first_.size());
+  }
+  void newline(std::size_t depth) {
+    if (indent_ < 0) return;
+    out_ += '\n';
+    out_.append(depth * static_cast<std::size_t>(indent_), ' ');
+  }
+
+  std::string& out_;
+  int indent_;
+  std::vector<bool> first_;  // per open object or array: no element written yet
+  nlohmann::detail::serializer<json> ser_;
+};
+
+// pathway_json's document as text (keys in json's sorted order).
+void pathway_json(JsonText& w, const PathwayView& p) {
+  w.open('{');
+  w.key("cost").open('{');
+  w.key("handoffs").num(p.handoffs).key("partners").num(p.partners).key("penalties").num(p.penalties);
+  w.key("preferences").num(p.preferences).key("travel").num(p.travel).key("wait").num(p.wait);
+  w.close('}');
+  w.key("rank").num(p.rank);
+  w.key("steps").open('[');
+  for (const StepView& st : p.steps) {
+    w.item().open('{');
+    if (st.address) w.key("address").str(*st.address);
+    w.key("community").str(st.community);
+    w.key("confidential").boolean(st.confidential);
+    w.key("covers").strings(st.covers);
+    w.key("intake").open('{').key("hours").str(st.intake_hours).key("phone").str(st.phone).close('}');
+    w.key("mode").str(st.in_person ? "in_person" : "remote");
+    w.key("name").str(st.name);
+    w.key("provider").str(st.provider);
+    w.key("stale").boolean(st.stale);
+    w.key("travel_hours").num(st.travel_hours);
+    if (st.via) w.key("via").strings(*st.via);
+    w.key("wait_days").num(st.wait_days);
+    w.key("why").strings(st.why);
+    w.close('}');
+  }
+  w.close(']');
+  w.key("total_cost").num(p.total_cost);
+  w.key("travel_hours").num(p.travel_hours);
+  w.close('}');
 }
 
 std::string pathway_text(const PathwayView& p) {
@@ -384,11 +516,11 @@ json Engine::answer_json(const Answer& a) const {
   json derived = json::array();
   for (const auto& der : a.plan.needs.derived)
     derived.push_back({{"need", t.needs.code(der.need)}, {"rule", der.rule_id}, {"reason", der.reason}});
-  j["derived_needs"] = derived;
+  j["derived_needs"] = std::move(derived);
   json paths = json::array();
   for (std::size_t i = 0; i < a.plan.pathways.size(); ++i)
     paths.push_back(pathway_json(pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1))));
-  j["pathways"] = paths;
+  j["pathways"] = std::move(paths);
   j["complete"] = a.plan.complete;
   json unmet = json::array();
   for (const auto& u : a.plan.unmet) {
@@ -397,10 +529,48 @@ json Engine::answer_json(const Answer& a) const {
       x["nearest"] = {{"provider", directory_->providers[*u.nearest].id},
                       {"travel_hours", hours2(u.nearest_travel_hours)},
                       {"blocked_by", u.blocked_by}};
-    unmet.push_back(x);
+    unmet.push_back(std::move(x));
   }
-  j["unmet"] = unmet;
+  j["unmet"] = std::move(unmet);
   return j;
+}
+
+std::string Engine::answer_json_text(const Answer& a, int indent) const {
+  const Taxonomy& t = directory_->taxonomy;
+  std::string out;
+  out.reserve(4096);
+  JsonText w(out, indent);
+  w.open('{');
+  w.key("as_of").str(a.as_of.str());
+  w.key("case").doc(case_json(a.request));
+  w.key("complete").boolean(a.plan.complete);
+  w.key("derived_needs").open('[');
+  for (const auto& der : a.plan.needs.derived) {
+    w.item().open('{');
+    w.key("need").str(t.needs.code(der.need)).key("reason").str(der.reason).key("rule").str(der.rule_id);
+    w.close('}');
+  }
+  w.close(']');
+  w.key("pathways").open('[');
+  for (std::size_t i = 0; i < a.plan.pathways.size(); ++i)
+    pathway_json(w.item(), pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1)));
+  w.close(']');
+  w.key("unmet").open('[');
+  for (const auto& u : a.plan.unmet) {
+    w.item().open('{');
+    if (u.nearest) {
+      w.key("nearest").open('{');
+      w.key("blocked_by").str(u.blocked_by);
+      w.key("provider").str(directory_->providers[*u.nearest].id);
+      w.key("travel_hours").num(hours2(u.nearest_travel_hours));
+      w.close('}');
+    }
+    w.key("need").str(t.needs.code(u.need)).key("reason").str(u.reason);
+    w.close('}');
+  }
+  w.close(']');
+  w.close('}');
+  return out;
 }
 
 std::string Engine::answer_text(const Answer& a) const {

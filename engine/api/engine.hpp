@@ -67,6 +67,9 @@ class Engine {
   // Renderings of answers, shared by the CLI and the server.
   nlohmann::json case_json(const Case& c) const;
   nlohmann::json answer_json(const Answer& a) const;
+  // answer_json(a).dump(indent) (-1: compact), written without building the document: what the
+  // server sends. Invalid UTF-8 in a string becomes U+FFFD instead of throwing.
+  std::string answer_json_text(const Answer& a, int indent) const;
   std::string answer_text(const Answer& a) const;
   nlohmann::json explanation_json(const Case& c, const Explanation& e) const;
   std::string explanation_text(const Case& c, const Explanation& e) const;

@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets (clang, build/fuzz) and runs each for a few seconds on its
 # committed corpus (tests/fuzz/corpus/<target>); new inputs go to a temporary folder, so the
 # committed corpus only changes by hand. Exit 0 when no target found a crash.
-# Usage: tests/fuzz/run.sh [SECONDS]   (default 5; the CI runs it with the default)
+# Usage: tests/fuzz/run.sh [SECONDS]   (default 5; scripts/test passes $NRM_FUZZ_SECONDS, default 5)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-5}

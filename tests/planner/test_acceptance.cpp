@@ -175,3 +175,27 @@ TEST_CASE("the scenarios behave the same wherever they are placed (shipped data)
     }
   }
 }
+
+TEST_CASE("the answer's JSON text is its document's dump, byte for byte (shipped data)", "[acceptance]") {
+  // The server sends answer_json_text; the CLI prints answer_json(a).dump(2). Every scenario, as
+  // given and with more pathways, an unmet need with its nearest provider, pretty and compact.
+  const auto& e = shipped();
+  std::vector<std::string> texts;
+  for (const char* s : {"1-minor-in-child-welfare.yaml", "2-inuit-girl-leaving-community.yaml",
+                        "3-minor-lured-online.yaml", "4-migrant-construction-worker.yaml",
+                        "5-youth-leaving-care.yaml", "6-suburban-high-school-girl.yaml"}) {
+    std::string file = test::test_dir() + "/fixtures/scenarios/" + s;
+    texts.push_back(read_text(file));
+    texts.push_back(read_text(file) + "\ntop: 6\n");
+  }
+  texts.push_back("location: iqaluit-nu\nneeds: [shelter.emergency, legal.labour]\nmax_travel_hours: 1\n");
+  texts.push_back("location: quebec-qc\nlanguages: [fra]\nneeds: [shelter.emergency]\navoid: [quebec-qc]\n");
+  for (const auto& text : texts) {
+    INFO(text);
+    Case c = e.parse_case(text, "case");
+    api::Answer a = e.refer(c, test::test_date());
+    nlohmann::json j = e.answer_json(a);
+    CHECK(e.answer_json_text(a, 2) == j.dump(2));
+    CHECK(e.answer_json_text(a, -1) == j.dump());
+  }
+}

@@ -187,9 +187,10 @@ TEST_CASE("SIGTERM serves the connections the kernel had accepted, then exits", 
   std::string coord = make_token(db, "coordinator");
   std::string front = make_token(db, "frontline");
   // The only thread runs an audit of Quebec (0.2 s in Release, a few seconds under ASan, half a
-  // minute under ThreadSanitizer on a busy machine: the drain limit is raised above that); meanwhile five clients connect (the kernel accepts them
-  // into the backlog) and send their whole request; then SIGTERM. (Whether the server picks them
-  // up before or after it sees the signal is up to the scheduler: either way they are answered.)
+  // minute under ThreadSanitizer on a busy machine: the drain limit is raised above that);
+  // meanwhile five clients connect (the kernel accepts them into the backlog) and send their whole
+  // request; then SIGTERM. (Whether the server picks them up before or after it sees the signal is
+  // up to the scheduler: either way they are answered.)
   int busy = connect_to(srv.port());
   timeval patient{240, 0};  // the audit's answer may take longer than the harness's 20 s
   setsockopt(busy, SOL_SOCKET, SO_RCVTIMEO, &patient, sizeof patient);
@@ -203,10 +204,10 @@ TEST_CASE("SIGTERM serves the connections the kernel had accepted, then exits", 
     queued.push_back(fd);
   }
   srv.signal(SIGTERM);
-  Reply audit = parse_reply(read_all(busy));
+  Reply audited = parse_reply(read_all(busy));
   ::close(busy);
   INFO("server log:\n" << srv.log_text());
-  CHECK(audit.status == 200);
+  CHECK(audited.status == 200);
   for (int fd : queued) {
     Reply r = parse_reply(read_all(fd));
     ::close(fd);
