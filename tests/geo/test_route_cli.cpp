@@ -6,27 +6,13 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "run_nrm.hpp"
 #include "test_util.hpp"
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
-
-Run run_nrm(const std::string& args) {
-  std::string cmd = std::string(NRM_BINARY) + " " + args + " 2>&1";
-  Run r;
-  FILE* f = popen(cmd.c_str(), "r");
-  REQUIRE(f != nullptr);
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), f)) > 0) r.out.append(buf.data(), n);
-  int st = pclose(f);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using nrm::test::Run;
+using nrm::test::run_nrm;
 
 }  // namespace
 
