@@ -110,7 +110,7 @@ const Registration refer_command(10, "refer", "ranked referral pathways for one 
         c.top = opts->top;
       }
       api::Answer a = engine->refer(c, opts->date());
-      if (opts->json) std::cout << engine->answer_json(a).dump(2) << "\n";
+      if (opts->json) std::cout << engine->answer_json_text(a, 2) << "\n";  // what the server sends
       else std::cout << engine->answer_text(a);
       return a.ok() ? 0 : api::error_info(api::ErrorCode::kNoPathway).exit_status;
     };
