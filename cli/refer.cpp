@@ -15,7 +15,7 @@ namespace {
 
 struct CaseOptions {
   std::string file, at, needs, gender, identity, languages, status, exploitation, require, prefer,
-      avoid, as_of;
+      avoid, as_of, when;
   int age = -1;
   double max_travel_hours = -1;
   int top = -1;  // -1: not given
@@ -40,7 +40,16 @@ struct CaseOptions {
     app.add_option("--max-travel-hours", max_travel_hours, "cap on the pathway's total travel");
     if (with_top) app.add_option("--top", top, "how many pathways (default 3)");
     app.add_option("--as-of", as_of, "the query's date YYYY-MM-DD (default today): reproduces an old answer");
+    app.add_option("--when", when,
+                   "local time where the person is, YYYY-MM-DDTHH:MM: intake hours are checked against it");
     app.add_flag("--json", json, "print the answer as JSON (the API's format)");
+  }
+
+  // --when over the case's own `when`.
+  void apply_when(nrm::Case& c) const {
+    if (when.empty()) return;
+    if (auto t = nrm::LocalTime::parse(when)) c.when = *t;
+    else throw nrm::LoadError("invalid option", {{"", 0, 0, "--when", "'" + when + "' is not a local time YYYY-MM-DDTHH:MM"}});
   }
 
   bool any_flag() const {
@@ -104,6 +113,7 @@ const Registration refer_command(10, "refer", "ranked referral pathways for one 
     return [opts, &data]() {
       auto engine = data.load();
       Case c = opts->read(*engine);
+      opts->apply_when(c);
       if (opts->top != -1) {
         if (opts->top < 1 || opts->top > 20)
           throw LoadError("invalid option", {{"", 0, 0, "--top", std::to_string(opts->top) + " is out of range; expected 1 to 20"}});

@@ -265,6 +265,9 @@ struct StepView {
   std::vector<std::string> via_names;           // the same, by name
   int wait_days = 0;
   std::string phone, intake_hours;
+  std::optional<bool> open_now;      // with the case's `when` only
+  std::optional<std::string> opens;  // closed now: when it opens, in the case's local time (ISO)
+  std::string opens_day;             // its weekday, for the text
   std::optional<std::string> address;  // never for a confidential provider
   bool confidential = false;
   bool stale = false;
@@ -311,6 +314,13 @@ PathwayView pathway_view(const Engine& e, const Answer& a, const planner::Planne
     s.wait_days = prov.wait_days;
     s.phone = prov.intake_phone;
     s.intake_hours = prov.intake_hours;
+    if (const auto intake = e.planner().intake_at(a.request, st.provider)) {
+      s.open_now = intake->open_now;
+      if (intake->opens) {
+        s.opens = intake->opens->str();
+        s.opens_day = intake->opens->weekday();
+      }
+    }
     if (!prov.confidential && prov.address) s.address = *prov.address;
     s.confidential = prov.confidential;
     std::vector<rules::RuleHit> hits;
@@ -341,6 +351,8 @@ json pathway_json(const PathwayView& p) {
     if (st.via) s["via"] = *st.via;
     s["wait_days"] = st.wait_days;
     s["intake"] = {{"phone", st.phone}, {"hours", st.intake_hours}};
+    if (st.open_now) s["intake"]["open_now"] = *st.open_now;
+    if (st.opens) s["intake"]["opens"] = *st.opens;
     if (st.address) s["address"] = *st.address;
     s["confidential"] = st.confidential;
     s["stale"] = st.stale;
@@ -465,7 +477,10 @@ void pathway_json(JsonText& w, const PathwayView& p) {
     w.key("community").str(st.community);
     w.key("confidential").boolean(st.confidential);
     w.key("covers").strings(st.covers);
-    w.key("intake").open('{').key("hours").str(st.intake_hours).key("phone").str(st.phone).close('}');
+    w.key("intake").open('{').key("hours").str(st.intake_hours);
+    if (st.open_now) w.key("open_now").boolean(*st.open_now);
+    if (st.opens) w.key("opens").str(*st.opens);
+    w.key("phone").str(st.phone).close('}');
     w.key("mode").str(st.in_person ? "in_person" : "remote");
     w.key("name").str(st.name);
     w.key("provider").str(st.provider);
@@ -499,7 +514,8 @@ std::string pathway_text(const PathwayView& p) {
       for (const auto& name : s.via_names) via += (via.empty() ? "" : ", ") + name;
       out += "     via " + via + "\n";
     }
-    out += fmt::format("     intake {} ({}){}\n", s.phone, s.intake_hours,
+    const std::string now = !s.open_now ? "" : *s.open_now ? ", open now" : s.opens ? ", closed now, call from " + s.opens_day + " " + *s.opens : ", by appointment";
+    out += fmt::format("     intake {} ({}{}){}\n", s.phone, s.intake_hours, now,
                        s.address ? ", " + *s.address : std::string(", address confidential"));
     for (const auto& w : s.why) out += "     - " + w + "\n";
   }

@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <set>
+
+#include <date/tz.h>
 
 #include "directory/csv.hpp"
 #include "directory/travel_loader.hpp"
@@ -150,14 +153,37 @@ Taxonomy load_taxonomy(const std::string& path) {
 using detail::parse_double;
 using detail::read_csv;
 
+namespace {
+
+bool zone_exists(const std::string& name) {
+  if (name.empty()) return false;
+  try {
+    return date::locate_zone(name) != nullptr;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 Geography load_geography(const std::string& communities_path, const std::string& routes_path,
                          const Taxonomy& tax) {
   Diagnostics diags;
   Geography geo;
-  const std::vector<std::string> header = {"id",        "name",       "province",    "latitude",
-                                           "longitude", "population", "road_access", "source"};
+  // The header of this version, or the earlier one without timezone (every community then keeps
+  // the case's clock: see docs/data.md).
+  const std::vector<std::string> header = {"id",         "name",        "province", "latitude", "longitude",
+                                           "population", "road_access", "timezone", "source"};
+  const std::vector<std::string> no_zones = {"id",         "name",        "province", "latitude",
+                                             "longitude",  "population", "road_access", "source"};
+  bool zoned = true;
+  if (auto text = detail::read_text_file(communities_path, diags)) {
+    auto first = detail::parse_csv(text->substr(0, text->find('\n')), communities_path, diags);
+    zoned = first.empty() || first.front().fields != no_zones;
+  }
   std::set<std::string> seen;
-  for (auto& row : read_csv(communities_path, header, diags)) {
+  std::map<std::string, bool> zone_known;
+  for (auto& row : read_csv(communities_path, zoned ? header : no_zones, diags)) {
     auto& f = row.fields;
     auto bad = [&](const std::string& field, const std::string& msg) {
       diags.add(communities_path, row.line, 0, field, msg);
@@ -192,7 +218,14 @@ Geography load_geography(const std::string& communities_path, const std::string&
     if (f[6] == "true") c.road_access = true;
     else if (f[6] == "false") c.road_access = false;
     else bad("road_access", "expected true or false, found '" + f[6] + "'"), ok = false;
-    c.source = f[7];
+    if (zoned) {
+      c.timezone = f[7];
+      auto [it, fresh] = zone_known.emplace(c.timezone, false);
+      if (fresh) it->second = zone_exists(c.timezone);
+      if (!it->second)
+        bad("timezone", "'" + c.timezone + "' is not a time zone of the tz database (expected an IANA name such as America/Toronto)"), ok = false;
+    }
+    c.source = f[zoned ? 8 : 7];
     if (ok) geo.communities.push_back(std::move(c));
   }
   std::sort(geo.communities.begin(), geo.communities.end(),
@@ -212,7 +245,7 @@ const std::vector<std::string> kProviderFields = {
     "id",       "name",      "community",   "services", "delivery", "serves",
     "attributes", "languages", "genders",   "ages",     "accepts_trafficking_victims",
     "accepts_without_status", "law_enforcement", "capacity", "wait_days", "partners",
-    "intake",   "address",   "confidential", "verified"};
+    "intake",   "address",   "confidential", "verified", "catchment", "peoples"};
 
 class ProviderReader {
  public:
@@ -360,7 +393,22 @@ class ProviderReader {
         if (in["phone"].IsDefined())
           if (auto v = r_.string(in["phone"], field("intake.phone"))) p.intake_phone = *v;
         if (in["hours"].IsDefined())
-          if (auto v = r_.string(in["hours"], field("intake.hours"))) p.intake_hours = *v;
+          if (auto v = r_.string(in["hours"], field("intake.hours"))) {
+            p.intake_hours = *v;
+            std::string why;
+            if (auto h = IntakeHours::parse(*v, why)) p.hours = std::move(*h);
+            else r_.error(in["hours"], field("intake.hours"), why);
+          }
+      }
+    }
+    if (n["catchment"].IsDefined()) catchment(n["catchment"], field("catchment"), p);
+    if (n["peoples"].IsDefined()) {
+      std::vector<int> g;
+      if (codes(n["peoples"], field("peoples"), tax_.identities, "identity", g)) {
+        CodeSet set = 0;
+        for (int x : g) set |= code_bit(x);
+        if (!set) r_.error(n["peoples"], field("peoples"), "empty; leave peoples out for a service for everyone");
+        p.peoples = set;
       }
     }
     if (n["address"].IsDefined())
@@ -375,6 +423,26 @@ class ProviderReader {
   }
 
   YamlReader& reader() { return r_; }
+
+  // A list of community ids, each known and listed once.
+  void catchment(const YAML::Node& list, const std::string& field, Provider& p) {
+    auto ids = r_.strings(list, field);
+    if (!ids) return;
+    if (ids->empty()) r_.error(list, field, "empty; leave catchment out for a service with none");
+    for (std::size_t i = 0; i < ids->size(); ++i) {
+      const std::string& id = (*ids)[i];
+      if (auto c = geo_.find(id)) {
+        p.catchment.push_back(*c);
+      } else {
+        std::string near = closest_name(id, geo_.ids());
+        r_.error(list[i], field + "[" + std::to_string(i) + "]",
+                 "unknown community '" + id + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+      }
+    }
+    std::sort(p.catchment.begin(), p.catchment.end());
+    if (std::adjacent_find(p.catchment.begin(), p.catchment.end()) != p.catchment.end())
+      r_.error(list, field, "lists a community twice");
+  }
 
  private:
   YamlReader r_;

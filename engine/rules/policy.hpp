@@ -34,6 +34,9 @@ struct Weights {
   double cross_province = 0.5;   // cost of a step in another province than the case's location
   double partner_reward = 0.5;   // reward (subtracted) when a step is a formal partner of the previous one
   int stale_after_days = 365;
+  // Urgency (the `urgency` section): travel before each of these needs is met costs this much
+  // more per hour, in cost units, on top of travel_hour. In taxonomy order.
+  std::vector<std::pair<NeedId, double>> urgency;
 };
 
 
@@ -43,6 +46,8 @@ struct LanguagePolicy {
   NeedId interpretation_need = -1;  // the need an unmatched in-person step adds
   std::string rule_id;               // shown in "why"
   std::string reason;
+  // Cost of a step whose provider speaks one of the person's languages but not the first one.
+  double later_language = 0;
 };
 
 // What a rule does when its condition holds (docs/rules.md); effect_name() is its name in rules/.
@@ -57,6 +62,7 @@ enum class Effect {
   kPenalise,
   kPenaliseInPerson,
   kError,
+  kNotice,
 };
 const char* effect_name(Effect e);
 
@@ -97,9 +103,17 @@ struct RuleInfo {
   int line = 0;
 };
 
+// A notice the answer carries for this case (effect `notice`), e.g. the duty to report a child in
+// need of protection.
+struct Notice {
+  std::string rule_id;
+  std::string text;  // the rule's reason
+};
+
 struct CaseNeeds {
   NeedSet needs = 0;                     // asked and derived
   std::vector<Derivation> derived;       // in rule order, each need once, only needs not asked
+  std::vector<Notice> notices;           // in rule order
 };
 
 class Policy;
