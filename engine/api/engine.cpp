@@ -533,6 +533,9 @@ json Engine::answer_json(const Answer& a) const {
   for (const auto& der : a.plan.needs.derived)
     derived.push_back({{"need", t.needs.code(der.need)}, {"rule", der.rule_id}, {"reason", der.reason}});
   j["derived_needs"] = std::move(derived);
+  json notices = json::array();
+  for (const auto& n : a.plan.needs.notices) notices.push_back({{"rule", n.rule_id}, {"text", n.text}});
+  j["notices"] = std::move(notices);
   json paths = json::array();
   for (std::size_t i = 0; i < a.plan.pathways.size(); ++i)
     paths.push_back(pathway_json(pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1))));
@@ -564,6 +567,13 @@ std::string Engine::answer_json_text(const Answer& a, int indent) const {
   for (const auto& der : a.plan.needs.derived) {
     w.item().open('{');
     w.key("need").str(t.needs.code(der.need)).key("reason").str(der.reason).key("rule").str(der.rule_id);
+    w.close('}');
+  }
+  w.close(']');
+  w.key("notices").open('[');
+  for (const auto& n : a.plan.needs.notices) {
+    w.item().open('{');
+    w.key("rule").str(n.rule_id).key("text").str(n.text);
     w.close('}');
   }
   w.close(']');
@@ -601,6 +611,7 @@ std::string Engine::answer_text(const Answer& a) const {
                      "needs " + needs);
   for (const auto& der : a.plan.needs.derived)
     out += fmt::format("  + {} (rule {}: {})\n", t.needs.code(der.need), der.rule_id, der.reason);
+  for (const auto& n : a.plan.needs.notices) out += fmt::format("  ! {} (rule {})\n", n.text, n.rule_id);
   if (a.plan.complete)
     out += fmt::format("{} pathway{} meeting every need (as of {}):\n", a.plan.pathways.size(),
                        a.plan.pathways.size() == 1 ? "" : "s", a.as_of.str());

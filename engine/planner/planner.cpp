@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "planner/search.hpp"
 
@@ -24,6 +25,29 @@ Planner::Planner(const Directory& d, const rules::Policy& policy, const geo::Tra
   linked_.assign(d.providers.size(), 0);
   for (ProviderIndex i = 0; i < d.providers.size(); ++i)
     for (ProviderIndex q : d.providers[i].partners) linked_[i] = linked_[q] = 1;
+  classify_locations();
+}
+
+void Planner::classify_locations() {
+  const Directory& d = directory_;
+  const std::size_t n = d.geography.size();
+  location_class_.assign(n, 0);
+  if (policy_.reads_case_location() && !policy_.reads_location_only_by_catchment()) {
+    for (std::size_t c = 0; c < n; ++c) location_class_[c] = static_cast<int>(c);
+    location_classes_ = static_cast<int>(n);
+    return;
+  }
+  // (province, providers whose catchment holds it); the list is empty when no rule reads it.
+  std::vector<std::vector<ProviderIndex>> holding(n);
+  if (policy_.reads_case_location())
+    for (ProviderIndex i = 0; i < d.providers.size(); ++i)
+      for (CommunityIndex c : d.providers[i].catchment) holding[c].push_back(i);
+  std::map<std::pair<int, std::vector<ProviderIndex>>, int> ids;
+  for (CommunityIndex c = 0; c < n; ++c) {
+    auto [it, fresh] = ids.try_emplace({d.geography[c].province, std::move(holding[c])}, static_cast<int>(ids.size()));
+    location_class_[c] = it->second;
+  }
+  location_classes_ = static_cast<int>(ids.size());
 }
 
 const Planner::Roster& Planner::roster_in(int province) const {
@@ -231,10 +255,6 @@ std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* label
   return out;
 }
 
-bool Planner::can_move(const Case& c, CommunityIndex to) const {
-  const auto& g = directory_.geography;
-  return !policy_.reads_case_location() && g[c.location].province == g[to].province;
-}
 
 PlanResult Planner::plan(const Case& c, Date as_of) const { return plan(c, as_of, prepare(c, as_of)); }
 

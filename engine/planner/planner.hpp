@@ -47,9 +47,16 @@ class Planner {
   // differs from c at most in location, with can_move(c', c.location). Saves the pass over the
   // whole directory when one case is placed in many communities (the audit).
   PlanResult plan(const Case& c, Date as_of, Problem prepared) const;
-  // Whether prepare() of case `c` moved to `to` differs from prepare(c) only in its start: the
-  // policy never reads case.location and `to` is in the same province.
-  bool can_move(const Case& c, CommunityIndex to) const;
+  // Whether prepare() of case `c` moved to `to` differs from prepare(c) only in its start: `to`
+  // is in the same location class.
+  bool can_move(const Case& c, CommunityIndex to) const {
+    return location_class_[c.location] == location_class_[to];
+  }
+  // Communities whose cases prepare alike: the same province and, when rules read case.location
+  // only through provider.catchment, the same providers whose catchments hold them; when rules
+  // read it otherwise, every community alone. Numbered 0..location_classes()-1.
+  int location_class(CommunityIndex c) const { return location_class_[c]; }
+  int location_classes() const { return location_classes_; }
   // The exact k-best search on a prepared problem (top = problem.top).
   std::vector<PlannedPathway> search(const Problem& problem, std::size_t* labels = nullptr) const;
   // When a provider's intake takes a call for a case with `when` (nothing without): open now, or
@@ -63,6 +70,7 @@ class Planner {
   PlannedPathway price(const Problem& problem, const std::vector<std::int32_t>& candidates) const;
 
  private:
+  void classify_locations();
   std::vector<UnmetNeed> explain_unmet(const Case& c, Date as_of, const Problem& p,
                                        NeedSet unmet) const;
 
@@ -73,6 +81,8 @@ class Planner {
   std::vector<std::uint32_t> id_rank_;  // provider index -> rank of its id in sorted order
   std::vector<ProviderIndex> by_id_;    // providers in id order
   std::vector<char> linked_;  // provider index -> has partners or is someone's partner
+  std::vector<int> location_class_;  // community -> its location class
+  int location_classes_ = 0;
   // Per province, computed on first use. The tie-break order of providers for a case there
   // (`rank`): the province's own providers first, then the others, each in id order; each
   // provider's formal partners by that rank; and the providers not every case there excludes

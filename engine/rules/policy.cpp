@@ -1071,6 +1071,36 @@ bool Policy::reads_case_location() const {
   });
 }
 
+bool Policy::reads_location_only_by_catchment() const {
+  using detail::Op;
+  const auto& nodes = impl_->pool.nodes;
+  auto reads = [&](const detail::Node& n, detail::Field f) {
+    const bool field = n.op == Op::kBoolField || n.op == Op::kNumField || n.op == Op::kCodeField ||
+                       n.op == Op::kMaskField || n.op == Op::kListField;
+    return field && n.arg == static_cast<std::uint8_t>(f);
+  };
+  // Nodes whose a and b are nodes (the others keep codes, list indices or fields there).
+  auto has_children = [](Op op) {
+    return op != Op::kConstBool && op != Op::kBoolField && op != Op::kConstNum && op != Op::kNumField &&
+           op != Op::kConstCode && op != Op::kCodeField && op != Op::kConstMask && op != Op::kMaskField &&
+           op != Op::kConstList && op != Op::kListField && op != Op::kCmpFieldNum && op != Op::kNotBoolField &&
+           op != Op::kCodeInMaskField;
+  };
+  for (std::uint32_t i = 0; i < nodes.size(); ++i) {
+    if (!reads(nodes[i], detail::Field::kCaseLocation)) continue;
+    for (const auto& n : nodes) {
+      if (!has_children(n.op)) continue;
+      const bool unary = n.op == Op::kNot || n.op == Op::kKnownNum || n.op == Op::kKnownMask ||
+                         n.op == Op::kCountMask || n.op == Op::kCountList;
+      const bool uses = n.a == i || (!unary && n.b == i);
+      if (!uses) continue;
+      const bool membership = n.op == Op::kInList && n.a == i && reads(nodes[n.b], detail::Field::kProviderCatchment);
+      if (!membership) return false;
+    }
+  }
+  return true;
+}
+
 std::vector<RuleInfo> Policy::rules() const {
   std::vector<RuleInfo> out;
   for (const auto& r : impl_->rules)

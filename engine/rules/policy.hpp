@@ -163,6 +163,10 @@ class Policy {
   // Whether any rule reads case.location (not just case.province). When none does, a case's
   // verdicts and derived needs depend on its location only through its province.
   bool reads_case_location() const;
+  // Whether every rule that reads case.location asks only whether it is in provider.catchment
+  // (`case.location in provider.catchment`): verdicts then depend on the location through its
+  // province and the catchments that hold it. True when no rule reads case.location.
+  bool reads_location_only_by_catchment() const;
   // Per provider of `d`: whether every case located in `province` excludes it, whatever the
   // case's other fields and the date (exclude rules that read only the provider's fixed fields
   // and case.province). A fast first filter; the full assessment agrees with it.
