@@ -362,55 +362,16 @@ class ProviderReader {
     flag("accepts_without_status", p.accepts_without_status, false);
     flag("law_enforcement", p.law_enforcement, false);
     flag("confidential", p.confidential, false);
-    if (n["capacity"].IsDefined()) {
-      const YAML::Node c = n["capacity"];
-      if (r_.expect_map(c, field("capacity"))) {
-        r_.check_keys(c, field("capacity"), {"beds", "available"});
-        Capacity cap;
-        bool ok = true;
-        if (!c["beds"].IsDefined()) r_.error(c, field("capacity.beds"), "missing"), ok = false;
-        else if (auto v = r_.integer(c["beds"], field("capacity.beds"), 0, 100000)) cap.beds = static_cast<int>(*v);
-        else ok = false;
-        if (!c["available"].IsDefined()) r_.error(c, field("capacity.available"), "missing"), ok = false;
-        else if (auto v = r_.integer(c["available"], field("capacity.available"), 0, 100000)) cap.available = static_cast<int>(*v);
-        else ok = false;
-        if (ok && cap.available > cap.beds)
-          r_.error(c["available"], field("capacity.available"),
-                   std::to_string(cap.available) + " is above capacity.beds " + std::to_string(cap.beds));
-        if (ok) p.capacity = cap;
-      }
-    }
+    if (n["capacity"].IsDefined()) capacity(n["capacity"], field("capacity"), p);
     if (n["wait_days"].IsDefined())
       if (auto v = r_.integer(n["wait_days"], field("wait_days"), 0, 3650)) p.wait_days = static_cast<int>(*v);
     if (n["partners"].IsDefined()) {
       if (auto ids = r_.strings(n["partners"], field("partners")))
         for (std::size_t i = 0; i < ids->size(); ++i) refs.emplace_back((*ids)[i], n["partners"][i]);
     }
-    if (n["intake"].IsDefined()) {
-      const YAML::Node in = n["intake"];
-      if (r_.expect_map(in, field("intake"))) {
-        r_.check_keys(in, field("intake"), {"phone", "hours"});
-        if (in["phone"].IsDefined())
-          if (auto v = r_.string(in["phone"], field("intake.phone"))) p.intake_phone = *v;
-        if (in["hours"].IsDefined())
-          if (auto v = r_.string(in["hours"], field("intake.hours"))) {
-            p.intake_hours = *v;
-            std::string why;
-            if (auto h = IntakeHours::parse(*v, why)) p.hours = std::move(*h);
-            else r_.error(in["hours"], field("intake.hours"), why);
-          }
-      }
-    }
+    if (n["intake"].IsDefined()) intake(n["intake"], field("intake"), p);
     if (n["catchment"].IsDefined()) catchment(n["catchment"], field("catchment"), p);
-    if (n["peoples"].IsDefined()) {
-      std::vector<int> g;
-      if (codes(n["peoples"], field("peoples"), tax_.identities, "identity", g)) {
-        CodeSet set = 0;
-        for (int x : g) set |= code_bit(x);
-        if (!set) r_.error(n["peoples"], field("peoples"), "empty; leave peoples out for a service for everyone");
-        p.peoples = set;
-      }
-    }
+    if (n["peoples"].IsDefined()) peoples(n["peoples"], field("peoples"), p);
     if (n["address"].IsDefined())
       if (auto v = r_.string(n["address"], field("address"))) p.address = *v;
     if (p.confidential && p.address)
@@ -423,6 +384,49 @@ class ProviderReader {
   }
 
   YamlReader& reader() { return r_; }
+
+  // capacity: {beds, available}, both required, available at most beds.
+  void capacity(const YAML::Node& c, const std::string& field, Provider& p) {
+    if (!r_.expect_map(c, field)) return;
+    r_.check_keys(c, field, {"beds", "available"});
+    Capacity cap;
+    bool ok = true;
+    if (!c["beds"].IsDefined()) r_.error(c, field + ".beds", "missing"), ok = false;
+    else if (auto v = r_.integer(c["beds"], field + ".beds", 0, 100000)) cap.beds = static_cast<int>(*v);
+    else ok = false;
+    if (!c["available"].IsDefined()) r_.error(c, field + ".available", "missing"), ok = false;
+    else if (auto v = r_.integer(c["available"], field + ".available", 0, 100000)) cap.available = static_cast<int>(*v);
+    else ok = false;
+    if (ok && cap.available > cap.beds)
+      r_.error(c["available"], field + ".available",
+               std::to_string(cap.available) + " is above capacity.beds " + std::to_string(cap.beds));
+    if (ok) p.capacity = cap;
+  }
+
+  // intake: {phone, hours}; hours in the grammar of model/hours.hpp.
+  void intake(const YAML::Node& in, const std::string& field, Provider& p) {
+    if (!r_.expect_map(in, field)) return;
+    r_.check_keys(in, field, {"phone", "hours"});
+    if (in["phone"].IsDefined())
+      if (auto v = r_.string(in["phone"], field + ".phone")) p.intake_phone = *v;
+    if (in["hours"].IsDefined())
+      if (auto v = r_.string(in["hours"], field + ".hours")) {
+        p.intake_hours = *v;
+        std::string why;
+        if (auto h = IntakeHours::parse(*v, why)) p.hours = std::move(*h);
+        else r_.error(in["hours"], field + ".hours", why);
+      }
+  }
+
+  // peoples: identities the service is for (a non-empty list).
+  void peoples(const YAML::Node& list, const std::string& field, Provider& p) {
+    std::vector<int> g;
+    if (!codes(list, field, tax_.identities, "identity", g)) return;
+    CodeSet set = 0;
+    for (int x : g) set |= code_bit(x);
+    if (!set) r_.error(list, field, "empty; leave peoples out for a service for everyone");
+    p.peoples = set;
+  }
 
   // A list of community ids, each known and listed once.
   void catchment(const YAML::Node& list, const std::string& field, Provider& p) {
