@@ -147,6 +147,8 @@ const Registration validate_command(30, "validate",
   [](CLI::App&, DataOptions& data) -> Runner {
     return [&data]() {
       auto engine = data.load();
+      auto problems = engine->catchment_problems();
+      if (!problems.empty()) throw LoadError("catchments do not tile", std::move(problems));
       std::cout << engine->summary() << "\n";
       return 0;
     };

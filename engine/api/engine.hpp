@@ -77,6 +77,11 @@ class Engine {
   nlohmann::json provider_json(ProviderIndex p) const;
   // One line: counts per province and totals.
   std::string summary() const;
+  // `nrm validate`'s check of catchments (api/catchments.cpp): for each territorial need (the
+  // policy's catchment_needs), every provider of it has a catchment, no two providers of one kind
+  // (for everyone, or for the same peoples) hold the same community, and those for everyone hold
+  // every community of each province where they hold any. Empty when all is well.
+  std::vector<Diagnostic> catchment_problems() const;
 
   // nrm route: the fastest journey between two community ids, {"from", "to", "hours", "legs":
   // [{"from", "to", "mode", "hours", "via"}]} ("hours" null if unreachable), and as text. Throws

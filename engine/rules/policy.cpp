@@ -1101,6 +1101,14 @@ bool Policy::reads_location_only_by_catchment() const {
   return true;
 }
 
+NeedSet Policy::catchment_needs() const {
+  auto not_catchment = [](detail::Field f) { return f != detail::Field::kProviderCatchment; };
+  NeedSet out = 0;
+  for (const Rule& r : impl_->rules)
+    if (r.effect->effect == Effect::kWithhold && !fields_all(impl_->pool, r.when, not_catchment)) out |= r.needs;
+  return out;
+}
+
 std::vector<RuleInfo> Policy::rules() const {
   std::vector<RuleInfo> out;
   for (const auto& r : impl_->rules)

@@ -167,6 +167,10 @@ class Policy {
   // (`case.location in provider.catchment`): verdicts then depend on the location through its
   // province and the catchments that hold it. True when no rule reads case.location.
   bool reads_location_only_by_catchment() const;
+  // The needs a withhold rule reading provider.catchment withholds: services that only the
+  // provider responsible for the person's community may give (`nrm validate` checks that the
+  // directory's catchments for them tile each province).
+  NeedSet catchment_needs() const;
   // Per provider of `d`: whether every case located in `province` excludes it, whatever the
   // case's other fields and the date (exclude rules that read only the provider's fixed fields
   // and case.province). A fast first filter; the full assessment agrees with it.

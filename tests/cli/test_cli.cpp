@@ -108,6 +108,41 @@ TEST_CASE("nrm validate: 0 on the shipped data, 2 with every error on bad data",
   CHECK_THAT(r.out, Catch::Contains("p.yaml:3:") && Catch::Contains("nowhere-on") && Catch::Contains("bogus"));
 }
 
+TEST_CASE("nrm validate checks that child-protection and police catchments tile each province", "[cli]") {
+  // Prince Edward Island's nine communities: pe-a and pe-b both hold Summerside, nobody holds
+  // Souris or Three Rivers, and pe-c has no catchment at all. The Indigenous agency for First
+  // Nations (peoples) may overlap the agencies for everyone.
+  nrm::test::TempDir dir;
+  auto entry = [](const std::string& id, const std::string& extra) {
+    return "  - id: " + id + "\n    name: " + id + " (fictitious)\n    community: charlottetown-pe\n"
+           "    services: [child.protection]\n    delivery: both\n    serves: [PE]\n"
+           "    accepts_trafficking_victims: true\n" + extra;
+  };
+  std::string bad = dir.write(
+      "p.yaml", "schema: 1\nproviders:\n" +
+                    entry("pe-a", "    catchment: [alberton-pe, kensington-pe, summerside-pe]\n") +
+                    entry("pe-b", "    catchment: [belfast-pe, charlottetown-pe, cornwall-pe, montague-pe, summerside-pe]\n") +
+                    entry("pe-c", "") +
+                    entry("pe-fn", "    peoples: [first_nations]\n    catchment: [charlottetown-pe, summerside-pe]\n"));
+  Run r = run_nrm("validate --providers " + bad);
+  CHECK(r.status == 2);
+  CHECK_THAT(r.out, Catch::Contains("p.yaml:") && Catch::Contains("pe-b's catchment for child.protection overlaps "
+                                                                   "pe-a's in 1 community (summerside-pe)"));
+  CHECK_THAT(r.out, Catch::Contains("pe-c offers child.protection but has no catchment"));
+  CHECK_THAT(r.out, Catch::Contains("child.protection: 2 communities of PE in no catchment (souris-pe, three-rivers-pe)"));
+  CHECK_THAT(r.out, !Catch::Contains("pe-fn"));
+  // Fixed: the same file with the overlap, the gap and the missing catchment mended passes.
+  std::string good = dir.write(
+      "q.yaml", "schema: 1\nproviders:\n" +
+                    entry("pe-a", "    catchment: [alberton-pe, kensington-pe, summerside-pe]\n") +
+                    entry("pe-b", "    catchment: [belfast-pe, charlottetown-pe, cornwall-pe, montague-pe]\n") +
+                    entry("pe-c", "    catchment: [souris-pe, three-rivers-pe]\n") +
+                    entry("pe-fn", "    peoples: [first_nations]\n    catchment: [charlottetown-pe, summerside-pe]\n"));
+  Run fixed = run_nrm("validate --providers " + good);
+  CHECK(fixed.status == 0);
+  CHECK_THAT(fixed.out, Catch::Contains("ok: 4 providers"));
+}
+
 TEST_CASE("--help names every command", "[cli]") {
   Run r = run_nrm("--help");
   CHECK(r.status == 0);
