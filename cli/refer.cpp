@@ -41,15 +41,18 @@ struct CaseOptions {
     if (with_top) app.add_option("--top", top, "how many pathways (default 3)");
     app.add_option("--as-of", as_of, "the query's date YYYY-MM-DD (default today): reproduces an old answer");
     app.add_option("--when", when,
-                   "local time where the person is, YYYY-MM-DDTHH:MM: intake hours are checked against it");
+                   "local time where the person is, YYYY-MM-DDTHH:MM (default: the case's `when`, else now "
+                   "there): intake hours are checked against it");
     app.add_flag("--json", json, "print the answer as JSON (the API's format)");
   }
 
-  // --when over the case's own `when`.
-  void apply_when(nrm::Case& c) const {
-    if (when.empty()) return;
-    if (auto t = nrm::LocalTime::parse(when)) c.when = *t;
-    else throw nrm::LoadError("invalid option", {{"", 0, 0, "--when", "'" + when + "' is not a local time YYYY-MM-DDTHH:MM"}});
+  // --when over the case's own `when`; neither: now, on the clock of the person's community.
+  void apply_when(const nrm::api::Engine& engine, nrm::Case& c) const {
+    if (!when.empty()) {
+      if (auto t = nrm::LocalTime::parse(when)) c.when = *t;
+      else throw nrm::LoadError("invalid option", {{"", 0, 0, "--when", "'" + when + "' is not a local time YYYY-MM-DDTHH:MM"}});
+    }
+    if (!c.when) c.when = engine.now_at(c.location);
   }
 
   bool any_flag() const {
@@ -113,7 +116,7 @@ const Registration refer_command(10, "refer", "ranked referral pathways for one 
     return [opts, &data]() {
       auto engine = data.load();
       Case c = opts->read(*engine);
-      opts->apply_when(c);
+      opts->apply_when(*engine, c);
       if (opts->top != -1) {
         if (opts->top < 1 || opts->top > 20)
           throw LoadError("invalid option", {{"", 0, 0, "--top", std::to_string(opts->top) + " is out of range; expected 1 to 20"}});
@@ -135,6 +138,7 @@ const Registration explain_command(20, "explain", "why a provider is in or out f
     return [opts, provider, &data]() {
       auto engine = data.load();
       Case c = opts->read(*engine);
+      opts->apply_when(*engine, c);
       api::Explanation e = engine->explain(c, *provider, opts->date());
       if (opts->json) std::cout << engine->explanation_json(c, e).dump(2) << "\n";
       else std::cout << engine->explanation_text(c, e);

@@ -33,6 +33,11 @@ std::shared_ptr<const Engine> Engine::load(const EnginePaths& paths) {
   return e;
 }
 
+LocalTime Engine::now_at(CommunityIndex c) const {
+  const geo::Clock& clock = planner_->clock();
+  return clock.local(c, clock.now());
+}
+
 std::shared_ptr<const Engine> Engine::with_capacity(ProviderIndex p, int available,
                                                     std::optional<int> beds) const {
   if (p >= directory_->providers.size())
@@ -161,6 +166,7 @@ json Engine::case_json(const Case& c) const {
   j["police_consent"] = c.police_consent;
   j["max_travel_hours"] = c.max_travel_hours ? json(*c.max_travel_hours) : json(nullptr);
   j["top"] = c.top;
+  j["when"] = c.when ? json(c.when->str()) : json(nullptr);
   return j;
 }
 
@@ -599,6 +605,43 @@ std::string Engine::answer_json_text(const Answer& a, int indent) const {
   return out;
 }
 
+namespace {
+
+constexpr std::size_t kColumns = 80;
+
+// `text` in lines of at most kColumns (words longer than a line kept whole), the first after
+// `first`, the others after `rest`.
+std::string wrapped(const std::string& first, const std::string& rest, const std::string& text) {
+  std::string out, line = first;
+  std::size_t at = 0;
+  bool empty = true;
+  while (at < text.size()) {
+    std::size_t end = text.find(' ', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(at, end - at);
+    at = end + 1;
+    if (word.empty()) continue;
+    if (!empty && line.size() + 1 + word.size() > kColumns) {
+      out += line + "\n";
+      line = rest;
+      empty = true;
+    }
+    line += (empty ? "" : " ") + word;
+    empty = false;
+  }
+  return out + line + "\n";
+}
+
+// "2026-11-27" or, with the case's time, "Fri 2026-11-27 14:00 local time".
+std::string as_of_text(const Answer& a) {
+  if (!a.request.when) return a.as_of.str();
+  std::string t = a.request.when->str();
+  t[10] = ' ';
+  return fmt::format("{} {} local time", a.request.when->weekday(), t);
+}
+
+}  // namespace
+
 std::string Engine::answer_text(const Answer& a) const {
   const Directory& d = *directory_;
   const Taxonomy& t = d.taxonomy;
@@ -611,12 +654,12 @@ std::string Engine::answer_text(const Answer& a) const {
                      "needs " + needs);
   for (const auto& der : a.plan.needs.derived)
     out += fmt::format("  + {} (rule {}: {})\n", t.needs.code(der.need), der.rule_id, der.reason);
-  for (const auto& n : a.plan.needs.notices) out += fmt::format("  ! {} (rule {})\n", n.text, n.rule_id);
+  for (const auto& n : a.plan.needs.notices) out += wrapped("  ! ", "    ", n.text + " (rule " + n.rule_id + ")");
   if (a.plan.complete)
     out += fmt::format("{} pathway{} meeting every need (as of {}):\n", a.plan.pathways.size(),
-                       a.plan.pathways.size() == 1 ? "" : "s", a.as_of.str());
+                       a.plan.pathways.size() == 1 ? "" : "s", as_of_text(a));
   else
-    out += fmt::format("NO PATHWAY MEETS EVERY NEED (as of {}).{}\n", a.as_of.str(),
+    out += fmt::format("NO PATHWAY MEETS EVERY NEED (as of {}).{}\n", as_of_text(a),
                        a.plan.pathways.empty() ? "" : " Best partial pathway:");
   for (std::size_t i = 0; i < a.plan.pathways.size(); ++i)
     out += pathway_text(pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1)));

@@ -60,6 +60,9 @@ class Engine {
   // printed and parsed back, the same checks and messages.
   Case case_from_json(const nlohmann::json& doc, const std::string& origin) const;
 
+  // The time now at community c, on its wall clock: a case's `when` when it gives none (the
+  // CLI and the server set it; the engine itself never reads the clock for a case).
+  LocalTime now_at(CommunityIndex c) const;
   Answer refer(const Case& c, Date as_of) const;
   // Throws LoadError (field "provider") for an unknown provider id.
   Explanation explain(const Case& c, const std::string& provider_id, Date as_of) const;

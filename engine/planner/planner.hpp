@@ -40,6 +40,7 @@ struct PlanResult {
 class Planner {
  public:
   Planner(const Directory& directory, const rules::Policy& policy, const geo::TravelModel& travel);
+  const geo::Clock& clock() const { return clock_; }
 
   Problem prepare(const Case& c, Date as_of) const;
   PlanResult plan(const Case& c, Date as_of) const;

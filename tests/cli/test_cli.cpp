@@ -19,7 +19,7 @@ std::string scenario(const char* name) { return nrm::test::test_dir() + "/fixtur
 }  // namespace
 
 TEST_CASE("nrm refer: a referral on the shipped data exits 0 and reads at a glance", "[cli]") {
-  Run r = run_nrm("refer --as-of 2026-11-27 --case " + scenario("4-migrant-construction-worker.yaml"));
+  Run r = run_nrm("refer --as-of 2026-11-27 --when 2026-11-27T14:00 --case " + scenario("4-migrant-construction-worker.yaml"));
   CHECK(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("legal.immigration (rule status-immigration-help"));
   CHECK_THAT(r.out, Catch::Contains("#1  cost"));
@@ -27,7 +27,7 @@ TEST_CASE("nrm refer: a referral on the shipped data exits 0 and reads at a glan
 }
 
 TEST_CASE("nrm refer --json has the contract's fields, and the same case prints the same bytes", "[cli]") {
-  std::string args = "refer --json --as-of 2026-11-27 --case " + scenario("1-minor-in-child-welfare.yaml");
+  std::string args = "refer --json --as-of 2026-11-27 --when 2026-11-27T14:00 --case " + scenario("1-minor-in-child-welfare.yaml");
   Run a = run_nrm(args), b = run_nrm(args);
   REQUIRE(a.status == 0);
   CHECK(a.out == b.out);
@@ -53,7 +53,7 @@ TEST_CASE("nrm refer --json has the contract's fields, and the same case prints 
 
 TEST_CASE("nrm refer with flags instead of a file", "[cli]") {
   Run r = run_nrm("refer --at hamilton-on --needs shelter.emergency,medical.emergency --age 38 --gender male "
-              "--languages hun --status temporary_resident --exploitation labour --as-of 2026-11-27 --json");
+              "--languages hun --status temporary_resident --exploitation labour --as-of 2026-11-27 --when 2026-11-27T14:00 --json");
   REQUIRE(r.status == 0);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["case"]["languages"][0] == "hun");
@@ -76,14 +76,14 @@ TEST_CASE("bad input exits 2 naming the field and the accepted values", "[cli]")
 }
 
 TEST_CASE("no pathway exits 3 and still prints what is missing", "[cli]") {
-  Run r = run_nrm("refer --at grise-fiord-nu --needs shelter.emergency --max-travel-hours 1 --as-of 2026-11-27");
+  Run r = run_nrm("refer --at grise-fiord-nu --needs shelter.emergency --max-travel-hours 1 --as-of 2026-11-27 --when 2026-11-27T14:00");
   CHECK(r.status == 3);
   CHECK_THAT(r.out, Catch::Contains("NO PATHWAY MEETS EVERY NEED"));
   CHECK_THAT(r.out, Catch::Contains("blocked by"));
 }
 
 TEST_CASE("nrm explain says why a provider is in or out", "[cli]") {
-  Run r = run_nrm("explain --as-of 2026-11-27 --case " + scenario("4-migrant-construction-worker.yaml") +
+  Run r = run_nrm("explain --as-of 2026-11-27 --when 2026-11-27T14:00 --case " + scenario("4-migrant-construction-worker.yaml") +
               " --provider on-toronto-001 --json");
   REQUIRE(r.status == 0);
   auto j = nlohmann::json::parse(r.out);
