@@ -147,7 +147,7 @@ const Registration explain_command(20, "explain", "why a provider is in or out f
   });
 
 const Registration validate_command(30, "validate",
-  "check data and rules: every error at once, with file:line; exit 0 and a summary when all is well",
+  "check data and rules (and that child-protection and police catchments tile each province): every error at once, with file:line; exit 0 and a summary when all is well",
   [](CLI::App&, DataOptions& data) -> Runner {
     return [&data]() {
       auto engine = data.load();
