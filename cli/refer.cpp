@@ -15,7 +15,7 @@ namespace {
 
 struct CaseOptions {
   std::string file, at, needs, gender, identity, languages, status, exploitation, require, prefer,
-      avoid, as_of;
+      avoid, as_of, when;
   int age = -1;
   double max_travel_hours = -1;
   int top = -1;  // -1: not given
@@ -40,7 +40,19 @@ struct CaseOptions {
     app.add_option("--max-travel-hours", max_travel_hours, "cap on the pathway's total travel");
     if (with_top) app.add_option("--top", top, "how many pathways (default 3)");
     app.add_option("--as-of", as_of, "the query's date YYYY-MM-DD (default today): reproduces an old answer");
+    app.add_option("--when", when,
+                   "local time where the person is, YYYY-MM-DDTHH:MM (default: the case's `when`, else now "
+                   "there): intake hours are checked against it");
     app.add_flag("--json", json, "print the answer as JSON (the API's format)");
+  }
+
+  // --when over the case's own `when`; neither: now, on the clock of the person's community.
+  void apply_when(const nrm::api::Engine& engine, nrm::Case& c) const {
+    if (!when.empty()) {
+      if (auto t = nrm::LocalTime::parse(when)) c.when = *t;
+      else throw nrm::LoadError("invalid option", {{"", 0, 0, "--when", "'" + when + "' is not a local time YYYY-MM-DDTHH:MM"}});
+    }
+    if (!c.when) c.when = engine.now_at(c.location);
   }
 
   bool any_flag() const {
@@ -104,6 +116,7 @@ const Registration refer_command(10, "refer", "ranked referral pathways for one 
     return [opts, &data]() {
       auto engine = data.load();
       Case c = opts->read(*engine);
+      opts->apply_when(*engine, c);
       if (opts->top != -1) {
         if (opts->top < 1 || opts->top > 20)
           throw LoadError("invalid option", {{"", 0, 0, "--top", std::to_string(opts->top) + " is out of range; expected 1 to 20"}});
@@ -125,6 +138,7 @@ const Registration explain_command(20, "explain", "why a provider is in or out f
     return [opts, provider, &data]() {
       auto engine = data.load();
       Case c = opts->read(*engine);
+      opts->apply_when(*engine, c);
       api::Explanation e = engine->explain(c, *provider, opts->date());
       if (opts->json) std::cout << engine->explanation_json(c, e).dump(2) << "\n";
       else std::cout << engine->explanation_text(c, e);
@@ -133,10 +147,12 @@ const Registration explain_command(20, "explain", "why a provider is in or out f
   });
 
 const Registration validate_command(30, "validate",
-  "check data and rules: every error at once, with file:line; exit 0 and a summary when all is well",
+  "check data and rules (and that child-protection and police catchments tile each province): every error at once, with file:line; exit 0 and a summary when all is well",
   [](CLI::App&, DataOptions& data) -> Runner {
     return [&data]() {
       auto engine = data.load();
+      auto problems = engine->catchment_problems();
+      if (!problems.empty()) throw LoadError("catchments do not tile", std::move(problems));
       std::cout << engine->summary() << "\n";
       return 0;
     };

@@ -33,6 +33,11 @@ std::shared_ptr<const Engine> Engine::load(const EnginePaths& paths) {
   return e;
 }
 
+LocalTime Engine::now_at(CommunityIndex c) const {
+  const geo::Clock& clock = planner_->clock();
+  return clock.local(c, clock.now());
+}
+
 std::shared_ptr<const Engine> Engine::with_capacity(ProviderIndex p, int available,
                                                     std::optional<int> beds) const {
   if (p >= directory_->providers.size())
@@ -161,6 +166,7 @@ json Engine::case_json(const Case& c) const {
   j["police_consent"] = c.police_consent;
   j["max_travel_hours"] = c.max_travel_hours ? json(*c.max_travel_hours) : json(nullptr);
   j["top"] = c.top;
+  j["when"] = c.when ? json(c.when->str()) : json(nullptr);
   return j;
 }
 
@@ -265,6 +271,9 @@ struct StepView {
   std::vector<std::string> via_names;           // the same, by name
   int wait_days = 0;
   std::string phone, intake_hours;
+  std::optional<bool> open_now;      // with the case's `when` only
+  std::optional<std::string> opens;  // closed now: when it opens, in the case's local time (ISO)
+  std::string opens_day;             // its weekday, for the text
   std::optional<std::string> address;  // never for a confidential provider
   bool confidential = false;
   bool stale = false;
@@ -311,6 +320,13 @@ PathwayView pathway_view(const Engine& e, const Answer& a, const planner::Planne
     s.wait_days = prov.wait_days;
     s.phone = prov.intake_phone;
     s.intake_hours = prov.intake_hours;
+    if (const auto intake = e.planner().intake_at(a.request, st.provider)) {
+      s.open_now = intake->open_now;
+      if (intake->opens) {
+        s.opens = intake->opens->str();
+        s.opens_day = intake->opens->weekday();
+      }
+    }
     if (!prov.confidential && prov.address) s.address = *prov.address;
     s.confidential = prov.confidential;
     std::vector<rules::RuleHit> hits;
@@ -341,6 +357,8 @@ json pathway_json(const PathwayView& p) {
     if (st.via) s["via"] = *st.via;
     s["wait_days"] = st.wait_days;
     s["intake"] = {{"phone", st.phone}, {"hours", st.intake_hours}};
+    if (st.open_now) s["intake"]["open_now"] = *st.open_now;
+    if (st.opens) s["intake"]["opens"] = *st.opens;
     if (st.address) s["address"] = *st.address;
     s["confidential"] = st.confidential;
     s["stale"] = st.stale;
@@ -465,7 +483,10 @@ void pathway_json(JsonText& w, const PathwayView& p) {
     w.key("community").str(st.community);
     w.key("confidential").boolean(st.confidential);
     w.key("covers").strings(st.covers);
-    w.key("intake").open('{').key("hours").str(st.intake_hours).key("phone").str(st.phone).close('}');
+    w.key("intake").open('{').key("hours").str(st.intake_hours);
+    if (st.open_now) w.key("open_now").boolean(*st.open_now);
+    if (st.opens) w.key("opens").str(*st.opens);
+    w.key("phone").str(st.phone).close('}');
     w.key("mode").str(st.in_person ? "in_person" : "remote");
     w.key("name").str(st.name);
     w.key("provider").str(st.provider);
@@ -499,7 +520,8 @@ std::string pathway_text(const PathwayView& p) {
       for (const auto& name : s.via_names) via += (via.empty() ? "" : ", ") + name;
       out += "     via " + via + "\n";
     }
-    out += fmt::format("     intake {} ({}){}\n", s.phone, s.intake_hours,
+    const std::string now = !s.open_now ? "" : *s.open_now ? ", open now" : s.opens ? ", closed now, call from " + s.opens_day + " " + *s.opens : ", by appointment";
+    out += fmt::format("     intake {} ({}{}){}\n", s.phone, s.intake_hours, now,
                        s.address ? ", " + *s.address : std::string(", address confidential"));
     for (const auto& w : s.why) out += "     - " + w + "\n";
   }
@@ -517,6 +539,9 @@ json Engine::answer_json(const Answer& a) const {
   for (const auto& der : a.plan.needs.derived)
     derived.push_back({{"need", t.needs.code(der.need)}, {"rule", der.rule_id}, {"reason", der.reason}});
   j["derived_needs"] = std::move(derived);
+  json notices = json::array();
+  for (const auto& n : a.plan.needs.notices) notices.push_back({{"rule", n.rule_id}, {"text", n.text}});
+  j["notices"] = std::move(notices);
   json paths = json::array();
   for (std::size_t i = 0; i < a.plan.pathways.size(); ++i)
     paths.push_back(pathway_json(pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1))));
@@ -551,6 +576,13 @@ std::string Engine::answer_json_text(const Answer& a, int indent) const {
     w.close('}');
   }
   w.close(']');
+  w.key("notices").open('[');
+  for (const auto& n : a.plan.needs.notices) {
+    w.item().open('{');
+    w.key("rule").str(n.rule_id).key("text").str(n.text);
+    w.close('}');
+  }
+  w.close(']');
   w.key("pathways").open('[');
   for (std::size_t i = 0; i < a.plan.pathways.size(); ++i)
     pathway_json(w.item(), pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1)));
@@ -573,6 +605,43 @@ std::string Engine::answer_json_text(const Answer& a, int indent) const {
   return out;
 }
 
+namespace {
+
+constexpr std::size_t kColumns = 80;
+
+// `text` in lines of at most kColumns (words longer than a line kept whole), the first after
+// `first`, the others after `rest`.
+std::string wrapped(const std::string& first, const std::string& rest, const std::string& text) {
+  std::string out, line = first;
+  std::size_t at = 0;
+  bool empty = true;
+  while (at < text.size()) {
+    std::size_t end = text.find(' ', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(at, end - at);
+    at = end + 1;
+    if (word.empty()) continue;
+    if (!empty && line.size() + 1 + word.size() > kColumns) {
+      out += line + "\n";
+      line = rest;
+      empty = true;
+    }
+    line += (empty ? "" : " ") + word;
+    empty = false;
+  }
+  return out + line + "\n";
+}
+
+// "2026-11-27" or, with the case's time, "Fri 2026-11-27 14:00 local time".
+std::string as_of_text(const Answer& a) {
+  if (!a.request.when) return a.as_of.str();
+  std::string t = a.request.when->str();
+  t[10] = ' ';
+  return fmt::format("{} {} local time", a.request.when->weekday(), t);
+}
+
+}  // namespace
+
 std::string Engine::answer_text(const Answer& a) const {
   const Directory& d = *directory_;
   const Taxonomy& t = d.taxonomy;
@@ -585,11 +654,12 @@ std::string Engine::answer_text(const Answer& a) const {
                      "needs " + needs);
   for (const auto& der : a.plan.needs.derived)
     out += fmt::format("  + {} (rule {}: {})\n", t.needs.code(der.need), der.rule_id, der.reason);
+  for (const auto& n : a.plan.needs.notices) out += wrapped("  ! ", "    ", n.text + " (rule " + n.rule_id + ")");
   if (a.plan.complete)
     out += fmt::format("{} pathway{} meeting every need (as of {}):\n", a.plan.pathways.size(),
-                       a.plan.pathways.size() == 1 ? "" : "s", a.as_of.str());
+                       a.plan.pathways.size() == 1 ? "" : "s", as_of_text(a));
   else
-    out += fmt::format("NO PATHWAY MEETS EVERY NEED (as of {}).{}\n", a.as_of.str(),
+    out += fmt::format("NO PATHWAY MEETS EVERY NEED (as of {}).{}\n", as_of_text(a),
                        a.plan.pathways.empty() ? "" : " Best partial pathway:");
   for (std::size_t i = 0; i < a.plan.pathways.size(); ++i)
     out += pathway_text(pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1)));

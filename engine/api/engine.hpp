@@ -60,6 +60,9 @@ class Engine {
   // printed and parsed back, the same checks and messages.
   Case case_from_json(const nlohmann::json& doc, const std::string& origin) const;
 
+  // The time now at community c, on its wall clock: a case's `when` when it gives none (the
+  // CLI and the server set it; the engine itself never reads the clock for a case).
+  LocalTime now_at(CommunityIndex c) const;
   Answer refer(const Case& c, Date as_of) const;
   // Throws LoadError (field "provider") for an unknown provider id.
   Explanation explain(const Case& c, const std::string& provider_id, Date as_of) const;
@@ -77,6 +80,11 @@ class Engine {
   nlohmann::json provider_json(ProviderIndex p) const;
   // One line: counts per province and totals.
   std::string summary() const;
+  // `nrm validate`'s check of catchments (api/catchments.cpp): for each territorial need (the
+  // policy's catchment_needs), every provider of it has a catchment, no two providers of one kind
+  // (for everyone, or for the same peoples) hold the same community, and those for everyone hold
+  // every community of each province where they hold any. Empty when all is well.
+  std::vector<Diagnostic> catchment_problems() const;
 
   // nrm route: the fastest journey between two community ids, {"from", "to", "hours", "legs":
   // [{"from", "to", "mode", "hours", "via"}]} ("hours" null if unreachable), and as text. Throws

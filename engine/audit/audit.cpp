@@ -8,9 +8,9 @@
 //  2. Cells are written to fixed slots (community position x profile): the result never depends on
 //     thread timing. Every list in the output is sorted with an explicit tie-break on ids.
 //  3. The pass over the whole directory that prepares a case is done once per profile and
-//     province, not once per cell, when Planner::can_move says the prepared problem is the same
-//     wherever in the province the case is placed (no rule reads case.location). Each cell is
-//     still exactly Engine::refer (invariant 1; tests/audit checks it).
+//     location class (Planner::location_class: the province, and the catchments that hold the
+//     community), not once per cell: the prepared problem is the same wherever in the class the
+//     case is placed. Each cell is still exactly Engine::refer (invariant 1; tests/audit checks it).
 #include "audit/audit.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -247,16 +247,15 @@ Audit run(const api::Engine& engine, const std::vector<Profile>& profiles, const
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_mutex;
-  // Invariant 3: one prepared problem per profile and province, when the planner allows it.
+  // Invariant 3: one prepared problem per profile and location class (Planner::location_class).
   const auto& planner = engine.planner();
-  const auto nprov = static_cast<std::size_t>(d.taxonomy.provinces.size());
-  std::vector<std::once_flag> once(np * nprov);
-  std::vector<std::optional<planner::Problem>> prepared(np * nprov);
+  const auto nclass = static_cast<std::size_t>(planner.location_classes());
+  std::vector<std::once_flag> once(np * nclass);
+  std::vector<std::optional<planner::Problem>> prepared(np * nclass);
   auto cell_at = [&](std::size_t p, CommunityIndex community) {
     Case c = place(a.profiles[p], community);
     c.top = 1;  // invariant 1
-    if (!planner.can_move(c, community)) return compute_cell(engine, a.profiles[p], community, a.as_of);
-    const std::size_t slot = p * nprov + static_cast<std::size_t>(d.geography[community].province);
+    const std::size_t slot = p * nclass + static_cast<std::size_t>(planner.location_class(community));
     std::call_once(once[slot], [&] { prepared[slot] = planner.prepare(c, a.as_of); });
     return to_cell(community, planner.plan(c, a.as_of, *prepared[slot]));
   };

@@ -16,7 +16,7 @@ namespace {
 
 const std::vector<std::string> kCaseFields = {
     "location", "age",     "gender", "identity", "languages", "status",         "exploitation",
-    "needs",    "require", "prefer", "avoid",    "police_consent", "max_travel_hours", "top"};
+    "needs",    "require", "prefer", "avoid",    "police_consent", "max_travel_hours", "top", "when"};
 
 template <typename T>
 std::optional<int> one_code(detail::YamlReader& r, const YAML::Node& n, const std::string& field,
@@ -174,6 +174,11 @@ Case read_case(const std::optional<YAML::Node>& root, const std::string& origin,
       if (auto h = r.number(n["max_travel_hours"], "max_travel_hours", 0, 240)) c.max_travel_hours = *h;
     if (n["top"].IsDefined())
       if (auto t = r.integer(n["top"], "top", 1, 20)) c.top = static_cast<int>(*t);
+    if (n["when"].IsDefined() && !n["when"].IsNull())
+      if (auto w = r.string(n["when"], "when")) {
+        if (auto t = LocalTime::parse(*w)) c.when = *t;
+        else r.error(n["when"], "when", "'" + *w + "' is not a local time YYYY-MM-DDTHH:MM (the time where the person is)");
+      }
   }
   diags.throw_if_any("invalid case");
   return c;

@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <set>
+
+#include <date/tz.h>
 
 #include "directory/csv.hpp"
 #include "directory/travel_loader.hpp"
@@ -150,14 +153,37 @@ Taxonomy load_taxonomy(const std::string& path) {
 using detail::parse_double;
 using detail::read_csv;
 
+namespace {
+
+bool zone_exists(const std::string& name) {
+  if (name.empty()) return false;
+  try {
+    return date::locate_zone(name) != nullptr;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 Geography load_geography(const std::string& communities_path, const std::string& routes_path,
                          const Taxonomy& tax) {
   Diagnostics diags;
   Geography geo;
-  const std::vector<std::string> header = {"id",        "name",       "province",    "latitude",
-                                           "longitude", "population", "road_access", "source"};
+  // The header of this version, or the earlier one without timezone (every community then keeps
+  // the case's clock: see docs/data.md).
+  const std::vector<std::string> header = {"id",         "name",        "province", "latitude", "longitude",
+                                           "population", "road_access", "timezone", "source"};
+  const std::vector<std::string> no_zones = {"id",         "name",        "province", "latitude",
+                                             "longitude",  "population", "road_access", "source"};
+  bool zoned = true;
+  if (auto text = detail::read_text_file(communities_path, diags)) {
+    auto first = detail::parse_csv(text->substr(0, text->find('\n')), communities_path, diags);
+    zoned = first.empty() || first.front().fields != no_zones;
+  }
   std::set<std::string> seen;
-  for (auto& row : read_csv(communities_path, header, diags)) {
+  std::map<std::string, bool> zone_known;
+  for (auto& row : read_csv(communities_path, zoned ? header : no_zones, diags)) {
     auto& f = row.fields;
     auto bad = [&](const std::string& field, const std::string& msg) {
       diags.add(communities_path, row.line, 0, field, msg);
@@ -192,7 +218,14 @@ Geography load_geography(const std::string& communities_path, const std::string&
     if (f[6] == "true") c.road_access = true;
     else if (f[6] == "false") c.road_access = false;
     else bad("road_access", "expected true or false, found '" + f[6] + "'"), ok = false;
-    c.source = f[7];
+    if (zoned) {
+      c.timezone = f[7];
+      auto [it, fresh] = zone_known.emplace(c.timezone, false);
+      if (fresh) it->second = zone_exists(c.timezone);
+      if (!it->second)
+        bad("timezone", "'" + c.timezone + "' is not a time zone of the tz database (expected an IANA name such as America/Toronto)"), ok = false;
+    }
+    c.source = f[zoned ? 8 : 7];
     if (ok) geo.communities.push_back(std::move(c));
   }
   std::sort(geo.communities.begin(), geo.communities.end(),
@@ -212,7 +245,7 @@ const std::vector<std::string> kProviderFields = {
     "id",       "name",      "community",   "services", "delivery", "serves",
     "attributes", "languages", "genders",   "ages",     "accepts_trafficking_victims",
     "accepts_without_status", "law_enforcement", "capacity", "wait_days", "partners",
-    "intake",   "address",   "confidential", "verified"};
+    "intake",   "address",   "confidential", "verified", "catchment", "peoples"};
 
 class ProviderReader {
  public:
@@ -329,40 +362,16 @@ class ProviderReader {
     flag("accepts_without_status", p.accepts_without_status, false);
     flag("law_enforcement", p.law_enforcement, false);
     flag("confidential", p.confidential, false);
-    if (n["capacity"].IsDefined()) {
-      const YAML::Node c = n["capacity"];
-      if (r_.expect_map(c, field("capacity"))) {
-        r_.check_keys(c, field("capacity"), {"beds", "available"});
-        Capacity cap;
-        bool ok = true;
-        if (!c["beds"].IsDefined()) r_.error(c, field("capacity.beds"), "missing"), ok = false;
-        else if (auto v = r_.integer(c["beds"], field("capacity.beds"), 0, 100000)) cap.beds = static_cast<int>(*v);
-        else ok = false;
-        if (!c["available"].IsDefined()) r_.error(c, field("capacity.available"), "missing"), ok = false;
-        else if (auto v = r_.integer(c["available"], field("capacity.available"), 0, 100000)) cap.available = static_cast<int>(*v);
-        else ok = false;
-        if (ok && cap.available > cap.beds)
-          r_.error(c["available"], field("capacity.available"),
-                   std::to_string(cap.available) + " is above capacity.beds " + std::to_string(cap.beds));
-        if (ok) p.capacity = cap;
-      }
-    }
+    if (n["capacity"].IsDefined()) capacity(n["capacity"], field("capacity"), p);
     if (n["wait_days"].IsDefined())
       if (auto v = r_.integer(n["wait_days"], field("wait_days"), 0, 3650)) p.wait_days = static_cast<int>(*v);
     if (n["partners"].IsDefined()) {
       if (auto ids = r_.strings(n["partners"], field("partners")))
         for (std::size_t i = 0; i < ids->size(); ++i) refs.emplace_back((*ids)[i], n["partners"][i]);
     }
-    if (n["intake"].IsDefined()) {
-      const YAML::Node in = n["intake"];
-      if (r_.expect_map(in, field("intake"))) {
-        r_.check_keys(in, field("intake"), {"phone", "hours"});
-        if (in["phone"].IsDefined())
-          if (auto v = r_.string(in["phone"], field("intake.phone"))) p.intake_phone = *v;
-        if (in["hours"].IsDefined())
-          if (auto v = r_.string(in["hours"], field("intake.hours"))) p.intake_hours = *v;
-      }
-    }
+    if (n["intake"].IsDefined()) intake(n["intake"], field("intake"), p);
+    if (n["catchment"].IsDefined()) catchment(n["catchment"], field("catchment"), p);
+    if (n["peoples"].IsDefined()) peoples(n["peoples"], field("peoples"), p);
     if (n["address"].IsDefined())
       if (auto v = r_.string(n["address"], field("address"))) p.address = *v;
     if (p.confidential && p.address)
@@ -375,6 +384,69 @@ class ProviderReader {
   }
 
   YamlReader& reader() { return r_; }
+
+  // capacity: {beds, available}, both required, available at most beds.
+  void capacity(const YAML::Node& c, const std::string& field, Provider& p) {
+    if (!r_.expect_map(c, field)) return;
+    r_.check_keys(c, field, {"beds", "available"});
+    Capacity cap;
+    bool ok = true;
+    if (!c["beds"].IsDefined()) r_.error(c, field + ".beds", "missing"), ok = false;
+    else if (auto v = r_.integer(c["beds"], field + ".beds", 0, 100000)) cap.beds = static_cast<int>(*v);
+    else ok = false;
+    if (!c["available"].IsDefined()) r_.error(c, field + ".available", "missing"), ok = false;
+    else if (auto v = r_.integer(c["available"], field + ".available", 0, 100000)) cap.available = static_cast<int>(*v);
+    else ok = false;
+    if (ok && cap.available > cap.beds)
+      r_.error(c["available"], field + ".available",
+               std::to_string(cap.available) + " is above capacity.beds " + std::to_string(cap.beds));
+    if (ok) p.capacity = cap;
+  }
+
+  // intake: {phone, hours}; hours in the grammar of model/hours.hpp.
+  void intake(const YAML::Node& in, const std::string& field, Provider& p) {
+    if (!r_.expect_map(in, field)) return;
+    r_.check_keys(in, field, {"phone", "hours"});
+    if (in["phone"].IsDefined())
+      if (auto v = r_.string(in["phone"], field + ".phone")) p.intake_phone = *v;
+    if (in["hours"].IsDefined())
+      if (auto v = r_.string(in["hours"], field + ".hours")) {
+        p.intake_hours = *v;
+        std::string why;
+        if (auto h = IntakeHours::parse(*v, why)) p.hours = std::move(*h);
+        else r_.error(in["hours"], field + ".hours", why);
+      }
+  }
+
+  // peoples: identities the service is for (a non-empty list).
+  void peoples(const YAML::Node& list, const std::string& field, Provider& p) {
+    std::vector<int> g;
+    if (!codes(list, field, tax_.identities, "identity", g)) return;
+    CodeSet set = 0;
+    for (int x : g) set |= code_bit(x);
+    if (!set) r_.error(list, field, "empty; leave peoples out for a service for everyone");
+    p.peoples = set;
+  }
+
+  // A list of community ids, each known and listed once.
+  void catchment(const YAML::Node& list, const std::string& field, Provider& p) {
+    auto ids = r_.strings(list, field);
+    if (!ids) return;
+    if (ids->empty()) r_.error(list, field, "empty; leave catchment out for a service with none");
+    for (std::size_t i = 0; i < ids->size(); ++i) {
+      const std::string& id = (*ids)[i];
+      if (auto c = geo_.find(id)) {
+        p.catchment.push_back(*c);
+      } else {
+        std::string near = closest_name(id, geo_.ids());
+        r_.error(list[i], field + "[" + std::to_string(i) + "]",
+                 "unknown community '" + id + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+      }
+    }
+    std::sort(p.catchment.begin(), p.catchment.end());
+    if (std::adjacent_find(p.catchment.begin(), p.catchment.end()) != p.catchment.end())
+      r_.error(list, field, "lists a community twice");
+  }
 
  private:
   YamlReader r_;

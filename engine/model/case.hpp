@@ -7,6 +7,7 @@
 
 #include "model/date.hpp"
 #include "model/geography.hpp"
+#include "model/hours.hpp"
 #include "model/taxonomy.hpp"
 
 namespace nrm {
@@ -27,6 +28,9 @@ struct Case {
   std::optional<double> max_travel_hours;
   int top = 3;
   std::optional<Date> as_of;  // the query's date; absent = today
+  // The wall-clock time where the person is (case.location's zone): intake hours are checked
+  // against it. Absent: hours are not considered (the audit); the CLI and the API set it to now.
+  std::optional<LocalTime> when;
 
   NeedSet need_set() const {
     NeedSet s = 0;

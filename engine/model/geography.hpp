@@ -22,6 +22,7 @@ struct Community {
   double longitude = 0;
   std::optional<std::int64_t> population;
   bool road_access = true;
+  std::string timezone;  // IANA name (America/Toronto); empty when the file gives none
   std::string source;
   int line = 0;
 };

@@ -9,6 +9,7 @@
 
 #include "model/date.hpp"
 #include "model/geography.hpp"
+#include "model/hours.hpp"
 #include "model/taxonomy.hpp"
 
 namespace nrm {
@@ -43,7 +44,12 @@ struct Provider {
   int wait_days = 0;
   std::vector<ProviderIndex> partners;  // sorted
   std::string intake_phone;
-  std::string intake_hours;
+  std::string intake_hours;  // as written
+  IntakeHours hours;          // parsed from intake_hours
+  // The communities a statutory service is responsible for (child protection, police): sorted,
+  // empty when the entry gives none. rules/ says which needs require it (docs/rules.md).
+  std::vector<CommunityIndex> catchment;
+  std::optional<CodeSet> peoples;  // identities the service is specifically for; absent = everyone
   std::optional<std::string> address;  // never present when confidential
   bool confidential = false;
   std::optional<Date> verified;

@@ -64,14 +64,17 @@ bool dominates(const Problem& p, const Kept& A, const Challenger& B, const Way& 
 }
 
 // The way from A to B, or nothing when A's place cannot reach B's. `row`: travel seconds from B's
-// place (symmetric, P10, so it serves every A).
-inline bool way_from(const Problem& p, const Kept& A, const Challenger& B, const float* row, Way& way) {
+// place (symmetric, P10, so it serves every A). `covered`: the needs both have met, which price
+// the way as the next leg would be priced (urgency, Problem::travel_cost_at): every later leg of
+// a completion is priced at most so, as it has met at least as much.
+inline bool way_from(const Problem& p, const Kept& A, const Challenger& B, const float* row, NeedSet covered,
+                     Way& way) {
   way = {};
   if (A.location == B.location || B.tail) return true;
   const float seconds = row[A.location];
   if (!std::isfinite(seconds)) return false;
   way.moved = true;
-  way.cost = p.travel_cost_seconds(seconds) + (p.exact_travel() ? 0 : 1);
+  way.cost = p.travel_cost_seconds_at(seconds, covered) + (p.exact_travel() ? 0 : 1);
   way.hours = seconds / 3600.0;  // travel->hours(B.location, A.location), read from the row
   return true;
 }

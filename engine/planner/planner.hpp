@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/clock.hpp"
 #include "planner/problem.hpp"
 
 namespace nrm::planner {
@@ -39,6 +40,7 @@ struct PlanResult {
 class Planner {
  public:
   Planner(const Directory& directory, const rules::Policy& policy, const geo::TravelModel& travel);
+  const geo::Clock& clock() const { return clock_; }
 
   Problem prepare(const Case& c, Date as_of) const;
   PlanResult plan(const Case& c, Date as_of) const;
@@ -46,34 +48,57 @@ class Planner {
   // differs from c at most in location, with can_move(c', c.location). Saves the pass over the
   // whole directory when one case is placed in many communities (the audit).
   PlanResult plan(const Case& c, Date as_of, Problem prepared) const;
-  // Whether prepare() of case `c` moved to `to` differs from prepare(c) only in its start: the
-  // policy never reads case.location and `to` is in the same province.
-  bool can_move(const Case& c, CommunityIndex to) const;
+  // Whether prepare() of case `c` moved to `to` differs from prepare(c) only in its start: `to`
+  // is in the same location class.
+  bool can_move(const Case& c, CommunityIndex to) const {
+    return location_class_[c.location] == location_class_[to];
+  }
+  // Communities whose cases prepare alike: the same province and, when rules read case.location
+  // only through provider.catchment, the same providers whose catchments hold them; when rules
+  // read it otherwise, every community alone. Numbered 0..location_classes()-1.
+  int location_class(CommunityIndex c) const { return location_class_[c]; }
+  int location_classes() const { return location_classes_; }
   // The exact k-best search on a prepared problem (top = problem.top).
   std::vector<PlannedPathway> search(const Problem& problem, std::size_t* labels = nullptr) const;
+  // When a provider's intake takes a call for a case with `when` (nothing without): open now, or
+  // the time it opens in the case's local time (nothing when only by appointment).
+  struct Intake {
+    bool open_now = true;
+    std::optional<LocalTime> opens;
+  };
+  std::optional<Intake> intake_at(const Case& c, ProviderIndex p) const;
   // Prices a sequence of steps (recomputes every component from the steps).
   PlannedPathway price(const Problem& problem, const std::vector<std::int32_t>& candidates) const;
 
  private:
+  void classify_locations();
   std::vector<UnmetNeed> explain_unmet(const Case& c, Date as_of, const Problem& p,
                                        NeedSet unmet) const;
 
   const Directory& directory_;
   const rules::Policy& policy_;
   const geo::TravelModel& travel_;
+  geo::Clock clock_;
   std::vector<std::uint32_t> id_rank_;  // provider index -> rank of its id in sorted order
-  std::vector<ProviderIndex> by_rank_;  // rank -> provider index
+  std::vector<ProviderIndex> by_id_;    // providers in id order
   std::vector<char> linked_;  // provider index -> has partners or is someone's partner
-  std::vector<std::uint32_t> partners_begin_, partner_ranks_;  // provider index -> its partners' ranks
-  // Per province, computed on first use: the providers not every case there excludes (a first
-  // filter, Policy::excluded_in_province), by rank, with their services for a second one and
-  // their languages (read for every candidate: kept here, they are read in order).
+  std::vector<int> location_class_;  // community -> its location class
+  int location_classes_ = 0;
+  // Per province, computed on first use. The tie-break order of providers for a case there
+  // (`rank`): the province's own providers first, then the others, each in id order; each
+  // provider's formal partners by that rank; and the providers not every case there excludes
+  // (a first filter, Policy::excluded_in_province), by rank, with their services for a second
+  // one and their languages (read for every candidate: kept here, they are read in order).
   struct Roster {
+    std::vector<ProviderIndex> by_rank;        // rank -> provider index
+    std::vector<std::uint32_t> rank_of;        // provider index -> rank
+    std::vector<std::uint32_t> partners_begin, partner_ranks;
     std::vector<std::uint32_t> rank;
     std::vector<NeedSet> services;
     std::vector<LangId> languages;             // each provider's, one after the other
     std::vector<std::uint32_t> languages_end;  // where each provider's end in `languages`
   };
+  void add_hours(const Case& c, Problem& p) const;
   const Roster& roster_in(int province) const;
   mutable std::unique_ptr<std::once_flag[]> roster_once_;
   mutable std::vector<Roster> rosters_;

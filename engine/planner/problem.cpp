@@ -34,14 +34,14 @@ std::optional<PlannedStep> Problem::step(const State& s, std::int32_t ci, Cost& 
     if (!std::isfinite(st.travel_hours)) return std::nullopt;
     if (max_travel_hours && s.travel_hours + st.travel_hours > *max_travel_hours + kHoursEps)
       return std::nullopt;
-    st.owes_interpretation = !k.speaks && interpretation != 0;
   }
+  st.owes_interpretation = !k.speaks && interpretation != 0;
   if (s.last >= 0) {
     const auto& partners =
         directory->providers[candidates[static_cast<std::size_t>(s.last)].provider].partners;
     st.partner = std::binary_search(partners.begin(), partners.end(), k.provider);
   }
-  const Cost travel_c = st.in_person ? travel_cost(st.travel_hours) : 0;
+  const Cost travel_c = st.in_person ? travel_cost_at(st.travel_hours, s.covered) : 0;
   const Cost partner_c = st.partner ? -rules::to_cost(weights.partner_reward) : 0;
   const Cost in_person_c = st.in_person ? k.in_person_penalties : 0;
   cost = travel_c + k.base + in_person_c + partner_c;

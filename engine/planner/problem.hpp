@@ -41,7 +41,7 @@ struct PlannedStep {
   CommunityIndex from = 0;     // where the person is before this step
   double travel_hours = 0;     // 0 for remote steps
   bool partner = false;        // formal partner of the previous step's provider
-  bool owes_interpretation = false;  // in person, and nobody there speaks the person's languages
+  bool owes_interpretation = false;  // nobody at this step speaks the person's languages
 };
 
 // One provider as usable for one case (eligible, covering at least one of the case's needs).
@@ -81,7 +81,7 @@ struct Problem {
   struct State {
     CommunityIndex location = 0;
     NeedSet covered = 0;
-    bool owed = false;   // interpretation is owed (an in-person step did not speak the language)
+    bool owed = false;   // interpretation is owed (a step did not speak the person's languages)
     std::int32_t last = -1;  // candidate index of the previous step
     double travel_hours = 0;
     // Phone/video steps that meet no immediate need come last, in provider-id order (their
@@ -97,22 +97,48 @@ struct Problem {
     return (s.covered & target) == target && (!s.owed || (s.covered & interpretation));
   }
   // Travel times are whole seconds (geo::TravelModel). When a second costs a whole number of
-  // cost units (travel_hour with at most three decimals), travel costs add up exactly along a
-  // route; otherwise each leg is rounded.
-  Cost travel_cost(double hours) const {
+  // cost units (travel_hour and the urgency weights with at most three decimals), travel costs
+  // add up exactly along a route; otherwise each leg is rounded.
+  //
+  // Urgency: travel before an urgent need is met costs its weight more per hour, so a leg's cost
+  // depends on the needs met before it (in the label's state, P1). The *_at functions price a
+  // leg taken with `covered` met; the others price it at travel_hour alone, which is never more
+  // (a lower bound for P3).
+  Cost travel_cost(double hours) const { return travel_cost_at(hours, ~NeedSet{0}); }
+  Cost travel_cost_seconds(float seconds) const { return travel_cost_seconds_at(seconds, ~NeedSet{0}); }
+  Cost travel_cost_at(double hours, NeedSet covered) const {
     // hours is a whole number of seconds over 3600 and never negative: adding a half and
     // truncating rounds it back to that number, without a call into libm.
-    if (per_second > 0) return static_cast<Cost>(hours * 3600.0 + 0.5) * per_second;
-    return rules::to_cost(hours * weights.travel_hour);
+    if (whole_seconds) return static_cast<Cost>(hours * 3600.0 + 0.5) * per_second_at(covered);
+    return rules::to_cost(hours * travel_weight_at(covered));
   }
   // The same for a leg of `seconds` (a whole number: geo::TravelModel::seconds_from), which is
-  // travel_cost(seconds / 3600) without the round trip through hours.
-  Cost travel_cost_seconds(float seconds) const {
-    if (per_second > 0) return static_cast<Cost>(seconds) * per_second;
-    return travel_cost(seconds / 3600.0);
+  // travel_cost_at(seconds / 3600, covered) without the round trip through hours.
+  Cost travel_cost_seconds_at(float seconds, NeedSet covered) const {
+    if (whole_seconds) return static_cast<Cost>(seconds) * per_second_at(covered);
+    return travel_cost_at(seconds / 3600.0, covered);
   }
-  bool exact_travel() const { return per_second > 0 || weights.travel_hour == 0; }
-  Cost per_second = 0;  // cost of a second of travel when it is a whole number, else 0
+  Cost per_second_at(NeedSet covered) const {
+    Cost v = per_second;
+    for (const Urgency& u : urgency)
+      if (!(covered & u.need)) v += u.per_second;
+    return v;
+  }
+  double travel_weight_at(NeedSet covered) const {
+    double w = weights.travel_hour;
+    for (const Urgency& u : urgency)
+      if (!(covered & u.need)) w += u.weight;
+    return w;
+  }
+  bool exact_travel() const { return whole_seconds || (weights.travel_hour == 0 && urgency.empty()); }
+  struct Urgency {
+    NeedSet need;      // one of the case's needs
+    double weight;     // extra cost units per hour of travel before it is met
+    Cost per_second;   // the same per second, when a whole number
+  };
+  std::vector<Urgency> urgency;  // the case's needs with an urgency weight (rules/ranking.yaml)
+  Cost per_second = 0;           // cost of a second of travel at travel_hour, when whole
+  bool whole_seconds = false;    // every per-second cost is a whole number
   // Sets of needs are packed (P14) when the case has at most this many; tests lower it to run the
   // unpacked tables and bounds on small cases. Answers are the same either way.
   int pack_needs = kPackNeeds;

@@ -82,7 +82,7 @@ bool Search::step_of(const Round& r, const Group& gr, bool in_person, NeedSet& c
   if (in_person != static_cast<bool>((ip & in_person_only_k_) || (!rm && ip))) return false;
   covers = in_person ? ip : rm;
   if (!(covers & r.wanted_k)) return false;
-  const bool owes = r.cur.state.owed || (in_person && !gr.speaks);
+  const bool owes = r.cur.state.owed || !gr.speaks;
   left = (target_k_ | (owes ? interpretation_k_ : 0)) & ~(r.covered_k | covers);
   return true;
 }
@@ -93,7 +93,7 @@ void Search::make(Round& r, const Group& gr, bool in_person, Cost travel_c, doub
                   NeedSet covers, Cost hv) {
   const Cost base = r.cur.g + travel_c + hv;
   const CommunityIndex to = in_person ? place : r.cur.state.location;
-  const bool owed = r.cur.state.owed || (in_person && !gr.speaks && p_.interpretation);
+  const bool owed = r.cur.state.owed || (!gr.speaks && p_.interpretation);
   const StateKey at{r.cur.state.covered | h_.unkey(covers), to, owed};
   const bool tail = r.cur.state.tail || (!in_person && !(h_.unkey(covers) & p_.immediate));
   const double hours = r.cur.state.travel_hours + travel_h;
@@ -215,7 +215,7 @@ void Search::in_person_steps(Round& r) {
   for (const CommunityIndex c : p_.travel->nearest_first(r.cur.state.location)) {
     if (!groups_.any_at(c)) continue;  // no in-person candidate there
     const double travel_h = seconds[c] / 3600.0;  // travel->hours(location, c)
-    const Cost travel_c = p_.travel_cost_seconds(seconds[c]);
+    const Cost travel_c = p_.travel_cost_seconds_at(seconds[c], r.cur.state.covered);
     const Cost least = r.cur.g + travel_c + std::max(groups_.min_in_person() + floor, least_anywhere);
     if (least > r.limit) {
       r.next = std::min(r.next, least);

@@ -172,7 +172,7 @@ bool Search::dominated_by_kept(std::int32_t idx, Vec<Kept>& same, Vec<Kept>& her
   std::size_t dominators = 0;
   auto test = [&](const Kept& a) {
     Way way;
-    return way_from(p_, a, b, row, way) && dominates(p_, a, b, way, [&] { return lex_less(a.label, idx); });
+    return way_from(p_, a, b, row, nl.state.covered, way) && dominates(p_, a, b, way, [&] { return lex_less(a.label, idx); });
   };
   for (const Kept& other : same) {
     if (other.g > nl.g) break;

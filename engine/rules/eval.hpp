@@ -229,6 +229,9 @@ class Evaluator {
       case Field::kProviderGenders:
         if (!x_.p->genders) return {};
         return {*x_.p->genders, true};
+      case Field::kProviderPeoples:
+        if (!x_.p->peoples) return {};
+        return {*x_.p->peoples, true};
       default:
         return {};
     }
@@ -245,6 +248,8 @@ class Evaluator {
         return {x_.c->languages.data(), x_.c->languages.size()};
       case Field::kProviderLanguages:
         return {x_.p->languages.data(), x_.p->languages.size()};
+      case Field::kProviderCatchment:
+        return {reinterpret_cast<const int*>(x_.p->catchment.data()), x_.p->catchment.size()};
       case Field::kCaseAvoid:
         // CommunityIndex is the unsigned variant of int: reading it through int is allowed.
         return {reinterpret_cast<const int*>(x_.c->avoid.data()), x_.c->avoid.size()};

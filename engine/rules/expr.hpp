@@ -83,6 +83,8 @@ enum class Field : std::uint8_t {
   kProviderConfidential,
   kProviderVerifiedDaysAgo,
   kProviderStale,
+  kProviderCatchment,
+  kProviderPeoples,
 };
 
 struct FieldInfo {

@@ -173,7 +173,8 @@ class Folder {
   bool never_absent(std::uint32_t i) const {
     const Node& n = dst_.nodes[i];
     if (n.op == Op::kConstMask) return n.arg == 0;
-    if (n.op == Op::kMaskField) return static_cast<Field>(n.arg) != Field::kProviderGenders;
+    if (n.op == Op::kMaskField)
+      return static_cast<Field>(n.arg) != Field::kProviderGenders && static_cast<Field>(n.arg) != Field::kProviderPeoples;
     if (n.op == Op::kListField || n.op == Op::kConstList) return true;
     if (n.op == Op::kMaskAnd || n.op == Op::kMaskOr) return never_absent(n.a) && never_absent(n.b);
     return false;

@@ -56,6 +56,7 @@ constexpr EffectInfo kEffects[] = {
     {"penalise", Effect::kPenalise, true},
     {"penalise_in_person", Effect::kPenaliseInPerson, true},
     {"error", Effect::kError, false},
+    {"notice", Effect::kNotice, false},
 };
 
 }  // namespace
@@ -369,6 +370,7 @@ struct PolicyData {
           break;
         case Effect::kDerive:
         case Effect::kError:
+        case Effect::kNotice:
           continue;
       }
       if constexpr (kExplain) hits->push_back({r.id, r.reason, r.effect->effect, cost});
@@ -449,7 +451,7 @@ class Loader {
       return;
     }
     static const std::vector<std::string> kSections = {"schema", "rules", "weights", "travel",
-                                                       "language"};
+                                                       "language", "urgency"};
     std::vector<std::string> seen;
     for (auto it = root.begin(); it != root.end(); ++it) {
       std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
@@ -468,6 +470,8 @@ class Loader {
         if (section_once(f, it->first, key)) travel(f, value);
       } else if (key == "language") {
         if (section_once(f, it->first, key)) language(f, value);
+      } else if (key == "urgency") {
+        if (section_once(f, it->first, key)) urgency(f, value);
       } else {
         f.error(it->first, key,
                 with_hint("unknown section " + key + " (expected " + join(kSections) + ")", key,
@@ -580,6 +584,28 @@ class Loader {
         impl_.weights.stale_after_days = static_cast<int>(*v);
   }
 
+  // need code -> extra cost per hour of travel before that need is met.
+  void urgency(FileReader& f, const YAML::Node& node) {
+    if (!node.IsMap()) {
+      f.error(node, "urgency", "expected a mapping of need codes to weights (cost units per hour)");
+      return;
+    }
+    std::vector<std::pair<NeedId, double>> out;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const std::string code = it->first.Scalar();
+      auto need = d_.taxonomy.needs.find(code);
+      if (!need) {
+        f.error(it->first, "urgency." + code,
+                with_hint("unknown need code " + code, code, d_.taxonomy.needs.codes()));
+        continue;
+      }
+      if (auto v = number_in(f, it->second, "urgency." + code, kRuleWeightMin, kRuleWeightMax))
+        out.emplace_back(*need, *v);
+    }
+    std::sort(out.begin(), out.end());
+    impl_.weights.urgency = std::move(out);
+  }
+
   void travel(FileReader& f, const YAML::Node& node) {
     if (!node.IsMap()) {
       f.error(node, "travel", "expected a mapping of travel parameters to numbers");
@@ -611,8 +637,11 @@ class Loader {
       f.error(node, "language", "expected a mapping (id, reason, enabled, interpretation_need)");
       return;
     }
-    check_keys(f, node, "language.", {"id", "reason", "enabled", "interpretation_need"});
+    check_keys(f, node, "language.", {"id", "reason", "enabled", "interpretation_need", "later_language"});
     LanguagePolicy& lp = impl_.language;
+    if (node["later_language"])
+      if (auto v = number_in(f, node["later_language"], "language.later_language", kRuleWeightMin, kRuleWeightMax))
+        lp.later_language = *v;
     if (YAML::Node e = node["enabled"]) {
       if (e.IsScalar() && (e.Scalar() == "true" || e.Scalar() == "false"))
         lp.enabled = e.Scalar() == "true";
@@ -1042,6 +1071,44 @@ bool Policy::reads_case_location() const {
   });
 }
 
+bool Policy::reads_location_only_by_catchment() const {
+  using detail::Op;
+  const auto& nodes = impl_->pool.nodes;
+  auto reads = [&](const detail::Node& n, detail::Field f) {
+    const bool field = n.op == Op::kBoolField || n.op == Op::kNumField || n.op == Op::kCodeField ||
+                       n.op == Op::kMaskField || n.op == Op::kListField;
+    return field && n.arg == static_cast<std::uint8_t>(f);
+  };
+  // Nodes whose a and b are nodes (the others keep codes, list indices or fields there).
+  auto has_children = [](Op op) {
+    return op != Op::kConstBool && op != Op::kBoolField && op != Op::kConstNum && op != Op::kNumField &&
+           op != Op::kConstCode && op != Op::kCodeField && op != Op::kConstMask && op != Op::kMaskField &&
+           op != Op::kConstList && op != Op::kListField && op != Op::kCmpFieldNum && op != Op::kNotBoolField &&
+           op != Op::kCodeInMaskField;
+  };
+  for (std::uint32_t i = 0; i < nodes.size(); ++i) {
+    if (!reads(nodes[i], detail::Field::kCaseLocation)) continue;
+    for (const auto& n : nodes) {
+      if (!has_children(n.op)) continue;
+      const bool unary = n.op == Op::kNot || n.op == Op::kKnownNum || n.op == Op::kKnownMask ||
+                         n.op == Op::kCountMask || n.op == Op::kCountList;
+      const bool uses = n.a == i || (!unary && n.b == i);
+      if (!uses) continue;
+      const bool membership = n.op == Op::kInList && n.a == i && reads(nodes[n.b], detail::Field::kProviderCatchment);
+      if (!membership) return false;
+    }
+  }
+  return true;
+}
+
+NeedSet Policy::catchment_needs() const {
+  auto not_catchment = [](detail::Field f) { return f != detail::Field::kProviderCatchment; };
+  NeedSet out = 0;
+  for (const Rule& r : impl_->rules)
+    if (r.effect->effect == Effect::kWithhold && !fields_all(impl_->pool, r.when, not_catchment)) out |= r.needs;
+  return out;
+}
+
 std::vector<RuleInfo> Policy::rules() const {
   std::vector<RuleInfo> out;
   for (const auto& r : impl_->rules)
@@ -1068,6 +1135,10 @@ CaseNeeds Policy::derive_needs(const Case& c, const Directory& d) const {
   Evaluator ev(impl_->pool, x);
   for (std::uint32_t i : impl_->case_rules) {
     const Rule& r = impl_->rules[i];
+    if (r.effect->effect == Effect::kNotice) {
+      if (ev.boolean(r.when) == Tri::kTrue) out.notices.push_back({r.id, r.reason});
+      continue;
+    }
     if (r.effect->effect != Effect::kDerive || ev.boolean(r.when) != Tri::kTrue) continue;
     if (out.needs & need_bit(r.need)) continue;
     out.needs |= need_bit(r.need);

@@ -34,6 +34,9 @@ struct Weights {
   double cross_province = 0.5;   // cost of a step in another province than the case's location
   double partner_reward = 0.5;   // reward (subtracted) when a step is a formal partner of the previous one
   int stale_after_days = 365;
+  // Urgency (the `urgency` section): travel before each of these needs is met costs this much
+  // more per hour, in cost units, on top of travel_hour. In taxonomy order.
+  std::vector<std::pair<NeedId, double>> urgency;
 };
 
 
@@ -43,6 +46,8 @@ struct LanguagePolicy {
   NeedId interpretation_need = -1;  // the need an unmatched in-person step adds
   std::string rule_id;               // shown in "why"
   std::string reason;
+  // Cost of a step whose provider speaks one of the person's languages but not the first one.
+  double later_language = 0;
 };
 
 // What a rule does when its condition holds (docs/rules.md); effect_name() is its name in rules/.
@@ -57,6 +62,7 @@ enum class Effect {
   kPenalise,
   kPenaliseInPerson,
   kError,
+  kNotice,
 };
 const char* effect_name(Effect e);
 
@@ -97,9 +103,17 @@ struct RuleInfo {
   int line = 0;
 };
 
+// A notice the answer carries for this case (effect `notice`), e.g. the duty to report a child in
+// need of protection.
+struct Notice {
+  std::string rule_id;
+  std::string text;  // the rule's reason
+};
+
 struct CaseNeeds {
   NeedSet needs = 0;                     // asked and derived
   std::vector<Derivation> derived;       // in rule order, each need once, only needs not asked
+  std::vector<Notice> notices;           // in rule order
 };
 
 class Policy;
@@ -149,6 +163,14 @@ class Policy {
   // Whether any rule reads case.location (not just case.province). When none does, a case's
   // verdicts and derived needs depend on its location only through its province.
   bool reads_case_location() const;
+  // Whether every rule that reads case.location asks only whether it is in provider.catchment
+  // (`case.location in provider.catchment`): verdicts then depend on the location through its
+  // province and the catchments that hold it. True when no rule reads case.location.
+  bool reads_location_only_by_catchment() const;
+  // The needs a withhold rule reading provider.catchment withholds: services that only the
+  // provider responsible for the person's community may give (`nrm validate` checks that the
+  // directory's catchments for them tile each province).
+  NeedSet catchment_needs() const;
   // Per provider of `d`: whether every case located in `province` excludes it, whatever the
   // case's other fields and the date (exclude rules that read only the provider's fixed fields
   // and case.province). A fast first filter; the full assessment agrees with it.

@@ -374,6 +374,7 @@ Response Service::referrals(Context& ctx) {
   json body = parse_object(ctx.request->body, "the case");  // the one parse of the body
   const api::Engine& e = *ctx.engine;
   Case c = e.case_from_json(body, "case");
+  if (!c.when) c.when = e.now_at(c.location);  // intake hours are checked against the time there
   api::Answer a = e.refer(c, as_of);
 
   store::ReferralRecord rec;
@@ -411,6 +412,7 @@ Response Service::explain(Context& ctx) {
   if (!e.directory().find(id))
     return error_response(ErrorCode::kNotFound, "provider: no provider with id '" + id.substr(0, 80) + "'");
   Case c = e.case_from_json(body["case"], "case");
+  if (!c.when) c.when = e.now_at(c.location);
   api::Explanation x = e.explain(c, id, as_of);
 
   store::ReferralRecord rec;

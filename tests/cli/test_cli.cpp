@@ -19,7 +19,7 @@ std::string scenario(const char* name) { return nrm::test::test_dir() + "/fixtur
 }  // namespace
 
 TEST_CASE("nrm refer: a referral on the shipped data exits 0 and reads at a glance", "[cli]") {
-  Run r = run_nrm("refer --as-of 2026-11-27 --case " + scenario("4-migrant-construction-worker.yaml"));
+  Run r = run_nrm("refer --as-of 2026-11-27 --when 2026-11-27T14:00 --case " + scenario("4-migrant-construction-worker.yaml"));
   CHECK(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("legal.immigration (rule status-immigration-help"));
   CHECK_THAT(r.out, Catch::Contains("#1  cost"));
@@ -27,7 +27,7 @@ TEST_CASE("nrm refer: a referral on the shipped data exits 0 and reads at a glan
 }
 
 TEST_CASE("nrm refer --json has the contract's fields, and the same case prints the same bytes", "[cli]") {
-  std::string args = "refer --json --as-of 2026-11-27 --case " + scenario("1-minor-in-child-welfare.yaml");
+  std::string args = "refer --json --as-of 2026-11-27 --when 2026-11-27T14:00 --case " + scenario("1-minor-in-child-welfare.yaml");
   Run a = run_nrm(args), b = run_nrm(args);
   REQUIRE(a.status == 0);
   CHECK(a.out == b.out);
@@ -53,7 +53,7 @@ TEST_CASE("nrm refer --json has the contract's fields, and the same case prints 
 
 TEST_CASE("nrm refer with flags instead of a file", "[cli]") {
   Run r = run_nrm("refer --at hamilton-on --needs shelter.emergency,medical.emergency --age 38 --gender male "
-              "--languages hun --status temporary_resident --exploitation labour --as-of 2026-11-27 --json");
+              "--languages hun --status temporary_resident --exploitation labour --as-of 2026-11-27 --when 2026-11-27T14:00 --json");
   REQUIRE(r.status == 0);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["case"]["languages"][0] == "hun");
@@ -76,14 +76,14 @@ TEST_CASE("bad input exits 2 naming the field and the accepted values", "[cli]")
 }
 
 TEST_CASE("no pathway exits 3 and still prints what is missing", "[cli]") {
-  Run r = run_nrm("refer --at grise-fiord-nu --needs shelter.emergency --max-travel-hours 1 --as-of 2026-11-27");
+  Run r = run_nrm("refer --at grise-fiord-nu --needs shelter.emergency --max-travel-hours 1 --as-of 2026-11-27 --when 2026-11-27T14:00");
   CHECK(r.status == 3);
   CHECK_THAT(r.out, Catch::Contains("NO PATHWAY MEETS EVERY NEED"));
   CHECK_THAT(r.out, Catch::Contains("blocked by"));
 }
 
 TEST_CASE("nrm explain says why a provider is in or out", "[cli]") {
-  Run r = run_nrm("explain --as-of 2026-11-27 --case " + scenario("4-migrant-construction-worker.yaml") +
+  Run r = run_nrm("explain --as-of 2026-11-27 --when 2026-11-27T14:00 --case " + scenario("4-migrant-construction-worker.yaml") +
               " --provider on-toronto-001 --json");
   REQUIRE(r.status == 0);
   auto j = nlohmann::json::parse(r.out);
@@ -106,6 +106,41 @@ TEST_CASE("nrm validate: 0 on the shipped data, 2 with every error on bad data",
   Run r = run_nrm("validate --providers " + bad);
   CHECK(r.status == 2);
   CHECK_THAT(r.out, Catch::Contains("p.yaml:3:") && Catch::Contains("nowhere-on") && Catch::Contains("bogus"));
+}
+
+TEST_CASE("nrm validate checks that child-protection and police catchments tile each province", "[cli]") {
+  // Prince Edward Island's nine communities: pe-a and pe-b both hold Summerside, nobody holds
+  // Souris or Three Rivers, and pe-c has no catchment at all. The Indigenous agency for First
+  // Nations (peoples) may overlap the agencies for everyone.
+  nrm::test::TempDir dir;
+  auto entry = [](const std::string& id, const std::string& extra) {
+    return "  - id: " + id + "\n    name: " + id + " (fictitious)\n    community: charlottetown-pe\n"
+           "    services: [child.protection]\n    delivery: both\n    serves: [PE]\n"
+           "    accepts_trafficking_victims: true\n" + extra;
+  };
+  std::string bad = dir.write(
+      "p.yaml", "schema: 1\nproviders:\n" +
+                    entry("pe-a", "    catchment: [alberton-pe, kensington-pe, summerside-pe]\n") +
+                    entry("pe-b", "    catchment: [belfast-pe, charlottetown-pe, cornwall-pe, montague-pe, summerside-pe]\n") +
+                    entry("pe-c", "") +
+                    entry("pe-fn", "    peoples: [first_nations]\n    catchment: [charlottetown-pe, summerside-pe]\n"));
+  Run r = run_nrm("validate --providers " + bad);
+  CHECK(r.status == 2);
+  CHECK_THAT(r.out, Catch::Contains("p.yaml:") && Catch::Contains("pe-b's catchment for child.protection overlaps "
+                                                                   "pe-a's in 1 community (summerside-pe)"));
+  CHECK_THAT(r.out, Catch::Contains("pe-c offers child.protection but has no catchment"));
+  CHECK_THAT(r.out, Catch::Contains("child.protection: 2 communities of PE in no catchment (souris-pe, three-rivers-pe)"));
+  CHECK_THAT(r.out, !Catch::Contains("pe-fn"));
+  // Fixed: the same file with the overlap, the gap and the missing catchment mended passes.
+  std::string good = dir.write(
+      "q.yaml", "schema: 1\nproviders:\n" +
+                    entry("pe-a", "    catchment: [alberton-pe, kensington-pe, summerside-pe]\n") +
+                    entry("pe-b", "    catchment: [belfast-pe, charlottetown-pe, cornwall-pe, montague-pe]\n") +
+                    entry("pe-c", "    catchment: [souris-pe, three-rivers-pe]\n") +
+                    entry("pe-fn", "    peoples: [first_nations]\n    catchment: [charlottetown-pe, summerside-pe]\n"));
+  Run fixed = run_nrm("validate --providers " + good);
+  CHECK(fixed.status == 0);
+  CHECK_THAT(fixed.out, Catch::Contains("ok: 4 providers"));
 }
 
 TEST_CASE("--help names every command", "[cli]") {

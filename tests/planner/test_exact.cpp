@@ -8,6 +8,7 @@
 // and bounds of larger cases); a world of 13 needs runs cases larger than kPackNeeds.
 #include <algorithm>
 #include <bit>
+#include <fstream>
 #include <random>
 
 #include "planner_util.hpp"
@@ -194,6 +195,7 @@ TEST_CASE("the search equals brute force on 600 random cases", "[planner][exact]
         if (odd_weight) {
           p.weights.travel_hour = 1.2345678;
           p.per_second = 0;
+          p.whole_seconds = false;
           REQUIRE_FALSE(p.exact_travel());
         }
         auto expected = brute_force(p);
@@ -210,10 +212,11 @@ TEST_CASE("the search equals brute force on 600 random cases", "[planner][exact]
       }
     }
   }
-  // The random cases must exercise the search, not just fail: many have answers (272 of 600 with
-  // seed 20181), many of those several.
+  // The random cases must exercise the search, not just fail: many have answers (238 of 600 with
+  // seed 20181, since a phone step in a language the person does not speak owes interpretation
+  // too), many of those several.
   CHECK(cases == 600);
-  CHECK(with_answers > 250);
+  CHECK(with_answers > 220);
   CHECK(multi > 120);
 }
 
@@ -301,4 +304,107 @@ TEST_CASE("the search equals brute force on cases of more needs than are packed"
   CHECK(cases == 48);
   CHECK(large == 48);
   CHECK(with_answers > 24);
+}
+
+// Urgency, catchments and open hours: the policy gains the catchment rule and urgency weights
+// (rules/ranking.yaml's form), providers carry catchments and intake hours, cases a time of day.
+// Urgency makes a step's cost depend on the needs met before it; hours set steps aside or add a
+// wait; catchments withhold child protection and police. The search must still equal brute force.
+namespace {
+
+const char* const kUrgentNeeds[] = {"shelter.emergency", "medical.emergency", "child.protection", "police.liaison",
+                                    "counselling.trauma", "legal.immigration", "interpretation"};
+const char* const kHours[] = {"24/7", "Mon-Fri 09:00-17:00", "Mon-Sat 08:00-20:00", "by appointment",
+                              "Tue-Thu 10:00-16:00, Sat 10:00-14:00"};
+const char* const kWhen[] = {"2026-11-27T03:00", "2026-11-27T14:00", "2026-11-29T11:00", "2026-11-30T08:30"};
+
+std::string urgent_directory(std::mt19937& rng, int providers) {
+  std::string y;
+  for (int i = 0; i < providers; ++i) {
+    std::string id = "p" + std::to_string(10 + i);
+    y += "  - id: " + id + "\n    name: " + id + " (fictitious)\n    community: " + pick(rng, kCommunities) + "\n";
+    y += "    services: [" + subset(rng, kUrgentNeeds, 1, 3) + "]\n";
+    y += std::string("    delivery: ") + (chance(rng, 0.6) ? "in_person" : chance(rng, 0.5) ? "both" : "remote") + "\n";
+    y += "    serves: [national]\n    attributes: [" + subset(rng, kAttrs, 0, 1) + "]\n";
+    y += "    languages: [" + subset(rng, kLangs, 1, 2) + "]\n";
+    y += "    accepts_trafficking_victims: true\n    accepts_without_status: true\n";
+    y += "    wait_days: " + std::to_string(std::uniform_int_distribution<int>(0, 2)(rng)) + "\n";
+    if (chance(rng, 0.6)) y += "    catchment: [" + subset(rng, kCommunities, 1, 3) + "]\n";
+    y += std::string("    intake: {phone: \"+1-555-0100\", hours: \"") + pick(rng, kHours) + "\"}\n";
+    y += "    verified: 2026-05-01\n";
+  }
+  return y;
+}
+
+}  // namespace
+
+TEST_CASE("the search equals brute force with urgency, catchments and open hours", "[planner][exact]") {
+  std::mt19937 rng(20184);
+  test::TempDir rules;
+  for (const char* f : {"derived-needs.yaml", "eligibility.yaml", "language.yaml", "preferences.yaml",
+                        "ranking.yaml", "travel.yaml"}) {
+    std::ifstream in(test::test_dir() + "/fixtures/rules/" + f);
+    rules.write(f, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+  }
+  rules.write("zz-issue-20.yaml",
+              "schema: 1\nurgency:\n  medical.emergency: 2\n  shelter.emergency: 1\nrules:\n"
+              "  - id: catchment\n    reason: territorial\n"
+              "    when: provider.services contains_any [child.protection, police.liaison] and case.location not in provider.catchment\n"
+              "    effect: withhold\n    needs: [child.protection, police.liaison]\n");
+  int cases = 0, with_answers = 0, urgent = 0, waiting = 0, set_aside = 0;
+  for (int d = 0; d < 40; ++d) {
+    test::TempDir dir;
+    std::string yaml = urgent_directory(rng, std::uniform_int_distribution<int>(8, 13)(rng));
+    api::EnginePaths paths;
+    paths.data = test::world_paths();
+    paths.data.providers = dir.write("providers.yaml", "schema: 1\nsynthetic: true\nproviders:\n" + yaml);
+    paths.rules_dir = rules.path();
+    auto e = api::Engine::load(paths);
+    for (int k = 0; k < 8; ++k) {
+      std::string text = std::string("location: ") + pick(rng, kCommunities) + "\n";
+      text += "needs: [" + subset(rng, kUrgentNeeds, 1, 3) + "]\n";
+      text += "age: 30\ngender: female\nstatus: citizen\nexploitation: sex\npolice_consent: true\n";
+      text += std::string("languages: [") + (chance(rng, 0.7) ? "eng" : "hun, eng") + "]\n";
+      text += std::string("when: ") + pick(rng, kWhen) + "\n";
+      text += "top: " + std::to_string(std::uniform_int_distribution<int>(1, 4)(rng)) + "\n";
+      INFO("directory " << d << "\n" << yaml << "\ncase:\n" << text);
+      Case c = e->parse_case(text, "case");
+      const auto prepared = e->planner().prepare(c, test::test_date());
+      // The time of day matters: closed intakes set aside for an immediate need, or a wait added.
+      Case anytime = c;
+      anytime.when.reset();
+      const auto timeless = e->planner().prepare(anytime, test::test_date());
+      set_aside += prepared.candidates.size() < timeless.candidates.size() ? 1 : 0;
+      rules::Cost waits = 0, timeless_waits = 0;
+      for (const auto& cand : prepared.candidates) waits += cand.wait;
+      for (const auto& cand : timeless.candidates) timeless_waits += cand.wait;
+      waiting += waits > timeless_waits ? 1 : 0;
+      for (bool odd_weight : {false, true}) {
+        INFO((odd_weight ? "odd weights" : "policy weights"));
+        auto p = prepared;
+        if (odd_weight) {
+          p.weights.travel_hour = 0.7654321;
+          for (auto& u : p.urgency) u.weight *= 1.2345678, u.per_second = 0;
+          p.per_second = 0;
+          p.whole_seconds = false;
+        }
+        auto expected = brute_force(p);
+        if (!odd_weight) {
+          ++cases;
+          if (!expected.empty()) ++with_answers;
+          if (!p.urgency.empty()) ++urgent;
+        }
+        require_same(*e, p, e->planner().search(p), expected);
+        auto unpacked = p;
+        unpacked.pack_needs = 0;
+        INFO("sets of needs unpacked");
+        require_same(*e, unpacked, e->planner().search(unpacked), expected);
+      }
+    }
+  }
+  CHECK(cases == 320);
+  CHECK(with_answers > 120);
+  CHECK(urgent > 100);
+  CHECK(waiting > 60);
+  CHECK(set_aside > 60);
 }

@@ -73,7 +73,7 @@ TEST_CASE("every bad-rules error kind is reported with its line, column and rule
        {"2:9: schema: unsupported schema version 2; this nrm reads schema 1"}},
       {"unknown-effect.yaml",
        {"7:13: spelling.effect: unknown effect penalize (expected exclude, exclude_in_person, "
-        "exclude_remote, derive, withhold, prefer, reward, penalise, penalise_in_person, error); "
+        "exclude_remote, derive, withhold, prefer, reward, penalise, penalise_in_person, error, notice); "
         "did you mean penalise?"}},
       {"malformed-condition.yaml",
        {"6:21: no-operand.when: expected an operand, found end of condition",
@@ -94,7 +94,7 @@ TEST_CASE("every bad-rules error kind is reported with its line, column and rule
         "handoff, wait_day, stale, cross_province, partner_reward); did you mean stale?"}},
       {"unknown-section.yaml",
        {"3:1: weigths: unknown section weigths (expected schema, rules, weights, travel, "
-        "language); did you mean weights?"}},
+        "language, urgency); did you mean weights?"}},
       {"duplicate-key.yaml", {"7:5: two-conditions.when: key when given twice"}},
       {"missing-parts.yaml",
        {"4:5: no-reason.reason: every rule needs a plain-language reason",

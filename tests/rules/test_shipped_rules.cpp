@@ -141,6 +141,24 @@ TEST_CASE("shipped policy: how each provider may be used", "[rules][shipped]") {
       for (auto i : ids) c.identity |= code_bit(sh.code(sh.d.taxonomy.identities, i));
     };
   };
+  auto offers = [](std::vector<const char*> needs, std::vector<const char*> catchment) -> ProviderEdit {
+    return [needs, catchment](Provider& p, const Shipped& sh) {
+      for (auto n : needs) p.services |= need_bit(sh.need(n));
+      for (auto c : catchment) p.catchment.push_back(sh.at(c));
+    };
+  };
+  auto for_peoples = [](std::vector<const char*> peoples) -> ProviderEdit {
+    return [peoples](Provider& p, const Shipped& sh) {
+      p.services |= need_bit(sh.need("cultural.support"));
+      p.peoples = CodeSet{0};
+      for (auto x : peoples) *p.peoples |= code_bit(sh.code(sh.d.taxonomy.identities, x));
+    };
+  };
+  auto withholds = [](std::vector<std::string> fired, std::vector<std::string> needs) {
+    Expect e = fine(std::move(fired));
+    e.withheld = std::move(needs);
+    return e;
+  };
   auto pen = [](double p, std::vector<std::string> fired) {
     Expect e = fine(std::move(fired));
     e.penalties = p;
@@ -237,9 +255,9 @@ TEST_CASE("shipped policy: how each provider may be used", "[rules][shipped]") {
        },
        with_attrs({"survivor_led", "open_24_7", "accessible"}), pref(-0.5, {"prefer-asked"})},
       {"prefer-2", identity({"first_nations"}), with_attrs({"indigenous_led"}),
-       pref(-0.25, {"prefer-indigenous-led"})},
+       pref(-1.0, {"prefer-indigenous-led"})},
       {"prefer-3", identity({"inuit"}), with_attrs({"indigenous_led", "inuit_specific"}),
-       pref(-0.5, {"prefer-indigenous-led", "prefer-inuit-specific"})},
+       pref(-2.0, {"prefer-indigenous-led", "prefer-inuit-specific"})},
       {"prefer-4", age(16), with_attrs({"youth_serving"}), pref(-0.25, {"prefer-youth-serving"})},
       {"prefer-5", age(30), with_attrs({"youth_serving"}), fine()},
       {"prefer-6", identity({"lgbtq2s"}), with_attrs({"lgbtq2s_affirming"}),
@@ -251,6 +269,20 @@ TEST_CASE("shipped policy: how each provider may be used", "[rules][shipped]") {
        },
        with_attrs({"indigenous_led"}), pref(-0.25, {"prefer-asked"})},  // never counted twice
       {"prefer-8", identity({"metis"}), no_provider, fine()},
+      // Catchments: child protection and police only from the agency whose area holds the case.
+      {"catchment-1", no_case, offers({"child.protection"}, {}),
+       withholds({"catchment"}, {"child.protection"})},
+      {"catchment-2", no_case, offers({"child.protection"}, {"thunder-bay-on"}), fine()},
+      {"catchment-3", no_case, offers({"police.liaison"}, {"kenora-on"}),
+       withholds({"catchment"}, {"police.liaison"})},
+      {"catchment-4", no_case, no_provider, fine()},  // offers neither: the rule does not fire
+      // Services for specific peoples: cultural support and child protection for those peoples.
+      {"peoples-1", identity({"inuit"}), for_peoples({"first_nations"}),
+       withholds({"peoples-served"}, {"cultural.support"})},
+      {"peoples-2", identity({"first_nations"}), for_peoples({"first_nations", "metis"}),
+       pref(-0.5, {"prefer-own-people"})},
+      {"peoples-3", no_case, for_peoples({"inuit"}), withholds({"peoples-served"}, {"cultural.support"})},
+      {"peoples-4", identity({"inuit"}), no_provider, fine()},  // for everyone
       // Rule 11: a full shelter cannot meet shelter needs; its other services stay.
       {"shelter-1", no_case,
        [](Provider& p, const Shipped&) {
@@ -383,7 +415,7 @@ TEST_CASE("shipped policy: derived needs and case errors", "[rules][shipped]") {
        {"legal.immigration"},
        {"status-immigration-help"}},
       {"status-derive-2", status("no_status"), {"legal.immigration"}, {"status-immigration-help"}},
-      {"status-derive-3", status("refugee_claimant"), {}, {}},
+      {"status-derive-3", status("refugee_claimant"), {"legal.immigration"}, {"refugee-claimant-counsel"}},
       {"status-derive-4", status("permanent_resident"), {}, {}},
       {"labour-1", exploitation("labour"), {"legal.labour"}, {"labour-legal-help"}},
       {"labour-2", exploitation("both"), {"legal.labour"}, {"labour-legal-help"}},
@@ -451,7 +483,12 @@ TEST_CASE("shipped policy: weights, travel and language", "[rules][shipped]") {
     CHECK(ids.insert(r.id).second);
     CHECK(!r.reason.empty());
   }
-  CHECK(s.policy.rule_count() == 22);
+  CHECK(s.policy.rule_count() == 27);
+  // Urgency (rules/ranking.yaml): travel before emergency care weighs three times an hour.
+  std::map<std::string, double> urgency;
+  for (const auto& [need, weight] : w.urgency) urgency[s.d.taxonomy.needs.code(need)] = weight;
+  CHECK(urgency == std::map<std::string, double>{{"medical.emergency", 2.0}, {"shelter.emergency", 1.0}});
+  CHECK(lang.later_language == 0.25);
 }
 
 TEST_CASE("docs/rules.md: every field and effect is documented, the worked example loads",
@@ -615,9 +652,10 @@ TEST_CASE("shipped policy: the province filter and whether rules read case.locat
   const int mb = s.d.geography[s.at("winnipeg-mb")].province, on = s.d.geography[s.at("toronto-on")].province;
   CHECK(s.policy.excluded_in_province(s.d, mb) == std::vector<char>{0, 0});
   CHECK(s.policy.excluded_in_province(s.d, on) == std::vector<char>{1, 0});
-  // No shipped rule reads case.location (avoid-community reads case.avoid): the audit may prepare
-  // a case once per province.
-  CHECK_FALSE(s.policy.reads_case_location());
+  // The shipped rules read case.location only to ask whether it is in provider.catchment: the
+  // audit may prepare a case once per province and set of catchments (Planner::location_class).
+  CHECK(s.policy.reads_case_location());
+  CHECK(s.policy.reads_location_only_by_catchment());
   auto dir = std::filesystem::temp_directory_path() / "nrm-test-reads-location";
   std::filesystem::create_directories(dir);
   {

@@ -285,11 +285,12 @@ inline std::string run(const std::string& command, int* status = nullptr) {
   return out;
 }
 
-// A fixed date, so answers do not depend on the day the tests run.
+// A fixed date and time, so answers do not depend on the day or the hour the tests run (a case
+// without `when` is planned at the time now where the person is).
 inline const char* kAsOf = "2026-06-01";
 
 inline const char* kCase = R"({"location": "thunder-bay-on", "age": 24, "gender": "female",
-  "languages": ["eng"], "exploitation": "sex",
+  "languages": ["eng"], "exploitation": "sex", "when": "2026-06-01T14:00",
   "needs": ["shelter.emergency", "counselling.trauma"]})";
 
 }  // namespace nrm::test

@@ -61,7 +61,7 @@ NEEDS = [
     "medical.sexual_health", "counselling.trauma", "addiction.treatment", "safety.planning",
     "case.management", "interpretation", "cultural.support", "child.protection", "legal.criminal",
     "legal.immigration", "legal.labour", "legal.family", "income.support", "employment.training",
-    "education", "transport.assistance", "repatriation", "police.liaison",
+    "education", "transport.assistance", "repatriation", "police.liaison", "return.home",
 ]
 ATTRIBUTES = [
     "trauma_informed", "indigenous_led", "inuit_specific", "youth_serving", "lgbtq2s_affirming",
@@ -443,7 +443,9 @@ STREETS = [
 ]
 STREET_KINDS = ["Street", "Avenue", "Road", "Crescent", "Drive", "Lane", "Way"]
 HOURS_DAY = ["Mon-Fri 09:00-17:00", "Mon-Fri 08:30-16:30", "Mon-Fri 09:00-20:00",
-             "Mon-Sat 09:00-18:00", "Tue-Sat 10:00-18:00"]
+             "Mon-Sat 09:00-18:00", "Tue-Sat 10:00-18:00", "Mon-Fri 09:00-17:00, Sat 10:00-14:00",
+             "Mon-Thu 09:00-21:00, Fri 09:00-17:00"]
+APPOINTMENT_ONLY = 0.25  # share of legal clinics that take new clients by appointment only
 
 
 def address(rng):
@@ -488,6 +490,8 @@ def provider(c, rng, name_kind, services, **kw):
         "verified": None,
         "_key": None,
         "_partner_keys": [],
+        "peoples": None,     # the identities a service is specifically for (None: everyone)
+        "catchment": None,   # community ids a statutory service is responsible for
     }
     p.update(kw)
     if p["languages"] is None:
@@ -507,7 +511,12 @@ def provider(c, rng, name_kind, services, **kw):
 def finish(p, rng):
     phone_number, hours = p["intake"]
     if hours is None:
-        hours = "24/7" if "open_24_7" in p["attributes"] else rng.choice(HOURS_DAY)
+        if "open_24_7" in p["attributes"]:
+            hours = "24/7"
+        elif all(s.startswith("legal.") for s in p["services"]) and chance(rng, APPOINTMENT_ONLY):
+            hours = "by appointment"
+        else:
+            hours = rng.choice(HOURS_DAY)
     p["intake"] = (phone_number, hours)
 
 
@@ -683,7 +692,8 @@ def a_transitional(c, rng):
 def a_anti_trafficking(c, rng):
     svc = ["safety.planning", "case.management"]
     for s, pr in (("counselling.trauma", 0.6), ("transport.assistance", 0.15),
-                  ("legal.criminal", 0.15), ("income.support", 0.1), ("repatriation", 0.04)):
+                  ("legal.criminal", 0.15), ("income.support", 0.1), ("repatriation", 0.04),
+                  ("return.home", 0.1)):
         if chance(rng, pr):
             svc.append(s)
     p = provider(c, rng, rng.choice(["Anti-Trafficking Response Program",
@@ -852,7 +862,8 @@ def a_indigenous_centre(c, rng):
     svc = ["cultural.support"]
     for s, pr in (("counselling.trauma", 0.6), ("case.management", 0.5),
                   ("employment.training", 0.25), ("education", 0.15), ("housing.long_term", 0.1),
-                  ("transport.assistance", 0.1), ("addiction.treatment", 0.1)):
+                  ("transport.assistance", 0.1), ("addiction.treatment", 0.1),
+                  ("return.home", 0.15)):
         if chance(rng, pr):
             svc.append(s)
     inuit = inuit_region(c) or (c.id in URBAN_INUIT and chance(rng, 0.25))
@@ -874,6 +885,16 @@ def a_indigenous_centre(c, rng):
     p["attributes"].add("indigenous_led")
     if inuit:
         p["attributes"].add("inuit_specific")
+    # Whom the cultural support is for: Inuit or Métis services their people; friendship centres
+    # every Indigenous person; most other centres the First Nations of their region.
+    if inuit:
+        p["peoples"] = ["inuit"]
+    elif kind.startswith("Métis"):
+        p["peoples"] = ["metis"]
+    elif kind == "Indigenous Friendship Centre" or chance(rng, 0.3):
+        p["peoples"] = ["first_nations", "inuit", "metis"]
+    else:
+        p["peoples"] = ["first_nations"]
     common_attrs(p, rng, c, ti=0.8, acc=0.4, h24=0.05, harm=0.35, surv=0.03, lgbt=0.1)
     if chance(rng, 0.15):
         p["attributes"].add("youth_serving")
@@ -947,8 +968,8 @@ def a_victim_services(c, rng):
 
 def a_transport(c, rng):
     svc = ["transport.assistance"]
-    if chance(rng, 0.2):
-        svc.append("repatriation")
+    if chance(rng, 0.3):
+        svc.append("return.home")  # travel home within Canada; repatriation is to another country
     p = provider(c, rng, rng.choice(["Travel Assistance Fund", "Safe Passage Program"]), svc,
                  delivery="remote", wait_days=rng.randint(0, 3), confidential=False)
     common_attrs(p, rng, c, ti=0.5, acc=0.3)
@@ -1062,7 +1083,7 @@ def anchor_specs():
         attributes={"trauma_informed", "youth_serving", "lgbtq2s_affirming", "open_24_7"},
         languages=["eng", "fra"], ages=(None, 24), confidential=True, hours="24/7")
     add("@national", "nat-repat", "Homeward Safe Return Program (fictitious)",
-        ["repatriation", "transport.assistance", "case.management"], delivery="both",
+        ["repatriation", "return.home", "transport.assistance", "case.management"], delivery="both",
         serves=["national"], attributes={"trauma_informed"},
         languages=["eng", "fra", "spa", "tgl", "hun", "ukr", "rus", "tha", "vie"],
         confidential=False, hours="Mon-Fri 09:00-17:00", wait_days=5)
@@ -1108,7 +1129,7 @@ def anchor_specs():
     add("iqaluit-nu", "iq-wellness", "Snow Bunting Inuit Wellness Centre (fictitious)",
         ["counselling.trauma", "cultural.support", "case.management"], delivery="both",
         attributes={"trauma_informed", "indigenous_led", "inuit_specific", "youth_serving"},
-        languages=["iku", "eng"], wait_days=1, partners=["iq-safe-house"])
+        languages=["iku", "eng"], wait_days=1, partners=["iq-safe-house"], peoples=["inuit"])
     add("iqaluit-nu", "iq-cfs", "Aurora Child and Family Services, Qikiqtani (fictitious)",
         ["child.protection"], delivery="both",
         attributes={"trauma_informed", "youth_serving", "open_24_7"},
@@ -1154,7 +1175,7 @@ def anchor_specs():
     add("edmonton-ab", "ed-metis", "Saskatoon Berry Métis Family Services (fictitious)",
         ["counselling.trauma", "cultural.support", "case.management"], delivery="both",
         attributes={"trauma_informed", "indigenous_led"}, languages=["eng", "crg", "crk"],
-        wait_days=3)
+        wait_days=3, peoples=["metis"])
     add("edmonton-ab", "ed-jobs", "Sunfield Youth Skills and Careers Centre (fictitious)",
         ["employment.training", "education"],
         attributes={"youth_serving", "accessible"}, languages=["eng"], ages=(15, 30),
@@ -1266,7 +1287,7 @@ def main_city_floors(c, rank, present, rng):
         out.append(a_youth_shelter(c, rng, accepting=True))
     if not has(lambda p: "child.protection" in p["services"]):
         p = provider(c, rng, "Child and Family Protection Services", ["child.protection"],
-                     delivery=weighted(rng, [("both", 7), ("in_person", 3)]),
+                     delivery="both",  # every agency takes reports by phone, day and night
                      ages=(None, 17), wait_days=0)
         p["attributes"].update(["youth_serving", "open_24_7"])
         p["intake"] = (p["intake"][0], "24/7")
@@ -1301,6 +1322,102 @@ def main_city_floors(c, rank, present, rng):
     return out
 
 
+# How far a community may be from its nearest child-protection office or police unit before a
+# regional one is opened in the most populous community out of reach ([province, territory]).
+OFFICE_RADIUS_KM = [250, 500]
+POLICE_RADIUS_KM = [300, 500]
+
+
+def regional_sites(comms, sites, radius):
+    """sites, then the most populous community farther than radius km from every site, again
+    until none is left."""
+    sites = list(sites)
+    near = {c.id: min((km(c, s) for s in sites), default=math.inf) for c in comms}
+    while True:
+        far = [c for c in comms if near[c.id] > radius]
+        if not far:
+            return sites
+        s = min(far, key=lambda c: (-c.people, c.id))
+        sites.append(s)
+        for c in comms:
+            near[c.id] = min(near[c.id], km(c, s))
+
+
+# Indigenous child and family services agencies (synthetic, like every provider): First Nations
+# agencies for the communities where a local service is likely Indigenous-led (indigenous_share),
+# and in the cities with large Indigenous populations; an Inuit agency for each Inuit region
+# outside Nunavut (Nunavut's own agency serves a mostly Inuit territory) and in Ottawa; a Métis
+# agency for the whole of Alberta and of Manitoba. Each carries the peoples it is for and a
+# catchment; agencies for the same people never share a community.
+FN_SHARE = 0.6          # communities at least this likely to have Indigenous-led services
+FN_RADIUS_KM = 300      # one First Nations agency within this distance of each of them
+FN_REACH_KM = 450       # beyond this a community is left to the mainstream agency alone
+URBAN_KM = 30           # an urban agency's catchment: the city and what lies this close
+METIS_AGENCY = {"AB": "edmonton-ab", "MB": "winnipeg-mb"}
+URBAN_FN = {"toronto-on", "ottawa-on", "thunder-bay-on", "winnipeg-mb", "regina-sk",
+            "saskatoon-sk", "prince-albert-sk", "edmonton-ab", "calgary-ab", "vancouver-bc",
+            "prince-george-bc", "montreal-qc"}
+URBAN_INUIT_CFS = {"ottawa-on"}
+
+
+def an_indigenous_cfs(c, rng, people, catchment):
+    if people == "inuit":
+        kind, langs = "Inuit Child and Family Services", [inuit_language(c)]
+    elif people == "metis":
+        kind, langs = "Métis Child and Family Services", ["crg"]
+    else:
+        kind, langs = "First Nations Child and Family Services", indigenous_languages(c)[:1]
+    p = provider(c, rng, kind, ["child.protection", "cultural.support"], delivery="both", ages=(None, 17),
+                 wait_days=0)
+    p["languages"] = langs + [x for x in p["languages"] if x not in langs]
+    p["attributes"].update(["youth_serving", "open_24_7", "indigenous_led", "trauma_informed"])
+    if people == "inuit":
+        p["attributes"].add("inuit_specific")
+    p["intake"] = (p["intake"][0], "24/7")
+    p["peoples"] = [people]
+    p["catchment"] = sorted(x.id for x in catchment)
+    return p
+
+
+def indigenous_cfs(prov, comms, rng):
+    out = []
+    by_id = {c.id: c for c in comms}
+
+    def around(city, taken):
+        return [c for c in comms if c.id not in taken and km(c, city) <= URBAN_KM]
+
+    # Inuit: one agency per Inuit region outside Nunavut, and the urban one.
+    if prov != "NU":
+        region = [c for c in comms if inuit_region(c)]
+        if region:
+            site = min(region, key=lambda c: (-c.people, c.id))
+            out.append(an_indigenous_cfs(site, rng, "inuit", region))
+        for cid in sorted(URBAN_INUIT_CFS & by_id.keys()):
+            out.append(an_indigenous_cfs(by_id[cid], rng, "inuit", around(by_id[cid], set())))
+    # Métis: a province-wide agency.
+    if prov in METIS_AGENCY and METIS_AGENCY[prov] in by_id:
+        out.append(an_indigenous_cfs(by_id[METIS_AGENCY[prov]], rng, "metis", comms))
+    # First Nations: urban agencies, then regional ones for the rest.
+    if prov == "NU":
+        return out
+    taken = set()
+    for cid in sorted(URBAN_FN & by_id.keys()):
+        area = around(by_id[cid], taken)
+        taken.update(c.id for c in area)
+        out.append(an_indigenous_cfs(by_id[cid], rng, "first_nations", area))
+    rural = [c for c in comms if indigenous_share(c) >= FN_SHARE and not inuit_region(c)
+             and c.id not in taken]
+    sites = regional_sites(rural, [], FN_RADIUS_KM)
+    areas = {s.id: [] for s in sites}
+    for c in rural:
+        s = min(sites, key=lambda s: (km(c, s), s.id))
+        if km(c, s) <= FN_REACH_KM:
+            areas[s.id].append(c)
+    for s in sites:
+        out.append(an_indigenous_cfs(s, rng, "first_nations", areas[s.id]))
+    return out
+
+
 def structural(communities, by_prov, rng, anchors=()):
     out = []
     for prov in PROVINCES:
@@ -1316,9 +1433,12 @@ def structural(communities, by_prov, rng, anchors=()):
         if prov in TERRITORIES:
             cp_sites += [c for c in biggest
                          if c is not capital and c.people >= 1500 and c not in cp_sites][:3]
+        # Regional offices wherever a community is far from every site: statutory services have
+        # an office within a few hours of everyone (their catchments tile the province).
+        cp_sites = regional_sites(comms, cp_sites, OFFICE_RADIUS_KM[prov in TERRITORIES])
         for c in cp_sites:
             p = provider(c, rng, "Child and Family Protection Services", ["child.protection"],
-                         delivery=weighted(rng, [("both", 7), ("in_person", 3)]),
+                         delivery="both",  # every agency takes reports by phone, day and night
                          ages=(None, 17), wait_days=0)
             p["attributes"].update(["youth_serving", "open_24_7"])
             p["intake"] = (p["intake"][0], "24/7")
@@ -1326,14 +1446,19 @@ def structural(communities, by_prov, rng, anchors=()):
             if c.prov == "NU":
                 p["languages"] = [inuit_language(c)] + [x for x in p["languages"] if x != "iku"]
             out.append((0, c.people, p))
-        # Police human-trafficking units: communities of 250,000 or more, and the capital.
-        for c in [capital] + [c for c in biggest if c is not capital and c.people >= 250_000]:
-            if c.people < 20_000 and c is capital and prov not in TERRITORIES:
-                continue
+        for p in indigenous_cfs(prov, comms, rng):
+            out.append((0, p["_comm"].people, p))
+        # Police human-trafficking units: communities of 250,000 or more, and the capital; then
+        # regional units (provincial police or RCMP detachments) so that every community has one.
+        police_sites = [c for c in [capital] + [c for c in biggest
+                                                if c is not capital and c.people >= 250_000]
+                        if not (c.people < 20_000 and c is capital and prov not in TERRITORIES)]
+        police_sites = regional_sites(comms, police_sites or biggest[:1],
+                                      POLICE_RADIUS_KM[prov in TERRITORIES])
+        for c in police_sites:
             p = provider(c, rng, rng.choice(["Police Counter-Trafficking Liaison Unit",
                                              "Police Human Exploitation Unit"]),
-                         ["police.liaison"], delivery=weighted(rng, [("both", 6),
-                                                                     ("in_person", 4)]),
+                         ["police.liaison"], delivery="both",  # reports by phone too
                          law_enforcement=True, accepts_without_status=chance(rng, 0.8))
             p["attributes"].add("open_24_7")
             p["intake"] = (p["intake"][0], "24/7")
@@ -1490,11 +1615,59 @@ def generate(communities, n_providers, seed):
     for p in providers:
         finish(p, rng)
         widen_serves(p, rng)
+    providers = assign_catchments(providers, by_prov)
+    open_cultural_support(providers, by_prov)
     assign_ids(providers)
     link_partners(providers, rng)
     dedupe_names(providers, rng)
     providers.sort(key=lambda p: p["id"])
     return providers
+
+
+CATCHMENT_NEEDS = ("child.protection", "police.liaison")
+
+
+def assign_catchments(providers, by_prov):
+    """Every community of a province in exactly one catchment per statutory service
+    (CATCHMENT_NEEDS): the nearest office of the province's mainstream providers of it (those not
+    for specific peoples). A second mainstream office in the same community (a structural one
+    beside a hand-written anchor) is dropped: it would have no catchment. Agencies for specific
+    peoples keep the catchments indigenous_cfs() gave them. Returns the providers kept."""
+    dropped = set()
+    for need in CATCHMENT_NEEDS:
+        for prov, comms in by_prov.items():
+            offices, seen = [], set()
+            for i, p in enumerate(providers):
+                if (need in p["services"] and not p["peoples"] and p["_comm"].prov == prov
+                        and i not in dropped):
+                    if p["community"] in seen:
+                        dropped.add(i)
+                    else:
+                        seen.add(p["community"])
+                        offices.append(p)
+            if not offices:
+                continue
+            areas = {id(p): [] for p in offices}
+            for c in comms:
+                best = min(offices, key=lambda p: km(c, p["_comm"]))
+                areas[id(best)].append(c.id)
+            for p in offices:
+                p["catchment"] = sorted(areas[id(p)])
+    return [p for i, p in enumerate(providers) if i not in dropped]
+
+
+def open_cultural_support(providers, by_prov):
+    """Friendship centres welcome every Indigenous person: where a province has Indigenous
+    cultural services but none for all peoples, the one in its most populous community (not an
+    Inuit-specific one) is for all."""
+    everyone = ["first_nations", "inuit", "metis"]
+    for prov in sorted(by_prov):
+        centres = [p for p in providers if p["_comm"].prov == prov and p["peoples"]
+                   and "cultural.support" in p["services"] and "child.protection" not in p["services"]]
+        if not centres or any(p["peoples"] == everyone for p in centres):
+            continue
+        pool = [p for p in centres if p["peoples"] != ["inuit"]] or centres
+        max(pool, key=lambda p: p["_comm"].people)["peoples"] = everyone
 
 
 def assign_ids(providers):
@@ -1604,6 +1777,8 @@ def render(providers, seed, argv_note):
             if x not in langs:
                 langs.append(x)
         a(f"    languages: {flow(langs)}")
+        if p["peoples"]:
+            a(f"    peoples: {flow(p['peoples'])}")
         if p["genders"]:
             a(f"    genders: {flow(p['genders'])}")
         if p["ages"] and (p["ages"][0] is not None or p["ages"][1] is not None):
@@ -1619,6 +1794,8 @@ def render(providers, seed, argv_note):
         a(f"    wait_days: {p['wait_days']}")
         if p["partners"]:
             a(f"    partners: {flow(p['partners'])}")
+        if p["catchment"]:
+            a(f"    catchment: {flow(p['catchment'])}")
         a(f"    intake: {{phone: \"{p['intake'][0]}\", hours: \"{p['intake'][1]}\"}}")
         if p["address"] and not p["confidential"]:
             a(f"    address: \"{p['address']}\"")
