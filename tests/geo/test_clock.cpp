@@ -5,16 +5,14 @@
 
 #include "api/engine.hpp"
 #include "geo/clock.hpp"
+#include "shipped_engine.hpp"
 #include "test_util.hpp"
 
 using namespace nrm;
 
 namespace {
 
-const api::Engine& shipped() {
-  static auto e = api::Engine::load(api::EnginePaths::shipped(test::source_root()));
-  return *e;
-}
+using test::shipped;
 CommunityIndex at(const char* id) { return *shipped().directory().geography.find(id); }
 const geo::Clock& clock() { return shipped().planner().clock(); }
 

@@ -9,16 +9,14 @@
 #include <sstream>
 
 #include "api/engine.hpp"
+#include "shipped_engine.hpp"
 #include "test_util.hpp"
 
 using namespace nrm;
 
 namespace {
 
-const api::Engine& shipped() {
-  static auto e = api::Engine::load(api::EnginePaths::shipped(test::source_root()));
-  return *e;
-}
+using test::shipped;
 CommunityIndex at(const char* id) { return *shipped().directory().geography.find(id); }
 std::string fmt_hours(const std::string& h) {  // "1.5" -> "1.5", "3" -> "3.0": the doc's 0.1 h
   char buf[16];

@@ -6,28 +6,18 @@
 
 #include "directory/loader.hpp"
 #include "planner_util.hpp"
+#include "shipped_engine.hpp"
 
 using namespace nrm;
 
 namespace {
 
-const api::Engine& shipped() {
-  static auto e = api::Engine::load(api::EnginePaths::shipped(test::source_root()));
-  return *e;
-}
-
-struct Ran {
-  Case c;
-  api::Answer a;
-  nlohmann::json j;
-};
+using test::Ran;
+using test::shipped;
 
 Ran run(const std::string& scenario) {
-  const auto& e = shipped();
   std::string file = test::test_dir() + "/fixtures/scenarios/" + scenario;
-  Case c = e.parse_case(read_text(file), file);
-  api::Answer a = e.refer(c, test::test_date());
-  return {c, a, e.answer_json(a)};
+  return test::refer_shipped(read_text(file), file, test::test_date());
 }
 
 bool derived(const Ran& r, const std::string& need) {

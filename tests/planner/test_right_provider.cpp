@@ -6,28 +6,16 @@
 #include <string>
 
 #include "planner_util.hpp"
+#include "shipped_engine.hpp"
 
 using namespace nrm;
 
 namespace {
 
-const api::Engine& shipped() {
-  static auto e = api::Engine::load(api::EnginePaths::shipped(test::source_root()));
-  return *e;
-}
+using test::Ran;
+using test::shipped;
 
-struct Ran {
-  Case c;
-  api::Answer a;
-  nlohmann::json j;
-};
-
-Ran run(const std::string& yaml) {
-  const auto& e = shipped();
-  Case c = e.parse_case(yaml, "case");
-  api::Answer a = e.refer(c, test::test_date());
-  return {c, a, e.answer_json(a)};
-}
+Ran run(const std::string& yaml) { return test::refer_shipped(yaml, "case", test::test_date()); }
 
 const Directory& dir() { return shipped().directory(); }
 NeedSet need(const char* code) { return need_bit(*dir().taxonomy.needs.find(code)); }
