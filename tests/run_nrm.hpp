@@ -16,7 +16,15 @@ struct Run {
   std::string out;
 };
 
-// `args` are shell words.
+// Columns a line takes on a terminal: its UTF-8 code points.
+inline std::size_t columns(const std::string& line) {
+  std::size_t n = 0;
+  for (unsigned char ch : line) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
+// `args` are shell words. Every text answer of `nrm refer` (not --json) that any test runs is
+// checked to fit an 80-column terminal, line by line.
 inline Run run_nrm(const std::string& args) {
   std::string cmd = std::string(NRM_BINARY) + " " + args + " 2>&1";
   Run r;
@@ -27,6 +35,17 @@ inline Run run_nrm(const std::string& args) {
   while ((n = fread(buf.data(), 1, buf.size(), f)) > 0) r.out.append(buf.data(), n);
   int st = pclose(f);
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  const bool answer = r.status == 0 || r.status == 3;  // not an error message naming a long path
+  if (answer && args.rfind("refer ", 0) == 0 && args.find("--json") == std::string::npos && args.find("--help") == std::string::npos) {
+    std::size_t at = 0;
+    while (at < r.out.size()) {
+      std::size_t end = r.out.find('\n', at);
+      if (end == std::string::npos) end = r.out.size();
+      const std::string line = r.out.substr(at, end - at);
+      if (columns(line) > 80) FAIL_CHECK("wider than 80 columns: " << line);
+      at = end + 1;
+    }
+  }
   return r;
 }
 

@@ -99,7 +99,7 @@ Answer Engine::refer(const Case& c, Date as_of) const {
   Answer a;
   a.request = c;
   a.as_of = as_of;
-  a.plan = planner_->plan(c, as_of);
+  a.plan = planner_->plan(c, as_of, planner::PlanExtras{true, true, true});
   return a;
 }
 
@@ -238,7 +238,7 @@ std::vector<std::string> step_why(const Engine& e, const Answer& a, const planne
   why.push_back("meets " + covers);
   for (const auto& der : a.plan.needs.derived)
     if (st.covers & need_bit(der.need))
-      why.push_back(der.rule_id + ": " + t.needs.code(der.need) + " added: " + der.reason);
+      why.push_back(der.rule_id + ": " + t.needs[der.need].en + " added: " + der.reason);
   for (const auto& h : hits)
     if (h.cost != 0 && (st.in_person || h.effect != rules::Effect::kPenaliseInPerson))
       why.push_back(fmt::format("{}: {} ({:+.2f})", h.rule_id, h.reason, rules::from_cost(h.cost)));
@@ -265,6 +265,7 @@ std::vector<std::string> step_why(const Engine& e, const Answer& a, const planne
 struct StepView {
   std::string provider, name, community, community_name;
   std::vector<std::string> covers;
+  std::vector<std::string> covers_labels;  // the same, as the text shows them
   bool in_person = false;
   double travel_hours = 0;
   std::optional<std::vector<std::string>> via;  // in person: community ids the journey passes through
@@ -277,7 +278,12 @@ struct StepView {
   std::optional<std::string> address;  // never for a confidential provider
   bool confidential = false;
   bool stale = false;
+  std::string verified;  // the date the entry was last verified, or "never"
+  std::optional<int> beds_available;
   std::vector<std::string> why;
+  std::optional<json> alternates;  // remote steps: [{provider, name, phone, extra_cost}]
+  json fallback;                   // null, or {steps, total_cost, extra_cost, travel_hours}
+  std::string fallback_text;       // the same, in a line
 };
 
 struct PathwayView {
@@ -285,9 +291,87 @@ struct PathwayView {
   double total_cost = 0, travel = 0, handoffs = 0, wait = 0, preferences = 0, penalties = 0, partners = 0;
   double travel_hours = 0;
   std::vector<StepView> steps;
+  std::vector<std::string> warnings;
 };
 
-PathwayView pathway_view(const Engine& e, const Answer& a, const planner::PlannedPathway& p, int rank) {
+// The order steps are shown in (docs/ranking.md, "Step order"): a phone/video step meeting a need
+// that enables others (transport assistance, interpretation: taxonomy `enables`) comes before the
+// first in-person step relying on it, unless that would split a formal partner hand-off. Moving a
+// remote step moves no one, so the pathway and its cost are the same.
+std::vector<std::size_t> shown_order(const Taxonomy& t, const planner::PlannedPathway& p) {
+  std::vector<std::size_t> order(p.steps.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (std::size_t i = 0; i < p.steps.size(); ++i) {
+    const auto& st = p.steps[i];
+    if (st.in_person || st.partner || (i + 1 < p.steps.size() && p.steps[i + 1].partner)) continue;
+    bool travel = false, interpretation = false;
+    for (NeedSet r = st.covers; r; r &= r - 1) {
+      const auto e = t.needs[std::countr_zero(r)].enables;
+      travel = travel || e == NeedCode::Enables::kTravel;
+      interpretation = interpretation || e == NeedCode::Enables::kInterpretation;
+    }
+    if (!travel && !interpretation) continue;
+    const auto at = std::find(order.begin(), order.end(), i);
+    for (auto j = order.begin(); j != at; ++j) {
+      const auto& before = p.steps[*j];
+      if (before.in_person && ((travel && before.travel_hours > 0) || (interpretation && before.owes_interpretation))) {
+        std::rotate(j, at, at + 1);
+        break;
+      }
+    }
+  }
+  return order;
+}
+
+// A step's fallback: the whole pathway as JSON (the steps before `at` are the same), and in a line
+// the providers it adds.
+void fallback_view(const Engine& e, const planner::PlannedPathway& from, const std::optional<planner::PlannedPathway>& fb,
+                   std::size_t at, StepView& s) {
+  if (!fb) {
+    s.fallback = nullptr;
+    s.fallback_text = "no other pathway meets every need without it";
+    return;
+  }
+  const Directory& d = e.directory();
+  json steps = json::array();
+  std::string line;
+  for (std::size_t i : shown_order(d.taxonomy, *fb)) {
+    const auto& st = fb->steps[i];
+    const Provider& prov = d.providers[st.provider];
+    steps.push_back({{"provider", prov.id}, {"name", prov.name}, {"community", d.geography[prov.community].id},
+                     {"mode", st.in_person ? "in_person" : "remote"}, {"covers", d.taxonomy.need_codes(st.covers)},
+                     {"phone", prov.intake_phone}});
+    const bool fresh = std::none_of(from.steps.begin(), from.steps.end(),
+                                    [&](const planner::PlannedStep& o) { return o.provider == st.provider; });
+    if (i >= at && fresh) line += (line.empty() ? "" : ", ") + prov.name + " " + prov.intake_phone;
+  }
+  if (line.empty()) line = "the other steps alone";
+  const double extra = money(fb->cost.total() - from.cost.total());
+  s.fallback = {{"steps", std::move(steps)}, {"total_cost", money(fb->cost.total())}, {"extra_cost", extra},
+                {"travel_hours", hours2(fb->travel_hours)}};
+  s.fallback_text = line + fmt::format(" (cost {:+.2f})", extra);
+}
+
+void pathway_warnings(const Engine& e, const Answer& a, PathwayView& v) {
+  const Directory& d = e.directory();
+  for (const StepView& s : v.steps) {
+    if (s.via)
+      for (std::size_t i = 0; i < s.via->size(); ++i)
+        if (auto c = d.geography.find((*s.via)[i]);
+            c && std::binary_search(a.request.avoid.begin(), a.request.avoid.end(), *c))
+          v.warnings.push_back("the journey to " + s.name + " passes through " + s.via_names[i] +
+                               ", which the case avoids: arrange an escort");
+    if (s.stale) v.warnings.push_back(s.name + " was last verified " + s.verified + ": confirm it before referring");
+    if (s.wait_days > 0)
+      v.warnings.push_back(fmt::format("{} has a waitlist of {} day{}", s.name, s.wait_days, s.wait_days == 1 ? "" : "s"));
+    if (s.open_now && !*s.open_now)
+      v.warnings.push_back(s.name + " is closed now" +
+                           (s.opens ? "; call from " + s.opens_day + " " + s.opens->substr(11) : "; by appointment only"));
+  }
+}
+
+PathwayView pathway_view(const Engine& e, const Answer& a, const planner::PlannedPathway& p, int rank,
+                         const planner::Option* option) {
   const Directory& d = e.directory();
   PathwayView v;
   v.rank = rank;
@@ -308,6 +392,7 @@ PathwayView pathway_view(const Engine& e, const Answer& a, const planner::Planne
     s.community = d.geography[prov.community].id;
     s.community_name = d.geography[prov.community].name;
     s.covers = d.taxonomy.need_codes(st.covers);
+    for (NeedSet r = st.covers; r; r &= r - 1) s.covers_labels.push_back(d.taxonomy.needs[std::countr_zero(r)].en);
     s.in_person = st.in_person;
     s.travel_hours = hours2(st.travel_hours);
     if (st.in_person) {  // the communities the journey to this step passes through (docs/api.md)
@@ -332,9 +417,30 @@ PathwayView pathway_view(const Engine& e, const Answer& a, const planner::Planne
     std::vector<rules::RuleHit> hits;
     const rules::Assessment verdict = e.policy().explain(a.request, d, st.provider, a.as_of, hits);
     s.stale = verdict.stale;
+    s.verified = prov.verified ? prov.verified->str() : std::string("never");
+    if (prov.capacity) s.beds_available = prov.capacity->available;
     s.why = step_why(e, a, st, i ? &p.steps[i - 1] : nullptr, verdict, hits);
+    if (option) {
+      fallback_view(e, p, option->fallbacks[i], i, s);
+      if (!st.in_person) {
+        json alts = json::array();
+        for (const auto& alt : option->alternates[i]) {
+          const Provider& q = d.providers[alt.provider];
+          alts.push_back({{"provider", q.id}, {"name", q.name}, {"phone", q.intake_phone}, {"extra_cost", money(alt.extra)}});
+        }
+        s.alternates = std::move(alts);
+      }
+    }
   }
+  std::vector<StepView> shown;
+  for (std::size_t i : shown_order(d.taxonomy, p)) shown.push_back(std::move(v.steps[i]));
+  v.steps = std::move(shown);
+  pathway_warnings(e, a, v);
   return v;
+}
+
+const planner::Option* option_of(const Answer& a, std::size_t i) {
+  return i < a.plan.options.size() ? &a.plan.options[i] : nullptr;
 }
 
 json pathway_json(const PathwayView& p) {
@@ -362,10 +468,15 @@ json pathway_json(const PathwayView& p) {
     if (st.address) s["address"] = *st.address;
     s["confidential"] = st.confidential;
     s["stale"] = st.stale;
+    s["verified"] = st.verified;
+    if (st.beds_available) s["beds_available"] = *st.beds_available;
     s["why"] = st.why;
+    if (st.alternates) s["alternates"] = *st.alternates;
+    s["fallback"] = st.fallback;
     steps.push_back(std::move(s));
   }
   j["steps"] = std::move(steps);
+  j["warnings"] = p.warnings;
   return j;
 }
 
@@ -480,9 +591,12 @@ void pathway_json(JsonText& w, const PathwayView& p) {
   for (const StepView& st : p.steps) {
     w.item().open('{');
     if (st.address) w.key("address").str(*st.address);
+    if (st.alternates) w.key("alternates").doc(*st.alternates);
+    if (st.beds_available) w.key("beds_available").num(*st.beds_available);
     w.key("community").str(st.community);
     w.key("confidential").boolean(st.confidential);
     w.key("covers").strings(st.covers);
+    w.key("fallback").doc(st.fallback);
     w.key("intake").open('{').key("hours").str(st.intake_hours);
     if (st.open_now) w.key("open_now").boolean(*st.open_now);
     if (st.opens) w.key("opens").str(*st.opens);
@@ -492,6 +606,7 @@ void pathway_json(JsonText& w, const PathwayView& p) {
     w.key("provider").str(st.provider);
     w.key("stale").boolean(st.stale);
     w.key("travel_hours").num(st.travel_hours);
+    w.key("verified").str(st.verified);
     if (st.via) w.key("via").strings(*st.via);
     w.key("wait_days").num(st.wait_days);
     w.key("why").strings(st.why);
@@ -500,32 +615,8 @@ void pathway_json(JsonText& w, const PathwayView& p) {
   w.close(']');
   w.key("total_cost").num(p.total_cost);
   w.key("travel_hours").num(p.travel_hours);
+  w.key("warnings").strings(p.warnings);
   w.close('}');
-}
-
-std::string pathway_text(const PathwayView& p) {
-  std::string out = fmt::format(
-      "\n#{}  cost {:.2f}  (travel {:.2f}, hand-offs {:.2f}, wait {:.2f}, preferences {:.2f}, "
-      "penalties {:.2f}, partners {:.2f})  travel {:.1f} h\n",
-      p.rank, p.total_cost, p.travel, p.handoffs, p.wait, p.preferences, p.penalties, p.partners, p.travel_hours);
-  int n = 1;
-  for (const StepView& s : p.steps) {
-    std::string covers;
-    for (const auto& cv : s.covers) covers += (covers.empty() ? "" : ", ") + cv;
-    out += fmt::format("  {}. {} [{}]{}\n", n++, s.name, s.provider, s.stale ? "  STALE" : "");
-    out += fmt::format("     {} - {}, {:.1f} h travel, wait {} d - covers {}\n", s.community_name,
-                       s.in_person ? "in person" : "by phone/video", s.travel_hours, s.wait_days, covers);
-    if (!s.via_names.empty()) {
-      std::string via;
-      for (const auto& name : s.via_names) via += (via.empty() ? "" : ", ") + name;
-      out += "     via " + via + "\n";
-    }
-    const std::string now = !s.open_now ? "" : *s.open_now ? ", open now" : s.opens ? ", closed now, call from " + s.opens_day + " " + *s.opens : ", by appointment";
-    out += fmt::format("     intake {} ({}{}){}\n", s.phone, s.intake_hours, now,
-                       s.address ? ", " + *s.address : std::string(", address confidential"));
-    for (const auto& w : s.why) out += "     - " + w + "\n";
-  }
-  return out;
 }
 
 }  // namespace
@@ -544,7 +635,7 @@ json Engine::answer_json(const Answer& a) const {
   j["notices"] = std::move(notices);
   json paths = json::array();
   for (std::size_t i = 0; i < a.plan.pathways.size(); ++i)
-    paths.push_back(pathway_json(pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1))));
+    paths.push_back(pathway_json(pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1), option_of(a, i))));
   j["pathways"] = std::move(paths);
   j["complete"] = a.plan.complete;
   json unmet = json::array();
@@ -585,7 +676,7 @@ std::string Engine::answer_json_text(const Answer& a, int indent) const {
   w.close(']');
   w.key("pathways").open('[');
   for (std::size_t i = 0; i < a.plan.pathways.size(); ++i)
-    pathway_json(w.item(), pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1)));
+    pathway_json(w.item(), pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1), option_of(a, i)));
   w.close(']');
   w.key("unmet").open('[');
   for (const auto& u : a.plan.unmet) {
@@ -632,6 +723,95 @@ std::string wrapped(const std::string& first, const std::string& rest, const std
   return out + line + "\n";
 }
 
+std::string joined(const std::vector<std::string>& v, const char* sep = ", ") {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : sep) + x;
+  return out;
+}
+
+// One step. A step of an alternative pathway that the first pathway has too is one line.
+std::string step_text(const StepView& s, int n, bool as_in_first) {
+  std::string out = wrapped(fmt::format("  {}. ", n), "     ",
+                            s.name + (s.stale ? " (STALE)" : "") + (as_in_first ? ": as in #1" : ""));
+  if (as_in_first) return out;
+  out += wrapped("     ", "     ",
+                 fmt::format("{} · {}{} · {}", s.community_name,
+                             s.in_person ? "in person" : "by phone/video",
+                             s.in_person ? fmt::format(", {:.1f} h travel", s.travel_hours) : std::string(),
+                             joined(s.covers_labels)));
+  if (!s.via_names.empty()) out += wrapped("     via ", "         ", joined(s.via_names));
+  const std::string now = !s.open_now ? "" : *s.open_now ? ", open now" : s.opens ? ", closed now, call from " + s.opens_day + " " + s.opens->substr(11) : ", by appointment";
+  out += wrapped("     call ", "          ", fmt::format("{} ({}{})", s.phone, s.intake_hours, now));
+  if (s.in_person) out += wrapped("     ", "       ", s.address ? *s.address : std::string("address confidential: given by phone"));
+  std::string status = s.wait_days ? fmt::format("wait {} d", s.wait_days) : std::string("no wait");
+  if (s.beds_available) status += fmt::format(" · {} bed{} free", *s.beds_available, *s.beds_available == 1 ? "" : "s");
+  out += wrapped("     ", "     ", status + " · verified " + s.verified + " [" + s.provider + "]");
+  if (s.alternates && !s.alternates->empty()) {
+    std::vector<std::string> alts;
+    for (const auto& x : *s.alternates)
+      alts.push_back(x["name"].get<std::string>() + " " + x["phone"].get<std::string>());
+    out += wrapped("     or: ", "         ", joined(alts, "; "));
+  }
+  if (!s.fallback_text.empty()) out += wrapped("     if it says no: ", "       ", s.fallback_text);
+  for (const auto& w : s.why)
+    if (w.rfind("meets ", 0) != 0) out += wrapped("     - ", "       ", w);  // covers, above, in words
+  return out;
+}
+
+std::string pathway_text(const PathwayView& p, const PathwayView* first) {
+  std::string out = "\n" + wrapped("#", "  ", fmt::format("{} · cost {:.2f} · travel {:.1f} h · {} step{}", p.rank, p.total_cost,
+                                                          p.travel_hours, p.steps.size(), p.steps.size() == 1 ? "" : "s"));
+  if (!first)
+    out += wrapped("    ", "    ",
+                   fmt::format("(travel {:.2f}, hand-offs {:.2f}, wait {:.2f}, preferences {:.2f}, penalties {:.2f}, "
+                               "partners {:.2f})",
+                               p.travel, p.handoffs, p.wait, p.preferences, p.penalties, p.partners));
+  for (const auto& w : p.warnings) out += wrapped("  ! ", "    ", w);
+  int n = 1;
+  for (const StepView& s : p.steps) {
+    const bool same = first && std::any_of(first->steps.begin(), first->steps.end(),
+                                           [&](const StepView& o) { return o.provider == s.provider; });
+    out += step_text(s, n++, same);
+  }
+  return out;
+}
+
+// The case as typed, every constraint echoed (a mistyped flag shows here), in labels.
+std::string case_header(const Directory& d, const Case& c) {
+  const Taxonomy& t = d.taxonomy;
+  std::vector<std::string> needs, parts;
+  for (NeedId n : c.needs) needs.push_back(t.needs[n].en);
+  std::string out = wrapped("Case at ", "  ", fmt::format("{} ({}): {}", d.geography[c.location].name,
+                                                         d.geography[c.location].id, joined(needs)));
+  parts.push_back(c.age ? fmt::format("age {}", *c.age) : std::string("age unknown"));
+  parts.push_back("gender " + t.genders[c.gender].en);
+  parts.push_back("status " + t.statuses[c.status].en);
+  parts.push_back("exploitation " + t.exploitation[c.exploitation].en);
+  std::vector<std::string> langs;
+  for (LangId l : c.languages) langs.push_back(t.languages[l].en);
+  parts.push_back("speaks " + joined(langs));
+  std::vector<std::string> ids;
+  for (int i = 0; i < static_cast<int>(t.identities.size()); ++i)
+    if (c.identity & code_bit(i)) ids.push_back(t.identities[i].en);
+  if (!ids.empty()) parts.push_back("identity " + joined(ids));
+  auto attrs = [&](AttrSet set) {
+    std::vector<std::string> v;
+    for (int i = 0; i < static_cast<int>(t.attributes.size()); ++i)
+      if (set & attr_bit(i)) v.push_back(t.attributes[i].en);
+    return joined(v);
+  };
+  if (c.require) parts.push_back("requires " + attrs(c.require));
+  if (c.prefer) parts.push_back("prefers " + attrs(c.prefer));
+  if (!c.avoid.empty()) {
+    std::vector<std::string> v;
+    for (CommunityIndex a : c.avoid) v.push_back(d.geography[a].name);
+    parts.push_back("avoids " + joined(v));
+  }
+  parts.push_back(c.police_consent ? "consents to police" : "no police consent");
+  if (c.max_travel_hours) parts.push_back(fmt::format("travel at most {:g} h", *c.max_travel_hours));
+  return out + wrapped("  ", "  ", joined(parts, "; "));
+}
+
 // "2026-11-27" or, with the case's time, "Fri 2026-11-27 14:00 local time".
 std::string as_of_text(const Answer& a) {
   if (!a.request.when) return a.as_of.str();
@@ -646,14 +826,9 @@ std::string Engine::answer_text(const Answer& a) const {
   const Directory& d = *directory_;
   const Taxonomy& t = d.taxonomy;
   const Case& c = a.request;
-  std::string out;
-  std::string needs;
-  for (NeedId n : c.needs) needs += (needs.empty() ? "" : ", ") + t.needs.code(n);
-  out += fmt::format("Case at {} ({}): {}{}{}\n", d.geography[c.location].name, d.geography[c.location].id,
-                     c.age ? fmt::format("age {}, ", *c.age) : std::string(), t.genders.code(c.gender) + ", ",
-                     "needs " + needs);
+  std::string out = case_header(d, c);
   for (const auto& der : a.plan.needs.derived)
-    out += fmt::format("  + {} (rule {}: {})\n", t.needs.code(der.need), der.rule_id, der.reason);
+    out += wrapped("  + ", "    ", fmt::format("{} (rule {}: {})", t.needs[der.need].en, der.rule_id, der.reason));
   for (const auto& n : a.plan.needs.notices) out += wrapped("  ! ", "    ", n.text + " (rule " + n.rule_id + ")");
   if (a.plan.complete)
     out += fmt::format("{} pathway{} meeting every need (as of {}):\n", a.plan.pathways.size(),
@@ -661,11 +836,15 @@ std::string Engine::answer_text(const Answer& a) const {
   else
     out += fmt::format("NO PATHWAY MEETS EVERY NEED (as of {}).{}\n", as_of_text(a),
                        a.plan.pathways.empty() ? "" : " Best partial pathway:");
-  for (std::size_t i = 0; i < a.plan.pathways.size(); ++i)
-    out += pathway_text(pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1)));
+  std::optional<PathwayView> first;
+  for (std::size_t i = 0; i < a.plan.pathways.size(); ++i) {
+    PathwayView v = pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1), option_of(a, i));
+    out += pathway_text(v, first ? &*first : nullptr);
+    if (!first) first = std::move(v);
+  }
   if (!a.plan.unmet.empty()) {
     out += "\nUnmet:\n";
-    for (const auto& u : a.plan.unmet) out += fmt::format("  {}: {}\n", t.needs.code(u.need), u.reason);
+    for (const auto& u : a.plan.unmet) out += wrapped("  ", "    ", t.needs[u.need].en + ": " + u.reason);
   }
   return out;
 }

@@ -75,6 +75,14 @@ void read_codes(YamlReader& r, const YAML::Node& root, const std::string& key, C
         (kk == "immediate" ? code.immediate : kk == "in_person" ? code.in_person : code.shelter) = *b;
       }
     }
+    if constexpr (std::is_same_v<T, NeedCode>) {
+      if (item["enables"].IsDefined())
+        if (auto v = r.string(item["enables"], field + ".enables")) {
+          if (*v == "travel") code.enables = NeedCode::Enables::kTravel;
+          else if (*v == "interpretation") code.enables = NeedCode::Enables::kInterpretation;
+          else r.error(item["enables"], field + ".enables", "'" + *v + "' is not accepted; expected travel or interpretation");
+        }
+    }
     if constexpr (std::is_same_v<T, LanguageCode>) {
       if (item["macro"].IsDefined())
         if (auto b = r.boolean(item["macro"], field + ".macro")) code.macro = *b;
@@ -102,7 +110,7 @@ Taxonomy load_taxonomy(const std::string& path) {
                                "exploitation", "provinces", "languages"});
       if (!(*root)["schema"].IsDefined()) r.error(*root, "schema", "missing schema version; expected schema: 1");
       else r.integer((*root)["schema"], "schema", 1, 1);
-      read_codes(r, *root, "needs", tax.needs, kMaxNeeds, {"immediate", "in_person", "shelter"});
+      read_codes(r, *root, "needs", tax.needs, kMaxNeeds, {"immediate", "in_person", "shelter", "enables"});
       read_codes(r, *root, "attributes", tax.attributes, kMaxAttributes, {});
       read_codes(r, *root, "identities", tax.identities, kMaxSmallCodes, {});
       read_codes(r, *root, "statuses", tax.statuses, kMaxSmallCodes, {});

@@ -37,6 +37,10 @@ struct NeedCode : Code {
   bool immediate = false;  // comes before every non-immediate step in a pathway
   bool in_person = false;  // cannot be met by phone or video
   bool shelter = false;    // needs a free bed (capacity.available > 0)
+  // What a phone/video step meeting this need makes possible, so that it is shown before the
+  // in-person steps relying on it (docs/ranking.md, "Step order"): the travel to them
+  // (transport assistance) or being understood there (interpretation).
+  enum class Enables { kNothing, kTravel, kInterpretation } enables = Enables::kNothing;
 };
 
 struct LanguageCode : Code {

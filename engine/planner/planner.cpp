@@ -244,18 +244,27 @@ PlannedPathway Planner::price(const Problem& p, const std::vector<std::int32_t>&
   return out;
 }
 
-std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* labels) const {
+std::vector<std::vector<std::int32_t>> Planner::search_sequences(const Problem& p, std::size_t* labels,
+                                                                 std::span<const std::int32_t> prefix,
+                                                                 std::size_t top) const {
   detail::Scratch scratch;  // declared first: every table of the search is dropped before it
   const Roster& roster = roster_in(directory_.geography[p.start].province);
-  detail::Search search(p, roster.partners_begin, roster.partner_ranks, scratch.resource());
-  const auto found = search.run();
-  if (labels) *labels = search.labels();
+  detail::Search search(p, roster.partners_begin, roster.partner_ranks, scratch.resource(), top);
+  auto found = search.run(prefix);
+  if (labels) *labels += search.labels();
+  return found;
+}
+
+std::vector<PlannedPathway> Planner::search(const Problem& p, std::size_t* labels) const {
+  if (labels) *labels = 0;
   std::vector<PlannedPathway> out;
-  for (const auto& seq : found) out.push_back(price(p, seq));
+  for (const auto& seq : search_sequences(p, labels)) out.push_back(price(p, seq));
   return out;
 }
 
 
-PlanResult Planner::plan(const Case& c, Date as_of) const { return plan(c, as_of, prepare(c, as_of)); }
+PlanResult Planner::plan(const Case& c, Date as_of, const PlanExtras& extras) const {
+  return plan(c, as_of, prepare(c, as_of), extras);
+}
 
 }  // namespace nrm::planner

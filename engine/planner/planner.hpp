@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,39 @@ struct PlannedPathway {
   double travel_hours = 0;
 };
 
+// A phone/video provider that could take a remote step's place: it meets the same needs from the
+// same point of the pathway, and the pathway then costs `extra` more (never more than the
+// ranking's alternate_within).
+struct Alternate {
+  ProviderIndex provider = 0;
+  Cost extra = 0;
+};
+
+// A pathway with what a worker needs when a provider says no (planner/options.cpp).
+struct Option {
+  PlannedPathway pathway;
+  // Per step: the best pathway without that step's provider that keeps the steps before it
+  // (whole, from the first step), or nothing when there is none.
+  std::vector<std::optional<PlannedPathway>> fallbacks;
+  std::vector<std::vector<Alternate>> alternates;  // per step; empty for in-person steps
+};
+
+// What plan() adds to the bare k-best pathways (the CLI and the API ask for all of it; the audit
+// for none).
+struct PlanExtras {
+  bool distinct = false;    // pathways that differ in more than their phone/video providers
+  bool fallbacks = false;   // Option::fallbacks
+  bool alternates = false;  // Option::alternates
+};
+
+// A case constraint that, relaxed, would give a pathway meeting every need.
+struct Relaxation {
+  std::string constraint;  // "max_travel_hours", "avoid" or "require"
+  ProviderIndex provider = 0;  // the provider meeting the unmet need in that pathway
+  Cost cost = 0;               // that pathway's cost
+  double travel_hours = 0;     // and its travel
+};
+
 // Why a need could not be met, and the nearest thing that would meet it.
 struct UnmetNeed {
   NeedId need = -1;
@@ -27,11 +61,15 @@ struct UnmetNeed {
   std::optional<ProviderIndex> nearest;
   double nearest_travel_hours = 0;
   std::string blocked_by;  // a rule id, "max_travel_hours", "require", "capacity", "language", ...
+  bool nearest_remote = false;  // the nearest works by phone/video (no travel to it)
+  std::vector<Relaxation> relaxations;  // with PlanExtras: what the worker could relax, in order
 };
 
 struct PlanResult {
   rules::CaseNeeds needs;
   std::vector<PlannedPathway> pathways;  // best first; empty or partial when !complete
+  // With PlanExtras: pathways again (the same, in order) with fallbacks and alternates.
+  std::vector<Option> options;
   bool complete = false;                 // pathways meet every need
   std::vector<UnmetNeed> unmet;
   std::size_t labels = 0;                // search effort, for benchmarks
@@ -43,11 +81,11 @@ class Planner {
   const geo::Clock& clock() const { return clock_; }
 
   Problem prepare(const Case& c, Date as_of) const;
-  PlanResult plan(const Case& c, Date as_of) const;
+  PlanResult plan(const Case& c, Date as_of, const PlanExtras& extras = {}) const;
   // The same with the case prepared already: `prepared` is prepare(c', as_of) for a case c' that
   // differs from c at most in location, with can_move(c', c.location). Saves the pass over the
   // whole directory when one case is placed in many communities (the audit).
-  PlanResult plan(const Case& c, Date as_of, Problem prepared) const;
+  PlanResult plan(const Case& c, Date as_of, Problem prepared, const PlanExtras& extras = {}) const;
   // Whether prepare() of case `c` moved to `to` differs from prepare(c) only in its start: `to`
   // is in the same location class.
   bool can_move(const Case& c, CommunityIndex to) const {
@@ -69,11 +107,20 @@ class Planner {
   std::optional<Intake> intake_at(const Case& c, ProviderIndex p) const;
   // Prices a sequence of steps (recomputes every component from the steps).
   PlannedPathway price(const Problem& problem, const std::vector<std::int32_t>& candidates) const;
+  // The k best pathways as candidate sequences (see search.hpp), with a prefix when given.
+  std::vector<std::vector<std::int32_t>> search_sequences(const Problem& problem, std::size_t* labels = nullptr,
+                                                          std::span<const std::int32_t> prefix = {},
+                                                          std::size_t top = 0) const;
+  // The `top` best pathways that differ in their in-person steps (each the best of its in-person
+  // steps, in the total order), with fallbacks and alternates as asked (planner/options.cpp).
+  std::vector<Option> options(const Problem& problem, const PlanExtras& extras, std::size_t* labels = nullptr) const;
 
  private:
   void classify_locations();
   std::vector<UnmetNeed> explain_unmet(const Case& c, Date as_of, const Problem& p,
                                        NeedSet unmet) const;
+  std::vector<Relaxation> relaxations(const Case& c, Date as_of, NeedId need) const;
+  std::vector<Alternate> alternates_of(const Problem& p, const std::vector<std::int32_t>& seq, std::size_t at) const;
 
   const Directory& directory_;
   const rules::Policy& policy_;

@@ -6,9 +6,9 @@
 namespace nrm::planner::detail {
 
 Search::Search(const Problem& p, std::span<const std::uint32_t> partners_begin,
-               std::span<const std::uint32_t> partner_ranks, std::pmr::memory_resource* mr)
+               std::span<const std::uint32_t> partner_ranks, std::pmr::memory_resource* mr, std::size_t top)
     : p_(p),
-      top_(static_cast<std::size_t>(std::max(1, p.top))),
+      top_(top ? top : static_cast<std::size_t>(std::max(1, p.top))),
       mr_(mr),
       places_(p.directory->geography.size()),
       ranks_in_order_(p.candidates.size(), mr),
@@ -189,12 +189,32 @@ bool Search::dominated_by_kept(std::int32_t idx, Vec<Kept>& same, Vec<Kept>& her
   return false;
 }
 
-std::vector<std::vector<std::int32_t>> Search::run() {
+std::vector<std::vector<std::int32_t>> Search::run(std::span<const std::int32_t> prefix) {
   labels_.emplace_back().state.location = p_.start;
-  const Cost h0 = h_(label(0).state);
+  // The prefix's steps, one label each, chained from the root; the search starts from the last.
+  std::int32_t root = 0;
+  for (const std::int32_t ci : prefix) {
+    Cost sc = 0;
+    const Problem::State s = label(root).state;
+    const auto st = p_.step(s, ci, sc);
+    if (!st) return {};
+    const auto idx = static_cast<std::int32_t>(labels_.size());
+    Label& nl = labels_.emplace_back();
+    nl.state = p_.after(s, ci, *st);
+    nl.g = label(root).g + sc;
+    nl.parent = root;
+    nl.candidate = ci;
+    nl.depth = static_cast<std::uint8_t>(label(root).depth + 1);
+    if (nl.depth > stride_ || p_.complete(nl.state)) return {};  // not a partial pathway
+    path_.resize(labels_.size() * stride_);
+    std::copy(ranks(root), ranks(root) + nl.depth - 1, ranks(idx));
+    ranks(idx)[nl.depth - 1] = p_.candidates[static_cast<std::size_t>(ci)].rank;
+    root = idx;
+  }
+  const Cost h0 = h_(label(root).state);
   if (h0 < kInfinite) {
-    labels_[0].f = h0;
-    open_.emplace(h0, 0);
+    labels_[static_cast<std::size_t>(root)].f = label(root).g + h0;
+    open_.emplace(label(root).f, root);
   }
   while (!open_.empty()) {
     auto [f, li] = open_.top();

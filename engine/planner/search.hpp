@@ -76,13 +76,16 @@ class Search {
  public:
   // `partners_begin` and `partner_ranks`: each provider's formal partners, by rank, in the order
   // of its `partners` list (Planner keeps them).
+  // `top`: how many pathways (0: the problem's top).
   Search(const Problem& p, std::span<const std::uint32_t> partners_begin, std::span<const std::uint32_t> partner_ranks,
-         std::pmr::memory_resource* mr);
+         std::pmr::memory_resource* mr, std::size_t top = 0);
   Search(const Search&) = delete;
   Search& operator=(const Search&) = delete;
 
-  // The best `top` pathways, best first, each as its candidates in order.
-  std::vector<std::vector<std::int32_t>> run();
+  // The best `top` pathways, best first, each as its candidates in order. With a prefix, only
+  // pathways that begin with those steps (candidate indices, a valid partial pathway that meets
+  // not every need), which each result then includes: a fallback's search (planner/options.cpp).
+  std::vector<std::vector<std::int32_t>> run(std::span<const std::int32_t> prefix = {});
   std::size_t labels() const { return labels_.size(); }
 
  private:

@@ -9,11 +9,16 @@
 
 namespace nrm::planner {
 
-PlanResult Planner::plan(const Case& c, Date as_of, Problem p) const {
+PlanResult Planner::plan(const Case& c, Date as_of, Problem p, const PlanExtras& extras) const {
   p.start = c.location;
   PlanResult res;
   res.needs = p.needs;
-  res.pathways = search(p, &res.labels);
+  if (extras.distinct || extras.fallbacks || extras.alternates) {
+    res.options = options(p, extras, &res.labels);
+    for (const Option& o : res.options) res.pathways.push_back(o.pathway);
+  } else {
+    res.pathways = search(p, &res.labels);
+  }
   if (!res.pathways.empty()) {
     res.complete = true;
     return res;

@@ -83,6 +83,7 @@ struct WeightSpec {
   const char* name;
   double Weights::*member;
   double min, max;
+  bool integer = false;
 };
 constexpr WeightSpec kWeightSpecs[] = {
     {"travel_hour", &Weights::travel_hour, 0, 100},
@@ -91,6 +92,8 @@ constexpr WeightSpec kWeightSpecs[] = {
     {"stale", &Weights::stale, 0, 100},
     {"cross_province", &Weights::cross_province, 0, 100},
     {"partner_reward", &Weights::partner_reward, 0, 100},
+    {"alternate_within", &Weights::alternate_within, 0, 100},
+    {"alternates_listed", &Weights::alternates_listed, 0, 20, true},
 };
 constexpr double kStaleAfterDaysMin = 1, kStaleAfterDaysMax = 3650;
 constexpr double kRuleWeightMin = 0, kRuleWeightMax = 100;
@@ -576,7 +579,7 @@ class Loader {
     check_keys(f, node, "weights.", allowed);
     for (const auto& s : kWeightSpecs)
       if (node[s.name])
-        if (auto v = number_in(f, node[s.name], std::string("weights.") + s.name, s.min, s.max))
+        if (auto v = number_in(f, node[s.name], std::string("weights.") + s.name, s.min, s.max, s.integer))
           impl_.weights.*s.member = *v;
     if (node["stale_after_days"])
       if (auto v = number_in(f, node["stale_after_days"], "weights.stale_after_days",

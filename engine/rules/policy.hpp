@@ -33,6 +33,10 @@ struct Weights {
   double stale = 1.0;            // cost of using an entry not verified in the last 12 months
   double cross_province = 0.5;   // cost of a step in another province than the case's location
   double partner_reward = 0.5;   // reward (subtracted) when a step is a formal partner of the previous one
+  // A phone/video provider is listed as an alternate of a remote step when taking its place costs
+  // at most this much more; at most alternates_listed of them, cheapest first.
+  double alternate_within = 1.0;
+  double alternates_listed = 3;
   int stale_after_days = 365;
   // Urgency (the `urgency` section): travel before each of these needs is met costs this much
   // more per hour, in cost units, on top of travel_hour. In taxonomy order.

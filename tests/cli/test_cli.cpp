@@ -21,9 +21,33 @@ std::string scenario(const char* name) { return nrm::test::test_dir() + "/fixtur
 TEST_CASE("nrm refer: a referral on the shipped data exits 0 and reads at a glance", "[cli]") {
   Run r = run_nrm("refer --as-of 2026-11-27 --when 2026-11-27T14:00 --case " + scenario("4-migrant-construction-worker.yaml"));
   CHECK(r.status == 0);
-  CHECK_THAT(r.out, Catch::Contains("legal.immigration (rule status-immigration-help"));
-  CHECK_THAT(r.out, Catch::Contains("#1  cost"));
-  CHECK_THAT(r.out, Catch::Contains("intake +1-"));
+  // Labels, not codes; the first pathway whole; alternatives only where they differ.
+  CHECK_THAT(r.out, Catch::Contains("+ Immigration legal help (rule status-immigration-help"));
+  CHECK_THAT(r.out, !Catch::Contains("legal.immigration"));
+  CHECK_THAT(r.out, Catch::Contains("#1 · cost 3.50"));
+  CHECK_THAT(r.out, Catch::Contains("call +1-"));
+  CHECK_THAT(r.out, Catch::Contains("Ironwood Men's Hostel (fictitious): as in #1"));
+  // Interpretation, which the in-person steps rely on, is the first step.
+  CHECK_THAT(r.out, Catch::Contains("  1. Many Voices National Interpretation Line (fictitious)\n"));
+  // The header echoes what was typed, in words (run_nrm checks every line fits 80 columns).
+  CHECK_THAT(r.out, Catch::Contains("Hungarian; no police consent"));
+  CHECK_THAT(r.out, Catch::Contains("status Temporary resident"));
+}
+
+TEST_CASE("nrm refer echoes every constraint typed, so a mistyped one shows", "[cli]") {
+  Run r = run_nrm("refer --as-of 2026-11-27 --when 2026-11-27T14:00 --at toronto-on --needs shelter.emergency "
+                  "--avoid hamilton-on --prefer trauma_informed --max-travel-hours 3 --police-consent");
+  CHECK(r.status == 0);
+  std::string flat;  // the header's wrapped lines as one
+  for (std::size_t i = 0; i < r.out.size(); ++i) {
+    if (r.out[i] != '\n') flat += r.out[i];
+    else if (i + 1 < r.out.size() && r.out[i + 1] == ' ') flat += ' ', i += 2;
+    else flat += '\n';
+  }
+  CHECK_THAT(flat, Catch::Contains("avoids Hamilton"));
+  CHECK_THAT(flat, Catch::Contains("prefers Trauma-informed"));
+  CHECK_THAT(flat, Catch::Contains("travel at most 3 h"));
+  CHECK_THAT(flat, Catch::Contains("consents to police"));
 }
 
 TEST_CASE("nrm refer --json has the contract's fields, and the same case prints the same bytes", "[cli]") {

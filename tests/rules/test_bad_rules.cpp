@@ -91,7 +91,8 @@ TEST_CASE("every bad-rules error kind is reported with its line, column and rule
         "provider.ages.min is a provider field"}},
       {"unknown-weight.yaml",
        {"8:13: named.weight: unknown weight stal (a number in [0, 100] or one of travel_hour, "
-        "handoff, wait_day, stale, cross_province, partner_reward); did you mean stale?"}},
+        "handoff, wait_day, stale, cross_province, partner_reward, alternate_within, alternates_listed); did "
+        "you mean stale?"}},
       {"unknown-section.yaml",
        {"3:1: weigths: unknown section weigths (expected schema, rules, weights, travel, "
         "language, urgency); did you mean weights?"}},
