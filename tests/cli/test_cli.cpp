@@ -2,7 +2,9 @@
 // fields, byte-for-byte determinism, and --help naming every command.
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
+#include <set>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -172,4 +174,49 @@ TEST_CASE("--help names every command", "[cli]") {
   CHECK(r.status == 0);
   for (const char* cmd : {"refer", "explain", "validate", "audit", "serve", "token"}) CHECK_THAT(r.out, Catch::Contains(cmd));
   CHECK_THAT(run_nrm("refer --help").out, Catch::Contains("--max-travel-hours") && Catch::Contains("Exit status"));
+}
+
+TEST_CASE("nrm refer: warnings, fallbacks and phone/video alternates a worker can act on", "[cli]") {
+  // Kuujjuaq to a shelter near Montréal, which the case avoids: the flight lands there.
+  Run r = run_nrm("refer --json --as-of 2026-11-27 --when 2026-11-27T14:00 --at kuujjuaq-qc "
+                  "--needs shelter.emergency,legal.immigration --avoid montreal-qc");
+  REQUIRE(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  const auto& best = j["pathways"][0];
+  REQUIRE(best["warnings"].size() >= 1);
+  CHECK_THAT(best["warnings"][0].get<std::string>(),
+             Catch::Contains("passes through Montréal, which the case avoids: arrange an escort"));
+  std::set<std::vector<std::string>> visits;  // distinct options: never the same in-person providers
+  for (const auto& p : j["pathways"]) {
+    std::vector<std::string> v;
+    for (const auto& s : p["steps"])
+      if (s["mode"] == "in_person") v.push_back(s["provider"]);
+    std::sort(v.begin(), v.end());
+    CHECK(visits.insert(v).second);
+  }
+  for (const auto& s : best["steps"]) {
+    INFO(s.dump());
+    // Every step has a fallback: a whole pathway without its provider, dearer or no cheaper.
+    REQUIRE(s.contains("fallback"));
+    if (!s["fallback"].is_null()) {
+      for (const auto& f : s["fallback"]["steps"]) CHECK(f["provider"] != s["provider"]);
+      CHECK(s["fallback"]["extra_cost"].get<double>() >= 0);
+    }
+    // A remote step lists the phone/video providers that could take its place, within 1.0 more.
+    if (s["mode"] == "remote") {
+      REQUIRE(s["alternates"].size() >= 1);
+      for (const auto& alt : s["alternates"]) {
+        CHECK(alt["extra_cost"].get<double>() <= 1.0);
+        CHECK(alt["provider"] != s["provider"]);
+      }
+    } else {
+      CHECK_FALSE(s.contains("alternates"));
+    }
+  }
+  // The text says the same in words.
+  Run t = run_nrm("refer --as-of 2026-11-27 --when 2026-11-27T14:00 --at kuujjuaq-qc "
+                  "--needs shelter.emergency,legal.immigration --avoid montreal-qc");
+  CHECK_THAT(t.out, Catch::Contains("  ! the journey to"));
+  CHECK_THAT(t.out, Catch::Contains("     if it says no: "));
+  CHECK_THAT(t.out, Catch::Contains("     or: "));
 }

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <bit>
 #include <fstream>
+#include <limits>
 #include <random>
+#include <set>
 
 #include "planner_util.hpp"
 
@@ -407,4 +409,93 @@ TEST_CASE("the search equals brute force with urgency, catchments and open hours
   CHECK(urgent > 100);
   CHECK(waiting > 60);
   CHECK(set_aside > 60);
+}
+
+namespace {
+
+std::vector<Found> brute_force_all(const planner::Problem& p) {
+  auto q = p;
+  q.top = std::numeric_limits<int>::max();
+  return brute_force(q);
+}
+
+std::vector<ProviderIndex> providers_of(const planner::Problem& p, const std::vector<std::int32_t>& seq) {
+  std::vector<ProviderIndex> out;
+  for (auto ci : seq) out.push_back(p.candidates[static_cast<std::size_t>(ci)].provider);
+  return out;
+}
+
+std::vector<ProviderIndex> providers_of(const planner::PlannedPathway& w) {
+  std::vector<ProviderIndex> out;
+  for (const auto& s : w.steps) out.push_back(s.provider);
+  return out;
+}
+
+}  // namespace
+
+// Distinct options: the first `top` pathways, in the total order, whose sets of in-person
+// providers differ (each the best of its set). A step's fallback: the first pathway in the total
+// order with the same steps before it and without its provider.
+TEST_CASE("distinct options and every step's fallback equal brute force", "[planner][exact]") {
+  std::mt19937 rng(14014);
+  int options = 0, fallbacks = 0, none = 0, collapsed = 0;
+  for (int d = 0; d < 40; ++d) {
+    test::TempDir dir;
+    std::string yaml = random_directory(rng, std::uniform_int_distribution<int>(8, 14)(rng));
+    auto e = test::world_engine(dir, yaml);
+    for (int k = 0; k < 10; ++k) {
+      std::string text = random_case(rng);
+      INFO("directory " << d << "\n" << yaml << "\ncase:\n" << text);
+      Case c = e->parse_case(text, "case");
+      auto p = e->planner().prepare(c, test::test_date());
+      const auto all = brute_force_all(p);
+      std::vector<const Found*> want;
+      std::set<std::vector<ProviderIndex>> seen;
+      for (const Found& f : all) {
+        auto priced = e->planner().price(p, f.seq);
+        std::vector<ProviderIndex> visits;
+        for (const auto& st : priced.steps)
+          if (st.in_person) visits.push_back(st.provider);
+        std::sort(visits.begin(), visits.end());
+        if (want.size() < static_cast<std::size_t>(p.top) && seen.insert(visits).second) want.push_back(&f);
+      }
+      if (all.size() > std::min<std::size_t>(all.size(), static_cast<std::size_t>(p.top)) &&
+          want.size() < std::min<std::size_t>(all.size(), static_cast<std::size_t>(p.top)))
+        ++collapsed;
+      const auto got = e->planner().options(p, planner::PlanExtras{true, true, false});
+      REQUIRE(got.size() == want.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        INFO("option " << i);
+        ++options;
+        CHECK(got[i].pathway.cost.total() == want[i]->cost);
+        CHECK(providers_of(got[i].pathway) == providers_of(p, want[i]->seq));
+        REQUIRE(got[i].fallbacks.size() == want[i]->seq.size());
+        for (std::size_t at = 0; at < want[i]->seq.size(); ++at) {
+          INFO("fallback of step " << at);
+          const Found* expected = nullptr;
+          for (const Found& f : all)
+            if (f.seq.size() >= at && std::equal(f.seq.begin(), f.seq.begin() + static_cast<long>(at), want[i]->seq.begin()) &&
+                std::find(f.seq.begin(), f.seq.end(), want[i]->seq[at]) == f.seq.end()) {
+              expected = &f;
+              break;
+            }
+          const auto& fb = got[i].fallbacks[at];
+          REQUIRE(fb.has_value() == (expected != nullptr));
+          if (!fb) {
+            ++none;
+            continue;
+          }
+          ++fallbacks;
+          CHECK(fb->cost.total() == expected->cost);
+          CHECK(providers_of(*fb) == providers_of(p, expected->seq));
+        }
+      }
+    }
+  }
+  // The cases exercise both rules: options collapsed, fallbacks found and fallbacks absent.
+  CHECK(options > 300);
+  CHECK(collapsed > 20);
+  CHECK(fallbacks > 200);
+  CHECK(none > 50);
+  WARN("options " << options << ", collapsed cases " << collapsed << ", fallbacks " << fallbacks << ", none " << none);
 }
