@@ -1,8 +1,14 @@
 // nrm refer, nrm explain and nrm validate: one case in, pathways or an explanation out; or a check
 // of the data and rules.
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 #include "api/errors.hpp"
 #include "cli/command.hpp"
@@ -13,32 +19,101 @@ namespace nrm::cli {
 
 namespace {
 
+// The case flags: each fills one case field, and a problem with that field is reported under the
+// flag's name (the one place the field -> flag mapping is written down).
+enum class FlagKind { kText, kList, kNumber };
+struct CaseFlag {
+  const char* field;
+  const char* flag;
+  FlagKind kind;
+  const char* type;
+  const char* help;
+  bool with_case = false;  // may go with --case (adds to the file's field)
+};
+const CaseFlag kCaseFlags[] = {
+    {"location", "--at", FlagKind::kText, "ID", "location: a community id, e.g. thunder-bay-on"},
+    {"needs", "--needs", FlagKind::kList, "LIST", "needs, comma-separated, e.g. shelter.emergency,counselling.trauma"},
+    {"age", "--age", FlagKind::kNumber, "YEARS", "age in years, 0 to 120 (omit if unknown)"},
+    {"gender", "--gender", FlagKind::kText, "CODE", "female | male | nonbinary | unknown"},
+    {"identity", "--identity", FlagKind::kList, "LIST", "comma-separated: first_nations, inuit, metis, lgbtq2s, disability"},
+    {"languages", "--languages", FlagKind::kList, "LIST", "ISO 639-3 codes, preferred first (default eng)"},
+    {"status", "--status", FlagKind::kText, "CODE",
+     "citizen | permanent_resident | temporary_resident | refugee_claimant | no_status | unknown"},
+    {"exploitation", "--exploitation", FlagKind::kText, "CODE", "sex | labour | both | unknown"},
+    {"require", "--require", FlagKind::kList, "LIST", "attributes every in-person step must have, comma-separated"},
+    {"prefer", "--prefer", FlagKind::kList, "LIST", "attributes that raise rank, comma-separated"},
+    {"avoid", "--avoid", FlagKind::kList, "LIST", "communities the pathway must not use, comma-separated"},
+    {"max_travel_hours", "--max-travel-hours", FlagKind::kNumber, "HOURS", "cap on the pathway's total travel, 0 to 240"},
+    {"exclude", "--exclude", FlagKind::kList, "ID",
+     "providers not to use (one that said no), comma-separated; with --case, added to its exclude", true},
+};
+constexpr std::size_t kCaseFlagCount = sizeof kCaseFlags / sizeof kCaseFlags[0];
+
+// The flag that fills a case field ("" for none): "location" -> "--at", "police_consent" ->
+// "--police-consent".
+std::string flag_of(const std::string& field) {
+  if (field == "police_consent") return "--police-consent";
+  for (const CaseFlag& f : kCaseFlags)
+    if (field == f.field) return f.flag;
+  return "";
+}
+
+// A comma-separated list, each item trimmed of spaces ("a, b" is a and b); empty items are left
+// out, as a trailing comma in a YAML list is.
+nlohmann::json list_of(const std::string& csv) {
+  nlohmann::json out = nlohmann::json::array();
+  std::stringstream ss(csv);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+// A number flag's text as a case file would hold it: a whole number, another number, or (not a
+// number at all) the text itself, which the case reader then refuses by name.
+nlohmann::json number_of(const std::string& text) {
+  std::int64_t i = 0;
+  const char* end = text.data() + text.size();
+  if (auto [p, ec] = std::from_chars(text.data(), end, i); ec == std::errc() && p == end) return i;
+  double d = 0;
+  if (auto [p, ec] = std::from_chars(text.data(), end, d); ec == std::errc() && p == end && std::isfinite(d)) return d;
+  return text;
+}
+
 struct CaseOptions {
-  std::string file, at, needs, gender, identity, languages, status, exploitation, require, prefer,
-      avoid, as_of, when;
-  int age = -1;
-  double max_travel_hours = -1;
-  int top = -1;  // -1: not given
+  std::string file, as_of, when;
+  std::array<std::optional<std::string>, kCaseFlagCount> values;  // as typed; absent = not given
+  std::optional<std::string> top;
   bool police_consent = false;
   bool json = false;
 
   void add_to(CLI::App& app, bool with_top) {
     app.add_option("--case", file, "case file, YAML or JSON (- for standard input)");
-    app.add_option("--at", at, "location: a community id, e.g. thunder-bay-on");
-    app.add_option("--needs", needs, "needs, comma-separated, e.g. shelter.emergency,counselling.trauma");
-    app.add_option("--age", age, "age in years (omit if unknown)");
-    app.add_option("--gender", gender, "female | male | nonbinary | unknown");
-    app.add_option("--identity", identity, "comma-separated: first_nations, inuit, metis, lgbtq2s, disability");
-    app.add_option("--languages", languages, "ISO 639-3 codes, preferred first (default eng)");
-    app.add_option("--status", status,
-                   "citizen | permanent_resident | temporary_resident | refugee_claimant | no_status | unknown");
-    app.add_option("--exploitation", exploitation, "sex | labour | both | unknown");
-    app.add_option("--require", require, "attributes every in-person step must have, comma-separated");
-    app.add_option("--prefer", prefer, "attributes that raise rank, comma-separated");
-    app.add_option("--avoid", avoid, "communities the pathway must not use, comma-separated");
+    for (std::size_t i = 0; i < kCaseFlagCount; ++i) {
+      if (kCaseFlags[i].kind != FlagKind::kList) {
+        app.add_option_function<std::string>(kCaseFlags[i].flag, [this, i](const std::string& v) { values[i] = v; },
+                                             kCaseFlags[i].help)
+            ->type_name(kCaseFlags[i].type);
+        continue;
+      }
+      // A list: comma-separated, or several words, or the flag given again (--exclude A B, --exclude A --exclude B).
+      app.add_option_function<std::vector<std::string>>(
+             kCaseFlags[i].flag,
+             [this, i](const std::vector<std::string>& v) {
+               std::string all;
+               for (const std::string& item : v) all += (all.empty() ? "" : ",") + item;
+               values[i] = all;
+             },
+             kCaseFlags[i].help)
+          ->type_name(kCaseFlags[i].type);
+    }
     app.add_flag("--police-consent", police_consent, "the person consents to a law-enforcement step");
-    app.add_option("--max-travel-hours", max_travel_hours, "cap on the pathway's total travel");
-    if (with_top) app.add_option("--top", top, "how many pathways (default 3)");
+    if (with_top)
+      app.add_option_function<std::string>("--top", [this](const std::string& v) { top = v; },
+                                           "how many pathways, 1 to 20 (default 3)")
+          ->type_name("N");
     app.add_option("--as-of", as_of, "the query's date YYYY-MM-DD (default today): reproduces an old answer");
     app.add_option("--when", when,
                    "local time where the person is, YYYY-MM-DDTHH:MM (default: the case's `when`, else now "
@@ -55,48 +130,86 @@ struct CaseOptions {
     if (!c.when) c.when = engine.now_at(c.location);
   }
 
+  // --top over the case's own `top`, checked as the case reader checks `top`.
+  void apply_top(nrm::Case& c) const {
+    if (!top) return;
+    const nlohmann::json n = number_of(*top);
+    if (!n.is_number_integer())
+      throw nrm::LoadError("invalid option", {{"", 0, 0, "--top", "expected a whole number, found '" + *top + "'"}});
+    const auto v = n.get<std::int64_t>();
+    if (v < 1 || v > 20)
+      throw nrm::LoadError("invalid option", {{"", 0, 0, "--top", *top + " is out of range; expected 1 to 20"}});
+    c.top = static_cast<int>(v);
+  }
+
+  const std::optional<std::string>& value_of(const std::string& field) const {
+    static const std::optional<std::string> kNone;
+    for (std::size_t i = 0; i < kCaseFlagCount; ++i)
+      if (field == kCaseFlags[i].field) return values[i];
+    return kNone;
+  }
+
+  // A case flag given that cannot go with --case.
   bool any_flag() const {
-    return !at.empty() || !needs.empty() || age >= 0 || !gender.empty() || !identity.empty() ||
-           !languages.empty() || !status.empty() || !exploitation.empty() || !require.empty() ||
-           !prefer.empty() || !avoid.empty() || police_consent || max_travel_hours >= 0;
+    if (police_consent) return true;
+    for (std::size_t i = 0; i < kCaseFlagCount; ++i)
+      if (values[i] && !kCaseFlags[i].with_case) return true;
+    return false;
   }
 
   // The case flags as a document (no text is printed and parsed back): the same reader and the
   // same messages as a case file.
   nlohmann::json document() const {
-    auto list = [](const std::string& csv) {
-      nlohmann::json out = nlohmann::json::array();
-      std::stringstream ss(csv);
-      std::string item;
-      while (std::getline(ss, item, ',')) out.push_back(item);
-      return out;
-    };
     nlohmann::json j = nlohmann::json::object();
-    if (!at.empty()) j["location"] = at;
-    if (!needs.empty()) j["needs"] = list(needs);
-    if (age >= 0) j["age"] = age;
-    if (!gender.empty()) j["gender"] = gender;
-    if (!identity.empty()) j["identity"] = list(identity);
-    if (!languages.empty()) j["languages"] = list(languages);
-    if (!status.empty()) j["status"] = status;
-    if (!exploitation.empty()) j["exploitation"] = exploitation;
-    if (!require.empty()) j["require"] = list(require);
-    if (!prefer.empty()) j["prefer"] = list(prefer);
-    if (!avoid.empty()) j["avoid"] = list(avoid);
+    for (std::size_t i = 0; i < kCaseFlagCount; ++i) {
+      if (!values[i]) continue;
+      const std::string& v = *values[i];
+      switch (kCaseFlags[i].kind) {
+        case FlagKind::kText: j[kCaseFlags[i].field] = v; break;
+        case FlagKind::kList: j[kCaseFlags[i].field] = list_of(v); break;
+        case FlagKind::kNumber: j[kCaseFlags[i].field] = number_of(v); break;
+      }
+    }
     if (police_consent) j["police_consent"] = true;
-    if (max_travel_hours >= 0) j["max_travel_hours"] = max_travel_hours;
     return j;
   }
 
-  // The case, read and checked by the engine's case reader: from the file, or from the flags.
-  nrm::Case read(const nrm::api::Engine& engine) const {
-    if (!file.empty() && any_flag())
-      throw nrm::LoadError("invalid case", {{"", 0, 0, "--case", "give either --case or the case flags (--at, --needs, ...), not both"}});
-    if (file.empty()) return engine.case_from_json(document(), "case");
+  // What the flags give, read by the case reader; a problem is reported under the flag's name,
+  // without a position (the flags are no file): "--age: -4 is out of range; expected 0 to 120".
+  template <typename F>
+  static auto named_by_flag(F&& read) {
+    try {
+      return read();
+    } catch (const nrm::LoadError& e) {
+      std::vector<nrm::Diagnostic> named;
+      for (nrm::Diagnostic d : e.diagnostics()) {
+        const std::string flag = flag_of(d.field);
+        d.field = flag.empty() ? d.field : flag;
+        if (d.file == "case") d.file.clear();
+        d.line = d.column = 0;
+        named.push_back(std::move(d));
+      }
+      throw nrm::LoadError(e.what(), std::move(named));
+    }
+  }
+
+  nrm::Case from_file(const nrm::api::Engine& engine) const {
     if (file != "-") return engine.parse_case(nrm::read_text(file), file);
     std::ostringstream ss;
     ss << std::cin.rdbuf();
     return engine.parse_case(ss.str(), file);
+  }
+
+  // The case, read and checked by the engine's case reader: from the file (and --exclude), or
+  // from the flags.
+  nrm::Case read(const nrm::api::Engine& engine) const {
+    if (!file.empty() && any_flag())
+      throw nrm::LoadError("invalid case", {{"", 0, 0, "--case", "give either --case or the case flags (--at, --needs, ...), not both"}});
+    if (file.empty()) return named_by_flag([&] { return engine.case_from_json(document(), "case"); });
+    nrm::Case c = from_file(engine);
+    if (const auto& ex = value_of("exclude"))
+      named_by_flag([&] { nrm::add_excluded(c, list_of(*ex), "case", engine.directory()); });
+    return c;
   }
 
   nrm::Date date() const {
@@ -111,17 +224,15 @@ const Registration refer_command(10, "refer", "ranked referral pathways for one 
     auto opts = std::make_shared<CaseOptions>();
     opts->add_to(sub, true);
     sub.footer("A case names no one: location, needs and situation only. See docs/frontline.md.\n"
+               "A provider said no? Run the same case again with --exclude ID (several: ID,ID): the\n"
+               "answer is planned without them and names them in `exclude`.\n"
                "Exit status: 0 pathways found, 3 no pathway meets every need (the best partial\n"
                "pathway and what is missing are still printed), 2 bad input, 1 internal error.");
     return [opts, &data]() {
       auto engine = data.load();
       Case c = opts->read(*engine);
       opts->apply_when(*engine, c);
-      if (opts->top != -1) {
-        if (opts->top < 1 || opts->top > 20)
-          throw LoadError("invalid option", {{"", 0, 0, "--top", std::to_string(opts->top) + " is out of range; expected 1 to 20"}});
-        c.top = opts->top;
-      }
+      opts->apply_top(c);
       api::Answer a = engine->refer(c, opts->date());
       if (opts->json) std::cout << engine->answer_json_text(a, 2) << "\n";  // what the server sends
       else std::cout << engine->answer_text(a);

@@ -165,6 +165,9 @@ json Engine::case_json(const Case& c) const {
   j["avoid"] = avoid;
   j["police_consent"] = c.police_consent;
   j["max_travel_hours"] = c.max_travel_hours ? json(*c.max_travel_hours) : json(nullptr);
+  json exclude = json::array();
+  for (ProviderIndex p : c.exclude) exclude.push_back(directory_->providers[p].id);
+  j["exclude"] = exclude;
   j["top"] = c.top;
   j["when"] = c.when ? json(c.when->str()) : json(nullptr);
   return j;

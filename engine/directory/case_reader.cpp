@@ -16,7 +16,8 @@ namespace {
 
 const std::vector<std::string> kCaseFields = {
     "location", "age",     "gender", "identity", "languages", "status",         "exploitation",
-    "needs",    "require", "prefer", "avoid",    "police_consent", "max_travel_hours", "top", "when"};
+    "needs",    "require", "prefer", "avoid",    "police_consent", "max_travel_hours", "exclude",
+    "top",      "when"};
 
 template <typename T>
 std::optional<int> one_code(detail::YamlReader& r, const YAML::Node& n, const std::string& field,
@@ -59,6 +60,63 @@ std::optional<CommunityIndex> community(detail::YamlReader& r, const YAML::Node&
                         (near.empty() ? "; expected a community id such as thunder-bay-on"
                                       : " (did you mean '" + near + "'?)"));
   return std::nullopt;
+}
+
+// A provider id of the directory; an unknown one is named with the closest id.
+std::optional<ProviderIndex> provider(detail::YamlReader& r, const YAML::Node& n, const std::string& field,
+                                      const Directory& dir) {
+  auto v = r.string(n, field);
+  if (!v) return std::nullopt;
+  if (auto p = dir.find(*v)) return p;
+  if (v->size() > kMaxCodeLength) {
+    r.error(n, field, "unknown provider " + detail::quote_short(*v) + ": " + std::to_string(v->size()) +
+                          " characters; a provider id has at most " + std::to_string(kMaxCodeLength));
+    return std::nullopt;
+  }
+  std::vector<std::string> ids;
+  ids.reserve(dir.providers.size());
+  for (const Provider& p : dir.providers) ids.push_back(p.id);
+  std::string near = closest_name(*v, ids);
+  r.error(n, field, "unknown provider '" + *v + "'" +
+                        (near.empty() ? std::string("; expected a provider id, as an answer shows it")
+                                      : " (did you mean '" + near + "'?)"));
+  return std::nullopt;
+}
+
+// The provider ids of an `exclude` list, added to `out`, which stays sorted and unique.
+void excluded(detail::YamlReader& r, const YAML::Node& n, const Directory& dir, std::vector<ProviderIndex>& out) {
+  if (!short_list(r, n, "exclude")) return;
+  auto ids = r.strings(n, "exclude");
+  if (!ids) return;
+  for (std::size_t i = 0; i < ids->size(); ++i)
+    if (auto p = provider(r, n[i], "exclude", dir)) out.push_back(*p);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+// A key that names an identifying detail (the taxonomy's identifying_fields), compared without
+// regard to case, and with '-' and ' ' read as '_': "First-Name" is first_name.
+bool identifying(const std::string& key, const Taxonomy& tax) {
+  std::string k = key;
+  for (char& ch : k) {
+    if (ch == '-' || ch == ' ') ch = '_';
+    else if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  }
+  return std::find(tax.identifying_fields.begin(), tax.identifying_fields.end(), k) != tax.identifying_fields.end();
+}
+
+// Fields that identify the person are refused by name (never echoing the value); the keys
+// returned are then left out of the unknown-field check, so each gets one message.
+std::vector<std::string> refuse_identifying(detail::YamlReader& r, const YAML::Node& map, const Taxonomy& tax) {
+  std::vector<std::string> found;
+  for (const auto& kv : map) {
+    if (!kv.first.IsScalar() || kv.first.Scalar().size() > kMaxCodeLength) continue;
+    const std::string& key = kv.first.Scalar();
+    if (!identifying(key, tax)) continue;
+    r.error(kv.first, key, "cases never hold identifying details: remove '" + key + "'");
+    found.push_back(key);
+  }
+  return found;
 }
 
 // JSON -> YAML nodes, structurally. A JSON string becomes a quoted scalar (tag "!"), so it reads
@@ -115,6 +173,13 @@ Case case_from_json(const nlohmann::json& doc, const std::string& origin, const 
   return read_case(to_yaml(doc), origin, dir, diags);
 }
 
+void add_excluded(Case& c, const nlohmann::json& ids, const std::string& origin, const Directory& dir) {
+  Diagnostics diags;
+  detail::YamlReader r(origin, diags);
+  excluded(r, to_yaml(ids), dir, c.exclude);
+  diags.throw_if_any("invalid case");
+}
+
 namespace {
 
 Case read_case(const std::optional<YAML::Node>& root, const std::string& origin, const Directory& dir,
@@ -124,7 +189,9 @@ Case read_case(const std::optional<YAML::Node>& root, const std::string& origin,
   detail::YamlReader r(origin, diags);
   if (root && r.expect_map(*root, "case")) {
     const YAML::Node& n = *root;
-    r.check_keys(n, "", kCaseFields);
+    std::vector<std::string> fields = kCaseFields;
+    for (std::string& key : refuse_identifying(r, n, tax)) fields.push_back(std::move(key));
+    r.check_keys(n, "", fields);
     if (!n["location"].IsDefined()) {
       r.error(n, "location", "missing; expected a community id such as thunder-bay-on");
     } else if (auto l = community(r, n["location"], "location", dir.geography)) {
@@ -153,7 +220,8 @@ Case read_case(const std::optional<YAML::Node>& root, const std::string& origin,
       r.error(n, "needs", "missing; expected a list of need codes such as [shelter.emergency]");
     } else {
       c.needs = many_codes(r, n["needs"], "needs", tax.needs, "need");
-      if (c.needs.empty() && n["needs"].IsSequence())
+      // Empty as written, not empty because every code was unknown (each already has its error).
+      if (c.needs.empty() && n["needs"].IsSequence() && n["needs"].size() == 0)
         r.error(n["needs"], "needs", "empty; expected at least one need code");
     }
     if (n["require"].IsDefined())
@@ -172,6 +240,7 @@ Case read_case(const std::optional<YAML::Node>& root, const std::string& origin,
       if (auto b = r.boolean(n["police_consent"], "police_consent")) c.police_consent = *b;
     if (n["max_travel_hours"].IsDefined() && !n["max_travel_hours"].IsNull())
       if (auto h = r.number(n["max_travel_hours"], "max_travel_hours", 0, 240)) c.max_travel_hours = *h;
+    if (n["exclude"].IsDefined()) excluded(r, n["exclude"], dir, c.exclude);
     if (n["top"].IsDefined())
       if (auto t = r.integer(n["top"], "top", 1, 20)) c.top = static_cast<int>(*t);
     if (n["when"].IsDefined() && !n["when"].IsNull())

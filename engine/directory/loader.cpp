@@ -97,6 +97,23 @@ void read_codes(YamlReader& r, const YAML::Node& root, const std::string& key, C
   }
 }
 
+// identifying_fields: a list of field names (lower case, '_' between words), optional.
+void read_identifying_fields(YamlReader& r, const YAML::Node& root, std::vector<std::string>& out) {
+  const YAML::Node list = root["identifying_fields"];
+  if (!list.IsDefined()) return;
+  auto names = r.strings(list, "identifying_fields");
+  if (!names) return;
+  for (std::size_t i = 0; i < names->size(); ++i) {
+    const std::string& name = (*names)[i];
+    const std::string field = "identifying_fields[" + std::to_string(i) + "]";
+    const bool plain = !name.empty() && name.size() <= 64 &&
+                       std::all_of(name.begin(), name.end(), [](char ch) { return (ch >= 'a' && ch <= 'z') || ch == '_'; });
+    if (!plain) r.error(list[i], field, detail::quote_short(name) + " is not a field name; expected lower case and '_', e.g. first_name");
+    else if (std::find(out.begin(), out.end(), name) != out.end()) r.error(list[i], field, "'" + name + "' given twice");
+    else out.push_back(name);
+  }
+}
+
 }  // namespace
 
 Taxonomy load_taxonomy(const std::string& path) {
@@ -107,7 +124,7 @@ Taxonomy load_taxonomy(const std::string& path) {
     YamlReader r(path, diags);
     if (r.expect_map(*root, "")) {
       r.check_keys(*root, "", {"schema", "needs", "attributes", "identities", "statuses", "genders",
-                               "exploitation", "provinces", "languages"});
+                               "exploitation", "provinces", "languages", "identifying_fields"});
       if (!(*root)["schema"].IsDefined()) r.error(*root, "schema", "missing schema version; expected schema: 1");
       else r.integer((*root)["schema"], "schema", 1, 1);
       read_codes(r, *root, "needs", tax.needs, kMaxNeeds, {"immediate", "in_person", "shelter", "enables"});
@@ -118,6 +135,7 @@ Taxonomy load_taxonomy(const std::string& path) {
       read_codes(r, *root, "exploitation", tax.exploitation, kMaxSmallCodes, {});
       read_codes(r, *root, "provinces", tax.provinces, kMaxSmallCodes, {});
       read_codes(r, *root, "languages", tax.languages, 100000, {"macro", "macrolanguage"});
+      read_identifying_fields(r, *root, tax.identifying_fields);
       // Second pass: macrolanguage membership, now that every code is known.
       const YAML::Node langs = (*root)["languages"];
       if (langs.IsSequence()) {

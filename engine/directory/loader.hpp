@@ -41,6 +41,10 @@ Case parse_case(const std::string& text, const std::string& origin, const Direct
 // carry the field but no line (a document has none).
 Case case_from_json(const nlohmann::json& doc, const std::string& origin, const Directory& directory);
 
+// Adds the provider ids of `ids` (a JSON list) to c.exclude, checked as a case's `exclude` is:
+// the CLI's --exclude over a case file. Throws LoadError (field "exclude").
+void add_excluded(Case& c, const nlohmann::json& ids, const std::string& origin, const Directory& directory);
+
 // A whole text file (a case, say), with the checks data files get: exists, readable, not too
 // large, not binary. Throws LoadError.
 std::string read_text(const std::string& path);

@@ -8,6 +8,7 @@
 #include "model/date.hpp"
 #include "model/geography.hpp"
 #include "model/hours.hpp"
+#include "model/provider.hpp"
 #include "model/taxonomy.hpp"
 
 namespace nrm {
@@ -26,6 +27,7 @@ struct Case {
   std::vector<CommunityIndex> avoid;  // sorted, unique
   bool police_consent = false;
   std::optional<double> max_travel_hours;
+  std::vector<ProviderIndex> exclude;  // sorted, unique: providers that refused or must not be used
   int top = 3;
   std::optional<Date> as_of;  // the query's date; absent = today
   // The wall-clock time where the person is (case.location's zone): intake hours are checked

@@ -90,6 +90,9 @@ class Taxonomy {
   CodeList<Code> exploitation;
   CodeList<Code> provinces;
   CodeList<LanguageCode> languages;
+  // Field names a case must never carry because they identify the person (name, date_of_birth,
+  // ...): the case reader refuses them by name. Lower case, '_' between words.
+  std::vector<std::string> identifying_fields;
 
   NeedSet immediate_needs() const { return immediate_; }
   NeedSet in_person_needs() const { return in_person_; }

@@ -145,6 +145,7 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
     if (!(roster.services[at] & relevant)) continue;
     const std::uint32_t r = roster.rank[at];
     const ProviderIndex i = roster.by_rank[r];
+    if (!c.exclude.empty() && std::binary_search(c.exclude.begin(), c.exclude.end(), i)) continue;  // the case's exclude
     const Provider& prov = d.providers[i];
     rules::Assessment a = case_rules.assess_kept(i);  // in the roster: the province filter kept it
     if (!a.eligible) continue;

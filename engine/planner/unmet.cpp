@@ -61,6 +61,7 @@ std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const P
     for (ProviderIndex i = 0; i < d.providers.size(); ++i) {
       const Provider& prov = d.providers[i];
       if (!(prov.services & need_bit(n))) continue;
+      if (std::binary_search(c.exclude.begin(), c.exclude.end(), i)) continue;  // the case ruled it out
       double hrs = prov.offers_remote() && !(p.in_person_only & need_bit(n))
                        ? 0.0 : travel_.hours(p.start, prov.community);
       if (hrs < best_h - kHoursEps || (std::abs(hrs - best_h) <= kHoursEps && best && id_rank_[i] < id_rank_[*best])) {

@@ -74,7 +74,7 @@ const std::vector<std::string>& case_field_names() {
   static const std::vector<std::string> kNames = {
       "location",         "age",   "gender",  "identity", "languages", "status",
       "exploitation",     "needs", "require", "prefer",   "avoid",     "police_consent",
-      "max_travel_hours", "top",   "as_of"};
+      "max_travel_hours", "exclude", "top", "as_of"};
   return kNames;
 }
 

@@ -7,6 +7,8 @@
 #include <set>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "run_nrm.hpp"
 #include "test_util.hpp"
@@ -174,6 +176,122 @@ TEST_CASE("--help names every command", "[cli]") {
   CHECK(r.status == 0);
   for (const char* cmd : {"refer", "explain", "validate", "audit", "serve", "token"}) CHECK_THAT(r.out, Catch::Contains(cmd));
   CHECK_THAT(run_nrm("refer --help").out, Catch::Contains("--max-travel-hours") && Catch::Contains("Exit status"));
+  CHECK_THAT(run_nrm("refer --help").out, Catch::Contains("--exclude") && Catch::Contains("said no"));
+}
+
+namespace {
+
+const char* kWhen = " --as-of 2026-11-27 --when 2026-11-27T14:00";
+
+std::vector<std::string> first_steps(const nlohmann::json& answer) {
+  std::vector<std::string> out;
+  for (const auto& p : answer["pathways"]) out.push_back(p["steps"][0]["provider"]);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("nrm refer --exclude: that shelter said no, the next best takes its place", "[cli]") {
+  const std::string base = std::string("refer --json --at toronto-on --needs shelter.emergency --age 30 --gender female") + kWhen;
+  Run before = run_nrm(base);
+  REQUIRE(before.status == 0);
+  auto b = nlohmann::json::parse(before.out);
+  CHECK(b["case"]["exclude"] == nlohmann::json::array());
+  const auto was = first_steps(b);
+  REQUIRE(was.size() >= 2);
+  Run after = run_nrm(base + " --exclude " + was[0]);
+  REQUIRE(after.status == 0);
+  auto a = nlohmann::json::parse(after.out);
+  CHECK(a["case"]["exclude"] == nlohmann::json::array({was[0]}));
+  const auto now = first_steps(a);
+  CHECK(std::find(now.begin(), now.end(), was[0]) == now.end());
+  CHECK(now[0] == was[1]);  // the former second option is now the first
+  // Several, with a space after the comma; the same from a case file.
+  Run two = run_nrm(base + " --exclude '" + was[0] + ", " + was[1] + "'");
+  REQUIRE(two.status == 0);
+  const auto rest = first_steps(nlohmann::json::parse(two.out));
+  CHECK(std::find(rest.begin(), rest.end(), was[1]) == rest.end());
+  nrm::test::TempDir dir;
+  Run file = run_nrm("refer --json" + std::string(kWhen) + " --case " +
+                     dir.write("c.yaml", "location: toronto-on\nage: 30\ngender: female\nneeds: [shelter.emergency]\n"
+                                         "exclude: [" + was[0] + "]\n"));
+  CHECK(file.out == after.out);
+  // --exclude adds to a case file's own list; given twice or as several words, it is one list.
+  Run more = run_nrm("refer --json" + std::string(kWhen) + " --case " + dir.path("c.yaml") + " --exclude " + was[1]);
+  REQUIRE(more.status == 0);
+  CHECK(nlohmann::json::parse(more.out)["case"]["exclude"].size() == 2);
+  CHECK(run_nrm(base + " --exclude " + was[0] + " " + was[1]).out == two.out);
+  CHECK(run_nrm(base + " --exclude " + was[0] + " --exclude " + was[1]).out == two.out);
+  Run typo = run_nrm("refer --case " + dir.path("c.yaml") + " --exclude on-toronto-01");
+  CHECK(typo.status == 2);
+  CHECK(typo.out == "nrm: --exclude: unknown provider 'on-toronto-01' (did you mean 'on-toronto-001'?)\n");
+  // explain takes it too.
+  CHECK(run_nrm("explain --at toronto-on --needs shelter.emergency --exclude " + was[0] + " --provider " + was[1] + kWhen)
+            .status == 0);
+}
+
+TEST_CASE("case flags are checked exactly like a case file, errors named by flag, without a position", "[cli]") {
+  struct Row {
+    const char* id;
+    const char* args;
+    const char* expected;  // the whole output
+  };
+  const Row rows[] = {
+      {"negative-age", "--at toronto-on --needs shelter.emergency --age -4",
+       "nrm: --age: -4 is out of range; expected 0 to 120\n"},
+      {"text-age", "--at toronto-on --needs shelter.emergency --age fifteen",
+       "nrm: --age: expected a whole number, found 'fifteen'\n"},
+      {"misspelled-need", "--at toronto-on --needs shelter.emergncy",
+       "nrm: --needs: unknown need 'shelter.emergncy' (did you mean 'shelter.emergency'?)\n"},
+      {"misspelled-location", "--at torontoo-on --needs shelter.emergency",
+       "nrm: --at: unknown community 'torontoo-on' (did you mean 'toronto-on'?)\n"},
+      {"bad-hours", "--at toronto-on --needs shelter.emergency --max-travel-hours -1",
+       "nrm: --max-travel-hours: -1 is out of range; expected 0 to 240\n"},
+      {"bad-top", "--at toronto-on --needs shelter.emergency --top 0", "nrm: --top: 0 is out of range; expected 1 to 20\n"},
+      {"text-top", "--at toronto-on --needs shelter.emergency --top many", "nrm: --top: expected a whole number, found 'many'\n"},
+      {"unknown-exclude", "--at toronto-on --needs shelter.emergency --exclude on-toronto-01",
+       "nrm: --exclude: unknown provider 'on-toronto-01' (did you mean 'on-toronto-001'?)\n"},
+      {"two-mistakes", "--at toronto-on --needs shelter.emergency --age 300 --gender woman",
+       "nrm: --age: 300 is out of range; expected 0 to 120\n"
+       "--gender: 'woman' is not accepted; expected one of female, male, nonbinary, unknown\n"},
+      {"empty-needs", "--at toronto-on --needs ''", "nrm: --needs: empty; expected at least one need code\n"},
+  };
+  for (const auto& row : rows) {
+    INFO("case " << row.id);
+    Run r = run_nrm("refer " + std::string(row.args) + kWhen);
+    CHECK(r.status == 2);
+    CHECK(r.out == row.expected);
+    CHECK_THAT(r.out, !Catch::Contains("case:"));
+  }
+  // A policy check on the case (consent for a police step) names the flag too.
+  Run consent = run_nrm("refer --at toronto-on --needs police.liaison" + std::string(kWhen));
+  CHECK(consent.status == 2);
+  CHECK_THAT(consent.out, Catch::StartsWith("nrm: --police-consent: ") && !Catch::Contains("case:"));
+  // In a file the position is kept: the file exists.
+  nrm::test::TempDir dir;
+  Run file = run_nrm("refer --case " + dir.write("c.yaml", "location: toronto-on\nneeds: [shelter.emergncy]\n"));
+  CHECK(file.status == 2);
+  CHECK_THAT(file.out, Catch::Contains("c.yaml:2:9: needs: unknown need 'shelter.emergncy'"));
+  CHECK(std::count(file.out.begin(), file.out.end(), '\n') == 1);
+}
+
+TEST_CASE("list flags take spaces after commas", "[cli]") {
+  Run r = run_nrm("refer --json --at toronto-on --needs 'shelter.emergency, counselling.trauma' --languages 'fra, eng' "
+                  "--avoid 'hamilton-on,  oshawa-on'" + std::string(kWhen));
+  REQUIRE(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["case"]["needs"] == nlohmann::json::array({"shelter.emergency", "counselling.trauma"}));
+  CHECK(j["case"]["languages"] == nlohmann::json::array({"fra", "eng"}));
+  CHECK(j["case"]["avoid"].size() == 2);
+}
+
+TEST_CASE("a case naming the person is refused, and nothing is planned", "[cli][privacy]") {
+  nrm::test::TempDir dir;
+  Run r = run_nrm("refer --case " + dir.write("c.yaml", "location: toronto-on\nname: Jane Roe\ndob: 2001-02-03\n"
+                                                        "needs: [shelter.emergency]\n"));
+  CHECK(r.status == 2);
+  CHECK(r.out == "nrm: " + dir.path("c.yaml") + ":2:1: name: cases never hold identifying details: remove 'name'\n" +
+                     dir.path("c.yaml") + ":3:1: dob: cases never hold identifying details: remove 'dob'\n");
 }
 
 TEST_CASE("nrm refer: warnings, fallbacks and phone/video alternates a worker can act on", "[cli]") {

@@ -1,4 +1,5 @@
 // Reading cases: defaults filled in, every bad field named with the accepted values.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "directory/loader.hpp"
@@ -52,7 +53,12 @@ TEST_CASE("bad cases: the field and the accepted values", "[case]") {
       {"huge-age", "location: alpha-on\nage: 300\nneeds: [shelter.emergency]", "age: 300 is out of range; expected 0 to 120"},
       {"text-age", "location: alpha-on\nage: fifteen\nneeds: [shelter.emergency]", "age: expected a whole number, found 'fifteen'"},
       {"bad-gender", "location: alpha-on\ngender: woman\nneeds: [shelter.emergency]", "gender: 'woman' is not accepted; expected one of female, male, nonbinary, unknown"},
-      {"unknown-field", "location: alpha-on\nname: Jane\nneeds: [shelter.emergency]", "unknown field 'name'"},
+      {"unknown-field", "location: alpha-on\ncolour: red\nneeds: [shelter.emergency]", "unknown field 'colour'"},
+      {"identifying-field", "location: alpha-on\nname: Jane\nneeds: [shelter.emergency]",
+       "case.yaml:2:1: name: cases never hold identifying details: remove 'name'"},
+      {"bad-exclude", "location: alpha-on\nneeds: [shelter.emergency]\nexclude: [a-shelterr]",
+       "case.yaml:3:11: exclude: unknown provider 'a-shelterr' (did you mean 'a-shelter'?)"},
+      {"exclude-not-list", "location: alpha-on\nneeds: [shelter.emergency]\nexclude: a-shelter", "exclude: expected a list"},
       {"typo-field", "location: alpha-on\nneed: [shelter.emergency]", "unknown field 'need' (did you mean 'needs'?)"},
       {"bad-need", "location: alpha-on\nneeds: [shelter]", "needs: unknown need 'shelter'"},
       {"empty-needs", "location: alpha-on\nneeds: []", "needs: empty"},
@@ -130,4 +136,50 @@ TEST_CASE("ids, codes and lists longer than any real one are refused at once", "
 TEST_CASE("a field given twice is refused, not silently resolved", "[case]") {
   CHECK_THAT(case_error("location: alpha-on\nlocation: beta-on\nneeds: [shelter.emergency]\n"),
              Catch::Contains("case.yaml:2:1: location: given twice"));
+}
+
+TEST_CASE("exclude: provider ids, kept sorted and once each; none by default", "[case]") {
+  CHECK(parse_case("location: alpha-on\nneeds: [shelter.emergency]\n", "case.yaml", world()).exclude.empty());
+  Case c = parse_case("location: alpha-on\nneeds: [shelter.emergency]\nexclude: [a-shelter, a-counsel, a-shelter]\n",
+                      "case.yaml", world());
+  const std::vector<ProviderIndex> both = {*world().find("a-shelter"), *world().find("a-counsel")};
+  std::vector<ProviderIndex> sorted = both;
+  std::sort(sorted.begin(), sorted.end());
+  CHECK(c.exclude == sorted);
+  Case j = case_from_json({{"location", "alpha-on"}, {"needs", {"shelter.emergency"}}, {"exclude", {"a-counsel", "a-shelter"}}},
+                          "case", world());
+  CHECK(j.exclude == sorted);
+  // Every unknown id named, with the closest; an id longer than any real one gets no search.
+  std::string report = json_case_error({{"location", "alpha-on"}, {"needs", {"shelter.emergency"}},
+                                        {"exclude", {"a-counsl", std::string(60000, 'q')}}});
+  CHECK_THAT(report, Catch::Contains("exclude: unknown provider 'a-counsl' (did you mean 'a-counsel'?)"));
+  CHECK_THAT(report, Catch::Contains("exclude: unknown provider 'qqqq") && Catch::Contains("(60000 characters)"));
+  nlohmann::json many = nlohmann::json::array();
+  for (int i = 0; i < 100; ++i) many.push_back("a-shelter");
+  CHECK_THAT(json_case_error({{"location", "alpha-on"}, {"needs", {"shelter.emergency"}}, {"exclude", many}}),
+             Catch::Contains("exclude: 100 items; a case lists at most 64"));
+}
+
+namespace {
+std::size_t lines(const std::string& report) { return static_cast<std::size_t>(std::count(report.begin(), report.end(), '\n')); }
+}  // namespace
+
+TEST_CASE("a misspelled need is one error, not two", "[case]") {
+  std::string report = case_error("location: alpha-on\nneeds: [shelter.emergncy]\n");
+  CHECK(report == "case.yaml:2:9: needs: unknown need 'shelter.emergncy' (did you mean 'shelter.emergency'?)\n");
+  CHECK(lines(json_case_error({{"location", "alpha-on"}, {"needs", {"shelterr", "counseling.trauma"}}})) == 2);
+}
+
+TEST_CASE("a case with an identifying field is refused by the field's name, never echoing it", "[case][privacy]") {
+  // The list is data (the taxonomy's identifying_fields), matched without regard to case or '-'.
+  for (const char* key : {"name", "first_name", "Last-Name", "DATE_OF_BIRTH", "phone", "email"}) {
+    INFO("field " << key);
+    std::string report = json_case_error({{"location", "alpha-on"}, {"needs", {"shelter.emergency"}}, {key, "Jane Doe 1990"}});
+    CHECK(report == "case: " + std::string(key) + ": cases never hold identifying details: remove '" + key + "'\n");
+  }
+  std::string both = case_error("location: alpha-on\nname: Jane\nphone: 555-0100\nneeds: [shelter.emergency]\n");
+  CHECK(lines(both) == 2);
+  CHECK_THAT(both, !Catch::Contains("Jane") && !Catch::Contains("555"));
+  // Not a field of the list: the usual unknown-field message.
+  CHECK_THAT(case_error("location: alpha-on\nnam: x\nneeds: [shelter.emergency]\n"), Catch::Contains("unknown field 'nam'"));
 }

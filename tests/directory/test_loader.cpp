@@ -2,6 +2,9 @@
 // file:line, field and what was expected, all at once, and nothing half-loaded is returned.
 #include <unistd.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "directory/loader.hpp"
 #include "directory/yaml_util.hpp"
 #include "test_util.hpp"
@@ -130,6 +133,21 @@ TEST_CASE("empty, garbage, binary and missing files are clear errors, never a cr
   paths.providers = "/nonexistent/providers.yaml";
   CHECK_THAT(test::load_error([&] { load_directory(paths); }),
              Catch::Contains("/nonexistent/providers.yaml: cannot open file"));
+}
+
+TEST_CASE("the taxonomy's identifying_fields: field names, each once", "[directory]") {
+  test::TempDir dir;
+  std::ifstream in(test::world("taxonomy.yaml"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  text = text.substr(0, text.find("identifying_fields:"));
+  auto paths = test::world_paths();
+  paths.taxonomy = dir.write("t.yaml", text + "identifying_fields: [name, First Name, name, 3]\n");
+  std::string report = test::load_error([&] { load_directory(paths); });
+  CHECK_THAT(report, Catch::Contains("identifying_fields[1]: 'First Name' is not a field name"));
+  CHECK_THAT(report, Catch::Contains("identifying_fields[2]: 'name' given twice"));
+  CHECK_THAT(report, Catch::Contains("identifying_fields[3]: '3' is not a field name"));
+  paths.taxonomy = dir.write("u.yaml", text);  // optional: none listed
+  CHECK(load_directory(paths).taxonomy.identifying_fields.empty());
 }
 
 TEST_CASE("bad communities and routes", "[directory]") {

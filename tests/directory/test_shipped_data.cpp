@@ -1,5 +1,6 @@
 // The shipped data (data/): it loads, it is national, it says it is synthetic, and it has the
 // communities the product promises. These tests are about the shipped files, not the loader.
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -61,5 +62,14 @@ TEST_CASE("the shipped directory says it is synthetic, at its top", "[shipped]")
     CHECK_THAT(p.name, Catch::Contains("(fictitious)"));
     if (p.confidential) CHECK_FALSE(p.address);
     CHECK_THAT(p.intake_phone, Catch::Contains("-555-01"));
+  }
+}
+
+TEST_CASE("the shipped taxonomy lists the fields that identify a person", "[shipped][privacy]") {
+  const auto& fields = shipped().taxonomy.identifying_fields;
+  for (const char* f : {"name", "surname", "first_name", "last_name", "date_of_birth", "dob", "birthdate", "phone",
+                        "email", "address", "sin", "health_card", "passport"}) {
+    INFO(f);
+    CHECK(std::find(fields.begin(), fields.end(), f) != fields.end());
   }
 }

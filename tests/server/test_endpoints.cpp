@@ -47,6 +47,33 @@ TEST_CASE("POST /v1/referrals returns exactly what nrm refer --json prints", "[s
   CHECK_FALSE(a["pathways"].empty());
 }
 
+TEST_CASE("POST /v1/referrals with exclude re-plans without the providers that said no", "[server]") {
+  auto& s = shared();
+  const std::string url = std::string("/v1/referrals?as_of=") + kAsOf;
+  Reply first = s.server->post(url, kCase, s.token["frontline"]);
+  REQUIRE(first.status == 200);
+  std::string used = first.js()["pathways"][0]["steps"][0]["provider"];
+  json body = json::parse(kCase);
+  body["exclude"] = {used};
+  Reply again = s.server->post(url, body.dump(), s.token["frontline"]);
+  REQUIRE(again.status == 200);
+  CHECK(again.js()["case"]["exclude"] == json::array({used}));
+  CHECK(again.js()["complete"] == true);
+  CHECK_FALSE(step_uses(again.js(), used));
+  body["exclude"] = {used + "x"};
+  Reply typo = s.server->post(url, body.dump(), s.token["frontline"]);
+  CHECK(typo.status == 400);
+  CHECK(typo.js()["errors"][0]["field"] == "exclude");
+  CHECK_THAT(typo.js()["message"].get<std::string>(), Catch::Contains("did you mean '" + used + "'?"));
+  // A case that names the person: refused by the field's name, the value never echoed.
+  json named = json::parse(kCase);
+  named["name"] = "Jane Roe";
+  Reply refused = s.server->post(url, named.dump(), s.token["frontline"]);
+  CHECK(refused.status == 400);
+  CHECK(refused.js()["errors"][0]["field"] == "name");
+  CHECK_THAT(refused.body, Catch::Contains("cases never hold identifying details: remove 'name'") && !Catch::Contains("Roe"));
+}
+
 TEST_CASE("POST /v1/explain: the provider judged rule by rule for the case", "[server]") {
   auto& s = shared();
   Reply r = s.server->post(std::string("/v1/referrals?as_of=") + kAsOf, kCase, s.token["frontline"]);
