@@ -810,6 +810,11 @@ std::string case_header(const Directory& d, const Case& c) {
     for (CommunityIndex a : c.avoid) v.push_back(d.geography[a].name);
     parts.push_back("avoids " + joined(v));
   }
+  if (!c.exclude.empty()) {
+    std::vector<std::string> v;
+    for (ProviderIndex p : c.exclude) v.push_back(d.providers[p].id);
+    parts.push_back("excludes " + joined(v));
+  }
   parts.push_back(c.police_consent ? "consents to police" : "no police consent");
   if (c.max_travel_hours) parts.push_back(fmt::format("travel at most {:g} h", *c.max_travel_hours));
   return out + wrapped("  ", "  ", joined(parts, "; "));

@@ -206,6 +206,15 @@ TEST_CASE("nrm refer --exclude: that shelter said no, the next best takes its pl
   const auto now = first_steps(a);
   CHECK(std::find(now.begin(), now.end(), was[0]) == now.end());
   CHECK(now[0] == was[1]);  // the former second option is now the first
+  // The first step's fallback said so before it was asked: the same pathway, at the same cost.
+  const auto& fb = b["pathways"][0]["steps"][0]["fallback"];
+  REQUIRE(fb.is_object());
+  REQUIRE(fb["steps"].size() >= 1);
+  CHECK(fb["steps"][0]["provider"] == a["pathways"][0]["steps"][0]["provider"]);
+  CHECK(fb["total_cost"] == a["pathways"][0]["total_cost"]);
+  // The text's header echoes the exclusion.
+  std::string text = base.substr(0, base.find(" --json")) + base.substr(base.find(" --json") + 7);
+  CHECK_THAT(run_nrm(text + " --exclude " + was[0]).out, Catch::Contains("excludes " + was[0]));
   // Several, with a space after the comma; the same from a case file.
   Run two = run_nrm(base + " --exclude '" + was[0] + ", " + was[1] + "'");
   REQUIRE(two.status == 0);
