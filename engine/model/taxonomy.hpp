@@ -25,6 +25,12 @@ constexpr NeedSet need_bit(NeedId n) { return NeedSet{1} << n; }
 constexpr AttrSet attr_bit(int a) { return AttrSet{1} << a; }
 constexpr CodeSet code_bit(int c) { return CodeSet{1} << c; }
 
+// The two languages of every label and of the texts a person reads (`--lang en|fr`).
+enum class Lang { kEn, kFr };
+inline const std::string& by_lang(Lang l, const std::string& en, const std::string& fr) {
+  return l == Lang::kFr ? fr : en;
+}
+
 struct Code {
   std::string code;
   std::string en;
@@ -37,6 +43,7 @@ struct NeedCode : Code {
   bool immediate = false;  // comes before every non-immediate step in a pathway
   bool in_person = false;  // cannot be met by phone or video
   bool shelter = false;    // needs a free bed (capacity.available > 0)
+  std::string bring_en, bring_fr;  // what to bring, in plain words, for the person's slip (both or neither)
 };
 
 struct LanguageCode : Code {
