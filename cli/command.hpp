@@ -13,10 +13,10 @@
 
 namespace nrm::cli {
 
-// --providers, --communities, --routes, --taxonomy, --rules: every command takes them.
+// --providers, --communities, --routes, --taxonomy, --fallbacks, --rules: every command takes them.
 struct DataOptions {
   std::string root;
-  std::string providers, communities, routes, taxonomy, rules;
+  std::string providers, communities, routes, taxonomy, fallbacks, rules;
   void add_to(CLI::App& app);
   api::EnginePaths paths() const;
   std::shared_ptr<const api::Engine> load() const { return api::Engine::load(paths()); }

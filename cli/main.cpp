@@ -28,6 +28,7 @@ void DataOptions::add_to(CLI::App& app) {
   app.add_option("--communities", communities, "communities CSV (default: data/communities.csv)");
   app.add_option("--routes", routes, "air routes CSV; roads.csv and ferries.csv are read from its folder (default: data/routes.csv)");
   app.add_option("--taxonomy", taxonomy, "taxonomy (default: data/taxonomy.yaml)");
+  app.add_option("--fallbacks", fallbacks, "national numbers every answer ends with (default: data/fallbacks.yaml)");
   app.add_option("--rules", rules, "rules folder (default: rules/)");
 }
 
@@ -37,6 +38,7 @@ api::EnginePaths DataOptions::paths() const {
   if (!communities.empty()) p.data.communities = communities;
   if (!routes.empty()) p.data.routes = routes;
   if (!taxonomy.empty()) p.data.taxonomy = taxonomy;
+  if (!fallbacks.empty()) p.data.fallbacks = fallbacks;
   if (!rules.empty()) p.rules_dir = rules;
   return p;
 }

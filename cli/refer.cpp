@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/errors.hpp"
+#include "api/slip.hpp"
 #include "cli/command.hpp"
 #include "directory/loader.hpp"
 #include "model/diagnostics.hpp"
@@ -219,22 +220,61 @@ struct CaseOptions {
   }
 };
 
+// refer's --slip, --pathway and --lang: the person's slip (api/slip.hpp) instead of the answer.
+struct SlipOptions {
+  CLI::Option* slip_opt = nullptr;
+  std::string format = "text";
+  int pathway = 1;  // 1-based
+  std::string lang = "en";
+
+  void add_to(CLI::App& app) {
+    slip_opt = app.add_option("--slip", format, "print a slip for the person instead of the answer: text (default) or html")
+                   ->expected(0, 1)
+                   ->check(CLI::IsMember({"text", "html"}));
+    slip_opt->excludes(app.get_option("--json"));
+    app.add_option("--pathway", pathway, "with --slip: which pathway, 1 for the first (default 1)")->needs(slip_opt);
+    app.add_option("--lang", lang, "the slip's language: en (default) or fr")->check(CLI::IsMember({"en", "fr"}));
+  }
+  bool wanted() const { return slip_opt->count() > 0; }
+
+  std::string render(const api::Engine& engine, const api::Answer& a) const {
+    const std::size_t n = a.plan.pathways.size();
+    if (n == 0)
+      throw LoadError("no slip", {{"", 0, 0, "--slip", "no pathway was found, so there is no slip to print; "
+                                                       "the answer without --slip says what is missing"}});
+    if (pathway < 1 || static_cast<std::size_t>(pathway) > n)
+      throw LoadError("invalid option", {{"", 0, 0, "--pathway", out_of_range_message(n)}});
+    const Lang l = lang == "fr" ? Lang::kFr : Lang::kEn;
+    const std::size_t i = static_cast<std::size_t>(pathway - 1);
+    return format == "html" ? api::slip_html(engine, a, i, l) : api::slip_text(engine, a, i, l);
+  }
+  std::string out_of_range_message(std::size_t n) const {
+    return std::to_string(pathway) + " is out of range; this answer has " + std::to_string(n) + " pathway" +
+           (n == 1 ? "" : "s") + " (1 to " + std::to_string(n) + ")";
+  }
+};
+
 const Registration refer_command(10, "refer", "ranked referral pathways for one case",
   [](CLI::App& sub, DataOptions& data) -> Runner {
     auto opts = std::make_shared<CaseOptions>();
     opts->add_to(sub, true);
+    auto slip = std::make_shared<SlipOptions>();
+    slip->add_to(sub);
     sub.footer("A case names no one: location, needs and situation only. See docs/frontline.md.\n"
                "A provider said no? Run the same case again with --exclude ID (several: ID,ID): the\n"
                "answer is planned without them and names them in `exclude`.\n"
+               "--slip prints, instead of the answer, a slip for the person (neutral title, no case\n"
+               "details, no confidential address): --slip html > slip.html for printing.\n"
                "Exit status: 0 pathways found, 3 no pathway meets every need (the best partial\n"
                "pathway and what is missing are still printed), 2 bad input, 1 internal error.");
-    return [opts, &data]() {
+    return [opts, slip, &data]() {
       auto engine = data.load();
       Case c = opts->read(*engine);
       opts->apply_when(*engine, c);
       opts->apply_top(c);
       api::Answer a = engine->refer(c, opts->date());
-      if (opts->json) std::cout << engine->answer_json_text(a, 2) << "\n";  // what the server sends
+      if (slip->wanted()) std::cout << slip->render(*engine, a);
+      else if (opts->json) std::cout << engine->answer_json_text(a, 2) << "\n";  // what the server sends
       else std::cout << engine->answer_text(a);
       return a.ok() ? 0 : api::error_info(api::ErrorCode::kNoPathway).exit_status;
     };

@@ -36,7 +36,8 @@ inline Run run_nrm(const std::string& args) {
   int st = pclose(f);
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
   const bool answer = r.status == 0 || r.status == 3;  // not an error message naming a long path
-  if (answer && args.rfind("refer ", 0) == 0 && args.find("--json") == std::string::npos && args.find("--help") == std::string::npos) {
+  if (answer && args.rfind("refer ", 0) == 0 && args.find("--json") == std::string::npos && args.find("--help") == std::string::npos &&
+      args.find("--slip html") == std::string::npos) {  // a page to print, not a terminal's text
     std::size_t at = 0;
     while (at < r.out.size()) {
       std::size_t end = r.out.find('\n', at);

@@ -17,7 +17,8 @@ inline std::string test_dir() { return NRM_TEST_DIR; }
 inline std::string world(const std::string& file) { return test_dir() + "/fixtures/world/" + file; }
 
 inline DataPaths world_paths() {
-  return {world("taxonomy.yaml"), world("communities.csv"), world("routes.csv"), world("providers.yaml")};
+  return {world("taxonomy.yaml"), world("communities.csv"), world("routes.csv"), world("providers.yaml"),
+          world("fallbacks.yaml")};
 }
 
 // A fresh temporary folder, removed when the object goes.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/route.hpp"
+#include "api/slip.hpp"
 #include "directory/loader.hpp"
 
 namespace nrm::api {
@@ -651,6 +652,7 @@ json Engine::answer_json(const Answer& a) const {
     unmet.push_back(std::move(x));
   }
   j["unmet"] = std::move(unmet);
+  j["fallbacks"] = fallbacks_json(*directory_);  // api/slip.hpp
   return j;
 }
 
@@ -670,6 +672,7 @@ std::string Engine::answer_json_text(const Answer& a, int indent) const {
     w.close('}');
   }
   w.close(']');
+  w.key("fallbacks").doc(fallbacks_json(*directory_));  // api/slip.hpp
   w.key("notices").open('[');
   for (const auto& n : a.plan.needs.notices) {
     w.item().open('{');
@@ -854,6 +857,7 @@ std::string Engine::answer_text(const Answer& a) const {
     out += "\nUnmet:\n";
     for (const auto& u : a.plan.unmet) out += wrapped("  ", "    ", t.needs[u.need].en + ": " + u.reason);
   }
+  out += fallbacks_text(d);  // api/slip.hpp
   return out;
 }
 

@@ -21,7 +21,7 @@ using detail::YamlReader;
 
 DataPaths shipped_data_paths(const std::string& root) {
   return {root + "/data/taxonomy.yaml", root + "/data/communities.csv", root + "/data/routes.csv",
-          root + "/data/providers.yaml"};
+          root + "/data/providers.yaml", root + "/data/fallbacks.yaml"};
 }
 
 std::string read_text(const std::string& path) {
@@ -34,6 +34,22 @@ std::string read_text(const std::string& path) {
 namespace {
 
 // ---- taxonomy -----------------------------------------------------------------------------
+
+// bring_en and bring_fr: what to bring, on the person's slip; both or neither, never empty.
+void read_bring(YamlReader& r, const YAML::Node& item, const std::string& field, NeedCode& code) {
+  const bool en = item["bring_en"].IsDefined(), fr = item["bring_fr"].IsDefined();
+  if (en != fr) {
+    r.error(item, field + (en ? ".bring_fr" : ".bring_en"), "missing; bring_en and bring_fr go together");
+    return;
+  }
+  for (const char* k : {"bring_en", "bring_fr"}) {
+    if (!item[k].IsDefined()) continue;
+    auto v = r.string(item[k], field + "." + k);
+    if (!v) continue;
+    if (v->empty()) r.error(item[k], field + "." + k, "empty; leave bring_en and bring_fr out instead");
+    (std::string_view(k) == "bring_en" ? code.bring_en : code.bring_fr) = *v;
+  }
+}
 
 template <typename T>
 void read_codes(YamlReader& r, const YAML::Node& root, const std::string& key, CodeList<T>& out,
@@ -74,6 +90,7 @@ void read_codes(YamlReader& r, const YAML::Node& root, const std::string& key, C
         std::string_view kk = k;
         (kk == "immediate" ? code.immediate : kk == "in_person" ? code.in_person : code.shelter) = *b;
       }
+      read_bring(r, item, field, code);
     }
     if constexpr (std::is_same_v<T, NeedCode>) {
       if (item["enables"].IsDefined())
@@ -127,7 +144,8 @@ Taxonomy load_taxonomy(const std::string& path) {
                                "exploitation", "provinces", "languages", "identifying_fields"});
       if (!(*root)["schema"].IsDefined()) r.error(*root, "schema", "missing schema version; expected schema: 1");
       else r.integer((*root)["schema"], "schema", 1, 1);
-      read_codes(r, *root, "needs", tax.needs, kMaxNeeds, {"immediate", "in_person", "shelter", "enables"});
+      read_codes(r, *root, "needs", tax.needs, kMaxNeeds,
+                 {"immediate", "in_person", "shelter", "enables", "bring_en", "bring_fr"});
       read_codes(r, *root, "attributes", tax.attributes, kMaxAttributes, {});
       read_codes(r, *root, "identities", tax.identities, kMaxSmallCodes, {});
       read_codes(r, *root, "statuses", tax.statuses, kMaxSmallCodes, {});
@@ -591,6 +609,11 @@ Directory load_directory(const DataPaths& paths) {
       resolve_partners(dir, ids);
     }
   }
+  try {
+    dir.fallbacks = load_fallbacks(paths.fallbacks);
+  } catch (const LoadError& e) {
+    for (const auto& d : e.diagnostics()) diags.add(d);
+  }
   diags.throw_if_any("invalid data");
   return dir;
 }
@@ -602,6 +625,7 @@ Directory with_providers(const Directory& base, const std::string& extra_text, c
   dir.paths = base.paths;
   dir.taxonomy = base.taxonomy;
   dir.geography = base.geography;
+  dir.fallbacks = base.fallbacks;
   std::map<std::string, std::string> first;  // ids kept from `base`, then the added ones
   std::vector<std::vector<std::string>> ids;
   for (const Provider& p : base.providers) {

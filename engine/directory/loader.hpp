@@ -15,8 +15,8 @@ namespace nrm {
 // Paths of the shipped data under a source tree root (data/taxonomy.yaml, ...).
 DataPaths shipped_data_paths(const std::string& root);
 
-// Loads taxonomy, communities, routes and providers, in that order; each later file is checked
-// against the earlier ones. Throws LoadError listing every problem in every file.
+// Loads taxonomy, communities, routes, providers and fallbacks, in that order; each later file is
+// checked against the earlier ones. Throws LoadError listing every problem in every file.
 Directory load_directory(const DataPaths& paths);
 
 // A directory like `base` with the providers of `extra_text` (a providers file's text; its
@@ -30,6 +30,8 @@ Directory with_providers(const Directory& base, const std::string& extra_text, c
 Taxonomy load_taxonomy(const std::string& path);
 Geography load_geography(const std::string& communities_path, const std::string& routes_path,
                          const Taxonomy& taxonomy);
+// data/fallbacks.yaml (directory/fallbacks_loader.cpp): never empty; a missing file is an error.
+std::vector<Fallback> load_fallbacks(const std::string& path);
 
 // A case from YAML or JSON text (JSON is read as YAML). `origin` names it in diagnostics (a file
 // path, or "case"). Unknown fields, unknown codes, out-of-range numbers: LoadError naming the

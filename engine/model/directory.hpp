@@ -19,6 +19,20 @@ struct DataPaths {
   std::string communities;
   std::string routes;
   std::string providers;
+  std::string fallbacks;
+};
+
+// A national number every answer ends with, whatever it found (data/fallbacks.yaml): real
+// services, not part of the directory the planner routes over. Every text in English and French.
+struct Fallback {
+  std::string id;
+  std::string name_en, name_fr;            // in the worker's answer
+  std::string slip_name_en, slip_name_fr;  // on the person's slip: says nothing of what it is for
+  std::string phone;
+  std::string web;  // optional
+  std::string hours_en, hours_fr;          // when the line answers
+  std::string when_en, when_fr;            // when to call
+  int line = 0;
 };
 
 class Directory {
@@ -26,6 +40,7 @@ class Directory {
   Taxonomy taxonomy;
   Geography geography;
   std::vector<Provider> providers;  // in file order
+  std::vector<Fallback> fallbacks;  // in file order, never empty once loaded
   DataPaths paths;
 
   std::optional<ProviderIndex> find(std::string_view id) const {

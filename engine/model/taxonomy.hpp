@@ -25,6 +25,12 @@ constexpr NeedSet need_bit(NeedId n) { return NeedSet{1} << n; }
 constexpr AttrSet attr_bit(int a) { return AttrSet{1} << a; }
 constexpr CodeSet code_bit(int c) { return CodeSet{1} << c; }
 
+// The two languages of every label and of the texts a person reads (`--lang en|fr`).
+enum class Lang { kEn, kFr };
+inline const std::string& by_lang(Lang l, const std::string& en, const std::string& fr) {
+  return l == Lang::kFr ? fr : en;
+}
+
 struct Code {
   std::string code;
   std::string en;
@@ -41,6 +47,7 @@ struct NeedCode : Code {
   // in-person steps relying on it (docs/ranking.md, "Step order"): the travel to them
   // (transport assistance) or being understood there (interpretation).
   enum class Enables { kNothing, kTravel, kInterpretation } enables = Enables::kNothing;
+  std::string bring_en, bring_fr;  // what to bring, in plain words, for the person's slip (both or neither)
 };
 
 struct LanguageCode : Code {

@@ -1,5 +1,5 @@
 // The nrm binary as a user runs it: exit statuses, messages on bad input, the JSON answer's
-// fields, byte-for-byte determinism, and --help naming every command.
+// fields, byte-for-byte determinism, the fallbacks and the slip, and --help naming every command.
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+#include <sstream>
 
 #include "run_nrm.hpp"
 #include "test_util.hpp"
@@ -110,6 +111,69 @@ TEST_CASE("no pathway exits 3 and still prints what is missing", "[cli]") {
   CHECK_THAT(r.out, Catch::Contains("blocked by"));
 }
 
+TEST_CASE("every answer ends with the national fallbacks, a pathway found or not", "[cli]") {
+  const std::string none = "refer --at grise-fiord-nu --needs shelter.emergency --max-travel-hours 1 --as-of 2026-11-27";
+  Run text = run_nrm(none);
+  CHECK(text.status == 3);
+  CHECK_THAT(text.out, Catch::Contains("Canadian Human Trafficking Hotline 1-833-900-1010 (24/7)"));
+  CHECK_THAT(text.out, Catch::EndsWith("Police, ambulance, fire 911 (24/7)\n    Immediate danger\n"));
+  Run json = run_nrm(none + " --json");
+  CHECK(json.status == 3);
+  auto j = nlohmann::json::parse(json.out);
+  CHECK(j["pathways"].empty());
+  REQUIRE(j["fallbacks"].size() == 2);
+  CHECK(j["fallbacks"][0]["phone"] == "1-833-900-1010");
+  CHECK(j["fallbacks"][0]["name_fr"] == "Ligne d'urgence canadienne contre la traite des personnes");
+  CHECK(j["fallbacks"][1]["phone"] == "911");
+  Run found = run_nrm("refer --json --as-of 2026-11-27 --when 2026-11-27T14:00 --case " + scenario("4-migrant-construction-worker.yaml"));
+  CHECK(found.status == 0);
+  CHECK(nlohmann::json::parse(found.out)["fallbacks"].size() == 2);
+}
+
+TEST_CASE("nrm refer --slip: a slip for the person, with nothing of the case on it", "[cli]") {
+  // Scenario 1: a 15-year-old; the first step is a confidential youth safe house.
+  const std::string args = "refer --as-of 2026-11-27 --when 2026-11-27T14:00 --case " + scenario("1-minor-in-child-welfare.yaml");
+  Run r = run_nrm(args + " --slip");
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("Your appointments\n"));
+  CHECK_THAT(r.out, Catch::Contains("1. ") && Catch::Contains("   Phone: +1-"));
+  CHECK_THAT(r.out, Catch::Contains("In person in Toronto: address given by phone"));
+  CHECK_THAT(r.out, Catch::Contains("Confidential help line: 1-833-900-1010 (24/7)"));
+  for (const char* word : {"shelter.emergency", "counselling.trauma", "child.protection", "age 15", "female",
+                           "citizen", "traffick", "Traffick", "rule", "cost"}) {
+    INFO(word);
+    CHECK_THAT(r.out, !Catch::Contains(word));
+  }
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    INFO(line);
+    CHECK(line.size() <= 80);
+  }
+  Run two = run_nrm(args + " --slip text --pathway 2 --lang fr");
+  CHECK(two.status == 0);
+  CHECK_THAT(two.out, Catch::StartsWith("Vos rendez-vous\n") && Catch::Contains("Téléphone : +1-"));
+  Run html = run_nrm(args + " --slip html");
+  CHECK(html.status == 0);
+  CHECK_THAT(html.out, Catch::StartsWith("<!DOCTYPE html>") && Catch::Contains("address given by phone"));
+  CHECK_THAT(html.out, !Catch::Contains("<script") && !Catch::Contains("http"));
+}
+
+TEST_CASE("nrm refer --slip refuses a pathway the answer does not have, and a slip with no pathway", "[cli]") {
+  const std::string args = "refer --as-of 2026-11-27 --when 2026-11-27T14:00 --case " + scenario("1-minor-in-child-welfare.yaml");
+  Run nine = run_nrm(args + " --slip --pathway 9");
+  CHECK(nine.status == 2);
+  CHECK_THAT(nine.out, Catch::Contains("--pathway: 9 is out of range; this answer has 3 pathways (1 to 3)"));
+  CHECK(run_nrm(args + " --slip --pathway 0").status == 2);
+  CHECK(run_nrm(args + " --slip pdf").status == 2);
+  CHECK(run_nrm(args + " --slip --json").status == 2);
+  CHECK(run_nrm(args + " --pathway 2").status == 2);  // --pathway without --slip
+  CHECK(run_nrm(args + " --slip --lang de").status == 2);
+  Run none = run_nrm("refer --at grise-fiord-nu --needs shelter.emergency --max-travel-hours 1 --slip");
+  CHECK(none.status == 2);
+  CHECK_THAT(none.out, Catch::Contains("no pathway was found, so there is no slip to print"));
+}
+
 TEST_CASE("nrm explain says why a provider is in or out", "[cli]") {
   Run r = run_nrm("explain --as-of 2026-11-27 --when 2026-11-27T14:00 --case " + scenario("4-migrant-construction-worker.yaml") +
               " --provider on-toronto-001 --json");
@@ -177,6 +241,8 @@ TEST_CASE("--help names every command", "[cli]") {
   for (const char* cmd : {"refer", "explain", "validate", "audit", "serve", "token"}) CHECK_THAT(r.out, Catch::Contains(cmd));
   CHECK_THAT(run_nrm("refer --help").out, Catch::Contains("--max-travel-hours") && Catch::Contains("Exit status"));
   CHECK_THAT(run_nrm("refer --help").out, Catch::Contains("--exclude") && Catch::Contains("said no"));
+  CHECK_THAT(run_nrm("refer --help").out, Catch::Contains("--slip") && Catch::Contains("--pathway") &&
+                                              Catch::Contains("--lang") && Catch::Contains("--fallbacks"));
 }
 
 namespace {

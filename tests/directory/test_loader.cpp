@@ -199,3 +199,98 @@ TEST_CASE("a YAML file is bounded in nodes and depth before it is built", "[dire
   Diagnostics fine;
   CHECK(detail::parse_yaml(list, "big.yaml", fine));  // the default bound allows it
 }
+
+namespace {
+
+// A fallbacks file with a header, then the given entries; load_directory's report.
+std::string load_fallbacks_text(const std::string& entries) {
+  TempDir dir;
+  auto paths = test::world_paths();
+  paths.fallbacks = dir.write("fallbacks.yaml", "schema: 1\nfallbacks:\n" + entries);
+  return test::load_error([&] { load_directory(paths); });
+}
+
+const char* kLine = R"(  - id: line
+    name_en: A Line
+    name_fr: Une ligne
+    slip_name_en: Line
+    slip_name_fr: Ligne
+    phone: 1-800-555-0199
+    hours_en: 24/7
+    hours_fr: 24 h sur 24
+    when_en: Any time
+    when_fr: En tout temps
+)";
+
+// kLine with `field`'s line replaced by `with` (or removed when `with` is empty).
+std::string line_with(const std::string& field, const std::string& with) {
+  std::string s = kLine;
+  const auto at = s.find("    " + field + ":");
+  const auto end = s.find('\n', at) + 1;
+  return s.replace(at, end - at, with.empty() ? "" : "    " + with + "\n");
+}
+
+}  // namespace
+
+TEST_CASE("the test world's fallbacks load, in file order", "[directory]") {
+  Directory d = load_directory(test::world_paths());
+  REQUIRE(d.fallbacks.size() == 2);
+  CHECK(d.fallbacks[0].id == "test-line");
+  CHECK(d.fallbacks[0].phone == "1-800-555-0199");
+  CHECK(d.fallbacks[0].slip_name_fr == "Ligne d'essai");
+  CHECK(d.fallbacks[0].web.empty());
+  CHECK(d.fallbacks[1].when_en == "Immediate danger");
+}
+
+TEST_CASE("bad fallbacks: each kind of error with file:line and field, and nothing loaded", "[directory]") {
+  struct Row {
+    const char* id;
+    std::string entries;
+    std::string expected;
+  };
+  const std::vector<Row> rows = {
+      {"missing-phone", line_with("phone", ""), "fallbacks.yaml:3:5: fallbacks[0].phone: missing required field"},
+      {"missing-when-fr", line_with("when_fr", ""), "fallbacks.yaml:3:5: fallbacks[0].when_fr: missing required field"},
+      {"bad-phone", line_with("phone", "phone: call us"),
+       "fallbacks.yaml:8:12: fallbacks[0].phone: 'call us' is not a phone number"},
+      {"empty-name", line_with("name_en", "name_en: \"\""), "fallbacks.yaml:4:14: fallbacks[0].name_en: empty"},
+      {"list-name", line_with("name_fr", "name_fr: [a, b]"),
+       "fallbacks.yaml:5:14: fallbacks[0].name_fr: expected text, found a list"},
+      {"typo-field", line_with("hours_fr", "hour_fr: 24 h sur 24"), "unknown field 'hour_fr' (did you mean 'hours_fr'?)"},
+      {"bad-id", "  - id: The Line" + std::string(kLine).substr(12), "fallbacks[0].id: 'The Line' is not an id"},
+      {"duplicate-id", std::string(kLine) + kLine, "fallbacks.yaml:13:9: fallbacks[1].id: duplicate id 'line'"},
+  };
+  for (const auto& row : rows) {
+    INFO("case " << row.id);
+    CHECK_THAT(load_fallbacks_text(row.entries), Catch::Contains(row.expected));
+  }
+  TempDir dir;
+  auto paths = test::world_paths();
+  paths.fallbacks = dir.write("fallbacks.yaml", "schema: 1\nfallbacks: []\n");
+  CHECK_THAT(test::load_error([&] { load_directory(paths); }),
+             Catch::Contains("fallbacks.yaml:2:12: fallbacks: empty; every answer must end with at least one number"));
+  paths.fallbacks = dir.write("fallbacks.yaml", "fallbacks:\n" + std::string(kLine));
+  CHECK_THAT(test::load_error([&] { load_directory(paths); }),
+             Catch::Contains("fallbacks.yaml:1:1: schema: missing schema version"));
+  paths.fallbacks = "/nonexistent/fallbacks.yaml";
+  CHECK_THAT(test::load_error([&] { load_directory(paths); }), Catch::Contains("/nonexistent/fallbacks.yaml"));
+  // A good file loads: what the rows break is what each row says.
+  paths.fallbacks = dir.write("fallbacks.yaml", "schema: 1\nfallbacks:\n" + std::string(kLine));
+  CHECK(load_directory(paths).fallbacks.size() == 1);
+}
+
+TEST_CASE("what to bring, on needs: both languages or neither", "[directory]") {
+  Taxonomy t = load_taxonomy(test::world("taxonomy.yaml"));
+  const NeedCode& immigration = t.needs[*t.needs.find("legal.immigration")];
+  CHECK(immigration.bring_en == "any papers you have, even expired; it is OK if you have none");
+  CHECK_THAT(immigration.bring_fr, Catch::StartsWith("tous vos papiers"));
+  CHECK(t.needs[*t.needs.find("counselling.trauma")].bring_en.empty());
+  TempDir dir;
+  std::string text = read_text(test::world("taxonomy.yaml"));
+  const std::string fr = ", bring_fr: \"des vêtements de rechange, si vous le pouvez\"";
+  REQUIRE(text.find(fr) != std::string::npos);
+  std::string half = text;
+  half.erase(half.find(fr), fr.size());
+  CHECK_THAT(test::load_error([&] { load_taxonomy(dir.write("taxonomy.yaml", half)); }),
+             Catch::Contains("taxonomy.yaml:4:5: needs[0].bring_fr: missing; bring_en and bring_fr go together"));
+}

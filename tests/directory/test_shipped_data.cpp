@@ -73,3 +73,21 @@ TEST_CASE("the shipped taxonomy lists the fields that identify a person", "[ship
     CHECK(std::find(fields.begin(), fields.end(), f) != fields.end());
   }
 }
+
+TEST_CASE("the shipped fallbacks: the national hotline and 911; every need says what to bring", "[shipped]") {
+  const Directory& d = shipped();
+  REQUIRE(d.fallbacks.size() == 2);
+  CHECK(d.fallbacks[0].name_en == "Canadian Human Trafficking Hotline");
+  CHECK(d.fallbacks[0].phone == "1-833-900-1010");
+  CHECK(d.fallbacks[0].web == "canadianhumantraffickinghotline.ca");
+  CHECK(d.fallbacks[1].phone == "911");
+  for (const Fallback& f : d.fallbacks) {
+    INFO(f.id);
+    for (const std::string* slip : {&f.slip_name_en, &f.slip_name_fr}) CHECK(slip->find("raffick") == std::string::npos);
+  }
+  const auto& immigration = d.taxonomy.needs[*d.taxonomy.needs.find("legal.immigration")];
+  CHECK_THAT(immigration.bring_en, Catch::Contains("even expired"));
+  int with_bring = 0;
+  for (const auto& n : d.taxonomy.needs.items()) with_bring += !n.bring_en.empty();
+  CHECK(with_bring >= 20);
+}

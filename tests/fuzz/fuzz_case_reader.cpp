@@ -14,7 +14,8 @@ const nrm::Directory& world() {
   static const nrm::Directory d = nrm::load_directory({NRM_TEST_DIR "/fixtures/world/taxonomy.yaml",
                                                        NRM_TEST_DIR "/fixtures/world/communities.csv",
                                                        NRM_TEST_DIR "/fixtures/world/routes.csv",
-                                                       NRM_TEST_DIR "/fixtures/world/providers.yaml"});
+                                                       NRM_TEST_DIR "/fixtures/world/providers.yaml",
+                                                       NRM_TEST_DIR "/fixtures/world/fallbacks.yaml"});
   return d;
 }
 }  // namespace
