@@ -253,7 +253,7 @@ std::vector<std::string> step_why(const Engine& e, const Answer& a, const planne
     for (LangId pl : prov.languages)
       if (std::any_of(a.request.languages.begin(), a.request.languages.end(),
                       [&](LangId cl) { return t.languages_match(pl, cl); })) {
-        why.push_back("speaks " + t.languages.code(pl));
+        why.push_back("speaks " + t.languages[pl].en);
         break;
       }
   if (st.partner && prev)

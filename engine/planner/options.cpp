@@ -15,6 +15,8 @@ namespace {
 // The most pathways enumerated to find `top` that differ in their in-person steps: a bound on the
 // effort, not on the answer in any shipped or generated case measured (docs/ranking.md).
 constexpr std::size_t kDistinctSearchCap = 64;
+// The same for the rare fallback of a provider's second visit (options() below).
+constexpr std::size_t kFallbackSearchCap = 256;
 // The next step cannot follow an alternate: never listed.
 constexpr Cost kNoNext = std::numeric_limits<Cost>::max() / 4;
 
@@ -90,8 +92,7 @@ std::vector<Option> Planner::options(const Problem& p, const PlanExtras& x, std:
   std::vector<PlannedPathway> priced;
   std::vector<std::size_t> chosen;
   bool exhaustive = false;
-  for (std::size_t n = x.distinct ? std::min(4 * k, kDistinctSearchCap) : k;;
-       n = std::min(4 * n, kDistinctSearchCap)) {
+  for (std::size_t n = k;; n = std::min(2 * n, kDistinctSearchCap)) {
     all = search_sequences(p, labels, {}, n);
     exhaustive = all.size() < n;
     priced.clear();
@@ -111,10 +112,23 @@ std::vector<Option> Planner::options(const Problem& p, const PlanExtras& x, std:
   auto fallback = [&](const std::vector<std::int32_t>& seq, std::size_t at) -> std::optional<PlannedPathway> {
     const std::span<const std::int32_t> prefix(seq.data(), at);
     const std::int32_t out = seq[at];
+    auto qualifies = [&](const std::vector<std::int32_t>& s) {
+      return starts_with(s, prefix) && std::find(s.begin() + static_cast<long>(at), s.end(), out) == s.end();
+    };
     for (std::size_t i = 0; i < all.size(); ++i)
-      if (starts_with(all[i], prefix) && std::find(all[i].begin(), all[i].end(), out) == all[i].end())
-        return priced[i];
+      if (qualifies(all[i])) return priced[i];
     if (exhaustive) return std::nullopt;
+    if (std::find(prefix.begin(), prefix.end(), out) != prefix.end()) {
+      // The provider took an earlier step too (a second visit, e.g. for interpretation): it cannot
+      // be left out of the problem, so more of the best pathways are enumerated instead.
+      for (std::size_t n = 2 * all.size(); n <= kFallbackSearchCap; n *= 2) {
+        const auto more = search_sequences(p, labels, {}, n);
+        for (const auto& s : more)
+          if (qualifies(s)) return price(p, s);
+        if (more.size() < n) break;
+      }
+      return std::nullopt;
+    }
     auto [it, fresh] = searched.try_emplace({std::vector<std::int32_t>(prefix.begin(), prefix.end()), out});
     if (fresh) {
       Problem without = p;  // the candidates but `out` (indices after it move down one)

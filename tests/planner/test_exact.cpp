@@ -435,7 +435,7 @@ std::vector<ProviderIndex> providers_of(const planner::PlannedPathway& w) {
 
 // Distinct options: the first `top` pathways, in the total order, whose sets of in-person
 // providers differ (each the best of its set). A step's fallback: the first pathway in the total
-// order with the same steps before it and without its provider.
+// order with the same steps before it in which its provider takes no further step.
 TEST_CASE("distinct options and every step's fallback equal brute force", "[planner][exact]") {
   std::mt19937 rng(14014);
   int options = 0, fallbacks = 0, none = 0, collapsed = 0;
@@ -475,11 +475,18 @@ TEST_CASE("distinct options and every step's fallback equal brute force", "[plan
           const Found* expected = nullptr;
           for (const Found& f : all)
             if (f.seq.size() >= at && std::equal(f.seq.begin(), f.seq.begin() + static_cast<long>(at), want[i]->seq.begin()) &&
-                std::find(f.seq.begin(), f.seq.end(), want[i]->seq[at]) == f.seq.end()) {
+                std::find(f.seq.begin() + static_cast<long>(at), f.seq.end(), want[i]->seq[at]) == f.seq.end()) {
               expected = &f;
               break;
             }
           const auto& fb = got[i].fallbacks[at];
+          if (fb && !expected) {
+            std::string ids;
+            for (auto q : providers_of(*fb)) ids += e->directory().providers[q].id + " ";
+            std::string mine;
+            for (auto q : providers_of(got[i].pathway)) mine += e->directory().providers[q].id + " ";
+            UNSCOPED_INFO("fallback " << ids << " of " << mine << " top " << p.top);
+          }
           REQUIRE(fb.has_value() == (expected != nullptr));
           if (!fb) {
             ++none;
