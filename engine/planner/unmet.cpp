@@ -77,6 +77,7 @@ std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const P
     }
     u.nearest = best;
     u.nearest_travel_hours = best_h;
+    u.nearest_remote = d.providers[*best].offers_remote() && !(p.in_person_only & need_bit(n));
     std::vector<rules::RuleHit> hits;
     rules::Assessment a = policy_.explain(c, d, *best, as_of, hits);
     std::string why;
@@ -114,7 +115,9 @@ std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const P
     std::snprintf(hours, sizeof hours, "%.1f", best_h);
     u.reason = "no eligible provider can meet " + label +
                (p.max_travel_hours ? " within " + std::to_string(static_cast<int>(*p.max_travel_hours)) + " h" : "") +
-               "; the nearest is " + d.providers[*best].id + ", " + hours + " h away in " + where.name +
+               "; the nearest is " + d.providers[*best].id +
+               (u.nearest_remote ? std::string(", by phone/video from ") + where.name
+                                 : ", " + std::string(hours) + " h away in " + where.name) +
                ", blocked by " + u.blocked_by + (why.empty() ? "" : " (" + why + ")");
     out.push_back(u);
   }

@@ -136,6 +136,22 @@ TEST_CASE("an honest no-pathway answer names the nearest relaxation", "[planner]
   CHECK(j["unmet"][0]["nearest"]["blocked_by"] == "max_travel_hours");
 }
 
+TEST_CASE("a phone/video provider named as the nearest is by phone, not 0.0 h away", "[planner]") {
+  test::TempDir dir;
+  std::string line = P("line", "nordic-nu", "counselling.trauma", "ages: {min: 18}");
+  line.replace(line.find("delivery: in_person"), 19, "delivery: remote");
+  auto e = test::world_engine(dir, line);
+  Case c = e->parse_case("location: alpha-on\nage: 15\nneeds: [counselling.trauma]", "case");
+  api::Answer a = e->refer(c, test::test_date());
+  CHECK_FALSE(a.ok());
+  const auto need = *e->directory().taxonomy.needs.find("counselling.trauma");
+  auto u = std::find_if(a.plan.unmet.begin(), a.plan.unmet.end(), [&](const auto& x) { return x.need == need; });
+  REQUIRE(u != a.plan.unmet.end());
+  CHECK(u->nearest_remote);
+  CHECK_THAT(u->reason, Catch::Contains("the nearest is line, by phone/video from Nordic"));
+  CHECK_THAT(u->reason, !Catch::Contains("h away"));
+}
+
 TEST_CASE("answers are deterministic and every need is covered by exactly the steps that list it", "[planner]") {
   test::TempDir dir;
   std::string dirs;
