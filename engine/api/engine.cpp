@@ -443,6 +443,17 @@ PathwayView pathway_view(const Engine& e, const Answer& a, const planner::Planne
   return v;
 }
 
+// What the worker could relax for an unmet need: [{constraint, provider, name, total_cost,
+// travel_hours}], in the order tried (docs/api.md).
+json relaxations_json(const Directory& d, const planner::UnmetNeed& u) {
+  json out = json::array();
+  for (const auto& r : u.relaxations)
+    out.push_back({{"constraint", r.constraint}, {"provider", d.providers[r.provider].id},
+                   {"name", d.providers[r.provider].name}, {"total_cost", money(r.cost)},
+                   {"travel_hours", hours2(r.travel_hours)}});
+  return out;
+}
+
 const planner::Option* option_of(const Answer& a, std::size_t i) {
   return i < a.plan.options.size() ? &a.plan.options[i] : nullptr;
 }
@@ -649,6 +660,7 @@ json Engine::answer_json(const Answer& a) const {
       x["nearest"] = {{"provider", directory_->providers[*u.nearest].id},
                       {"travel_hours", hours2(u.nearest_travel_hours)},
                       {"blocked_by", u.blocked_by}};
+    x["relaxations"] = relaxations_json(*directory_, u);
     unmet.push_back(std::move(x));
   }
   j["unmet"] = std::move(unmet);
@@ -695,6 +707,7 @@ std::string Engine::answer_json_text(const Answer& a, int indent) const {
       w.close('}');
     }
     w.key("need").str(t.needs.code(u.need)).key("reason").str(u.reason);
+    w.key("relaxations").doc(relaxations_json(*directory_, u));
     w.close('}');
   }
   w.close(']');
@@ -855,7 +868,17 @@ std::string Engine::answer_text(const Answer& a) const {
   }
   if (!a.plan.unmet.empty()) {
     out += "\nUnmet:\n";
-    for (const auto& u : a.plan.unmet) out += wrapped("  ", "    ", t.needs[u.need].en + ": " + u.reason);
+    for (const auto& u : a.plan.unmet) {
+      out += wrapped("  ", "    ", t.needs[u.need].en + ": " + u.reason);
+      for (const auto& r : u.relaxations) {
+        const std::string what = r.constraint == "max_travel_hours" ? "without the travel cap"
+                                 : r.constraint == "avoid"          ? "without the communities avoided"
+                                                                    : "without the attributes required";
+        out += wrapped("    -> ", "       ", fmt::format("{}: {} [{}] would meet it (pathway cost {:.2f}, travel {:.1f} h)",
+                                                       what, d.providers[r.provider].name, d.providers[r.provider].id,
+                                                       money(r.cost), r.travel_hours));
+      }
+    }
   }
   out += fallbacks_text(d);  // api/slip.hpp
   return out;

@@ -43,7 +43,42 @@ PlanResult Planner::plan(const Case& c, Date as_of, Problem p, const PlanExtras&
   partial.top = 1;
   if (partial.target) res.pathways = search(partial, nullptr);
   res.unmet = explain_unmet(c, as_of, p, unmet);
+  if (extras.distinct || extras.fallbacks || extras.alternates)
+    for (UnmetNeed& u : res.unmet) u.relaxations = relaxations(c, as_of, u.need);
   return res;
+}
+
+// The case's own constraints that, dropped one at a time, give a pathway meeting every need:
+// the travel cap, the communities avoided, the attributes required (in that order), each with the
+// provider that then meets `need` and what that pathway costs.
+std::vector<Relaxation> Planner::relaxations(const Case& c, Date as_of, NeedId need) const {
+  std::vector<Relaxation> out;
+  auto attempt = [&](const char* constraint, Case relaxed) {
+    relaxed.top = 1;
+    PlanResult r = plan(relaxed, as_of);
+    if (!r.complete || r.pathways.empty()) return;
+    for (const PlannedStep& st : r.pathways[0].steps)
+      if (st.covers & need_bit(need)) {
+        out.push_back({constraint, st.provider, r.pathways[0].cost.total(), r.pathways[0].travel_hours});
+        return;
+      }
+  };
+  if (c.max_travel_hours) {
+    Case r = c;
+    r.max_travel_hours.reset();
+    attempt("max_travel_hours", r);
+  }
+  if (!c.avoid.empty()) {
+    Case r = c;
+    r.avoid.clear();
+    attempt("avoid", r);
+  }
+  if (c.require) {
+    Case r = c;
+    r.require = 0;
+    attempt("require", r);
+  }
+  return out;
 }
 
 std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const Problem& p,

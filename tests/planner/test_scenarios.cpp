@@ -134,6 +134,13 @@ TEST_CASE("an honest no-pathway answer names the nearest relaxation", "[planner]
   auto j = e->answer_json(a);
   CHECK(j["unmet"][0]["nearest"]["provider"] == "far");
   CHECK(j["unmet"][0]["nearest"]["blocked_by"] == "max_travel_hours");
+  // The relaxation a worker can act on: without the travel cap, that shelter, 7 h away.
+  REQUIRE(u.relaxations.size() == 1);
+  CHECK(u.relaxations[0].constraint == "max_travel_hours");
+  CHECK(j["unmet"][0]["relaxations"][0]["provider"] == "far");
+  CHECK(j["unmet"][0]["relaxations"][0]["travel_hours"] == 7.0);
+  CHECK_THAT(e->answer_text(a), Catch::Contains("-> without the travel cap: far (fictitious) [far] would meet it"));
+  CHECK(e->answer_json_text(a, 2) == j.dump(2));
 }
 
 TEST_CASE("a phone/video provider named as the nearest is by phone, not 0.0 h away", "[planner]") {
