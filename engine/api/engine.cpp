@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/route.hpp"
+#include "api/text.hpp"
 #include "api/slip.hpp"
 #include "directory/loader.hpp"
 
@@ -717,30 +718,7 @@ std::string Engine::answer_json_text(const Answer& a, int indent) const {
 
 namespace {
 
-constexpr std::size_t kColumns = 80;
-
-// `text` in lines of at most kColumns (words longer than a line kept whole), the first after
-// `first`, the others after `rest`.
-std::string wrapped(const std::string& first, const std::string& rest, const std::string& text) {
-  std::string out, line = first;
-  std::size_t at = 0;
-  bool empty = true;
-  while (at < text.size()) {
-    std::size_t end = text.find(' ', at);
-    if (end == std::string::npos) end = text.size();
-    const std::string word = text.substr(at, end - at);
-    at = end + 1;
-    if (word.empty()) continue;
-    if (!empty && line.size() + 1 + word.size() > kColumns) {
-      out += line + "\n";
-      line = rest;
-      empty = true;
-    }
-    line += (empty ? "" : " ") + word;
-    empty = false;
-  }
-  return out + line + "\n";
-}
+using detail::wrapped;
 
 std::string joined(const std::vector<std::string>& v, const char* sep = ", ") {
   std::string out;

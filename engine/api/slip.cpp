@@ -1,6 +1,7 @@
 // The fallbacks block of every answer and the person's referral slip (text and HTML), both from one
 // plain view of the chosen pathway (SlipView), so the two renderings cannot disagree.
 #include "api/slip.hpp"
+#include "api/text.hpp"
 
 #include <fmt/format.h>
 
@@ -16,30 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kColumns = 80;
-
-// `text` in lines of at most kColumns bytes (so at most kColumns columns; words longer than a line
-// kept whole), the first after `first`, the others after `rest`. As engine.cpp's answer text wraps.
-std::string wrapped(const std::string& first, const std::string& rest, const std::string& text) {
-  std::string out, line = first;
-  bool empty = true;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t end = text.find(' ', at);
-    if (end == std::string::npos) end = text.size();
-    const std::string word = text.substr(at, end - at);
-    at = end + 1;
-    if (word.empty()) continue;
-    if (!empty && line.size() + 1 + word.size() > kColumns) {
-      out += line + "\n";
-      line = rest;
-      empty = true;
-    }
-    line += (empty ? "" : " ") + word;
-    empty = false;
-  }
-  return out + line + "\n";
-}
+using detail::wrapped;
 
 // The slip's fixed words, in each language.
 struct Words {
