@@ -23,6 +23,35 @@ struct Kept {
   std::uint32_t last_rank = 0;
   CommunityIndex location = 0;
   bool tail = false;
+  std::uint64_t sig = 0;  // P15: its in-person providers
+};
+
+// How many labels that dominate a new one make it useless (P2): `top`; with distinct options
+// (P15), one of its signature or `top` of different signatures. Signatures that differ are
+// different sets; equal ones are checked (`same`) only where that decides.
+class Dominators {
+ public:
+  Dominators(std::size_t top, bool distinct, std::uint64_t sig) : top_(top), distinct_(distinct), sig_(sig) {}
+  // One more dominating label, of signature `sig`; whether there are now enough.
+  template <class Same>
+  bool add(std::uint64_t sig, Same same) {
+    if (!distinct_) return ++n_ >= top_;
+    if (sig == sig_ && same()) return same_ = true;
+    for (std::size_t i = 0; i < n_; ++i)
+      if (seen_[i] == sig) return false;  // at worst counted once too few
+    if (n_ < kMaxSeen) seen_[n_] = sig;
+    return ++n_ >= top_;
+  }
+  bool same() const { return same_; }  // enough because one has the same signature
+
+ private:
+  static constexpr std::size_t kMaxSeen = 64;  // top is at most 20 (case files)
+  std::size_t top_;
+  bool distinct_;
+  std::uint64_t sig_;
+  std::uint64_t seen_[kMaxSeen];
+  std::size_t n_ = 0;
+  bool same_ = false;
 };
 
 // What the rule reads of the new label B (same needs covered and interpretation owed as A).
@@ -88,14 +117,16 @@ inline bool may_dominate_any(const Problem& p, const Kept& A, double hours) {
 
 // P7a, a shortcut of P2 for the children one group makes at one place (same state, same place, no
 // travel between them and the labels kept there): let `top_cost` be the cost of the top-th kept
-// label there that may dominate any child (may_dominate_any). A child costing more than
+// label there that may dominate any child (may_dominate_any); with distinct options (P15), the
+// label where `top` different signatures have been seen. A child costing more than
 // top_cost + bonus, where bonus bounds R_B for every member, is dominated by those `top` labels by
 // (iii) strictly, so it is not made; members come by cost (P11), so neither is the rest of the
 // group. Kept labels stay kept (P12), so a dominated child stays dominated. We would get the same
 // answers if this were never done: such children would be made and dominated in `consider`.
 class Threshold {
  public:
-  Threshold(const Problem& p, std::size_t top, double hours) : p_(p), top_(top), hours_(hours) {}
+  Threshold(const Problem& p, std::size_t top, bool distinct, double hours)
+      : p_(p), top_(top), distinct_(distinct), hours_(hours) {}
 
   // The labels kept at the children's state and place, once there are some.
   bool bound() const { return kept_ != nullptr; }
@@ -108,10 +139,10 @@ class Threshold {
     if (kept_->size() == seen_) return top_cost_;
     seen_ = kept_->size();
     top_cost_ = infinite;
-    std::size_t n = 0;
+    Dominators n(top_, distinct_, 0);
     for (const Kept& a : *kept_) {
       if (!may_dominate_any(p_, a, hours_)) continue;
-      if (++n == top_) {
+      if (n.add(a.sig, [] { return false; })) {  // signatures counted, none taken for the child's
         top_cost_ = a.g;
         break;
       }
@@ -120,21 +151,24 @@ class Threshold {
   }
   Cost last() const { return top_cost_; }  // top_cost as last computed
 
-  // Near the threshold, one child B: the rule itself, against the kept labels that qualify.
-  template <class AFirst>
-  bool dominated(const Challenger& B, AFirst a_first) const {
-    std::size_t n = 0;
+  // Near the threshold, one child B of signature `sig`: the rule itself, against the kept labels
+  // that qualify. Returns 0 (not dominated), 1 (dominated) or 2 (only by one of its signature).
+  template <class AFirst, class Same>
+  int dominated(const Challenger& B, std::uint64_t sig, AFirst a_first, Same same) const {
+    Dominators n(top_, distinct_, sig);
     for (const Kept& a : *kept_) {
       if (a.g > B.g) break;  // P12: the rest cost more, and cannot dominate
       if (!may_dominate_any(p_, a, hours_)) continue;
-      if (dominates(p_, a, B, Way{}, [&] { return a_first(a); }) && ++n >= top_) return true;
+      if (dominates(p_, a, B, Way{}, [&] { return a_first(a); }) && n.add(a.sig, [&] { return same(a); }))
+        return n.same() ? 2 : 1;
     }
-    return false;
+    return 0;
   }
 
  private:
   const Problem& p_;
   std::size_t top_;
+  bool distinct_;
   double hours_;  // the children's travel hours
   const std::pmr::vector<Kept>* kept_ = nullptr;
   std::size_t seen_ = static_cast<std::size_t>(-1);

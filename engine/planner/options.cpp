@@ -2,37 +2,19 @@
 // for every step, and the phone/video providers that could take a remote step's place. See
 // docs/ranking.md, "Options a worker can act on".
 #include <algorithm>
+#include <bit>
 #include <limits>
 #include <map>
-#include <set>
 
 #include "planner/planner.hpp"
+#include "planner/search.hpp"
 
 namespace nrm::planner {
 
 namespace {
 
-// The most pathways enumerated to find `top` that differ in their in-person steps: a bound on the
-// effort, not on the answer in any shipped or generated case measured (docs/ranking.md).
-constexpr std::size_t kDistinctSearchCap = 64;
-// The same for the rare fallback of a provider's second visit (options() below).
-constexpr std::size_t kFallbackSearchCap = 256;
 // The next step cannot follow an alternate: never listed.
 constexpr Cost kNoNext = std::numeric_limits<Cost>::max() / 4;
-
-// The providers of a pathway's in-person steps: two pathways with the same are one option for the
-// person (they differ only in who answers a phone, or in the order of the same visits).
-std::vector<ProviderIndex> in_person_steps(const PlannedPathway& p) {
-  std::vector<ProviderIndex> out;
-  for (const PlannedStep& st : p.steps)
-    if (st.in_person) out.push_back(st.provider);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-bool starts_with(const std::vector<std::int32_t>& seq, std::span<const std::int32_t> prefix) {
-  return seq.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), seq.begin());
-}
 
 }  // namespace
 
@@ -85,72 +67,54 @@ std::vector<Alternate> Planner::alternates_of(const Problem& p, const std::vecto
 
 std::vector<Option> Planner::options(const Problem& p, const PlanExtras& x, std::size_t* labels) const {
   const auto k = static_cast<std::size_t>(std::max(1, p.top));
-  // The n best pathways, for n growing until `top` of them differ in their in-person steps (or
-  // there are no more): the first of each kind is the best of that kind, since every pathway
-  // better than it is among the n.
-  std::vector<std::vector<std::int32_t>> all;
-  std::vector<PlannedPathway> priced;
-  std::vector<std::size_t> chosen;
-  bool exhaustive = false;
-  for (std::size_t n = k;; n = std::min(2 * n, kDistinctSearchCap)) {
-    all = search_sequences(p, labels, {}, n);
-    exhaustive = all.size() < n;
-    priced.clear();
-    chosen.clear();
-    std::set<std::vector<ProviderIndex>> seen;
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      priced.push_back(price(p, all[i]));
-      if (chosen.size() < k && (!x.distinct || seen.insert(in_person_steps(priced.back())).second))
-        chosen.push_back(i);
-    }
-    if (!x.distinct || chosen.size() >= k || exhaustive || n >= kDistinctSearchCap) break;
-  }
-  // Fallbacks: the best pathway with the same first steps and without a provider. The first of the
-  // n enumerated that qualifies is it (all better ones are enumerated); when none does and the n
-  // were not all there are, a search from those steps with the provider left out finds it.
-  std::map<std::pair<std::vector<std::int32_t>, std::int32_t>, std::optional<std::vector<std::int32_t>>> searched;
+  // One set of tables for every search of this problem: the groups keep two of a class at least,
+  // so that a fallback, which leaves a candidate out, still finds the next (search.hpp, P16).
+  detail::Scratch scratch;  // declared first: every table is dropped before it
+  const Roster& roster = roster_in(directory_.geography[p.start].province);
+  detail::Tables tables(p, roster.partners_begin, roster.partner_ranks, std::max<std::size_t>(k, 2), scratch.resource());
+  auto search = [&](const detail::SearchMode& mode, std::span<const std::int32_t> prefix) {
+    detail::Search s(p, tables, scratch.resource(), mode);
+    auto found = s.run(prefix);
+    if (labels) *labels += s.labels();
+    return found;
+  };
+  // The first `top` pathways whose in-person providers differ (P15), each the best of its kind.
+  const auto chosen = search(detail::SearchMode{k, x.distinct, -1}, {});
+  // Fallbacks: the best pathway that keeps the steps before and leaves the provider out of the
+  // rest (P16); options often share a prefix and a provider, so each is searched once.
+  // A search that cannot succeed would look at every pathway before it says so: when the provider
+  // left out is the only candidate for a need still to meet, there is no fallback.
+  std::vector<int> coverers(kMaxNeeds, 0);
+  for (const Candidate& c : p.candidates)
+    for (NeedSet n = (c.useful_in_person | c.useful_remote) & p.target; n; n &= n - 1) ++coverers[std::countr_zero(n)];
+  auto sole_coverer = [&](const std::vector<std::int32_t>& seq, std::size_t at) {
+    Problem::State s;
+    s.location = p.start;
+    Cost unused = 0;
+    for (std::size_t i = 0; i < at; ++i)
+      if (const auto st = p.step(s, seq[i], unused)) s = p.after(s, seq[i], *st);
+    const Candidate& out = p.candidates[static_cast<std::size_t>(seq[at])];
+    for (NeedSet n = (out.useful_in_person | out.useful_remote) & p.target & ~s.covered; n; n &= n - 1)
+      if (coverers[std::countr_zero(n)] == 1) return true;
+    return false;
+  };
+  std::map<std::pair<std::vector<std::int32_t>, std::int32_t>, std::optional<PlannedPathway>> searched;
   auto fallback = [&](const std::vector<std::int32_t>& seq, std::size_t at) -> std::optional<PlannedPathway> {
     const std::span<const std::int32_t> prefix(seq.data(), at);
-    const std::int32_t out = seq[at];
-    auto qualifies = [&](const std::vector<std::int32_t>& s) {
-      return starts_with(s, prefix) && std::find(s.begin() + static_cast<long>(at), s.end(), out) == s.end();
-    };
-    for (std::size_t i = 0; i < all.size(); ++i)
-      if (qualifies(all[i])) return priced[i];
-    if (exhaustive) return std::nullopt;
-    if (std::find(prefix.begin(), prefix.end(), out) != prefix.end()) {
-      // The provider took an earlier step too (a second visit, e.g. for interpretation): it cannot
-      // be left out of the problem, so more of the best pathways are enumerated instead.
-      for (std::size_t n = 2 * all.size(); n <= kFallbackSearchCap; n *= 2) {
-        const auto more = search_sequences(p, labels, {}, n);
-        for (const auto& s : more)
-          if (qualifies(s)) return price(p, s);
-        if (more.size() < n) break;
-      }
-      return std::nullopt;
+    auto [it, fresh] = searched.try_emplace({std::vector<std::int32_t>(prefix.begin(), prefix.end()), seq[at]});
+    if (fresh && !sole_coverer(seq, at)) {
+      const auto found = search(detail::SearchMode{1, false, seq[at]}, prefix);
+      if (!found.empty()) it->second = price(p, found[0]);
     }
-    auto [it, fresh] = searched.try_emplace({std::vector<std::int32_t>(prefix.begin(), prefix.end()), out});
-    if (fresh) {
-      Problem without = p;  // the candidates but `out` (indices after it move down one)
-      without.candidates.erase(without.candidates.begin() + out);
-      std::vector<std::int32_t> moved(prefix.begin(), prefix.end());
-      for (auto& ci : moved) ci -= ci > out ? 1 : 0;
-      auto found = search_sequences(without, labels, moved, 1);
-      if (!found.empty()) {
-        for (auto& ci : found[0]) ci += ci >= out ? 1 : 0;
-        it->second = std::move(found[0]);
-      }
-    }
-    if (!it->second) return std::nullopt;
-    return price(p, *it->second);
+    return it->second;
   };
   std::vector<Option> options;
-  for (const std::size_t i : chosen) {
+  for (const auto& seq : chosen) {
     Option& o = options.emplace_back();
-    o.pathway = priced[i];
-    for (std::size_t at = 0; at < all[i].size(); ++at) {
-      o.fallbacks.push_back(x.fallbacks ? fallback(all[i], at) : std::nullopt);
-      o.alternates.push_back(x.alternates && !o.pathway.steps[at].in_person ? alternates_of(p, all[i], at)
+    o.pathway = price(p, seq);
+    for (std::size_t at = 0; at < seq.size(); ++at) {
+      o.fallbacks.push_back(x.fallbacks ? fallback(seq, at) : std::nullopt);
+      o.alternates.push_back(x.alternates && !o.pathway.steps[at].in_person ? alternates_of(p, seq, at)
                                                                             : std::vector<Alternate>{});
     }
   }

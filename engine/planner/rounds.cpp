@@ -97,7 +97,7 @@ void Search::make(Round& r, const Group& gr, bool in_person, Cost travel_c, doub
   const StateKey at{r.cur.state.covered | h_.unkey(covers), to, owed};
   const bool tail = r.cur.state.tail || (!in_person && !(h_.unkey(covers) & p_.immediate));
   const double hours = r.cur.state.travel_hours + travel_h;
-  Threshold kept(p_, top_, hours);  // P7a: its list is looked up until some label is kept there
+  Threshold kept(p_, top_, distinct_, hours);  // P7a: its list is looked up until some label is kept there
   auto beyond_threshold = [&](Cost g) {
     if (!kept.bound()) {
       auto it = at_place_.find(at);
@@ -107,14 +107,17 @@ void Search::make(Round& r, const Group& gr, bool in_person, Cost travel_c, doub
     const Cost top_cost = kept.top_cost(kInfinite);
     return top_cost < kInfinite && g > top_cost + gr.bonus;
   };
-  // The same for one member, with the reward after it (its own step earns none: P8).
+  // The same for one member, with the reward after it (its own step earns none: P8). Only
+  // dominators of `top` signatures count here; one of the child's own is for `consider` (P15).
   auto dominated = [&](std::int32_t ci, Cost g) {
     if (!kept.bound() || kept.last() >= kInfinite || g < kept.last()) return false;
     const Cost reward = bonus_after_[static_cast<std::size_t>(ci)];
     if (g > kept.last() + reward) return true;
     const std::uint32_t rank = p_.candidates[static_cast<std::size_t>(ci)].rank;
     const Challenger b{g, to, hours, tail, rank, ci, reward};
-    return kept.dominated(b, [&](const Kept& a) { return before_child(r, a.label, rank); });
+    const std::uint64_t sig = r.cur.sig + (in_person ? signature(rank) : 0);
+    return kept.dominated(b, sig, [&](const Kept& a) { return before_child(r, a.label, rank); },
+                          [](const Kept&) { return false; }) != 0;
   };
   std::uint32_t j = r.done == kNothingMade ? gr.begin : groups_.first_above(gr, r.done - base);
   // P9: once a member's child is dominated, so is every later member's that can earn no reward
@@ -128,6 +131,7 @@ void Search::make(Round& r, const Group& gr, bool in_person, Cost travel_c, doub
       break;
     }
     const std::int32_t ci = groups_.member(j);
+    if (ci == excluded_) continue;                         // P16
     if (is_partner(r, ci)) continue;                      // made in the first round (P8)
     if (lb == bound() && child_after_kth(r, ci)) continue;  // P6
     const Cost g = r.cur.g + travel_c + groups_.member_cost(j);
@@ -136,8 +140,10 @@ void Search::make(Round& r, const Group& gr, bool in_person, Cost travel_c, doub
     if (beaten_g < kInfinite && bonus_after_[static_cast<std::size_t>(ci)] == 0)
       if (tail ? rank > least_beaten : g > beaten_g || rank > beaten_rank) continue;
     // Dominated by labels at its own place, or made and then found dominated (P9 holds for both:
-    // either way `top` kept labels dominate the child).
-    if (dominated(ci, g) || consider(r.li, ci) == Made::kDominated) {
+    // either way `top` kept labels dominate the child). With distinct options, one label of the
+    // child's signature says nothing of a sibling's unless the step is by phone or video (P15).
+    const Made m = dominated(ci, g) ? Made::kDominated : consider(r.li, ci);
+    if (m == Made::kDominated || (m == Made::kDominatedSame && !in_person)) {
       if (beaten_g == kInfinite) beaten_g = g, beaten_rank = least_beaten = rank;
       if (g == beaten_g) beaten_rank = std::min(beaten_rank, rank);
       least_beaten = std::min(least_beaten, rank);

@@ -5,18 +5,63 @@
 
 namespace nrm::planner::detail {
 
+Tables::Tables(const Problem& p, std::span<const std::uint32_t> partners_begin_in,
+               std::span<const std::uint32_t> partner_ranks_in, std::size_t top, std::pmr::memory_resource* mr)
+    : partners_begin(partners_begin_in),
+      partner_ranks(partner_ranks_in),
+      ranks_in_order(p.candidates.size(), mr),
+      bonus_after(p.candidates.size(), 0, mr),
+      h(p, link_partners(p, mr), mr),
+      groups(p, h, bonus_after, top, mr),
+      top_(top) {}
+
+// The reward the next step could earn after each candidate (R of P1, into bonus_after), and the
+// most a step to each candidate could earn (returned, for the bounds): only a partner of another
+// candidate earns.
+Vec<Cost> Tables::link_partners(const Problem& p, std::pmr::memory_resource* mr) {
+  const auto& cands = p.candidates;
+  for (std::size_t i = 0; i < cands.size(); ++i) ranks_in_order[i] = cands[i].rank;
+  assert(std::is_sorted(ranks_in_order.begin(), ranks_in_order.end()));  // candidates come by rank
+  const Cost partner_bonus = rules::to_cost(p.weights.partner_reward);
+  Vec<Cost> reward_into(cands.size(), 0, mr);
+  for (std::size_t i = 0; i < cands.size(); ++i)
+    if (cands[i].linked)
+      for (std::uint32_t e = partners_begin[cands[i].provider]; e < partners_begin[cands[i].provider + 1]; ++e)
+        if (const std::int32_t k = candidate_of(partner_ranks[e]); k >= 0) {
+          bonus_after[i] = partner_bonus;
+          reward_into[static_cast<std::size_t>(k)] = partner_bonus;
+        }
+  return reward_into;
+}
+
+// The candidate of a provider rank, or -1: candidates are sorted by rank, and their ranks are
+// searched in a flat copy (four bytes a candidate instead of a whole record).
+std::int32_t Tables::candidate_of(std::uint32_t r) const {
+  auto it = std::lower_bound(ranks_in_order.begin(), ranks_in_order.end(), r);
+  return it != ranks_in_order.end() && *it == r ? static_cast<std::int32_t>(it - ranks_in_order.begin()) : -1;
+}
+
 Search::Search(const Problem& p, std::span<const std::uint32_t> partners_begin,
                std::span<const std::uint32_t> partner_ranks, std::pmr::memory_resource* mr, std::size_t top)
+    : Search(p, nullptr, partners_begin, partner_ranks, mr, SearchMode{top}) {}
+
+Search::Search(const Problem& p, Tables& tables, std::pmr::memory_resource* mr, const SearchMode& mode)
+    : Search(p, &tables, {}, {}, mr, mode) {}
+
+Search::Search(const Problem& p, Tables* tables, std::span<const std::uint32_t> partners_begin,
+               std::span<const std::uint32_t> partner_ranks, std::pmr::memory_resource* mr, const SearchMode& mode)
     : p_(p),
-      top_(top ? top : static_cast<std::size_t>(std::max(1, p.top))),
+      top_(mode.top ? mode.top : static_cast<std::size_t>(std::max(1, p.top))),
+      distinct_(mode.distinct && top_ > 1),
+      excluded_(mode.excluded),
       mr_(mr),
       places_(p.directory->geography.size()),
-      ranks_in_order_(p.candidates.size(), mr),
-      partners_begin_(partners_begin),
-      partner_ranks_(partner_ranks),
-      bonus_after_(p.candidates.size(), 0, mr),
-      h_(p, link_partners(partners_begin, partner_ranks), mr),
-      groups_(p, h_, bonus_after_, top_, mr),
+      t_(tables ? *tables : own_.emplace(p, partners_begin, partner_ranks, top_, mr)),
+      partners_begin_(t_.partners_begin),
+      partner_ranks_(t_.partner_ranks),
+      bonus_after_(t_.bonus_after),
+      h_(t_.h),
+      groups_(t_.groups),
       labels_(mr),
       stride_(static_cast<std::size_t>(std::max(1, std::popcount(p.target | p.interpretation)))),
       path_(stride_, 0, mr),
@@ -36,34 +81,30 @@ Search::Search(const Problem& p, std::span<const std::uint32_t> partners_begin,
       target_k_(h_.key(p.target)),
       interpretation_k_(h_.key(p.interpretation)),
       in_person_only_k_(h_.key(p.in_person_only)) {
+  // P4 with P16: the groups keep the first member of each class but the one left out.
+  assert(t_.top() >= top_ && (excluded_ < 0 || t_.top() >= 2));
   labels_.reserve(1024);
 }
 
-// The reward the next step could earn after each candidate (R of P1, into bonus_after_), and the
-// most a step to each candidate could earn (returned, for the bounds): only a partner of another
-// candidate earns.
-Vec<Cost> Search::link_partners(std::span<const std::uint32_t> partners_begin,
-                                std::span<const std::uint32_t> partner_ranks) {
-  const auto& cands = p_.candidates;
-  for (std::size_t i = 0; i < cands.size(); ++i) ranks_in_order_[i] = cands[i].rank;
-  assert(std::is_sorted(ranks_in_order_.begin(), ranks_in_order_.end()));  // candidates come by rank
-  const Cost partner_bonus = rules::to_cost(p_.weights.partner_reward);
-  Vec<Cost> reward_into(cands.size(), 0, mr_);
-  for (std::size_t i = 0; i < cands.size(); ++i)
-    if (cands[i].linked)
-      for (std::uint32_t e = partners_begin[cands[i].provider]; e < partners_begin[cands[i].provider + 1]; ++e)
-        if (const std::int32_t k = candidate_of(partner_ranks[e]); k >= 0) {
-          bonus_after_[i] = partner_bonus;
-          reward_into[static_cast<std::size_t>(k)] = partner_bonus;
-        }
-  return reward_into;
+std::uint64_t Search::signature(std::uint32_t rank) {
+  std::uint64_t z = rank + 0x9E3779B97F4A7C15ull;  // splitmix64's finaliser
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
 }
 
-// The candidate of a provider rank, or -1: candidates are sorted by rank, and their ranks are
-// searched in a flat copy (four bytes a candidate instead of a whole record).
-std::int32_t Search::candidate_of(std::uint32_t r) const {
-  auto it = std::lower_bound(ranks_in_order_.begin(), ranks_in_order_.end(), r);
-  return it != ranks_in_order_.end() && *it == r ? static_cast<std::int32_t>(it - ranks_in_order_.begin()) : -1;
+bool Search::same_in_person(std::int32_t a, std::int32_t b) {
+  if (label(a).sig != label(b).sig) return false;
+  auto of = [&](std::int32_t l, std::uint32_t* out) {
+    int n = 0;
+    for (int i = 0; i < depth(l); ++i)
+      if (label(l).in_person >> i & 1) out[n++] = ranks(l)[i];
+    std::sort(out, out + n);
+    return n;
+  };
+  std::uint32_t ra[kMaxNeeds + 2], rb[kMaxNeeds + 2];
+  const int na = of(a, ra), nb = of(b, rb);
+  return std::equal(ra, ra + na, rb, rb + nb);
 }
 
 bool Search::lex_less(std::int32_t a, std::int32_t b) {
@@ -108,6 +149,7 @@ Cost Search::nearest_other(CommunityIndex c) {
 // A new label for the step from label `li` to candidate `ci`, unless it cannot be in the answer;
 // a complete one goes into the results instead.
 Search::Made Search::consider(std::int32_t li, std::int32_t ci) {
+  if (ci == excluded_) return Made::kNone;  // P16
   const Label& cur = label(li);
   Cost sc = 0;
   auto st = p_.step(cur.state, ci, sc);
@@ -128,31 +170,29 @@ Search::Made Search::consider(std::int32_t li, std::int32_t ci) {
   nl.candidate = ci;
   nl.depth = static_cast<std::uint8_t>(label(li).depth + 1);
   assert(nl.depth <= stride_);  // each step covers something new
+  const std::uint32_t rank = p_.candidates[static_cast<std::size_t>(ci)].rank;
+  nl.sig = label(li).sig + (st->in_person ? signature(rank) : 0);
+  nl.in_person = label(li).in_person | (st->in_person ? std::uint64_t{1} << (nl.depth - 1) : 0);
   if (path_.size() < labels_.size() * stride_) path_.resize(labels_.size() * stride_);
   std::copy(ranks(li), ranks(li) + nl.depth - 1, ranks(idx));
-  ranks(idx)[nl.depth - 1] = p_.candidates[static_cast<std::size_t>(ci)].rank;
+  ranks(idx)[nl.depth - 1] = rank;
   if (!done && beyond(nl.f, idx)) {
     labels_.pop_back();
     return Made::kNone;
   }
   if (done) {
-    if (results_.size() < top_ || result_less(idx, results_.back())) {
-      auto less = [&](std::int32_t a, std::int32_t b) { return result_less(a, b); };
-      results_.insert(std::upper_bound(results_.begin(), results_.end(), idx, less), idx);
-      if (results_.size() > top_) results_.pop_back();
-      assert(std::is_sorted(results_.begin(), results_.end(), less));
-    }
+    add_result(idx);
     return Made::kNone;
   }
   auto& same = at_place_[StateKey{nl.state.covered, nl.state.location, nl.state.owed}];
   auto& here = kept_at_state(nl.state.covered, nl.state.owed);
-  if (dominated_by_kept(idx, same, here)) {
+  if (const Made m = dominated_by_kept(idx, same, here); m != Made::kNone) {
     labels_.pop_back();
-    return Made::kDominated;
+    return m;
   }
   const Label& kept_label = label(idx);
-  const Kept kept{kept_label.g,    kept_label.state.travel_hours, idx, kept_label.state.last, kept_label.state.last_rank,
-                  kept_label.state.location, kept_label.state.tail};
+  const Kept kept{kept_label.g,      kept_label.state.travel_hours, idx, kept_label.state.last,
+                  kept_label.state.last_rank, kept_label.state.location,     kept_label.state.tail, kept_label.sig};
   auto by_cost = [](Cost g, const Kept& k) { return g < k.g; };
   same.insert(std::upper_bound(same.begin(), same.end(), kept.g, by_cost), kept);
   here.insert(std::upper_bound(here.begin(), here.end(), kept.g, by_cost), kept);
@@ -161,22 +201,42 @@ Search::Made Search::consider(std::int32_t li, std::int32_t ci) {
   return Made::kKept;
 }
 
+// A complete pathway into the results, which stay sorted in the total order and at most `top`;
+// with distinct options (P15), at most one of a signature, the first.
+void Search::add_result(std::int32_t idx) {
+  auto less = [&](std::int32_t a, std::int32_t b) { return result_less(a, b); };
+  if (distinct_) {
+    const auto twin = std::find_if(results_.begin(), results_.end(), [&](std::int32_t r) { return same_in_person(r, idx); });
+    if (twin != results_.end()) {
+      if (!result_less(idx, *twin)) return;
+      results_.erase(twin);
+    }
+  }
+  if (results_.size() < top_ || result_less(idx, results_.back())) {
+    results_.insert(std::upper_bound(results_.begin(), results_.end(), idx, less), idx);
+    if (results_.size() > top_) results_.pop_back();
+    assert(std::is_sorted(results_.begin(), results_.end(), less));
+  }
+}
+
 // P2 for a new label: labels are compared across places (the state list has no location); those
 // at the same place, the likeliest to dominate, are tried first. Both lists are sorted by cost
-// (P12): a label dearer than the new one cannot dominate it.
-bool Search::dominated_by_kept(std::int32_t idx, Vec<Kept>& same, Vec<Kept>& here) {
+// (P12): a label dearer than the new one cannot dominate it. With distinct options, dominators
+// count by signature (P15).
+Search::Made Search::dominated_by_kept(std::int32_t idx, Vec<Kept>& same, Vec<Kept>& here) {
   const Label& nl = label(idx);
   const Challenger b{nl.g, nl.state.location, nl.state.travel_hours, nl.state.tail, nl.state.last_rank,
                      nl.state.last, nl.state.last >= 0 ? bonus_after_[static_cast<std::size_t>(nl.state.last)] : 0};
   const float* row = p_.travel->seconds_from(nl.state.location);
-  std::size_t dominators = 0;
+  Dominators dominators(top_, distinct_, nl.sig);
   auto test = [&](const Kept& a) {
     Way way;
-    return way_from(p_, a, b, row, nl.state.covered, way) && dominates(p_, a, b, way, [&] { return lex_less(a.label, idx); });
+    return way_from(p_, a, b, row, nl.state.covered, way) && dominates(p_, a, b, way, [&] { return lex_less(a.label, idx); }) &&
+           dominators.add(a.sig, [&] { return same_in_person(a.label, idx); });
   };
   for (const Kept& other : same) {
     if (other.g > nl.g) break;
-    if (test(other) && ++dominators >= top_) return true;
+    if (test(other)) return dominators.same() ? Made::kDominatedSame : Made::kDominated;
   }
   // A label elsewhere is at least the way from the nearest other place dearer, so the scan of the
   // list (by cost) stops where even that is too much. A shortcut: the scan could go on.
@@ -184,9 +244,9 @@ bool Search::dominated_by_kept(std::int32_t idx, Vec<Kept>& same, Vec<Kept>& her
   for (const Kept& other : here) {
     if (other.g + reach > nl.g) break;
     if (other.location == nl.state.location) continue;  // tried above
-    if (test(other) && ++dominators >= top_) return true;
+    if (test(other)) return dominators.same() ? Made::kDominatedSame : Made::kDominated;
   }
-  return false;
+  return Made::kNone;
 }
 
 std::vector<std::vector<std::int32_t>> Search::run(std::span<const std::int32_t> prefix) {
@@ -205,6 +265,8 @@ std::vector<std::vector<std::int32_t>> Search::run(std::span<const std::int32_t>
     nl.parent = root;
     nl.candidate = ci;
     nl.depth = static_cast<std::uint8_t>(label(root).depth + 1);
+    nl.sig = label(root).sig + (st->in_person ? signature(p_.candidates[static_cast<std::size_t>(ci)].rank) : 0);
+    nl.in_person = label(root).in_person | (st->in_person ? std::uint64_t{1} << (nl.depth - 1) : 0);
     if (nl.depth > stride_ || p_.complete(nl.state)) return {};  // not a partial pathway
     path_.resize(labels_.size() * stride_);
     std::copy(ranks(root), ranks(root) + nl.depth - 1, ranks(idx));

@@ -58,9 +58,21 @@
 //  P14 Shortcut. Sets of needs packed onto the case's needs when it has at most kPackNeeds:
 //      flat tables instead of hashed ones, one-number sort keys (Problem::pack_needs = 0 runs the
 //      unpacked paths; tests compare both with brute force).
+//  P15 Distinct options (SearchMode::distinct): the answer is the first `top` pathways, in the
+//      total order, whose sets of in-person providers differ (each the first of its set). A
+//      label's in-person set is its signature. A label B is then useless when a label that
+//      dominates it (P2) has the same signature (every completion of B comes after the same
+//      completion of it, with the same set), or when those that dominate it have `top` different
+//      signatures (as many different sets come before any completion of B). Results keep one
+//      pathway per signature, the first. P4 stays: the `top` first of an in-person class give
+//      `top` different sets, those of a phone/video class the same set.
+//  P16 A search may leave out one candidate after its prefix (SearchMode::excluded: a
+//      fallback). Bounds made with every candidate stay lower bounds; the groups, made for `top`
+//      of at least 2, still hold the first member of every class but the excluded one (P4).
 // tests/planner/test_exact.cpp compares this search with brute-force enumeration.
 #pragma once
 
+#include <optional>
 #include <queue>
 #include <span>
 #include <unordered_map>
@@ -72,13 +84,46 @@
 
 namespace nrm::planner::detail {
 
-class Search {
+// What every search of one problem shares: the bounds, the groups (built lazily, so a second
+// search finds the places the first visited ready) and the partner links. `top`: the most
+// pathways any search on these tables asks for (the groups keep that many of a class, P4).
+class Tables {
  public:
   // `partners_begin` and `partner_ranks`: each provider's formal partners, by rank, in the order
   // of its `partners` list (Planner keeps them).
-  // `top`: how many pathways (0: the problem's top).
+  Tables(const Problem& p, std::span<const std::uint32_t> partners_begin, std::span<const std::uint32_t> partner_ranks,
+         std::size_t top, std::pmr::memory_resource* mr);
+  Tables(const Tables&) = delete;
+  Tables& operator=(const Tables&) = delete;
+
+  std::int32_t candidate_of(std::uint32_t rank) const;
+  std::size_t top() const { return top_; }
+
+  std::span<const std::uint32_t> partners_begin, partner_ranks;
+  Vec<std::uint32_t> ranks_in_order;  // candidates' ranks, ascending: candidate_of searches them
+  Vec<Cost> bonus_after;              // by candidate: R of P1 after a step to it
+  Bounds h;
+  Groups groups;
+
+ private:
+  Vec<Cost> link_partners(const Problem& p, std::pmr::memory_resource* mr);
+  std::size_t top_;
+};
+
+// What a search looks for.
+struct SearchMode {
+  std::size_t top = 0;         // how many pathways (0: the problem's top)
+  bool distinct = false;       // P15: pathways whose in-person providers differ
+  std::int32_t excluded = -1;  // P16: a candidate that takes no step after the prefix
+};
+
+class Search {
+ public:
+  // A search with tables of its own.
   Search(const Problem& p, std::span<const std::uint32_t> partners_begin, std::span<const std::uint32_t> partner_ranks,
          std::pmr::memory_resource* mr, std::size_t top = 0);
+  // A search on shared tables (made for at least this mode's top, and 2 when it excludes).
+  Search(const Problem& p, Tables& tables, std::pmr::memory_resource* mr, const SearchMode& mode);
   Search(const Search&) = delete;
   Search& operator=(const Search&) = delete;
 
@@ -92,6 +137,9 @@ class Search {
   static constexpr Cost kNothingMade = std::numeric_limits<Cost>::min();
   static constexpr Cost kInfinite = Bounds::kInfinite;
 
+  Search(const Problem& p, Tables* tables, std::span<const std::uint32_t> partners_begin,
+         std::span<const std::uint32_t> partner_ranks, std::pmr::memory_resource* mr, const SearchMode& mode);
+
   struct Label {
     Problem::State state;
     Cost g = 0;
@@ -100,6 +148,8 @@ class Search {
     std::int32_t candidate = -1;
     std::uint8_t depth = 0;
     Cost made_up_to = kNothingMade;  // P5: children with a lower bound up to this are made
+    std::uint64_t sig = 0;           // P15: the in-person providers (signature())
+    std::uint64_t in_person = 0;     // which steps are in person, a bit per depth
   };
   struct StateKey {
     NeedSet covered;
@@ -153,10 +203,16 @@ class Search {
     std::int32_t kth_label = -1;
     int n_kth = 0;
   };
-  enum class Made { kNone, kKept, kDominated };
+  // kDominatedSame: only by a label of the same signature (P15), which says nothing of a sibling
+  // of another signature (P9).
+  enum class Made { kNone, kKept, kDominated, kDominatedSame };
 
-  Vec<Cost> link_partners(std::span<const std::uint32_t> partners_begin, std::span<const std::uint32_t> partner_ranks);
-  std::int32_t candidate_of(std::uint32_t rank) const;
+  std::int32_t candidate_of(std::uint32_t rank) const { return t_.candidate_of(rank); }
+  // P15: a provider's part of a signature (signatures add them up, so the order of steps is
+  // irrelevant), and whether two labels' in-person providers are the same (when signatures are).
+  static std::uint64_t signature(std::uint32_t rank);
+  bool same_in_person(std::int32_t a, std::int32_t b);
+  void add_result(std::int32_t idx);
 
   // Labels and their provider ranks.
   std::uint32_t* ranks(std::int32_t l) { return path_.data() + static_cast<std::size_t>(l) * stride_; }
@@ -169,7 +225,7 @@ class Search {
 
   // A new label, and whether it is kept.
   Made consider(std::int32_t li, std::int32_t ci);
-  bool dominated_by_kept(std::int32_t idx, Vec<Kept>& same, Vec<Kept>& here);
+  Made dominated_by_kept(std::int32_t idx, Vec<Kept>& same, Vec<Kept>& here);
   Vec<Kept>& kept_at_state(NeedSet covered, bool owed);
   Cost nearest_other(CommunityIndex c);
 
@@ -188,13 +244,16 @@ class Search {
 
   const Problem& p_;
   const std::size_t top_;
+  const bool distinct_;
+  const std::int32_t excluded_;
   std::pmr::memory_resource* mr_;
   const std::size_t places_;
-  Vec<std::uint32_t> ranks_in_order_;  // candidates' ranks, ascending: candidate_of searches them
+  std::optional<Tables> own_;  // when the search has tables of its own
+  Tables& t_;
   std::span<const std::uint32_t> partners_begin_, partner_ranks_;
-  Vec<Cost> bonus_after_;  // by candidate: R of P1 after a step to it
-  Bounds h_;
-  Groups groups_;
+  const Vec<Cost>& bonus_after_;
+  Bounds& h_;
+  Groups& groups_;
   Vec<Label> labels_;
   // Each label's provider ranks, `stride_` to a label (at most one step per need).
   const std::size_t stride_;
