@@ -29,32 +29,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CSV = ROOT / "data" / "communities.csv"
 
-# Airport-only communities still without a census count (docs/data.md, Limits). Each must leave
-# the list when it gets one. Two kinds:
-#  - looked up in issue 19 and no census count found for the place the row stands for (band or
-#    registry counts only, or the community is part of a census subdivision it shares with
-#    another one, or the only 2021 figure seen was not from a source we could check);
-SEARCHED_NO_COUNT = {
-    "anahim-lake-bc", "atlin-bc", "kashechewan-on", "natashquan-qc", "natuashish-nl",
-    "norway-house-mb", "webequie-on",
+# Airport-only communities for which issue 19 found no census count for the place the row stands
+# for (band or registry counts only, the community is part of a census subdivision it shares with
+# another one, or the figures seen conflict or come from a source we could not check). Each is
+# named, with the reason, in docs/data.md (Limits), and must leave the list when it gets one.
+UNSOURCED = {
+    "anahim-lake-bc", "atlin-bc", "kasabonika-on", "kashechewan-on", "kingfisher-lake-on",
+    "muskrat-dam-on", "nakina-on", "natashquan-qc", "norway-house-mb", "poplar-river-mb",
+    "red-sucker-lake-mb", "sachigo-lake-on", "wapekeka-on", "webequie-on", "wunnumin-lake-on",
 }
-#  - not yet looked up (issue 19 filled the larger places first and ran out of time).
-NOT_YET_LOOKED_UP = {
-    "bamfield-bc", "beaver-creek-yt", "bella-bella-bc", "bella-coola-bc", "berens-river-mb",
-    "black-tickle-nl", "brochet-mb", "burwash-landing-yt", "cartwright-nl", "cat-lake-on",
-    "chevery-qc", "deer-lake-on", "fond-du-lac-sk", "fort-chipewyan-ab", "fort-resolution-nt",
-    "fort-severn-on", "gameti-nt", "gods-lake-narrows-mb", "gods-river-mb", "ilford-mb",
-    "kasabonika-on", "keewaywin-on", "kingfisher-lake-on", "la-romaine-qc", "la-tabatiere-qc",
-    "lac-brochet-mb", "lansdowne-house-on", "little-grand-rapids-mb", "lutselke-nt",
-    "marys-harbour-nl", "muskrat-dam-on", "nahanni-butte-nt", "nakina-on", "nemaska-qc",
-    "north-spirit-lake-on", "peawanuck-on", "pikwitonei-mb", "poplar-river-mb", "port-menier-qc",
-    "postville-nl", "radisson-qc", "red-sucker-lake-mb", "rigolet-nl", "ross-river-yt",
-    "round-lake-on", "sachigo-lake-on", "sachs-harbour-nt", "sambaa-ke-nt", "sandspit-bc",
-    "stony-rapids-sk", "summer-beaver-on", "tadoule-lake-mb", "teslin-yt", "thicket-portage-mb",
-    "tulita-nt", "ulukhaktok-nt", "uranium-city-sk", "wapekeka-on", "wekweeti-nt",
-    "wollaston-lake-sk", "wrigley-nt", "wunnumin-lake-on", "york-landing-mb",
-}
-UNSOURCED = SEARCHED_NO_COUNT | NOT_YET_LOOKED_UP
 
 MARKER = re.compile(r"^population:(statcan|isc):(\d{4})$")
 HAND_ADDED = re.compile(r"^statcan:\d{4}$")
