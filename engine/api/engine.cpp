@@ -348,13 +348,16 @@ void fallback_view(const Engine& e, const planner::PlannedPathway& from, const s
                      {"phone", prov.intake_phone}});
     const bool fresh = std::none_of(from.steps.begin(), from.steps.end(),
                                     [&](const planner::PlannedStep& o) { return o.provider == st.provider; });
-    if (i >= at && fresh) line += (line.empty() ? "" : ", ") + prov.name + " " + prov.intake_phone;
+    if (i >= at && fresh)
+      line += (line.empty() ? "" : ", ") + prov.name + (st.in_person ? " in " + d.geography[prov.community].name : "") + " " +
+              prov.intake_phone;
   }
   if (line.empty()) line = "the other steps alone";
   const double extra = money(fb->cost.total() - from.cost.total());
   s.fallback = {{"steps", std::move(steps)}, {"total_cost", money(fb->cost.total())}, {"extra_cost", extra},
                 {"travel_hours", hours2(fb->travel_hours)}};
-  s.fallback_text = line + fmt::format(" (cost {:+.2f})", extra);
+  // The whole pathway's travel, so a fallback a flight away is seen as one.
+  s.fallback_text = line + fmt::format(" (travel {:.1f} h, cost {:+.2f})", fb->travel_hours, extra);
 }
 
 void pathway_warnings(const Engine& e, const Answer& a, PathwayView& v) {
@@ -847,7 +850,9 @@ std::string Engine::answer_text(const Answer& a) const {
   if (!a.plan.unmet.empty()) {
     out += "\nUnmet:\n";
     for (const auto& u : a.plan.unmet) {
-      out += wrapped("  ", "    ", t.needs[u.need].en + ": " + u.reason);
+      // What the worker can change first (the case's own constraints), then what keeps the
+      // nearest provider out.
+      out += wrapped("  ", "    ", t.needs[u.need].en + ": " + (u.headline.empty() ? u.reason : u.headline));
       for (const auto& r : u.relaxations) {
         const std::string what = r.constraint == "max_travel_hours" ? "without the travel cap"
                                  : r.constraint == "avoid"          ? "without the communities avoided"
@@ -856,6 +861,7 @@ std::string Engine::answer_text(const Answer& a) const {
                                                        what, d.providers[r.provider].name, d.providers[r.provider].id,
                                                        money(r.cost), r.travel_hours));
       }
+      if (!u.blocker.empty()) out += wrapped("    why: ", "         ", u.blocker);
     }
   }
   out += fallbacks_text(d);  // api/slip.hpp

@@ -57,7 +57,8 @@ struct Relaxation {
 // Why a need could not be met, and the nearest thing that would meet it.
 struct UnmetNeed {
   NeedId need = -1;
-  std::string reason;
+  std::string reason;  // headline + "; " + blocker (or the headline alone)
+  std::string headline, blocker;  // what is missing; the nearest provider and what keeps it out
   std::optional<ProviderIndex> nearest;
   double nearest_travel_hours = 0;
   std::string blocked_by;  // a rule id, "max_travel_hours", "require", "capacity", "language", ...

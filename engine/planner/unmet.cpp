@@ -105,7 +105,7 @@ std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const P
       }
     }
     if (!best) {
-      u.reason = "no provider in the directory offers " + label;
+      u.reason = u.headline = "no provider in the directory offers " + label;
       u.blocked_by = "directory";
       out.push_back(u);
       continue;
@@ -148,12 +148,13 @@ std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const P
     const Community& where = d.geography[d.providers[*best].community];
     char hours[32];
     std::snprintf(hours, sizeof hours, "%.1f", best_h);
-    u.reason = "no eligible provider can meet " + label +
-               (p.max_travel_hours ? " within " + std::to_string(static_cast<int>(*p.max_travel_hours)) + " h" : "") +
-               "; the nearest is " + d.providers[*best].id +
-               (u.nearest_remote ? std::string(", by phone/video from ") + where.name
-                                 : ", " + std::string(hours) + " h away in " + where.name) +
-               ", blocked by " + u.blocked_by + (why.empty() ? "" : " (" + why + ")");
+    u.headline = "no eligible provider can meet " + label +
+                 (p.max_travel_hours ? " within " + std::to_string(static_cast<int>(*p.max_travel_hours)) + " h" : "");
+    u.blocker = "the nearest is " + d.providers[*best].id +
+                (u.nearest_remote ? std::string(", by phone/video from ") + where.name
+                                  : ", " + std::string(hours) + " h away in " + where.name) +
+                ", blocked by " + u.blocked_by + (why.empty() ? "" : " (" + why + ")");
+    u.reason = u.headline + "; " + u.blocker;
     out.push_back(u);
   }
   return out;

@@ -412,4 +412,9 @@ TEST_CASE("nrm refer: warnings, fallbacks and phone/video alternates a worker ca
   CHECK_THAT(t.out, Catch::Contains("  ! the journey to"));
   CHECK_THAT(t.out, Catch::Contains("     if it says no: "));
   CHECK_THAT(t.out, Catch::Contains("     or: "));
+  // A fallback says where its new in-person provider is and what the whole pathway travels.
+  const auto fb = t.out.find("     if it says no: ");
+  REQUIRE(fb != std::string::npos);
+  const std::string fb_text = t.out.substr(fb, t.out.find("(travel ", fb) + 40 - fb);
+  CHECK_THAT(fb_text, Catch::Matches(R"([\s\S]* in [A-Z][\s\S]*\(travel [0-9]+\.[0-9] h, cost [-+][0-9.]+\)[\s\S]*)"));
 }

@@ -140,6 +140,12 @@ TEST_CASE("an honest no-pathway answer names the nearest relaxation", "[planner]
   CHECK(j["unmet"][0]["relaxations"][0]["provider"] == "far");
   CHECK(j["unmet"][0]["relaxations"][0]["travel_hours"] == 7.0);
   CHECK_THAT(e->answer_text(a), Catch::Contains("-> without the travel cap: far (fictitious) [far] would meet it"));
+  // The text gives what the worker can change first, then what keeps the nearest provider out.
+  const std::string text = e->answer_text(a);
+  const auto relax = text.find("-> without the travel cap"), why = text.find("why: the nearest is far");
+  REQUIRE(relax != std::string::npos);
+  REQUIRE(why != std::string::npos);
+  CHECK(relax < why);
   CHECK(e->answer_json_text(a, 2) == j.dump(2));
 }
 
