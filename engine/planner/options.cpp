@@ -72,14 +72,15 @@ std::vector<Option> Planner::options(const Problem& p, const PlanExtras& x, std:
   detail::Scratch scratch;  // declared first: every table is dropped before it
   const Roster& roster = roster_in(directory_.geography[p.start].province);
   detail::Tables tables(p, roster.partners_begin, roster.partner_ranks, std::max<std::size_t>(k, 2), scratch.resource());
-  auto search = [&](const detail::SearchMode& mode, std::span<const std::int32_t> prefix) {
+  auto search = [&](const detail::SearchMode& mode, std::span<const std::int32_t> prefix,
+                    std::span<const std::int32_t> seed) {
     detail::Search s(p, tables, scratch.resource(), mode);
-    auto found = s.run(prefix);
+    auto found = s.run(prefix, seed);
     if (labels) *labels += s.labels();
     return found;
   };
   // The first `top` pathways whose in-person providers differ (P15), each the best of its kind.
-  const auto chosen = search(detail::SearchMode{k, x.distinct, -1}, {});
+  const auto chosen = search(detail::SearchMode{k, x.distinct, -1}, {}, {});
   // Fallbacks: the best pathway that keeps the steps before and leaves the provider out of the
   // rest (P16); options often share a prefix and a provider, so each is searched once.
   // A search that cannot succeed would look at every pathway before it says so: when the provider
@@ -98,15 +99,36 @@ std::vector<Option> Planner::options(const Problem& p, const PlanExtras& x, std:
       if (coverers[std::countr_zero(n)] == 1) return true;
     return false;
   };
-  std::map<std::pair<std::vector<std::int32_t>, std::int32_t>, std::optional<PlannedPathway>> searched;
+  // Every pathway known so far, with its cost: the options, then the fallbacks found. The first
+  // option is the best pathway of all, so it is the best with any of its prefixes: the fallback of
+  // a step that shares that prefix, when it leaves the provider out. Otherwise the cheapest known
+  // pathway that qualifies seeds the search (P16), which then only looks for better ones.
+  std::vector<std::pair<std::vector<std::int32_t>, Cost>> known;
+  for (const auto& seq : chosen) known.emplace_back(seq, price(p, seq).cost.total());
+  auto qualifies = [](const std::vector<std::int32_t>& s, std::span<const std::int32_t> prefix, std::int32_t out) {
+    return s.size() > prefix.size() && std::equal(prefix.begin(), prefix.end(), s.begin()) &&
+           std::find(s.begin() + static_cast<std::ptrdiff_t>(prefix.size()), s.end(), out) == s.end();
+  };
+  std::map<std::pair<std::vector<std::int32_t>, std::int32_t>, std::optional<std::vector<std::int32_t>>> searched;
   auto fallback = [&](const std::vector<std::int32_t>& seq, std::size_t at) -> std::optional<PlannedPathway> {
     const std::span<const std::int32_t> prefix(seq.data(), at);
-    auto [it, fresh] = searched.try_emplace({std::vector<std::int32_t>(prefix.begin(), prefix.end()), seq[at]});
+    const std::int32_t out = seq[at];
+    if (qualifies(chosen[0], prefix, out)) return price(p, chosen[0]);
+    auto [it, fresh] = searched.try_emplace({std::vector<std::int32_t>(prefix.begin(), prefix.end()), out});
     if (fresh && !sole_coverer(seq, at)) {
-      const auto found = search(detail::SearchMode{1, false, seq[at]}, prefix);
-      if (!found.empty()) it->second = price(p, found[0]);
+      const std::vector<std::int32_t>* seed = nullptr;
+      Cost least = 0;
+      for (const auto& [s, cost] : known)
+        if (qualifies(s, prefix, out) && (!seed || cost < least)) seed = &s, least = cost;
+      auto found = search(detail::SearchMode{1, false, out}, prefix, seed ? std::span<const std::int32_t>(*seed)
+                                                                          : std::span<const std::int32_t>{});
+      if (!found.empty()) {
+        known.emplace_back(found[0], price(p, found[0]).cost.total());
+        it->second = std::move(found[0]);
+      }
     }
-    return it->second;
+    if (!it->second) return std::nullopt;
+    return price(p, *it->second);
   };
   std::vector<Option> options;
   for (const auto& seq : chosen) {

@@ -249,29 +249,47 @@ Search::Made Search::dominated_by_kept(std::int32_t idx, Vec<Kept>& same, Vec<Ke
   return Made::kNone;
 }
 
-std::vector<std::vector<std::int32_t>> Search::run(std::span<const std::int32_t> prefix) {
+// A label for the step from `from` to candidate `ci`, made as it is (neither bounded nor kept):
+// the prefix's and the seed's steps. -1 if there is no such step.
+std::int32_t Search::chain(std::int32_t from, std::int32_t ci) {
+  Cost sc = 0;
+  const Problem::State s = label(from).state;
+  const auto st = p_.step(s, ci, sc);
+  if (!st) return -1;
+  const auto idx = static_cast<std::int32_t>(labels_.size());
+  Label& nl = labels_.emplace_back();
+  nl.state = p_.after(s, ci, *st);
+  nl.g = label(from).g + sc;
+  nl.parent = from;
+  nl.candidate = ci;
+  nl.depth = static_cast<std::uint8_t>(label(from).depth + 1);
+  const std::uint32_t rank = p_.candidates[static_cast<std::size_t>(ci)].rank;
+  nl.sig = label(from).sig + (st->in_person ? signature(rank) : 0);
+  nl.in_person = label(from).in_person | (st->in_person ? std::uint64_t{1} << (nl.depth - 1) : 0);
+  if (nl.depth > stride_) return -1;
+  path_.resize(labels_.size() * stride_);
+  std::copy(ranks(from), ranks(from) + nl.depth - 1, ranks(idx));
+  ranks(idx)[nl.depth - 1] = rank;
+  return idx;
+}
+
+std::vector<std::vector<std::int32_t>> Search::run(std::span<const std::int32_t> prefix,
+                                                   std::span<const std::int32_t> seed) {
   labels_.emplace_back().state.location = p_.start;
   // The prefix's steps, one label each, chained from the root; the search starts from the last.
   std::int32_t root = 0;
   for (const std::int32_t ci : prefix) {
-    Cost sc = 0;
-    const Problem::State s = label(root).state;
-    const auto st = p_.step(s, ci, sc);
-    if (!st) return {};
-    const auto idx = static_cast<std::int32_t>(labels_.size());
-    Label& nl = labels_.emplace_back();
-    nl.state = p_.after(s, ci, *st);
-    nl.g = label(root).g + sc;
-    nl.parent = root;
-    nl.candidate = ci;
-    nl.depth = static_cast<std::uint8_t>(label(root).depth + 1);
-    nl.sig = label(root).sig + (st->in_person ? signature(p_.candidates[static_cast<std::size_t>(ci)].rank) : 0);
-    nl.in_person = label(root).in_person | (st->in_person ? std::uint64_t{1} << (nl.depth - 1) : 0);
-    if (nl.depth > stride_ || p_.complete(nl.state)) return {};  // not a partial pathway
-    path_.resize(labels_.size() * stride_);
-    std::copy(ranks(root), ranks(root) + nl.depth - 1, ranks(idx));
-    ranks(idx)[nl.depth - 1] = p_.candidates[static_cast<std::size_t>(ci)].rank;
-    root = idx;
+    root = chain(root, ci);
+    if (root < 0 || p_.complete(label(root).state)) return {};  // not a partial pathway
+  }
+  // A seed is a known answer to beat: a complete pathway that begins with the prefix and leaves
+  // the excluded candidate out. In the results from the start, it bounds the search at once.
+  if (!seed.empty()) {
+    assert(seed.size() > prefix.size() && std::equal(prefix.begin(), prefix.end(), seed.begin()));
+    std::int32_t at = root;
+    for (std::size_t i = prefix.size(); i < seed.size() && at >= 0; ++i)
+      at = seed[i] == excluded_ ? -1 : chain(at, seed[i]);
+    if (at >= 0 && p_.complete(label(at).state)) add_result(at);
   }
   const Cost h0 = h_(label(root).state);
   if (h0 < kInfinite) {

@@ -130,7 +130,9 @@ class Search {
   // The best `top` pathways, best first, each as its candidates in order. With a prefix, only
   // pathways that begin with those steps (candidate indices, a valid partial pathway that meets
   // not every need), which each result then includes: a fallback's search (planner/options.cpp).
-  std::vector<std::vector<std::int32_t>> run(std::span<const std::int32_t> prefix = {});
+  // A seed (optional): a complete pathway that begins with the prefix, which the answer must beat.
+  std::vector<std::vector<std::int32_t>> run(std::span<const std::int32_t> prefix = {},
+                                             std::span<const std::int32_t> seed = {});
   std::size_t labels() const { return labels_.size(); }
 
  private:
@@ -211,6 +213,7 @@ class Search {
   // P15: a provider's part of a signature (signatures add them up, so the order of steps is
   // irrelevant), and whether two labels' in-person providers are the same (when signatures are).
   static std::uint64_t signature(std::uint32_t rank);
+  std::int32_t chain(std::int32_t from, std::int32_t ci);
   bool same_in_person(std::int32_t a, std::int32_t b);
   void add_result(std::int32_t idx);
 
