@@ -132,7 +132,7 @@ std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const P
         }
     } else if (p.max_travel_hours && best_h > *p.max_travel_hours) {
       u.blocked_by = "max_travel_hours";
-      why = "beyond max_travel_hours";
+      why = "beyond the case's max_travel_hours";
     } else if (!a.in_person && (p.in_person_only & need_bit(n))) {
       for (const auto& hit : hits)
         if (hit.effect == rules::Effect::kExcludeInPerson) {
@@ -150,10 +150,10 @@ std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const P
     std::snprintf(hours, sizeof hours, "%.1f", best_h);
     u.headline = "no eligible provider can meet " + label +
                  (p.max_travel_hours ? " within " + std::to_string(static_cast<int>(*p.max_travel_hours)) + " h" : "");
-    u.blocker = "the nearest is " + d.providers[*best].id +
+    u.blocker = "the nearest is " + d.providers[*best].name + " [" + d.providers[*best].id + "]" +
                 (u.nearest_remote ? std::string(", by phone/video from ") + where.name
                                   : ", " + std::string(hours) + " h away in " + where.name) +
-                ", blocked by " + u.blocked_by + (why.empty() ? "" : " (" + why + ")");
+                ", blocked by " + u.blocked_by + (why.empty() ? "" : ": " + why);
     u.reason = u.headline + "; " + u.blocker;
     out.push_back(u);
   }

@@ -161,7 +161,7 @@ TEST_CASE("a phone/video provider named as the nearest is by phone, not 0.0 h aw
   auto u = std::find_if(a.plan.unmet.begin(), a.plan.unmet.end(), [&](const auto& x) { return x.need == need; });
   REQUIRE(u != a.plan.unmet.end());
   CHECK(u->nearest_remote);
-  CHECK_THAT(u->reason, Catch::Contains("the nearest is line, by phone/video from Nordic"));
+  CHECK_THAT(u->reason, Catch::Contains("the nearest is line (fictitious) [line], by phone/video from Nordic"));
   CHECK_THAT(u->reason, !Catch::Contains("h away"));
 }
 
