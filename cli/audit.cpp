@@ -41,9 +41,12 @@ const Registration audit_command(40, "audit",
     sub.add_option("--out", o->out, "write the report to this file instead of standard output");
     sub.add_option("--with", o->with, "what-if: add the providers of this file (same schema as providers.yaml)");
     sub.add_option("--without", o->without, "what-if: remove these providers (ids, comma-separated)");
-    sub.add_option("--suggest", o->suggest, "propose N new providers for --profile P (greedy, exact gains)");
+    sub.add_option("--suggest", o->suggest,
+                   "propose N (1-20) new providers for --profile P, greedily: most people newly within 2 h, then "
+                   "8 h, then 24 h, then person-hours of travel saved (exact gains: re-run with each)");
     sub.add_option("--as-of", o->as_of, "the audit's date YYYY-MM-DD (default today)");
-    sub.add_option("--profiles", o->profiles, "profiles file (default data/profiles.yaml)");
+    sub.add_option("--profiles", o->profiles,
+                   "profiles file, with the audit's thresholds_hours and reasons (default data/profiles.yaml)");
     sub.add_option("--threads", o->threads, "worker threads (default 2)");
     sub.footer("Each cell is exactly what `nrm refer` answers for that profile placed in that community.\n"
                "With --with/--without the report shows the changed network and the change. See\n"

@@ -53,23 +53,22 @@ Frame make_frame() {
   return f;
 }
 
-// Colours by the best pathway's travel hours (colour-blind-safe ramp), and for no pathway.
-struct Band {
-  double max_hours;
-  const char* colour;
-  const char* label;
-};
-constexpr Band kBands[] = {{2, "#1a9850", "within 2 h"},
-                           {8, "#91cf60", "2 to 8 h"},
-                           {24, "#fee08b", "8 to 24 h"},
-                           {1e300, "#fc8d59", "over 24 h"}};
+// Colours by the best pathway's travel hours against the thresholds (band k: within threshold k,
+// band 3: beyond the last), and for no pathway.
+constexpr const char* kBandColours[] = {"#1a9850", "#91cf60", "#fee08b", "#fc8d59"};
 constexpr const char* kNoneColour = "#7b3294";
 
-const char* colour(const Cell& c) {
+std::string band_label(const Audit& a, int k) {
+  if (k == 0) return fmt::format("within {:g} h", a.threshold(0));
+  if (k < kThresholdCount) return fmt::format("{:g} to {:g} h", a.threshold(k - 1), a.threshold(k));
+  return fmt::format("over {:g} h", a.threshold(kThresholdCount - 1));
+}
+
+const char* colour(const Audit& a, const Cell& c) {
   if (!c.feasible) return kNoneColour;
-  for (const auto& b : kBands)
-    if (c.travel_hours <= b.max_hours + 1e-9) return b.colour;
-  return kBands[3].colour;
+  for (int k = 0; k < kThresholdCount; ++k)
+    if (c.travel_hours <= a.threshold(k) + 1e-9) return kBandColours[k];
+  return kBandColours[kThresholdCount];
 }
 
 // Where each province's or territory's name goes (approximate geographic centres).
@@ -170,7 +169,7 @@ std::string map_svg(const Report& r) {
                                     : "no pathway" + (c.unmet.empty() ? std::string()
                                                                       : ", missing " + d.taxonomy.needs.code(c.unmet[0].need)));
     s += fmt::format("<circle class=\"community\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:.1f}\" fill=\"{}\"><title>{}</title></circle>\n",
-                     x, y, radius, colour(c), html_escape(title));
+                     x, y, radius, colour(a, c), html_escape(title));
   }
   s += "</g>\n";
   s += "<g class=\"labels\" font-family=\"sans-serif\" font-size=\"15\" font-weight=\"bold\" fill=\"#2b3a4a\" "
@@ -191,10 +190,10 @@ std::string map_svg(const Report& r) {
   // Legend.
   double lx = 20, ly = fr.height + 22;
   s += "<g class=\"legend\" font-family=\"sans-serif\" font-size=\"13\">\n";
-  for (const auto& b : kBands) {
+  for (int k = 0; k <= kThresholdCount; ++k) {
     s += fmt::format("<circle cx=\"{:.0f}\" cy=\"{:.0f}\" r=\"6\" fill=\"{}\" stroke=\"#333\" stroke-width=\"0.3\"/>"
                      "<text x=\"{:.0f}\" y=\"{:.0f}\">{}</text>\n",
-                     lx, ly, b.colour, lx + 10, ly + 4, b.label);
+                     lx, ly, kBandColours[k], lx + 10, ly + 4, band_label(a, k));
     lx += 120;
   }
   s += fmt::format("<circle cx=\"{:.0f}\" cy=\"{:.0f}\" r=\"6\" fill=\"{}\" stroke=\"#333\" stroke-width=\"0.3\"/>"
@@ -227,7 +226,7 @@ std::string bars_svg(const Report& r) {
                              static_cast<double>(pp.within[2] - pp.within[1]),
                              static_cast<double>(pp.served - pp.within[2]),
                              static_cast<double>(pp.population - pp.served)};
-    const char* colours[5] = {kBands[0].colour, kBands[1].colour, kBands[2].colour, kBands[3].colour, kNoneColour};
+    const char* colours[5] = {kBandColours[0], kBandColours[1], kBandColours[2], kBandColours[3], kNoneColour};
     const std::string code = d.taxonomy.provinces.code(f.province);
     s += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" font-weight=\"bold\">{}</text>\n", 10.0, y + 15, code);
     double x = left;
@@ -236,7 +235,7 @@ std::string bars_svg(const Report& r) {
       if (w <= 0) continue;
       s += fmt::format("<rect class=\"bar\" data-province=\"{}\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" "
                        "height=\"{:.0f}\" fill=\"{}\"><title>{}: {:.1f}%</title></rect>\n",
-                       code, x, y, w, row - 6, colours[k], k < 4 ? kBands[k].label : "no pathway",
+                       code, x, y, w, row - 6, colours[k], k < 4 ? band_label(a, k) : std::string("no pathway"),
                        100.0 * parts[k] / total);
       x += w;
     }
@@ -261,6 +260,40 @@ std::string share_colour(double v) {
   const int r = v < 0.5 ? 230 : static_cast<int>(230 - (v - 0.5) * 2 * 140);
   const int g = v < 0.5 ? static_cast<int>(90 + v * 2 * 130) : 220;
   return fmt::format("#{:02x}{:02x}{:02x}", r, g, 110);
+}
+
+// The suggestions section (with --suggest): each proposal and its exact gain, tier by tier.
+std::string suggestions_html(const Report& r) {
+  if (!r.suggest_profile) return {};
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  const Taxonomy& t = d.taxonomy;
+  std::string h;
+  h += "<h2 id=\"suggestions\">Suggested new providers: " + html_escape(*r.suggest_profile) + "</h2>\n";
+  h += fmt::format("<p class=\"note\">Chosen greedily: each does the most for people, counted first as the "
+                   "population newly within {0:g} h of every service it needs, then within {1:g} h, then within "
+                   "{2:g} h, then the person-hours of travel saved (gains are exact: the audit was re-run with the "
+                   "proposal in place).</p>\n",
+                   a.threshold(0), a.threshold(1), a.threshold(2));
+  h += fmt::format("<table id=\"suggestions-table\">\n<tr><th>#</th><th>community</th><th>services to offer</th>"
+                   "<th>newly within {:g} h</th><th>newly within {:g} h</th><th>newly within {:g} h</th>"
+                   "<th>person-hours saved</th><th>communities newly within {:g} h</th></tr>\n",
+                   a.threshold(0), a.threshold(1), a.threshold(2), a.threshold(2));
+  int rank = 1;
+  for (const auto& s : r.suggestions) {
+    std::string services, ns;
+    for (NeedId n = 0; n < t.needs.size(); ++n)
+      if (s.services & need_bit(n)) services += (services.empty() ? "" : ", ") + html_escape(t.needs[n].en);
+    for (auto x : s.newly_served) ns += (ns.empty() ? "" : ", ") + html_escape(d.geography[x].name);
+    h += fmt::format("<tr><td>{}</td><td>{} ({})</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                     "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                     rank++, html_escape(d.geography[s.community].name), t.provinces.code(s.province), services,
+                     thousands(s.gain.within[0]), thousands(s.gain.within[1]), thousands(s.gain.within[2]),
+                     thousands(static_cast<std::int64_t>(std::llround(s.gain.person_hours_saved))), ns);
+  }
+  if (r.suggestions.empty()) h += "<tr><td colspan=\"8\">no single provider would gain anything</td></tr>\n";
+  h += "</table>\n";
+  return h;
 }
 
 }  // namespace
@@ -387,23 +420,7 @@ std::string render_html(const Report& r) {
     if (!shown) h += "<tr><td colspan=\"8\">no change</td></tr>\n";
     h += "</table>\n";
   }
-  if (r.suggest_profile) {
-    h += "<h2 id=\"suggestions\">Suggested new providers: " + html_escape(*r.suggest_profile) + "</h2>\n";
-    h += "<p class=\"note\">Chosen greedily: each adds the most population that today has no pathway within 24 "
-         "hours (gains are exact: the audit was re-run with the proposal in place).</p>\n";
-    h += "<table id=\"suggestions-table\">\n<tr><th>#</th><th>community</th><th>services to offer</th>"
-         "<th>population gained</th><th>communities newly within 24 h</th></tr>\n";
-    int rank = 1;
-    for (const auto& s : r.suggestions) {
-      std::string services, ns;
-      for (const auto& code : t.need_codes(s.services)) services += (services.empty() ? "" : ", ") + code;
-      for (auto x : s.newly_served) ns += (ns.empty() ? "" : ", ") + html_escape(d.geography[x].name);
-      h += fmt::format("<tr><td>{}</td><td>{} ({})</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n", rank++,
-                       html_escape(d.geography[s.community].name), t.provinces.code(s.province), services, s.gain, ns);
-    }
-    if (r.suggestions.empty()) h += "<tr><td colspan=\"5\">no single provider would gain anything</td></tr>\n";
-    h += "</table>\n";
-  }
+  h += suggestions_html(r);
   h += "<h2>Profiles</h2>\n<table id=\"profiles\">\n<tr><th>id</th><th>label</th><th>description</th></tr>\n";
   for (const auto& p : a.profiles)
     h += "<tr><td><code>" + html_escape(p.id) + "</code></td><td>" + html_escape(p.label) + "</td><td>" +

@@ -42,6 +42,12 @@ std::string fnv1a_hex(const std::string& bytes) {
 
 }  // namespace detail
 
+std::string thousands(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(static_cast<std::size_t>(at), ",");
+  return (n < 0 ? "-" : "") + digits;
+}
+
 namespace {
 
 std::string slurp(const std::string& path) {
@@ -54,6 +60,7 @@ std::string slurp(const std::string& path) {
 double hours2(double h) { return std::round(h * 100.0) / 100.0; }
 double share4(double s) { return std::round(s * 10000.0) / 10000.0; }
 std::string pct(double s) { return fmt::format("{:.1f}%", s * 100.0); }
+std::string hours_key(double h) { return fmt::format("{:g}h", h); }
 
 std::int64_t pop(const Directory& d, CommunityIndex c) {
   return d.geography[c].population ? *d.geography[c].population : 0;
@@ -139,7 +146,7 @@ json render_json(const Report& r) {
   for (const auto& p : a.profiles)
     profiles.push_back({{"id", p.id}, {"label", p.label}, {"description", p.description}});
   j["profiles"] = profiles;
-  j["thresholds_hours"] = {kThresholds[0], kThresholds[1], kThresholds[2]};
+  j["thresholds_hours"] = a.settings->thresholds;
   json cells = json::array();
   for (const auto& c : a.cells) cells.push_back(cell_json(r, c));
   j["cells"] = cells;
@@ -155,7 +162,7 @@ json render_json(const Report& r) {
       x["profile"] = profile_of(r, pp.profile).id;
       x["population"] = pp.population;
       for (int t = 0; t < kThresholdCount; ++t) {
-        const std::string h = fmt::format("{}h", static_cast<int>(kThresholds[t]));
+        const std::string h = hours_key(a.threshold(t));
         x["population_within_" + h] = pp.within[t];
         x["share_within_" + h] = share4(pp.share(t));
       }
@@ -193,7 +200,7 @@ json render_json(const Report& r) {
                 {"profile", profile_of(r, c.profile).id},
                 {"population", c.population}};
       for (int t = 0; t < kThresholdCount; ++t) {
-        const std::string h = fmt::format("{}h", static_cast<int>(kThresholds[t]));
+        const std::string h = hours_key(a.threshold(t));
         x["within_" + h] = {{"before", c.before[t]}, {"after", c.after[t]}, {"change", c.after[t] - c.before[t]}};
       }
       x["served"] = {{"before", c.served_before}, {"after", c.served_after}};
@@ -213,12 +220,17 @@ json render_json(const Report& r) {
     for (const auto& sg : r.suggestions) {
       json ns = json::array();
       for (auto c : sg.newly_served) ns.push_back(d.geography[c].id);
+      json gain;
+      for (int t = 0; t < kThresholdCount; ++t)
+        gain["population_within_" + hours_key(a.threshold(t))] = sg.gain.within[t];
+      gain["person_hours_saved"] = std::round(sg.gain.person_hours_saved * 100.0) / 100.0;
       s.push_back({{"rank", rank++},
                    {"community", d.geography[sg.community].id},
                    {"name", d.geography[sg.community].name},
                    {"province", d.taxonomy.provinces.code(sg.province)},
                    {"services", d.taxonomy.need_codes(sg.services)},
-                   {"gain_population_within_24h", sg.gain},
+                   {"gain", gain},
+                   {"gain_population_within_24h", sg.gain.within[kThresholdCount - 1]},
                    {"newly_served", ns},
                    {"provider_yaml", sg.provider_yaml}});
     }
@@ -325,16 +337,19 @@ std::string render_table(const Report& r) {
     if (!shown) out += "  no change\n";
   }
   if (r.suggest_profile) {
-    out += fmt::format("\nSuggested providers for {} (greedy; gain = population newly within 24 h):\n",
-                       *r.suggest_profile);
+    out += fmt::format("\nSuggested providers for {} (greedy; gain = people newly within {} h, then {} h, then "
+                       "{} h, then person-hours of travel saved):\n",
+                       *r.suggest_profile, a.threshold(0), a.threshold(1), a.threshold(2));
     if (r.suggestions.empty()) out += "  none would gain anything\n";
     int rank = 1;
     for (const auto& s : r.suggestions) {
       std::string services;
       for (const auto& code : d.taxonomy.need_codes(s.services)) services += (services.empty() ? "" : ", ") + code;
-      out += fmt::format("  {}. {} ({}): offer {}; gain {} people in {} communities\n", rank++,
-                         d.geography[s.community].name, d.geography[s.community].id, services, s.gain,
-                         s.newly_served.size());
+      out += fmt::format("  {}. {} ({}): offer {}; gain {} people within {} h, {} within {} h, {} within {} h "
+                         "({} communities), {} person-hours saved\n",
+                         rank++, d.geography[s.community].name, d.geography[s.community].id, services,
+                         s.gain.within[0], a.threshold(0), s.gain.within[1], a.threshold(1), s.gain.within[2],
+                         a.threshold(2), s.newly_served.size(), fmt::format("{:.0f}", s.gain.person_hours_saved));
     }
   }
   return out;

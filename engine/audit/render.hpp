@@ -58,6 +58,9 @@ struct Projected {
 };
 Projected lambert(double latitude, double longitude);
 
+// 1234567 as "1,234,567" (negative numbers keep their sign).
+std::string thousands(std::int64_t n);
+
 namespace detail {
 std::string html_escape(const std::string& s);
 std::string fnv1a_hex(const std::string& bytes);

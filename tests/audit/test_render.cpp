@@ -153,7 +153,7 @@ TEST_CASE("nrm audit: formats, what-if and bad options", "[audit][cli]") {
   REQUIRE(run("--format html --out " + dir.path("r.html"), dir.path("c.out")) == 0);
   CHECK(slurp(dir.path("r.html")).find("<svg id=\"map\"") != std::string::npos);
   REQUIRE(run("--profile shelter --suggest 1", dir.path("s.txt")) == 0);
-  CHECK(slurp(dir.path("s.txt")).find("1. Delta (delta-mb): offer shelter.emergency; gain 30000") != std::string::npos);
+  CHECK(slurp(dir.path("s.txt")).find("1. Delta (delta-mb): offer shelter.emergency; gain 30000 people within 2 h") != std::string::npos);
   CHECK(run("--province XX", dir.path("e1")) == 2);
   CHECK(slurp(dir.path("e1.err")).find("--province") != std::string::npos);
   CHECK(run("--format pdf", dir.path("e2")) == 2);
