@@ -49,6 +49,9 @@ const Registration audit_command(40, "audit",
                    "profiles file, with the audit's thresholds_hours and reasons (default data/profiles.yaml)");
     sub.add_option("--threads", o->threads, "worker threads (default 2)");
     sub.footer("Each cell is exactly what `nrm refer` answers for that profile placed in that community.\n"
+               "The report opens with a summary in plain sentences (people and shares per province and for\n"
+               "Canada who cannot reach every service within the last threshold), and says for every missing\n"
+               "need why (the reasons of the profiles file); unknown populations are counted apart, never as 0.\n"
                "With --with/--without the report shows the changed network and the change. See\n"
                "docs/coordinators.md. Exit status: 0 ok, 2 bad input, 1 internal error.");
     return [o, &data]() {

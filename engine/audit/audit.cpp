@@ -237,8 +237,70 @@ bool worse(const Audit& a, const Directory& d, std::size_t x, std::size_t y) {
   return d.geography[X.community].id < d.geography[Y.community].id;
 }
 
-void figures(Audit& a, const Directory& d) {
+// One province's figures for profile p over the audited positions of its communities.
+ProvinceProfile province_profile(const Audit& a, const Directory& d, const std::vector<std::size_t>& positions,
+                                 std::size_t p) {
   const std::size_t np = a.profiles.size();
+  ProvinceProfile pp;
+  pp.profile = static_cast<int>(p);
+  std::map<NeedId, int> missing;
+  std::map<std::pair<NeedId, std::string>, Cause> causes;
+  std::vector<std::size_t> cells;
+  const int last = kThresholdCount - 1;
+  for (std::size_t pos : positions) {
+    const std::size_t ci = pos * np + p;
+    const Cell& c = a.cells[ci];
+    const std::optional<std::int64_t>& known = d.geography[c.community].population;
+    const std::int64_t pop = known.value_or(0);
+    pp.population += pop;
+    if (!known) pp.unknown_communities++;
+    cells.push_back(ci);
+    if (c.feasible) {
+      pp.served += pop;
+      for (int t = 0; t < kThresholdCount; ++t)
+        if (c.travel_hours > a.threshold(t) + kHoursEps) continue;
+        else if (known) pp.within[t] += pop;
+        else pp.unknown_within[t]++;
+      if (c.travel_hours > a.threshold(last) + kHoursEps) {
+        pp.beyond_communities++;
+        pp.beyond_population += pop;
+      }
+      continue;
+    }
+    pp.none.push_back(c.community);
+    if (!known) pp.unknown_none++;
+    for (const auto& u : c.unmet) {
+      missing[u.need]++;
+      Cause& k = causes[{u.need, u.blocked_by}];
+      k.need = u.need;
+      k.blocked_by = u.blocked_by;
+      k.communities++;
+      k.population += pop;
+      if (!known) k.unknown_population++;
+    }
+  }
+  std::sort(pp.none.begin(), pp.none.end(), [&](CommunityIndex x, CommunityIndex y) {
+    auto px = population(d.geography[x]), py = population(d.geography[y]);
+    if (px != py) return px > py;
+    return d.geography[x].id < d.geography[y].id;
+  });
+  std::sort(cells.begin(), cells.end(), [&](std::size_t x, std::size_t y) { return worse(a, d, x, y); });
+  cells.resize(std::min<std::size_t>(cells.size(), 10));
+  pp.worst = cells;
+  for (const auto& [need, count] : missing)  // map order: lowest need id wins ties
+    if (count > pp.binding_count) {
+      pp.binding_need = need;
+      pp.binding_count = count;
+    }
+  for (auto& [key, cause] : causes) pp.causes.push_back(std::move(cause));
+  std::stable_sort(pp.causes.begin(), pp.causes.end(), [](const Cause& x, const Cause& y) {
+    if (x.need != y.need) return x.need < y.need;
+    return x.communities > y.communities;  // then blocked_by, the map's order
+  });
+  return pp;
+}
+
+void figures(Audit& a, const Directory& d) {
   std::map<int, std::vector<std::size_t>> by_province;  // positions of communities
   for (std::size_t i = 0; i < a.communities.size(); ++i)
     by_province[d.geography[a.communities[i]].province].push_back(i);
@@ -250,47 +312,60 @@ void figures(Audit& a, const Directory& d) {
     ProvinceFigures f;
     f.province = prov;
     f.communities = static_cast<int>(positions.size());
-    for (std::size_t pos : positions) f.population += population(d.geography[a.communities[pos]]);
-    for (std::size_t p = 0; p < np; ++p) {
-      ProvinceProfile pp;
-      pp.profile = static_cast<int>(p);
-      pp.population = f.population;
-      std::map<NeedId, int> binding;
-      std::vector<std::size_t> cells;
-      for (std::size_t pos : positions) {
-        const std::size_t ci = pos * np + p;
-        const Cell& c = a.cells[ci];
-        const std::int64_t pop = population(d.geography[c.community]);
-        cells.push_back(ci);
-        if (c.feasible) {
-          pp.served += pop;
-          for (int t = 0; t < kThresholdCount; ++t)
-            if (c.travel_hours <= a.threshold(t) + kHoursEps) pp.within[t] += pop;
-        } else {
-          pp.none.push_back(c.community);
-          for (const auto& u : c.unmet) binding[u.need]++;
-        }
-      }
-      std::sort(pp.none.begin(), pp.none.end(), [&](CommunityIndex x, CommunityIndex y) {
-        auto px = population(d.geography[x]), py = population(d.geography[y]);
-        if (px != py) return px > py;
-        return d.geography[x].id < d.geography[y].id;
-      });
-      std::sort(cells.begin(), cells.end(), [&](std::size_t x, std::size_t y) { return worse(a, d, x, y); });
-      cells.resize(std::min<std::size_t>(cells.size(), 10));
-      pp.worst = cells;
-      for (const auto& [need, count] : binding)  // map order: lowest need id wins ties
-        if (count > pp.binding_count) {
-          pp.binding_need = need;
-          pp.binding_count = count;
-        }
-      f.profiles.push_back(std::move(pp));
+    for (std::size_t pos : positions) {
+      const auto& known = d.geography[a.communities[pos]].population;
+      f.population += known.value_or(0);
+      if (!known) f.unknown_population++;
     }
+    for (std::size_t p = 0; p < a.profiles.size(); ++p) f.profiles.push_back(province_profile(a, d, positions, p));
     a.provinces.push_back(std::move(f));
   }
 }
 
 }  // namespace
+
+ProvinceProfile national(const Audit& a, std::size_t profile) {
+  ProvinceProfile n;
+  n.profile = static_cast<int>(profile);
+  std::map<std::pair<NeedId, std::string>, Cause> causes;
+  std::map<NeedId, int> missing;
+  for (const auto& f : a.provinces) {
+    const ProvinceProfile& pp = f.profiles[profile];
+    n.population += pp.population;
+    n.served += pp.served;
+    for (int t = 0; t < kThresholdCount; ++t) {
+      n.within[t] += pp.within[t];
+      n.unknown_within[t] += pp.unknown_within[t];
+    }
+    n.none.insert(n.none.end(), pp.none.begin(), pp.none.end());
+    n.beyond_communities += pp.beyond_communities;
+    n.beyond_population += pp.beyond_population;
+    n.unknown_none += pp.unknown_none;
+    n.unknown_communities += pp.unknown_communities;
+    for (const Cause& c : pp.causes) {
+      Cause& k = causes[{c.need, c.blocked_by}];
+      k.need = c.need;
+      k.blocked_by = c.blocked_by;
+      k.communities += c.communities;
+      k.population += c.population;
+      k.unknown_population += c.unknown_population;
+    }
+  }
+  for (auto& [key, cause] : causes) {
+    missing[cause.need] += cause.communities;
+    n.causes.push_back(std::move(cause));
+  }
+  std::stable_sort(n.causes.begin(), n.causes.end(), [](const Cause& x, const Cause& y) {
+    if (x.need != y.need) return x.need < y.need;
+    return x.communities > y.communities;
+  });
+  for (const auto& [need, count] : missing)
+    if (count > n.binding_count) {
+      n.binding_need = need;
+      n.binding_count = count;
+    }
+  return n;
+}
 
 Audit run(const api::Engine& engine, const std::vector<Profile>& profiles, const Options& options) {
   const Directory& d = engine.directory();

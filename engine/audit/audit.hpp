@@ -74,23 +74,47 @@ struct Options {
   int threads = 2;                       // workers over communities; results merged by index
 };
 
-// Figures for one province (or territory) and one profile.
+// Why one need is missing in some communities of a province for one profile: the planner's
+// blocked_by for it (a rule id, `directory`, `max_travel_hours`, `combination`) and how many
+// communities, and people, it keeps without a pathway.
+struct Cause {
+  NeedId need = -1;
+  std::string blocked_by;
+  int communities = 0;
+  std::int64_t population = 0;   // of those with a known population
+  int unknown_population = 0;    // communities among them whose population is unknown
+};
+
+// Figures for one province (or territory) and one profile. Populations count only communities
+// whose population is known (data/communities.csv leaves some empty): an unknown population is
+// never taken as 0 people, it is counted in the *_unknown fields instead.
 struct ProvinceProfile {
   int profile = 0;
-  std::int64_t population = 0;
-  std::int64_t within[kThresholdCount] = {0, 0, 0};  // population with a pathway within 2/8/24 h
+  std::int64_t population = 0;                       // known populations of the province
+  std::int64_t within[kThresholdCount] = {0, 0, 0};  // population with a pathway within each threshold
   std::int64_t served = 0;                           // population with any pathway
   std::vector<CommunityIndex> none;       // communities with no pathway, by population desc, id
   std::vector<std::size_t> worst;         // up to ten cells (indices into Audit::cells), worst first
-  NeedId binding_need = -1;               // most often the binding gap (-1: never)
-  int binding_count = 0;                  // communities where it binds
+  NeedId binding_need = -1;               // the need most often missing (-1: never)
+  int binding_count = 0;                  // communities where it is missing
+  // Every missing need of every community with no pathway (not only the binding one), by need
+  // in taxonomy order, then most communities first, then blocked_by.
+  std::vector<Cause> causes;
+  int beyond_communities = 0;             // a pathway, but only beyond the last threshold
+  std::int64_t beyond_population = 0;
+  int unknown_communities = 0;            // communities whose population is unknown
+  int unknown_within[kThresholdCount] = {0, 0, 0};  // of those, within each threshold
+  int unknown_none = 0;                   // communities of unknown population with no pathway
   double share(int t) const { return population ? static_cast<double>(within[t]) / population : 0.0; }
+  // People (known populations) not within the last threshold, and their share.
+  std::int64_t outside() const { return population - within[kThresholdCount - 1]; }
 };
 
 struct ProvinceFigures {
   int province = 0;  // taxonomy index
   int communities = 0;
-  std::int64_t population = 0;
+  std::int64_t population = 0;            // known populations only
+  int unknown_population = 0;             // communities whose population is unknown
   std::vector<ProvinceProfile> profiles;  // in Audit::profiles order
 };
 
@@ -108,6 +132,10 @@ struct Audit {
     return cells[community_pos * profiles.size() + profile];
   }
 };
+
+// The figures of every audited province together (Canada, when the audit is national): sums,
+// and causes merged; `worst` is left empty, `none` in province order.
+ProvinceProfile national(const Audit& a, std::size_t profile);
 
 // Runs the audit. Each cell is Engine::refer on place(profile, community) with top = 1 (the best
 // pathway of the k-best search does not depend on k: the order is total).

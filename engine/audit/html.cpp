@@ -105,6 +105,15 @@ std::vector<Point> convex_hull(std::vector<Point> pts) {
   return h;
 }
 
+// Every missing need of a cell and why, in words: "Emergency shelter (providers exist but refuse
+// this gender)".
+std::string gaps_words(const Audit& a, const Directory& d, const Cell& c) {
+  std::string out;
+  for (const auto& u : c.unmet)
+    out += (out.empty() ? "" : "; ") + d.taxonomy.needs[u.need].en + " (" + reason_text(a, u.blocked_by) + ")";
+  return out.empty() ? std::string("no pathway") : out;
+}
+
 std::string map_svg(const Report& r) {
   const Directory& d = r.engine->directory();
   const Audit& a = *r.audit;
@@ -163,11 +172,9 @@ std::string map_svg(const Report& r) {
     const Community& com = d.geography[c.community];
     auto [x, y] = fr.at(com.latitude, com.longitude);
     const double radius = std::clamp(1.4 + std::sqrt(static_cast<double>(pop(d, c.community))) / 140.0, 1.6, 9.0);
-    std::string title = com.name + ", " + d.taxonomy.provinces.code(com.province) + " (pop. " +
-                        std::to_string(pop(d, c.community)) + "): " +
-                        (c.feasible ? fmt::format("{:.1f} h", c.travel_hours)
-                                    : "no pathway" + (c.unmet.empty() ? std::string()
-                                                                      : ", missing " + d.taxonomy.needs.code(c.unmet[0].need)));
+    std::string title = com.name + ", " + d.taxonomy.provinces.code(com.province) + " (" +
+                        (com.population ? "pop. " + thousands(*com.population) : std::string("population unknown")) +
+                        "): " + (c.feasible ? fmt::format("{:.1f} h", c.travel_hours) : "no pathway; " + gaps_words(a, d, c));
     s += fmt::format("<circle class=\"community\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:.1f}\" fill=\"{}\"><title>{}</title></circle>\n",
                      x, y, radius, colour(a, c), html_escape(title));
   }
@@ -262,6 +269,91 @@ std::string share_colour(double v) {
   return fmt::format("#{:02x}{:02x}{:02x}", r, g, 110);
 }
 
+// The summary at the top: plain sentences with counts and shares, for Canada (when more than one
+// province is audited) and per province or territory, every profile with a gap.
+std::string summary_html(const Report& r) {
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  const Taxonomy& t = d.taxonomy;
+  std::string h = "<section id=\"summary\">\n<h2>Summary</h2>\n";
+  if (a.provinces.size() > 1) {
+    h += "<div class=\"summary-canada\">\n";
+    for (std::size_t p = 0; p < a.profiles.size(); ++p)
+      h += "<p data-profile=\"" + html_escape(a.profiles[p].id) + "\">" +
+           html_escape(summary_sentence(d, a, national(a, p), "Canada")) + "</p>\n";
+    h += "</div>\n";
+  }
+  for (const auto& f : a.provinces) {
+    const std::string name = t.provinces[f.province].en;
+    h += "<div class=\"summary-province\" data-province=\"" + t.provinces.code(f.province) + "\">\n<h3>" +
+         html_escape(name) + "</h3>\n<ul>\n";
+    int shown = 0;
+    for (const auto& pp : f.profiles) {
+      if (pp.none.empty() && pp.beyond_communities == 0) continue;
+      ++shown;
+      h += "<li>" + html_escape(summary_sentence(d, a, pp, name)) + "</li>\n";
+    }
+    if (!shown)
+      h += fmt::format("<li>Every profile audited can reach every service needed within {:g} h from every "
+                       "community.</li>\n", a.threshold(kThresholdCount - 1));
+    if (f.unknown_population)
+      h += "<li>" + thousands(f.unknown_population) + (f.unknown_population == 1 ? " community has" : " communities have") +
+           " no known population; it is counted apart, never as 0 people.</li>\n";
+    h += "</ul>\n</div>\n";
+  }
+  return h + "</section>\n";
+}
+
+// One row of a province's gap table: shares, communities with none, every missing need and why,
+// the ten worst.
+std::string gap_row(const Report& r, const ProvinceProfile& pp) {
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  const Profile& p = a.profiles[static_cast<std::size_t>(pp.profile)];
+  std::string none;
+  for (std::size_t i = 0; i < pp.none.size() && i < 12; ++i)
+    none += (none.empty() ? "" : ", ") + html_escape(d.geography[pp.none[i]].name) +
+            (d.geography[pp.none[i]].population ? "" : " (population unknown)");
+  if (pp.none.size() > 12) none += fmt::format(", and {} more", pp.none.size() - 12);
+  std::string worst;
+  for (std::size_t ci : pp.worst) {
+    const Cell& c = a.cells[ci];
+    worst += (worst.empty() ? "" : "; ") + html_escape(d.geography[c.community].name) + " " +
+             (c.feasible ? fmt::format("{:.1f} h", c.travel_hours) : "<b>none</b>: " + html_escape(gaps_words(a, d, c)));
+  }
+  std::string h = "<tr><td>" + html_escape(p.label) + "</td>";
+  for (int k = 0; k < kThresholdCount; ++k)
+    h += "<td class=\"num\" style=\"background:" + share_colour(pp.share(k)) + "\">" + pct(pp.share(k)) + "</td>";
+  h += fmt::format("<td>{}{}</td>", pp.none.size(), none.empty() ? "" : ": " + none);
+  h += "<td class=\"why\">" + (pp.causes.empty() ? std::string("&#8212;") : html_escape(causes_text(d, a, pp))) +
+       "</td><td>" + worst + "</td></tr>\n";
+  return h;
+}
+
+std::string gaps_html(const Report& r) {
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  const Taxonomy& t = d.taxonomy;
+  std::string h = "<h2 id=\"gaps-section\">Gaps per province</h2>\n";
+  h += fmt::format("<p class=\"note\">For each profile: population within {:g}, {:g} and {:g} hours; the "
+                   "communities with no pathway at all; every need missing there and why, with the number of "
+                   "communities; and the ten worst communities (no pathway first, largest first; then the longest "
+                   "travel).</p>\n", a.threshold(0), a.threshold(1), a.threshold(2));
+  for (const auto& f : a.provinces) {
+    const std::string code = t.provinces.code(f.province);
+    h += fmt::format("<h3 id=\"gaps-{}\">{}: {} communities, population {}{}</h3>\n", code, code, f.communities,
+                     thousands(f.population),
+                     f.unknown_population ? fmt::format(" (and {} of unknown population)", f.unknown_population) : "");
+    h += fmt::format("<table class=\"gaps\" data-province=\"{}\">\n<tr><th>profile</th><th>&#8804; {:g} h</th>"
+                     "<th>&#8804; {:g} h</th><th>&#8804; {:g} h</th><th>no pathway</th><th>missing, and why "
+                     "(communities)</th><th>ten worst communities</th></tr>\n",
+                     code, a.threshold(0), a.threshold(1), a.threshold(2));
+    for (const auto& pp : f.profiles) h += gap_row(r, pp);
+    h += "</table>\n";
+  }
+  return h;
+}
+
 // The suggestions section (with --suggest): each proposal and its exact gain, tier by tier.
 std::string suggestions_html(const Report& r) {
   if (!r.suggest_profile) return {};
@@ -321,6 +413,7 @@ std::string render_html(const Report& r) {
                    "<code>nrm refer</code> gives for that profile placed in that community.</p>\n",
                    a.communities.size(), a.profiles.size(),
                    r.province ? ", " + html_escape(*r.province) + " only" : std::string());
+  h += summary_html(r);
   h += "<div class=\"stamp\" id=\"stamp\"><b>Computed as of " + html_escape(r.stamp.as_of) + "</b> on " +
        std::to_string(r.stamp.providers) + " providers, " + std::to_string(r.stamp.communities) +
        " communities and " + std::to_string(r.stamp.rules) + " rules.<br>\n";
@@ -347,50 +440,14 @@ std::string render_html(const Report& r) {
   for (const auto& p : a.profiles) h += "<th title=\"" + html_escape(p.description) + "\">" + html_escape(p.label) + "</th>";
   h += "</tr>\n";
   for (const auto& f : a.provinces) {
-    h += "<tr><th>" + t.provinces.code(f.province) + "</th><td class=\"num\">" + std::to_string(f.population) + "</td>";
+    h += "<tr><th>" + t.provinces.code(f.province) + "</th><td class=\"num\">" + thousands(f.population) + "</td>";
     for (const auto& pp : f.profiles)
       h += "<td class=\"num\" style=\"background:" + share_colour(pp.share(2)) + "\">" + pct(pp.share(2)) + "</td>";
     h += "</tr>\n";
   }
   h += "</table>\n";
 
-  h += "<h2 id=\"gaps-section\">Gaps per province</h2>\n";
-  h += "<p class=\"note\">For each profile: population within 2, 8 and 24 hours; the communities with no "
-       "pathway at all; the need most often missing (the binding gap); and the ten worst communities (no pathway "
-       "first, largest first; then the longest travel).</p>\n";
-  for (const auto& f : a.provinces) {
-    const std::string code = t.provinces.code(f.province);
-    h += fmt::format("<h3 id=\"gaps-{}\">{}: {} communities, population {}</h3>\n", code, code, f.communities,
-                     f.population);
-    h += "<table class=\"gaps\" data-province=\"" + code +
-         "\">\n<tr><th>profile</th><th>&#8804; 2 h</th><th>&#8804; 8 h</th><th>&#8804; 24 h</th>"
-         "<th>no pathway</th><th>binding need</th><th>ten worst communities</th></tr>\n";
-    for (const auto& pp : f.profiles) {
-      const Profile& p = a.profiles[static_cast<std::size_t>(pp.profile)];
-      std::string none;
-      for (std::size_t i = 0; i < pp.none.size() && i < 12; ++i)
-        none += (none.empty() ? "" : ", ") + html_escape(d.geography[pp.none[i]].name);
-      if (pp.none.size() > 12) none += fmt::format(", and {} more", pp.none.size() - 12);
-      std::string worst;
-      for (std::size_t ci : pp.worst) {
-        const Cell& c = a.cells[ci];
-        worst += (worst.empty() ? "" : "; ") + html_escape(d.geography[c.community].name) + " " +
-                 (c.feasible ? fmt::format("{:.1f} h", c.travel_hours)
-                             : "<b>none</b>" + (c.unmet.empty() ? std::string()
-                                                                : " (" + t.needs.code(c.unmet[0].need) + ")"));
-      }
-      h += "<tr><td>" + html_escape(p.label) + "</td>";
-      for (int k = 0; k < kThresholdCount; ++k)
-        h += "<td class=\"num\" style=\"background:" + share_colour(pp.share(k)) + "\">" + pct(pp.share(k)) + "</td>";
-      h += fmt::format("<td>{}{}</td>", pp.none.size(), none.empty() ? "" : ": " + none);
-      h += "<td>" +
-           (pp.binding_need >= 0 ? fmt::format("{} ({} communities)", t.needs.code(pp.binding_need), pp.binding_count)
-                                 : std::string("&#8212;")) +
-           "</td><td>" + worst + "</td></tr>\n";
-    }
-    h += "</table>\n";
-  }
-
+  h += gaps_html(r);
   if (r.what_if) {
     h += "<h2 id=\"what-if\">What-if</h2>\n<p class=\"note\">";
     if (!r.what_if->with_file.empty()) h += "With the providers of <code>" + html_escape(r.what_if->with_file) + "</code>. ";

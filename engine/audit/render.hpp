@@ -61,6 +61,22 @@ Projected lambert(double latitude, double longitude);
 // 1234567 as "1,234,567" (negative numbers keep their sign).
 std::string thousands(std::int64_t n);
 
+// --- Plain words, shared by every rendering --------------------------------------------------
+
+// A gap's cause in words: the reason of the profiles file that lists `blocked_by`, or
+// "blocked by rule <id>" when none does ("no provider offers it at all" for `directory`).
+std::string reason_text(const Audit& a, const std::string& blocked_by);
+// A community's population, "7,740", or "population unknown".
+std::string population_text(const Community& c);
+// "Emergency shelter in 12 communities (providers exist but refuse this gender: 8; ...)", one
+// clause per missing need, joined by "; ".
+std::string causes_text(const Directory& d, const Audit& a, const ProvinceProfile& pp);
+// One sentence per profile and place: how many people (and what share) cannot reach every
+// service the profile needs within the last threshold, split into no pathway and beyond it,
+// every missing need with its causes, and communities of unknown population counted apart.
+std::string summary_sentence(const Directory& d, const Audit& a, const ProvinceProfile& pp,
+                             const std::string& place);
+
 namespace detail {
 std::string html_escape(const std::string& s);
 std::string fnv1a_hex(const std::string& bytes);

@@ -197,3 +197,134 @@ TEST_CASE("the HTML report renders in headless Chromium: map and tables in the D
   REQUIRE(bytes.size() > 10000);
   CHECK(bytes.substr(1, 3) == "PNG");
 }
+
+namespace {
+
+// The text of an HTML fragment as a reader sees it: tags dropped, entities of the report decoded.
+std::string visible(const std::string& html) {
+  std::string out;
+  bool tag = false;
+  for (char c : html) {
+    if (c == '<') tag = true;
+    else if (c == '>') tag = false;
+    else if (!tag) out += c;
+  }
+  for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{{"&#39;", "'"}, {"&amp;", "&"}})
+    for (auto at = out.find(from); at != std::string::npos; at = out.find(from, at + 1)) out.replace(at, from.size(), to);
+  return out;
+}
+
+std::string section(const std::string& html, const std::string& id) {
+  const auto a = html.find("<section id=\"" + id + "\">");
+  if (a == std::string::npos) return {};
+  return html.substr(a, html.find("</section>", a) - a);
+}
+
+}  // namespace
+
+TEST_CASE("html summary: plain sentences with counts, shares and need labels, Canada and per province", "[audit][render]") {
+  Rendered x;
+  std::string html = audit::render_html(x.report());
+  // The summary comes first, before the stamp and the map.
+  const auto at = html.find("<section id=\"summary\">");
+  REQUIRE(at != std::string::npos);
+  CHECK(at < html.find("id=\"stamp\""));
+  CHECK(at < html.find("<svg id=\"map\""));
+  const std::string text = visible(section(html, "summary"));
+  INFO(text);
+  // shelter (a man): 170,000 of 205,000 people within 24 h; MB and NU have no shelter serving them.
+  CHECK(text.find("Shelter only: 35,000 people in Canada (17.1%) cannot reach every service needed within 24 h: "
+                  "35,000 with no pathway at all. Missing: Emergency shelter in 2 communities (providers exist but do "
+                  "not serve this province or territory: 2).") != std::string::npos);
+  CHECK(text.find("Shelter only: 30,000 people in Manitoba (100.0%) cannot reach every service needed within 24 h")
+        != std::string::npos);
+  CHECK(text.find("Counselling only: everyone in Canada can reach every service needed within 24 h.") != std::string::npos);
+  CHECK(text.find("Ontario") != std::string::npos);
+  CHECK(text.find("Every profile audited can reach every service needed within 24 h from every community.") !=
+        std::string::npos);  // Ontario: a man reaches alpha's shelter, a woman gamma's
+  CHECK(text.find("shelter.emergency") == std::string::npos);  // labels, not codes
+  // JSON and the table carry the same sentences.
+  auto j = audit::render_json(x.report());
+  CHECK(j["summary"][0]["text"].get<std::string>().rfind("Shelter only: 35,000 people in Canada (17.1%)", 0) == 0);
+  CHECK(audit::render_table(x.report()).find("  Shelter only: 35,000 people in Canada (17.1%)") != std::string::npos);
+  CHECK(audit::thousands(1234567) == "1,234,567");
+  CHECK(audit::thousands(-4497) == "-4,497");
+  CHECK(audit::thousands(999) == "999");
+}
+
+TEST_CASE("reasons: every missing need of a gap, why in words, with counts", "[audit][render]") {
+  // A man needing a bed and labour-rights legal help: in Ontario the shelters are there (alpha's
+  // takes men; gamma's is women-only) but nobody offers labour-rights help; in MB and NU the
+  // shelters do not serve the province and nobody offers the legal help either.
+  Rendered x;
+  test::TempDir dir;
+  const std::string path = dir.write("profiles.yaml", std::string(R"(schema: 1
+thresholds_hours: [2, 8, 24]
+reasons:
+  - {id: none, text: no provider offers it at all, blocked_by: [directory]}
+  - {id: gender, text: providers exist but refuse this gender, blocked_by: [gender-accepted]}
+profiles:
+  - {id: man, label: Man needing a bed and labour rights help, description: d, gender: male, needs: [shelter.emergency, legal.labour]}
+  - {id: woman-unknown, label: Woman, description: d, gender: female, needs: [shelter.emergency]}
+)"));
+  auto profiles = audit::load_profiles(path, *x.engine);
+  auto a = audit::run(*x.engine, profiles, test::audit_options());
+  audit::Report r = x.report();
+  r.audit = &a;
+  const auto& mb = a.provinces[0].profiles[0];
+  REQUIRE(mb.causes.size() == 2);  // both needs, not only the first
+  CHECK(x.engine->directory().taxonomy.needs.code(mb.causes[0].need) == "shelter.emergency");
+  CHECK(mb.causes[0].blocked_by == "province-served");
+  CHECK(mb.causes[1].blocked_by == "directory");
+  CHECK(mb.causes[1].population == 30000);
+  const std::string text = visible(section(audit::render_html(r), "summary"));
+  INFO(text);
+  CHECK(text.find("Missing: Emergency shelter in 2 communities (blocked by rule province-served: 2); Labour "
+                  "legal help in 5 communities (no provider offers it at all: 5).") != std::string::npos);
+  // The gap table says the same per province; each of the worst communities names every gap.
+  std::string html = audit::render_html(r);
+  CHECK(html.find("Delta <b>none</b>: Emergency shelter (blocked by rule province-served); Labour legal help "
+                  "(no provider offers it at all)") != std::string::npos);
+  auto j = audit::render_json(r);
+  const auto& delta = j["cells"][2 * 2];
+  REQUIRE(delta["gaps"].size() == 2);
+  CHECK(delta["gaps"][1]["why"] == "no provider offers it at all");
+  CHECK(j["provinces"][0]["profiles"][0]["causes"][1]["communities"] == 1);
+}
+
+TEST_CASE("unknown populations are shown as unknown and counted apart, never as 0 people", "[audit][render]") {
+  test::TempDir dir;
+  auto paths = test::audit_world_paths(dir);
+  std::string csv = slurp(paths.data.communities);
+  const std::string nordic = "nordic-nu,Nordic,NU,63.0,-68.0,5000";
+  REQUIRE(csv.find(nordic) != std::string::npos);
+  csv.replace(csv.find(nordic), nordic.size(), "nordic-nu,Nordic,NU,63.0,-68.0,");
+  paths.data.communities = dir.write("communities.csv", csv);
+  auto engine = api::Engine::load(paths);
+  auto profiles = audit::load_profiles(test::audit_profiles_path(), *engine);
+  auto a = audit::run(*engine, profiles, test::audit_options());
+  audit::Report r;
+  r.engine = engine.get();
+  r.audit = &a;
+  r.stamp = audit::make_stamp(*engine, test::audit_profiles_path(), a.as_of);
+  const auto& nu = a.provinces[1];
+  CHECK(nu.population == 0);
+  CHECK(nu.unknown_population == 1);
+  CHECK(nu.profiles[0].unknown_none == 1);
+  const std::string html = audit::render_html(r);
+  const std::string text = visible(section(html, "summary"));
+  INFO(text);
+  // Canada: 30,000 (delta) without, of 200,000 known; Nordic is counted apart.
+  CHECK(text.find("Shelter only: 30,000 people in Canada (15.0%) cannot reach every service needed within 24 h") !=
+        std::string::npos);
+  CHECK(text.find("1 community of unknown population has no pathway within 24 h either (population unknown, not "
+                  "counted above).") != std::string::npos);
+  CHECK(text.find("1 community has no known population; it is counted apart, never as 0 people.") != std::string::npos);
+  CHECK(html.find("Nordic, NU (population unknown): no pathway") != std::string::npos);
+  CHECK(html.find("Nordic (population unknown)") != std::string::npos);
+  CHECK(html.find("pop. 0") == std::string::npos);
+  auto j = audit::render_json(r);
+  CHECK(j["cells"][4 * 3]["community"] == "nordic-nu");
+  CHECK(j["cells"][4 * 3]["population"].is_null());
+  CHECK(audit::render_csv(r).find("nordic-nu,Nordic,NU,,shelter,false") != std::string::npos);
+}
