@@ -1,5 +1,4 @@
 // nrm audit: the coordinators' service-gap audit (engine/audit), with what-if and suggestions.
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -38,7 +37,9 @@ const Registration audit_command(40, "audit",
     sub.add_option("--province", o->province, "only this province or territory, e.g. ON");
     sub.add_option("--profile", o->profile, "only these profiles (ids, comma-separated; see data/profiles.yaml)");
     sub.add_option("--format", o->format, "table | csv | json | html (default table)");
-    sub.add_option("--out", o->out, "write the report to this file instead of standard output");
+    sub.add_option("--out", o->out,
+                   "write the report to this file instead of standard output, atomically (a temporary file in the "
+                   "same folder renamed into place: a failed write leaves the previous report whole)");
     sub.add_option("--with", o->with, "what-if: add the providers of this file (same schema as providers.yaml)");
     sub.add_option("--without", o->without, "what-if: remove these providers (ids, comma-separated)");
     sub.add_option("--suggest", o->suggest,
@@ -53,7 +54,8 @@ const Registration audit_command(40, "audit",
                "Canada who cannot reach every service within the last threshold), and says for every missing\n"
                "need why (the reasons of the profiles file); unknown populations are counted apart, never as 0.\n"
                "With --with/--without the report shows the changed network and the change. See\n"
-               "docs/coordinators.md. Exit status: 0 ok, 2 bad input, 1 internal error.");
+               "docs/coordinators.md. Exit status: 0 ok, 2 bad input or a report that could not be written\n"
+               "(the message names the file; the previous report is left whole), 1 internal error.");
     return [o, &data]() {
       auto engine = data.load();
       const Directory& d = engine->directory();
@@ -103,8 +105,7 @@ const Registration audit_command(40, "audit",
       if (o->out.empty()) {
         std::cout << text;
       } else {
-        std::ofstream f(o->out, std::ios::binary);
-        if (!(f << text)) throw bad("--out", "cannot write '" + o->out + "'");
+        audit::write_atomically(o->out, text);  // a failed write leaves the previous report whole
         std::cerr << "nrm audit: wrote " << o->out << " (" << result.cells.size() << " cells in "
                   << static_cast<int>(result.seconds * 1000) << " ms)\n";
       }

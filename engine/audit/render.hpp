@@ -1,5 +1,6 @@
 // Renderings of an audit: a terminal table, CSV (one row per cell), JSON (cells, provinces, stamp,
-// what-if, suggestions) and one self-contained HTML report with an SVG map of Canada.
+// what-if, suggestions) and one self-contained HTML report with an SVG map of Canada; and the
+// atomic write of a report to a file.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -49,6 +50,11 @@ std::string render_table(const Report& r);
 std::string render_csv(const Report& r);
 nlohmann::json render_json(const Report& r);
 std::string render_html(const Report& r);
+
+// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed, then renamed
+// over `path` (keeping its permissions). On any failure the temporary file is removed, `path` is
+// left exactly as it was, and LoadError names the file and the cause.
+void write_atomically(const std::string& path, const std::string& bytes);
 
 // Lambert conformal conic, spherical, as Statistics Canada's maps of Canada: standard parallels
 // 49 and 77 degrees north, origin 63.390675 N, 91.866667 W. Returns (x, y) in earth radii, y north.

@@ -328,3 +328,56 @@ TEST_CASE("unknown populations are shown as unknown and counted apart, never as 
   CHECK(j["cells"][4 * 3]["population"].is_null());
   CHECK(audit::render_csv(r).find("nordic-nu,Nordic,NU,,shelter,false") != std::string::npos);
 }
+
+TEST_CASE("atomic writes: a failed write leaves the previous report byte for byte", "[audit][render]") {
+  test::TempDir dir;
+  const std::string path = dir.path("report.html");
+  audit::write_atomically(path, "first report\n");
+  CHECK(slurp(path) == "first report\n");
+  audit::write_atomically(path, "second report\n");  // replaced whole
+  CHECK(slurp(path) == "second report\n");
+  // No temporary file is left behind.
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) files += e.is_regular_file();
+  CHECK(files == 1);
+  // An impossible path: the folder does not exist. The error names the file.
+  const std::string nowhere = dir.path("no-such-folder/report.html");
+  std::string report = test::load_error([&] { audit::write_atomically(nowhere, "x"); });
+  CHECK(report.find(nowhere + ": cannot create a temporary file in") != std::string::npos);
+  CHECK(report.find("No such file or directory") != std::string::npos);
+  CHECK(report.find("the previous file, if any, is unchanged") != std::string::npos);
+}
+
+#ifdef NRM_BINARY
+TEST_CASE("nrm audit --out: a write that fails midway exits 2, names the file, keeps the old report", "[audit][cli]") {
+  // The file-size limit (ulimit -f, with SIGXFSZ ignored so that write() fails with EFBIG) stops
+  // the write after 10 KB, even for root; the HTML report is far bigger.
+  test::TempDir dir;
+  auto paths = test::audit_world_paths(dir);
+  const std::string data = " --taxonomy " + paths.data.taxonomy + " --communities " + paths.data.communities +
+                           " --routes " + paths.data.routes + " --providers " + paths.data.providers + " --rules " +
+                           paths.rules_dir + " --profiles " + test::audit_profiles_path() + " --as-of 2026-11-27";
+  const std::string out = dir.path("report.html");
+  const std::string old = "<!DOCTYPE html>\n<p>the report of last month</p>\n";
+  { std::ofstream(out, std::ios::binary) << old; }
+  const std::string cmd = "sh -c \"trap '' XFSZ; ulimit -f 10; exec " + std::string(NRM_BINARY) + " audit" + data +
+                          " --format html --out " + out + "\" > " + dir.path("o") + " 2> " + dir.path("e");
+  int rc = std::system(cmd.c_str());
+  const std::string err = slurp(dir.path("e"));
+  INFO(err);
+  REQUIRE(WIFEXITED(rc));
+  CHECK(WEXITSTATUS(rc) == 2);
+  CHECK(err.find(out + ": cannot write the temporary file") != std::string::npos);
+  CHECK(err.find("the previous file, if any, is unchanged") != std::string::npos);
+  CHECK(slurp(out) == old);
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    files += e.path().filename().string().rfind(".report.html.tmp", 0) == 0;
+  CHECK(files == 0);
+  // Without the limit the same command replaces it whole.
+  const std::string ok = std::string(NRM_BINARY) + " audit" + data + " --format html --out " + out + " 2> " + dir.path("e");
+  REQUIRE(std::system(ok.c_str()) == 0);
+  CHECK(slurp(out).rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(slurp(out).size() > 10000);
+}
+#endif
