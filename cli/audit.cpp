@@ -53,7 +53,8 @@ const Registration audit_command(40, "audit",
                "The report opens with a summary in plain sentences (people and shares per province and for\n"
                "Canada who cannot reach every service within the last threshold), and says for every missing\n"
                "need why (the reasons of the profiles file); unknown populations are counted apart, never as 0.\n"
-               "With --with/--without the report shows the changed network and the change. See\n"
+               "With --with/--without the report shows the changed network and opens with the scenario (what\n"
+               "was added or removed and the change it makes; the --with file by name and digest). See\n"
                "docs/coordinators.md. Exit status: 0 ok, 2 bad input or a report that could not be written\n"
                "(the message names the file; the previous report is left whole), 1 internal error.");
     return [o, &data]() {
@@ -86,12 +87,12 @@ const Registration audit_command(40, "audit",
       audit::Report r;
       r.engine = changed.get();
       r.audit = &result;
-      r.stamp = audit::make_stamp(*changed, profiles_path, opts.as_of);
+      r.stamp = audit::make_stamp(*changed, profiles_path, opts.as_of, o->with);
       if (!o->province.empty()) r.province = o->province;
       audit::Audit before;
       if (what_if) {
         before = audit::run(*engine, profiles, opts);
-        r.what_if = audit::WhatIf{o->with, without, audit::compare(before, result)};
+        r.what_if = audit::make_what_if(*engine, *changed, o->with, without, audit::compare(before, result));
       }
       if (o->suggest > 0) {
         r.suggest_profile = opts.profile_ids[0];

@@ -269,6 +269,78 @@ std::string share_colour(double v) {
   return fmt::format("#{:02x}{:02x}{:02x}", r, g, 110);
 }
 
+// What changed, in sentences: one per province and profile whose figures move.
+std::string change_items(const Report& r) {
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  std::string h;
+  for (const auto& c : r.what_if->changes) {
+    bool moved = !c.gained.empty() || !c.lost.empty();
+    for (int t = 0; t < kThresholdCount; ++t) moved = moved || c.before[t] != c.after[t];
+    if (!moved) continue;
+    std::string s = d.taxonomy.provinces[c.province].en + ", " +
+                    a.profiles[static_cast<std::size_t>(c.profile)].label + ":";
+    for (int t = 0; t < kThresholdCount; ++t) {
+      const std::int64_t delta = c.after[t] - c.before[t];
+      s += fmt::format("{} {}{} people within {:g} h", t ? "," : "", delta >= 0 ? "+" : "", thousands(delta),
+                       a.threshold(t));
+    }
+    s += fmt::format(" ({} then {} of {} within {:g} h)", thousands(c.before[kThresholdCount - 1]),
+                     thousands(c.after[kThresholdCount - 1]), thousands(c.population),
+                     a.threshold(kThresholdCount - 1));
+    std::string g, l;
+    for (auto x : c.gained) g += (g.empty() ? "" : ", ") + d.geography[x].name;
+    for (auto x : c.lost) l += (l.empty() ? "" : ", ") + d.geography[x].name;
+    if (!g.empty()) s += "; a pathway where there was none: " + g;
+    if (!l.empty()) s += "; no pathway any more: " + l;
+    h += "<li>" + html_escape(s) + ".</li>\n";
+  }
+  return h.empty() ? "<li>No province or profile gains or loses anyone.</li>\n" : h;
+}
+
+// A what-if or suggestion report opens with what it changes, before the figures.
+std::string scenario_html(const Report& r) {
+  if (!r.what_if && !r.suggest_profile) return {};
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  std::string h = "<section id=\"scenario\">\n<h2>Scenario</h2>\n";
+  if (r.what_if) {
+    const WhatIf& w = *r.what_if;
+    h += "<p><b>This report shows a changed network, not today's.</b> ";
+    if (!w.with_file.empty()) {
+      std::string names;
+      for (const auto& id : w.added)
+        if (auto i = d.find(id))
+          names += (names.empty() ? "" : ", ") + d.providers[*i].name + " (" + id + ", " +
+                   d.geography[d.providers[*i].community].name + ")";
+      h += html_escape(fmt::format("Added: {} from {} (FNV-1a {}): {}. ", w.added.size() == 1 ? "1 provider" :
+                                   thousands(static_cast<std::int64_t>(w.added.size())) + " providers",
+                                   file_name(w.with_file), w.with_digest, names));
+    }
+    if (!w.without.empty()) {
+      std::string ids;
+      for (const auto& id : w.without) ids += (ids.empty() ? "" : ", ") + id;
+      h += html_escape("Removed: " + ids + ". ");
+    }
+    h += "The change from today's network:</p>\n<ul class=\"changes\">\n" + change_items(r) + "</ul>\n";
+  }
+  if (r.suggest_profile) {
+    Gain total;
+    for (const auto& s : r.suggestions) {
+      for (int t = 0; t < kThresholdCount; ++t) total.within[t] += s.gain.within[t];
+      total.person_hours_saved += s.gain.person_hours_saved;
+    }
+    h += "<p>" + html_escape(fmt::format(
+             "Proposals for {}: {} new provider{} (see Suggested new providers). Together they would bring {} more "
+             "people within {:g} h, {} within {:g} h and {} within {:g} h, and save {} person-hours of travel. The "
+             "figures below are the network without them.",
+             *r.suggest_profile, r.suggestions.size(), r.suggestions.size() == 1 ? "" : "s", thousands(total.within[0]),
+             a.threshold(0), thousands(total.within[1]), a.threshold(1), thousands(total.within[2]), a.threshold(2),
+             thousands(static_cast<std::int64_t>(std::llround(total.person_hours_saved))))) + "</p>\n";
+  }
+  return h + "</section>\n";
+}
+
 // The summary at the top: plain sentences with counts and shares, for Canada (when more than one
 // province is audited) and per province or territory, every profile with a gap.
 std::string summary_html(const Report& r) {
@@ -413,6 +485,7 @@ std::string render_html(const Report& r) {
                    "<code>nrm refer</code> gives for that profile placed in that community.</p>\n",
                    a.communities.size(), a.profiles.size(),
                    r.province ? ", " + html_escape(*r.province) + " only" : std::string());
+  h += scenario_html(r);
   h += summary_html(r);
   h += "<div class=\"stamp\" id=\"stamp\"><b>Computed as of " + html_escape(r.stamp.as_of) + "</b> on " +
        std::to_string(r.stamp.providers) + " providers, " + std::to_string(r.stamp.communities) +
@@ -450,7 +523,8 @@ std::string render_html(const Report& r) {
   h += gaps_html(r);
   if (r.what_if) {
     h += "<h2 id=\"what-if\">What-if</h2>\n<p class=\"note\">";
-    if (!r.what_if->with_file.empty()) h += "With the providers of <code>" + html_escape(r.what_if->with_file) + "</code>. ";
+    if (!r.what_if->with_file.empty())
+      h += "With the providers of <code>" + html_escape(file_name(r.what_if->with_file)) + "</code>. ";
     if (!r.what_if->without.empty()) {
       std::string ids;
       for (const auto& id : r.what_if->without) ids += (ids.empty() ? "" : ", ") + id;

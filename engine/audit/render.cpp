@@ -184,15 +184,22 @@ json community_ref(const Directory& d, CommunityIndex c) {
 
 }  // namespace
 
-Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Date as_of) {
+std::string file_name(const std::string& path) {
+  std::filesystem::path p(path);
+  while (!p.empty() && p.filename().empty()) p = p.parent_path();  // "rules/" -> "rules"
+  return p.filename().string();
+}
+
+Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Date as_of,
+                 const std::string& with_file) {
   Stamp s;
   s.as_of = as_of.str();
   const auto& p = engine.paths();
   for (auto [role, path] : std::vector<std::pair<std::string, std::string>>{
            {"providers", p.data.providers}, {"communities", p.data.communities}, {"routes", p.data.routes},
-           {"taxonomy", p.data.taxonomy}, {"profiles", profiles_path}}) {
+           {"taxonomy", p.data.taxonomy}, {"profiles", profiles_path}, {"with", with_file}}) {
     if (path.empty()) continue;
-    s.files.push_back({role, path, detail::fnv1a_hex(slurp(path))});
+    s.files.push_back({role, file_name(path), detail::fnv1a_hex(slurp(path))});
   }
   std::vector<std::string> rule_files;
   std::error_code ec;
@@ -201,11 +208,28 @@ Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Da
   std::sort(rule_files.begin(), rule_files.end());
   std::string all;
   for (const auto& f : rule_files) all += std::filesystem::path(f).filename().string() + "\n" + slurp(f);
-  s.files.push_back({"rules", p.rules_dir, detail::fnv1a_hex(all)});
+  s.files.push_back({"rules", file_name(p.rules_dir), detail::fnv1a_hex(all)});
   s.providers = engine.directory().providers.size();
   s.communities = engine.directory().geography.size();
   s.rules = engine.policy().rule_count();
   return s;
+}
+
+WhatIf make_what_if(const api::Engine& base, const api::Engine& changed, const std::string& with_file,
+                    const std::vector<std::string>& without, std::vector<Change> changes) {
+  WhatIf w;
+  w.with_file = with_file;
+  if (!with_file.empty()) w.with_digest = detail::fnv1a_hex(slurp(with_file));
+  const Directory& b = base.directory();
+  for (const Provider& p : changed.directory().providers) {
+    auto old = b.find(p.id);
+    const bool dropped = std::find(without.begin(), without.end(), p.id) != without.end();
+    if (!old || dropped) w.added.push_back(p.id);
+  }
+  std::sort(w.added.begin(), w.added.end());
+  w.without = without;
+  w.changes = std::move(changes);
+  return w;
 }
 
 json render_json(const Report& r) {
@@ -287,7 +311,10 @@ json render_json(const Report& r) {
   j["summary"] = summary;
   if (r.what_if) {
     json w;
-    w["with"] = r.what_if->with_file.empty() ? json(nullptr) : json(r.what_if->with_file);
+    w["with"] = r.what_if->with_file.empty()
+                    ? json(nullptr)
+                    : json({{"file", file_name(r.what_if->with_file)}, {"fnv1a64", r.what_if->with_digest}});
+    w["added"] = r.what_if->added;
     w["without"] = r.what_if->without;
     json changes = json::array();
     for (const auto& c : r.what_if->changes) {
@@ -414,7 +441,8 @@ std::string render_table(const Report& r) {
   }
   if (r.what_if) {
     out += "\nWhat-if";
-    if (!r.what_if->with_file.empty()) out += " with " + r.what_if->with_file;
+    if (!r.what_if->with_file.empty())
+      out += " with " + file_name(r.what_if->with_file) + " (FNV-1a " + r.what_if->with_digest + ")";
     if (!r.what_if->without.empty()) {
       std::string ids;
       for (const auto& id : r.what_if->without) ids += (ids.empty() ? "" : ",") + id;

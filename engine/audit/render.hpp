@@ -26,14 +26,25 @@ struct Stamp {
   std::size_t rules = 0;
   std::string version;  // nrm version
 };
-Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Date as_of);
+// Files are named by their file name only (the rules by their folder's name), never by a path
+// of the machine; the digest says which bytes they were. A what-if's --with file is one of them
+// (role "with").
+Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Date as_of,
+                 const std::string& with_file = "");
 
 // Optional parts of a report.
 struct WhatIf {
-  std::string with_file;
+  std::string with_file;            // as given; reports show only its file name and digest
+  std::string with_digest;          // FNV-1a 64 of its bytes (empty without --with)
+  std::vector<std::string> added;   // ids of the providers it adds or replaces, sorted
   std::vector<std::string> without;
   std::vector<Change> changes;
 };
+// The what-if of `changed` (with_changes of `base`) and the change between their audits.
+WhatIf make_what_if(const api::Engine& base, const api::Engine& changed, const std::string& with_file,
+                    const std::vector<std::string>& without, std::vector<Change> changes);
+// The file name of a path, for reports ("/home/x/new-shelters.yaml" -> "new-shelters.yaml").
+std::string file_name(const std::string& path);
 
 struct Report {
   const api::Engine* engine = nullptr;  // the engine the audit ran on (after changes, if any)

@@ -73,9 +73,14 @@ TEST_CASE("json: cells with the contract's fields, provinces, stamp", "[audit][r
   CHECK(j["stamp"]["as_of"] == "2026-11-27");
   CHECK(j["stamp"]["files"].size() == 6);
   CHECK(j["stamp"]["files"][0]["fnv1a64"].get<std::string>().size() == 16);
-  // Deterministic: the same audit renders the same bytes.
+  // Files by name and digest, never by a path of the machine.
+  CHECK(j["stamp"]["files"][0]["path"] == "providers.yaml");
+  CHECK(j["stamp"]["files"][5]["path"] == "rules");
+  CHECK(j.dump().find(x.dir.path()) == std::string::npos);
+  CHECK(j.dump().find(test::source_root()) == std::string::npos);
+  // Deterministic: the same audit on the same bytes, elsewhere, renders the same bytes.
   Rendered y;
-  CHECK(audit::render_json(y.report()).dump() == j.dump().replace(j.dump().find(x.dir.path()), x.dir.path().size(), y.dir.path()));
+  CHECK(audit::render_json(y.report()).dump() == j.dump());
 }
 
 TEST_CASE("csv: a header and one row per cell; table: every province and profile", "[audit][render]") {
@@ -381,3 +386,47 @@ TEST_CASE("nrm audit --out: a write that fails midway exits 2, names the file, k
   CHECK(slurp(out).size() > 10000);
 }
 #endif
+
+TEST_CASE("a what-if report opens with its scenario: what was added or removed, the change, no paths", "[audit][render]") {
+  Rendered x;
+  test::TempDir dir;
+  const std::string extra = dir.write("new-shelters.yaml", R"(providers:
+  - {id: sh-delta, name: Delta Shelter (fictitious), community: delta-mb, services: [shelter.emergency], delivery: in_person, serves: [MB], languages: [eng], accepts_trafficking_victims: true, verified: 2026-06-01}
+)");
+  auto with = audit::with_changes(*x.engine, extra, {"sh-gamma"});
+  auto after = audit::run(*with, x.profiles, test::audit_options());
+  audit::Report r;
+  r.engine = with.get();
+  r.audit = &after;
+  r.stamp = audit::make_stamp(*with, test::audit_profiles_path(), after.as_of, extra);
+  r.what_if = audit::make_what_if(*x.engine, *with, extra, {"sh-gamma"}, audit::compare(x.audit, after));
+  const std::string html = audit::render_html(r);
+  const auto at = html.find("<section id=\"scenario\">");
+  REQUIRE(at != std::string::npos);
+  CHECK(at < html.find("<section id=\"summary\">"));
+  CHECK(at < html.find("<svg id=\"map\""));
+  const std::string text = visible(section(html, "scenario"));
+  INFO(text);
+  const std::string digest = audit::detail::fnv1a_hex(slurp(extra));
+  CHECK(text.find("This report shows a changed network, not today's.") != std::string::npos);
+  CHECK(text.find("Added: 1 provider from new-shelters.yaml (FNV-1a " + digest +
+                  "): Delta Shelter (fictitious) (sh-delta, Delta).") != std::string::npos);
+  CHECK(text.find("Removed: sh-gamma.") != std::string::npos);
+  CHECK(text.find("Manitoba, Shelter only: +30,000 people within 2 h, +30,000 people within 8 h, +30,000 people within "
+                  "24 h (0 then 30,000 of 30,000 within 24 h); a pathway where there was none: Delta.") !=
+        std::string::npos);
+  // Without gamma's women-only shelter, a woman in gamma travels 3 h to alpha's.
+  CHECK(text.find("Ontario, Shelter and counselling: -20,000 people within 2 h, +0 people within 8 h") !=
+        std::string::npos);
+  // The stamp names the --with file by name, with its digest; no path of this machine anywhere.
+  CHECK(html.find("with: <code>new-shelters.yaml</code> (FNV-1a " + digest + ")") != std::string::npos);
+  CHECK(html.find(dir.path()) == std::string::npos);
+  CHECK(html.find(x.dir.path()) == std::string::npos);
+  CHECK(html.find(test::source_root()) == std::string::npos);
+  auto j = audit::render_json(r);
+  CHECK(j["what_if"]["with"]["file"] == "new-shelters.yaml");
+  CHECK(j["what_if"]["added"] == nlohmann::json::array({"sh-delta"}));
+  CHECK(j.dump().find(dir.path()) == std::string::npos);
+  // A report without a what-if or suggestions has no scenario.
+  CHECK(audit::render_html(x.report()).find("id=\"scenario\"") == std::string::npos);
+}
