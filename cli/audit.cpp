@@ -1,5 +1,4 @@
 // nrm audit: the coordinators' service-gap audit (engine/audit), with what-if and suggestions.
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -38,16 +37,26 @@ const Registration audit_command(40, "audit",
     sub.add_option("--province", o->province, "only this province or territory, e.g. ON");
     sub.add_option("--profile", o->profile, "only these profiles (ids, comma-separated; see data/profiles.yaml)");
     sub.add_option("--format", o->format, "table | csv | json | html (default table)");
-    sub.add_option("--out", o->out, "write the report to this file instead of standard output");
+    sub.add_option("--out", o->out,
+                   "write the report to this file instead of standard output, atomically (a temporary file in the "
+                   "same folder renamed into place: a failed write leaves the previous report whole)");
     sub.add_option("--with", o->with, "what-if: add the providers of this file (same schema as providers.yaml)");
     sub.add_option("--without", o->without, "what-if: remove these providers (ids, comma-separated)");
-    sub.add_option("--suggest", o->suggest, "propose N new providers for --profile P (greedy, exact gains)");
+    sub.add_option("--suggest", o->suggest,
+                   "propose N (1-20) new providers for --profile P, greedily: most people newly within 2 h, then "
+                   "8 h, then 24 h, then person-hours of travel saved (exact gains: re-run with each)");
     sub.add_option("--as-of", o->as_of, "the audit's date YYYY-MM-DD (default today)");
-    sub.add_option("--profiles", o->profiles, "profiles file (default data/profiles.yaml)");
+    sub.add_option("--profiles", o->profiles,
+                   "profiles file, with the audit's thresholds_hours and reasons (default data/profiles.yaml)");
     sub.add_option("--threads", o->threads, "worker threads (default 2)");
     sub.footer("Each cell is exactly what `nrm refer` answers for that profile placed in that community.\n"
-               "With --with/--without the report shows the changed network and the change. See\n"
-               "docs/coordinators.md. Exit status: 0 ok, 2 bad input, 1 internal error.");
+               "The report opens with a summary in plain sentences (people and shares per province and for\n"
+               "Canada who cannot reach every service within the last threshold), and says for every missing\n"
+               "need why (the reasons of the profiles file); unknown populations are counted apart, never as 0.\n"
+               "With --with/--without the report shows the changed network and opens with the scenario (what\n"
+               "was added or removed and the change it makes; the --with file by name and digest). See\n"
+               "docs/coordinators.md. Exit status: 0 ok, 2 bad input or a report that could not be written\n"
+               "(the message names the file; the previous report is left whole), 1 internal error.");
     return [o, &data]() {
       auto engine = data.load();
       const Directory& d = engine->directory();
@@ -78,12 +87,12 @@ const Registration audit_command(40, "audit",
       audit::Report r;
       r.engine = changed.get();
       r.audit = &result;
-      r.stamp = audit::make_stamp(*changed, profiles_path, opts.as_of);
+      r.stamp = audit::make_stamp(*changed, profiles_path, opts.as_of, o->with);
       if (!o->province.empty()) r.province = o->province;
       audit::Audit before;
       if (what_if) {
         before = audit::run(*engine, profiles, opts);
-        r.what_if = audit::WhatIf{o->with, without, audit::compare(before, result)};
+        r.what_if = audit::make_what_if(*engine, *changed, o->with, without, audit::compare(before, result));
       }
       if (o->suggest > 0) {
         r.suggest_profile = opts.profile_ids[0];
@@ -97,8 +106,7 @@ const Registration audit_command(40, "audit",
       if (o->out.empty()) {
         std::cout << text;
       } else {
-        std::ofstream f(o->out, std::ios::binary);
-        if (!(f << text)) throw bad("--out", "cannot write '" + o->out + "'");
+        audit::write_atomically(o->out, text);  // a failed write leaves the previous report whole
         std::cerr << "nrm audit: wrote " << o->out << " (" << result.cells.size() << " cells in "
                   << static_cast<int>(result.seconds * 1000) << " ms)\n";
       }

@@ -13,6 +13,7 @@
 //     case is placed. Each cell is still exactly Engine::refer (invariant 1; tests/audit checks it).
 #include "audit/audit.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -35,17 +36,124 @@ namespace {
 
 const std::vector<std::string> kProfileOnlyFields = {"id", "label", "description"};
 
+// The `blocked_by` values the planner gives besides rule ids (planner/unmet.cpp).
+const std::vector<std::string> kPlannerBlocks = {"directory", "max_travel_hours", "combination"};
+
+// thresholds_hours: exactly kThresholdCount ascending hours in (0, 168].
+void read_thresholds(detail::YamlReader& r, const YAML::Node& root, Settings& s) {
+  const YAML::Node n = root["thresholds_hours"];
+  if (!n.IsDefined()) {
+    r.error(root, "thresholds_hours", "missing; expected three ascending travel times in hours, e.g. [2, 8, 24]");
+    return;
+  }
+  if (!r.expect_sequence(n, "thresholds_hours")) return;
+  if (n.size() != kThresholdCount) {
+    r.error(n, "thresholds_hours", "expected exactly 3 travel times in hours, got " + std::to_string(n.size()));
+    return;
+  }
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string at = "thresholds_hours[" + std::to_string(i) + "]";
+    auto v = r.number(n[i], at, 0.25, 168);
+    if (!v) continue;
+    if (i > 0 && *v <= s.thresholds[i - 1])
+      r.error(n[i], at, fmt::format("{:g} is not above the previous threshold {:g}", *v, s.thresholds[i - 1]));
+    s.thresholds[i] = *v;
+  }
+}
+
+// reasons: [{id, text, blocked_by: [...]}], each blocked_by a rule id or a planner cause, once.
+void read_reasons(detail::YamlReader& r, const YAML::Node& root, const api::Engine& engine, Settings& s) {
+  const YAML::Node list = root["reasons"];
+  if (!list.IsDefined() || !r.expect_sequence(list, "reasons")) return;
+  std::vector<std::string> known = kPlannerBlocks;
+  for (const auto& rule : engine.policy().rules()) known.push_back(rule.id);
+  std::set<std::string> ids, blocks;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node n = list[i];
+    const std::string at = "reasons[" + std::to_string(i) + "]";
+    if (!r.expect_map(n, at)) continue;
+    r.check_keys(n, at + ".", {"id", "text", "blocked_by"});
+    ReasonKind k;
+    for (const char* key : {"id", "text"})
+      if (!n[key].IsDefined()) r.error(n, at + "." + key, "missing");
+      else if (auto v = r.string(n[key], at + "." + key)) (std::string(key) == "id" ? k.id : k.text) = *v;
+    if (!k.id.empty() && !ids.insert(k.id).second) r.error(n["id"], at + ".id", "duplicate reason id '" + k.id + "'");
+    if (!n["blocked_by"].IsDefined()) r.error(n, at + ".blocked_by", "missing");
+    else if (auto v = r.strings(n["blocked_by"], at + ".blocked_by")) {
+      for (const auto& b : *v) {
+        if (std::find(known.begin(), known.end(), b) == known.end()) {
+          std::string near = closest_name(b, known);
+          r.error(n["blocked_by"], at + ".blocked_by",
+                  "'" + b + "' is neither a rule id of the rules folder nor one of directory, max_travel_hours, "
+                  "combination" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+        } else if (!blocks.insert(b).second) {
+          r.error(n["blocked_by"], at + ".blocked_by", "'" + b + "' is already listed by an earlier reason");
+        }
+      }
+      k.blocked_by = *v;
+    }
+    s.reasons.push_back(std::move(k));
+  }
+}
+
+// One profile of the list: its id, label and description, and its case fields checked as a case.
+Profile read_profile(detail::YamlReader& r, const YAML::Node& n, const std::string& at, const std::string& path,
+                     const api::Engine& engine, const std::string& stand_in_location, Diagnostics& diags) {
+  Profile p;
+  for (const char* k : {"id", "label", "description"}) {
+    if (!n[k].IsDefined()) {
+      r.error(n, at + "." + k, "missing");
+      continue;
+    }
+    auto v = r.string(n[k], at + "." + k);
+    if (!v) continue;
+    if (std::string(k) == "id") p.id = *v;
+    else if (std::string(k) == "label") p.label = *v;
+    else p.description = *v;
+  }
+  if (n["location"].IsDefined())
+    r.error(n["location"], at + ".location", "a profile has no location: the audit places it in every community");
+  YAML::Node fields(YAML::NodeType::Map);
+  for (const auto& kv : n) {
+    const std::string key = kv.first.as<std::string>();
+    if (std::find(kProfileOnlyFields.begin(), kProfileOnlyFields.end(), key) != kProfileOnlyFields.end() ||
+        key == "location")
+      continue;
+    fields[key] = kv.second;
+  }
+  YAML::Emitter e;
+  e << YAML::Flow << fields;
+  p.case_yaml = e.c_str();
+  try {
+    p.base = engine.parse_case(case_text(p, stand_in_location), path);
+  } catch (const LoadError& err) {
+    const int line = static_cast<int>(n.Mark().line) + 1;
+    for (const auto& d : err.diagnostics())
+      diags.add(path, line, 0, at + (p.id.empty() ? "" : " (" + p.id + ")") + "." + d.field, d.message);
+  }
+  return p;
+}
+
 }  // namespace
+
+const ReasonKind* Settings::reason_of(const std::string& blocked_by) const {
+  for (const auto& k : reasons)
+    if (std::find(k.blocked_by.begin(), k.blocked_by.end(), blocked_by) != k.blocked_by.end()) return &k;
+  return nullptr;
+}
 
 std::vector<Profile> load_profiles(const std::string& path, const api::Engine& engine) {
   Diagnostics diags;
   std::optional<YAML::Node> root = detail::load_yaml_file(path, diags);
   std::vector<Profile> out;
+  auto settings = std::make_shared<Settings>();
   if (root) {
     detail::YamlReader r(path, diags);
     if (r.expect_map(*root, "")) {
-      r.check_keys(*root, "", {"schema", "profiles"});
+      r.check_keys(*root, "", {"schema", "thresholds_hours", "reasons", "profiles"});
       if ((*root)["schema"].IsDefined()) r.integer((*root)["schema"], "schema", 1, 1);
+      read_thresholds(r, *root, *settings);
+      read_reasons(r, *root, engine, *settings);
       const YAML::Node list = (*root)["profiles"];
       if (!list.IsDefined()) r.error(*root, "profiles", "missing list 'profiles'");
       else if (r.expect_sequence(list, "profiles")) {
@@ -53,45 +161,12 @@ std::vector<Profile> load_profiles(const std::string& path, const api::Engine& e
         const std::string stand_in_location = engine.directory().geography.size()
                                             ? engine.directory().geography[0].id : std::string("x");
         for (std::size_t i = 0; i < list.size(); ++i) {
-          const YAML::Node n = list[i];
           const std::string at = "profiles[" + std::to_string(i) + "]";
-          if (!r.expect_map(n, at)) continue;
-          Profile p;
-          for (const char* k : {"id", "label", "description"}) {
-            if (!n[k].IsDefined()) {
-              r.error(n, at + "." + k, "missing");
-              continue;
-            }
-            auto v = r.string(n[k], at + "." + k);
-            if (!v) continue;
-            if (std::string(k) == "id") p.id = *v;
-            else if (std::string(k) == "label") p.label = *v;
-            else p.description = *v;
-          }
+          if (!r.expect_map(list[i], at)) continue;
+          Profile p = read_profile(r, list[i], at, path, engine, stand_in_location, diags);
           if (!p.id.empty() && !seen.insert(p.id).second)
-            r.error(n["id"], at + ".id", "duplicate profile id '" + p.id + "'");
-          if (n["location"].IsDefined())
-            r.error(n["location"], at + ".location",
-                    "a profile has no location: the audit places it in every community");
-          YAML::Node fields(YAML::NodeType::Map);
-          for (const auto& kv : n) {
-            const std::string key = kv.first.as<std::string>();
-            if (std::find(kProfileOnlyFields.begin(), kProfileOnlyFields.end(), key) != kProfileOnlyFields.end() ||
-                key == "location")
-              continue;
-            fields[key] = kv.second;
-          }
-          YAML::Emitter e;
-          e << YAML::Flow << fields;
-          p.case_yaml = e.c_str();
-          try {
-            p.base = engine.parse_case(case_text(p, stand_in_location), path);
-          } catch (const LoadError& err) {
-            const int line = static_cast<int>(n.Mark().line) + 1;
-            for (const auto& d : err.diagnostics())
-              diags.add(path, line, 0, at + (p.id.empty() ? "" : " (" + p.id + ")") + "." + d.field,
-                        d.message);
-          }
+            r.error(list[i]["id"], at + ".id", "duplicate profile id '" + p.id + "'");
+          p.settings = settings;
           out.push_back(std::move(p));
         }
         if (list.size() == 0) r.error(list, "profiles", "empty; expected at least one profile");
@@ -143,6 +218,8 @@ Cell compute_cell(const api::Engine& engine, const Profile& profile, CommunityIn
 
 namespace {
 
+constexpr double kHoursEps = 1e-9;  // travel hours are whole seconds: compare with a margin
+
 std::int64_t population(const Community& c) { return c.population ? *c.population : 0; }
 
 // Worst first: no pathway (bigger population first), then more travel hours, then dearer; ids last.
@@ -160,8 +237,70 @@ bool worse(const Audit& a, const Directory& d, std::size_t x, std::size_t y) {
   return d.geography[X.community].id < d.geography[Y.community].id;
 }
 
-void figures(Audit& a, const Directory& d) {
+// One province's figures for profile p over the audited positions of its communities.
+ProvinceProfile province_profile(const Audit& a, const Directory& d, const std::vector<std::size_t>& positions,
+                                 std::size_t p) {
   const std::size_t np = a.profiles.size();
+  ProvinceProfile pp;
+  pp.profile = static_cast<int>(p);
+  std::map<NeedId, int> missing;
+  std::map<std::pair<NeedId, std::string>, Cause> causes;
+  std::vector<std::size_t> cells;
+  const int last = kThresholdCount - 1;
+  for (std::size_t pos : positions) {
+    const std::size_t ci = pos * np + p;
+    const Cell& c = a.cells[ci];
+    const std::optional<std::int64_t>& known = d.geography[c.community].population;
+    const std::int64_t pop = known.value_or(0);
+    pp.population += pop;
+    if (!known) pp.unknown_communities++;
+    cells.push_back(ci);
+    if (c.feasible) {
+      pp.served += pop;
+      for (int t = 0; t < kThresholdCount; ++t)
+        if (c.travel_hours > a.threshold(t) + kHoursEps) continue;
+        else if (known) pp.within[t] += pop;
+        else pp.unknown_within[t]++;
+      if (c.travel_hours > a.threshold(last) + kHoursEps) {
+        pp.beyond_communities++;
+        pp.beyond_population += pop;
+      }
+      continue;
+    }
+    pp.none.push_back(c.community);
+    if (!known) pp.unknown_none++;
+    for (const auto& u : c.unmet) {
+      missing[u.need]++;
+      Cause& k = causes[{u.need, u.blocked_by}];
+      k.need = u.need;
+      k.blocked_by = u.blocked_by;
+      k.communities++;
+      k.population += pop;
+      if (!known) k.unknown_population++;
+    }
+  }
+  std::sort(pp.none.begin(), pp.none.end(), [&](CommunityIndex x, CommunityIndex y) {
+    auto px = population(d.geography[x]), py = population(d.geography[y]);
+    if (px != py) return px > py;
+    return d.geography[x].id < d.geography[y].id;
+  });
+  std::sort(cells.begin(), cells.end(), [&](std::size_t x, std::size_t y) { return worse(a, d, x, y); });
+  cells.resize(std::min<std::size_t>(cells.size(), 10));
+  pp.worst = cells;
+  for (const auto& [need, count] : missing)  // map order: lowest need id wins ties
+    if (count > pp.binding_count) {
+      pp.binding_need = need;
+      pp.binding_count = count;
+    }
+  for (auto& [key, cause] : causes) pp.causes.push_back(std::move(cause));
+  std::stable_sort(pp.causes.begin(), pp.causes.end(), [](const Cause& x, const Cause& y) {
+    if (x.need != y.need) return x.need < y.need;
+    return x.communities > y.communities;  // then blocked_by, the map's order
+  });
+  return pp;
+}
+
+void figures(Audit& a, const Directory& d) {
   std::map<int, std::vector<std::size_t>> by_province;  // positions of communities
   for (std::size_t i = 0; i < a.communities.size(); ++i)
     by_province[d.geography[a.communities[i]].province].push_back(i);
@@ -173,52 +312,68 @@ void figures(Audit& a, const Directory& d) {
     ProvinceFigures f;
     f.province = prov;
     f.communities = static_cast<int>(positions.size());
-    for (std::size_t pos : positions) f.population += population(d.geography[a.communities[pos]]);
-    for (std::size_t p = 0; p < np; ++p) {
-      ProvinceProfile pp;
-      pp.profile = static_cast<int>(p);
-      pp.population = f.population;
-      std::map<NeedId, int> binding;
-      std::vector<std::size_t> cells;
-      for (std::size_t pos : positions) {
-        const std::size_t ci = pos * np + p;
-        const Cell& c = a.cells[ci];
-        const std::int64_t pop = population(d.geography[c.community]);
-        cells.push_back(ci);
-        if (c.feasible) {
-          pp.served += pop;
-          for (int t = 0; t < kThresholdCount; ++t)
-            if (c.travel_hours <= kThresholds[t] + 1e-9) pp.within[t] += pop;
-        } else {
-          pp.none.push_back(c.community);
-          for (const auto& u : c.unmet) binding[u.need]++;
-        }
-      }
-      std::sort(pp.none.begin(), pp.none.end(), [&](CommunityIndex x, CommunityIndex y) {
-        auto px = population(d.geography[x]), py = population(d.geography[y]);
-        if (px != py) return px > py;
-        return d.geography[x].id < d.geography[y].id;
-      });
-      std::sort(cells.begin(), cells.end(), [&](std::size_t x, std::size_t y) { return worse(a, d, x, y); });
-      cells.resize(std::min<std::size_t>(cells.size(), 10));
-      pp.worst = cells;
-      for (const auto& [need, count] : binding)  // map order: lowest need id wins ties
-        if (count > pp.binding_count) {
-          pp.binding_need = need;
-          pp.binding_count = count;
-        }
-      f.profiles.push_back(std::move(pp));
+    for (std::size_t pos : positions) {
+      const auto& known = d.geography[a.communities[pos]].population;
+      f.population += known.value_or(0);
+      if (!known) f.unknown_population++;
     }
+    for (std::size_t p = 0; p < a.profiles.size(); ++p) f.profiles.push_back(province_profile(a, d, positions, p));
     a.provinces.push_back(std::move(f));
   }
 }
 
 }  // namespace
 
+ProvinceProfile national(const Audit& a, std::size_t profile) {
+  ProvinceProfile n;
+  n.profile = static_cast<int>(profile);
+  std::map<std::pair<NeedId, std::string>, Cause> causes;
+  std::map<NeedId, int> missing;
+  for (const auto& f : a.provinces) {
+    const ProvinceProfile& pp = f.profiles[profile];
+    n.population += pp.population;
+    n.served += pp.served;
+    for (int t = 0; t < kThresholdCount; ++t) {
+      n.within[t] += pp.within[t];
+      n.unknown_within[t] += pp.unknown_within[t];
+    }
+    n.none.insert(n.none.end(), pp.none.begin(), pp.none.end());
+    n.beyond_communities += pp.beyond_communities;
+    n.beyond_population += pp.beyond_population;
+    n.unknown_none += pp.unknown_none;
+    n.unknown_communities += pp.unknown_communities;
+    for (const Cause& c : pp.causes) {
+      Cause& k = causes[{c.need, c.blocked_by}];
+      k.need = c.need;
+      k.blocked_by = c.blocked_by;
+      k.communities += c.communities;
+      k.population += c.population;
+      k.unknown_population += c.unknown_population;
+    }
+  }
+  for (auto& [key, cause] : causes) {
+    missing[cause.need] += cause.communities;
+    n.causes.push_back(std::move(cause));
+  }
+  std::stable_sort(n.causes.begin(), n.causes.end(), [](const Cause& x, const Cause& y) {
+    if (x.need != y.need) return x.need < y.need;
+    return x.communities > y.communities;
+  });
+  for (const auto& [need, count] : missing)
+    if (count > n.binding_count) {
+      n.binding_need = need;
+      n.binding_count = count;
+    }
+  return n;
+}
+
 Audit run(const api::Engine& engine, const std::vector<Profile>& profiles, const Options& options) {
   const Directory& d = engine.directory();
   Audit a;
   a.as_of = options.as_of;
+  if (profiles.empty() || !profiles[0].settings)
+    throw std::logic_error("audit::run: profiles without settings (load them with load_profiles)");
+  a.settings = profiles[0].settings;
   if (options.profile_ids.empty()) {
     a.profiles = profiles;
   } else {
@@ -370,11 +525,17 @@ std::vector<Change> compare(const Audit& before, const Audit& after) {
 
 // --- Suggestions ---------------------------------------------------------------------------
 
+bool Gain::positive() const { return compare(*this, Gain{}) > 0; }
+
+int compare(const Gain& a, const Gain& b) {
+  for (int t = 0; t < kThresholdCount; ++t)
+    if (a.within[t] != b.within[t]) return a.within[t] > b.within[t] ? 1 : -1;
+  const double diff = a.person_hours_saved - b.person_hours_saved;
+  if (std::abs(diff) > 1e-3) return diff > 0 ? 1 : -1;
+  return 0;
+}
+
 namespace {
-
-constexpr int kMaxExactPerRound = 8;  // engines built per round at most (each is a full load)
-
-bool within_24(const Cell& c) { return c.feasible && c.travel_hours <= kThresholds[2] + 1e-9; }
 
 std::string suggestion_entry(const api::Engine& engine, const Profile& profile, CommunityIndex at,
                              NeedSet services, int number, Date as_of) {
@@ -408,48 +569,116 @@ std::string suggestion_entry(const api::Engine& engine, const Profile& profile, 
   return as_item(e.c_str());
 }
 
+// Where each audited community stands for the profile, kept current as proposals are added.
+struct Standing {
+  bool feasible = false;
+  double hours = 0;  // the best pathway's travel, when feasible
+};
+
+Standing standing_of(const Cell& c) { return {c.feasible, c.feasible ? c.travel_hours : 0.0}; }
+
+// The people a proposal at `x` could possibly help, as a Gain: within each threshold, the
+// population of x's province not within it today that lives within it of x (a pathway with a
+// step at x travels at least hours(y, x): shortest times obey the triangle inequality; x serves
+// only its province); person-hours, pop(y) x (hours today - hours(y, x)) where positive (the
+// new best pathway either is today's or uses x). Never below the exact gain, tier by tier.
+Gain upper_bound(const api::Engine& engine, const Audit& base, const std::vector<Standing>& now,
+                 CommunityIndex x) {
+  const Directory& d = engine.directory();
+  Gain g;
+  for (std::size_t i = 0; i < base.communities.size(); ++i) {
+    const CommunityIndex y = base.communities[i];
+    if (d.geography[y].province != d.geography[x].province) continue;
+    const double h = engine.travel().hours(y, x);
+    if (!std::isfinite(h)) continue;
+    const std::int64_t pop = population(d.geography[y]);
+    for (int t = 0; t < kThresholdCount; ++t) {
+      const bool within_now = now[i].feasible && now[i].hours <= base.threshold(t) + kHoursEps;
+      if (!within_now && h <= base.threshold(t) + kHoursEps) g.within[t] += pop;
+    }
+    if (now[i].feasible && now[i].hours > h) g.person_hours_saved += static_cast<double>(pop) * (now[i].hours - h);
+  }
+  return g;
+}
+
+// A place a provider can be proposed in: people live there (a known, non-zero population) and
+// the travel model reaches it from somewhere (a road, ferry or flight).
+bool candidate_place(const api::Engine& engine, CommunityIndex x) {
+  const Community& c = engine.directory().geography[x];
+  return c.population && *c.population > 0 && engine.travel().nearest_first(x).size() > 1;
+}
+
+// The exact gain of the audit `after` (one province) over the standings `now`.
+Suggestion measure(const api::Engine& engine, const Audit& after, const std::vector<Standing>& now,
+                   const std::map<CommunityIndex, std::size_t>& position) {
+  const Directory& d = engine.directory();
+  Suggestion s;
+  const int last = kThresholdCount - 1;
+  for (std::size_t i = 0; i < after.communities.size(); ++i) {
+    const Standing before = now[position.at(after.communities[i])];
+    const Standing then = standing_of(after.cells[i]);
+    const std::int64_t pop = population(d.geography[after.communities[i]]);
+    for (int t = 0; t < kThresholdCount; ++t) {
+      const bool was = before.feasible && before.hours <= after.threshold(t) + kHoursEps;
+      const bool is = then.feasible && then.hours <= after.threshold(t) + kHoursEps;
+      s.gain.within[t] += (is && !was) ? pop : (was && !is) ? -pop : 0;  // a loss is counted, never expected
+      if (t == last && is && !was) s.newly_served.push_back(after.communities[i]);
+    }
+    if (before.feasible && then.feasible)
+      s.gain.person_hours_saved += static_cast<double>(pop) * (before.hours - then.hours);
+  }
+  return s;
+}
+
+// Whether proposal a beats b: the greater gain; equal gains, the place with more people; equal
+// populations too, the lower id (only so that the answer is always the same).
+bool better(const Directory& d, const Suggestion& a, const Suggestion& b) {
+  if (int c = compare(a.gain, b.gain)) return c > 0;
+  const auto pa = population(d.geography[a.community]), pb = population(d.geography[b.community]);
+  if (pa != pb) return pa > pb;
+  return d.geography[a.community].id < d.geography[b.community].id;
+}
+
 }  // namespace
 
 std::vector<Suggestion> suggest(const api::Engine& engine, const Profile& profile, int n,
                                 const Options& options) {
   const Directory& d = engine.directory();
-  const geo::TravelModel& travel = engine.travel();
   Options o = options;
   o.profile_ids = {};
   const std::vector<Profile> one = {profile};
   Audit base = run(engine, one, o);
-  // Whether each audited community is served (a pathway within 24 h), kept current as we add.
-  std::vector<char> served(base.communities.size());
-  for (std::size_t i = 0; i < base.communities.size(); ++i) served[i] = within_24(base.cells[i]);
+  std::vector<Standing> now(base.communities.size());
+  for (std::size_t i = 0; i < base.communities.size(); ++i) now[i] = standing_of(base.cells[i]);
   std::map<CommunityIndex, std::size_t> position;
   for (std::size_t i = 0; i < base.communities.size(); ++i) position[base.communities[i]] = i;
 
   std::vector<Suggestion> out;
   std::string extra = "providers:\n";
   for (int round = 1; round <= n; ++round) {
-    // Upper bound of the gain of a provider at X: the unserved population of X's province within
-    // 24 h of X (any pathway using X travels at least hours(Y, X): shortest times obey the
-    // triangle inequality; and X serves only its own province).
-    std::vector<std::pair<std::int64_t, CommunityIndex>> bound;
+    std::vector<std::pair<Gain, CommunityIndex>> bound;
     for (CommunityIndex x : base.communities) {
-      std::int64_t ub = 0;
-      for (std::size_t i = 0; i < base.communities.size(); ++i) {
-        if (served[i]) continue;
-        CommunityIndex y = base.communities[i];
-        if (d.geography[y].province != d.geography[x].province) continue;
-        double h = travel.hours(y, x);
-        if (std::isfinite(h) && h <= kThresholds[2] + 1e-9) ub += population(d.geography[y]);
-      }
-      if (ub > 0) bound.emplace_back(ub, x);
+      if (!candidate_place(engine, x)) continue;
+      Gain ub = upper_bound(engine, base, now, x);
+      if (ub.positive()) bound.emplace_back(ub, x);
     }
     std::sort(bound.begin(), bound.end(), [&](const auto& a, const auto& b) {
-      if (a.first != b.first) return a.first > b.first;
+      if (int c = compare(a.first, b.first)) return c > 0;
+      const auto pa = population(d.geography[a.second]), pb = population(d.geography[b.second]);
+      if (pa != pb) return pa > pb;
       return d.geography[a.second].id < d.geography[b.second].id;
     });
     std::optional<Suggestion> best;
     Audit best_audit;
     for (std::size_t k = 0; k < bound.size() && static_cast<int>(k) < kMaxExactPerRound; ++k) {
-      if (best && best->gain >= bound[k].first) break;  // nothing further can do better
+      // Nothing further can do better: the best exact gain beats this bound (or equals it and
+      // wins the tie), and every later bound is no greater, sorted the same way.
+      if (best) {
+        Suggestion at_bound;
+        at_bound.community = bound[k].second;
+        at_bound.gain = bound[k].first;
+        if (better(d, *best, at_bound)) break;
+      }
       const CommunityIndex x = bound[k].second;
       const NeedSet services = engine.policy().derive_needs(place(profile, x), d).needs;
       std::string entry = suggestion_entry(engine, profile, x, services, round, o.as_of);
@@ -457,30 +686,19 @@ std::vector<Suggestion> suggest(const api::Engine& engine, const Profile& profil
       Options po = o;
       po.province = d.geography[x].province;
       Audit after = run(*changed, one, po);
-      Suggestion s;
+      Suggestion s = measure(engine, after, now, position);
       s.community = x;
       s.services = services;
       s.province = d.geography[x].province;
       s.provider_yaml = entry;
-      for (std::size_t i = 0; i < after.communities.size(); ++i) {
-        const std::size_t pos = position.at(after.communities[i]);
-        const bool now = within_24(after.cells[i]);
-        const std::int64_t pop = population(d.geography[after.communities[i]]);
-        if (now && !served[pos]) {
-          s.gain += pop;
-          s.newly_served.push_back(after.communities[i]);
-        } else if (!now && served[pos]) {
-          s.gain -= pop;  // never expected; counted so the gain stays honest
-        }
-      }
-      if (!best || s.gain > best->gain) {
+      if (!best || better(d, s, *best)) {
         best = std::move(s);
         best_audit = std::move(after);
       }
     }
-    if (!best || best->gain <= 0) break;
+    if (!best || !best->gain.positive()) break;
     for (std::size_t i = 0; i < best_audit.communities.size(); ++i)
-      served[position.at(best_audit.communities[i])] = within_24(best_audit.cells[i]);
+      now[position.at(best_audit.communities[i])] = standing_of(best_audit.cells[i]);
     extra += best->provider_yaml;
     out.push_back(std::move(*best));
   }

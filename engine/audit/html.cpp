@@ -53,23 +53,22 @@ Frame make_frame() {
   return f;
 }
 
-// Colours by the best pathway's travel hours (colour-blind-safe ramp), and for no pathway.
-struct Band {
-  double max_hours;
-  const char* colour;
-  const char* label;
-};
-constexpr Band kBands[] = {{2, "#1a9850", "within 2 h"},
-                           {8, "#91cf60", "2 to 8 h"},
-                           {24, "#fee08b", "8 to 24 h"},
-                           {1e300, "#fc8d59", "over 24 h"}};
+// Colours by the best pathway's travel hours against the thresholds (band k: within threshold k,
+// band 3: beyond the last), and for no pathway.
+constexpr const char* kBandColours[] = {"#1a9850", "#91cf60", "#fee08b", "#fc8d59"};
 constexpr const char* kNoneColour = "#7b3294";
 
-const char* colour(const Cell& c) {
+std::string band_label(const Audit& a, int k) {
+  if (k == 0) return fmt::format("within {:g} h", a.threshold(0));
+  if (k < kThresholdCount) return fmt::format("{:g} to {:g} h", a.threshold(k - 1), a.threshold(k));
+  return fmt::format("over {:g} h", a.threshold(kThresholdCount - 1));
+}
+
+const char* colour(const Audit& a, const Cell& c) {
   if (!c.feasible) return kNoneColour;
-  for (const auto& b : kBands)
-    if (c.travel_hours <= b.max_hours + 1e-9) return b.colour;
-  return kBands[3].colour;
+  for (int k = 0; k < kThresholdCount; ++k)
+    if (c.travel_hours <= a.threshold(k) + 1e-9) return kBandColours[k];
+  return kBandColours[kThresholdCount];
 }
 
 // Where each province's or territory's name goes (approximate geographic centres).
@@ -104,6 +103,15 @@ std::vector<Point> convex_hull(std::vector<Point> pts) {
   }
   h.resize(k - 1);
   return h;
+}
+
+// Every missing need of a cell and why, in words: "Emergency shelter (providers exist but refuse
+// this gender)".
+std::string gaps_words(const Audit& a, const Directory& d, const Cell& c) {
+  std::string out;
+  for (const auto& u : c.unmet)
+    out += (out.empty() ? "" : "; ") + d.taxonomy.needs[u.need].en + " (" + reason_text(a, u.blocked_by) + ")";
+  return out.empty() ? std::string("no pathway") : out;
 }
 
 std::string map_svg(const Report& r) {
@@ -164,13 +172,11 @@ std::string map_svg(const Report& r) {
     const Community& com = d.geography[c.community];
     auto [x, y] = fr.at(com.latitude, com.longitude);
     const double radius = std::clamp(1.4 + std::sqrt(static_cast<double>(pop(d, c.community))) / 140.0, 1.6, 9.0);
-    std::string title = com.name + ", " + d.taxonomy.provinces.code(com.province) + " (pop. " +
-                        std::to_string(pop(d, c.community)) + "): " +
-                        (c.feasible ? fmt::format("{:.1f} h", c.travel_hours)
-                                    : "no pathway" + (c.unmet.empty() ? std::string()
-                                                                      : ", missing " + d.taxonomy.needs.code(c.unmet[0].need)));
+    std::string title = com.name + ", " + d.taxonomy.provinces.code(com.province) + " (" +
+                        (com.population ? "pop. " + thousands(*com.population) : std::string("population unknown")) +
+                        "): " + (c.feasible ? fmt::format("{:.1f} h", c.travel_hours) : "no pathway; " + gaps_words(a, d, c));
     s += fmt::format("<circle class=\"community\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:.1f}\" fill=\"{}\"><title>{}</title></circle>\n",
-                     x, y, radius, colour(c), html_escape(title));
+                     x, y, radius, colour(a, c), html_escape(title));
   }
   s += "</g>\n";
   s += "<g class=\"labels\" font-family=\"sans-serif\" font-size=\"15\" font-weight=\"bold\" fill=\"#2b3a4a\" "
@@ -191,10 +197,10 @@ std::string map_svg(const Report& r) {
   // Legend.
   double lx = 20, ly = fr.height + 22;
   s += "<g class=\"legend\" font-family=\"sans-serif\" font-size=\"13\">\n";
-  for (const auto& b : kBands) {
+  for (int k = 0; k <= kThresholdCount; ++k) {
     s += fmt::format("<circle cx=\"{:.0f}\" cy=\"{:.0f}\" r=\"6\" fill=\"{}\" stroke=\"#333\" stroke-width=\"0.3\"/>"
                      "<text x=\"{:.0f}\" y=\"{:.0f}\">{}</text>\n",
-                     lx, ly, b.colour, lx + 10, ly + 4, b.label);
+                     lx, ly, kBandColours[k], lx + 10, ly + 4, band_label(a, k));
     lx += 120;
   }
   s += fmt::format("<circle cx=\"{:.0f}\" cy=\"{:.0f}\" r=\"6\" fill=\"{}\" stroke=\"#333\" stroke-width=\"0.3\"/>"
@@ -227,7 +233,7 @@ std::string bars_svg(const Report& r) {
                              static_cast<double>(pp.within[2] - pp.within[1]),
                              static_cast<double>(pp.served - pp.within[2]),
                              static_cast<double>(pp.population - pp.served)};
-    const char* colours[5] = {kBands[0].colour, kBands[1].colour, kBands[2].colour, kBands[3].colour, kNoneColour};
+    const char* colours[5] = {kBandColours[0], kBandColours[1], kBandColours[2], kBandColours[3], kNoneColour};
     const std::string code = d.taxonomy.provinces.code(f.province);
     s += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" font-weight=\"bold\">{}</text>\n", 10.0, y + 15, code);
     double x = left;
@@ -236,7 +242,7 @@ std::string bars_svg(const Report& r) {
       if (w <= 0) continue;
       s += fmt::format("<rect class=\"bar\" data-province=\"{}\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" "
                        "height=\"{:.0f}\" fill=\"{}\"><title>{}: {:.1f}%</title></rect>\n",
-                       code, x, y, w, row - 6, colours[k], k < 4 ? kBands[k].label : "no pathway",
+                       code, x, y, w, row - 6, colours[k], k < 4 ? band_label(a, k) : std::string("no pathway"),
                        100.0 * parts[k] / total);
       x += w;
     }
@@ -261,6 +267,197 @@ std::string share_colour(double v) {
   const int r = v < 0.5 ? 230 : static_cast<int>(230 - (v - 0.5) * 2 * 140);
   const int g = v < 0.5 ? static_cast<int>(90 + v * 2 * 130) : 220;
   return fmt::format("#{:02x}{:02x}{:02x}", r, g, 110);
+}
+
+// What changed, in sentences: one per province and profile whose figures move.
+std::string change_items(const Report& r) {
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  std::string h;
+  for (const auto& c : r.what_if->changes) {
+    bool moved = !c.gained.empty() || !c.lost.empty();
+    for (int t = 0; t < kThresholdCount; ++t) moved = moved || c.before[t] != c.after[t];
+    if (!moved) continue;
+    std::string s = d.taxonomy.provinces[c.province].en + ", " +
+                    a.profiles[static_cast<std::size_t>(c.profile)].label + ":";
+    for (int t = 0; t < kThresholdCount; ++t) {
+      const std::int64_t delta = c.after[t] - c.before[t];
+      s += fmt::format("{} {}{} people within {:g} h", t ? "," : "", delta >= 0 ? "+" : "", thousands(delta),
+                       a.threshold(t));
+    }
+    s += fmt::format(" ({} then {} of {} within {:g} h)", thousands(c.before[kThresholdCount - 1]),
+                     thousands(c.after[kThresholdCount - 1]), thousands(c.population),
+                     a.threshold(kThresholdCount - 1));
+    std::string g, l;
+    for (auto x : c.gained) g += (g.empty() ? "" : ", ") + d.geography[x].name;
+    for (auto x : c.lost) l += (l.empty() ? "" : ", ") + d.geography[x].name;
+    if (!g.empty()) s += "; a pathway where there was none: " + g;
+    if (!l.empty()) s += "; no pathway any more: " + l;
+    h += "<li>" + html_escape(s) + ".</li>\n";
+  }
+  return h.empty() ? "<li>No province or profile gains or loses anyone.</li>\n" : h;
+}
+
+// A what-if or suggestion report opens with what it changes, before the figures.
+std::string scenario_html(const Report& r) {
+  if (!r.what_if && !r.suggest_profile) return {};
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  std::string h = "<section id=\"scenario\">\n<h2>Scenario</h2>\n";
+  if (r.what_if) {
+    const WhatIf& w = *r.what_if;
+    h += "<p><b>This report shows a changed network, not today's.</b> ";
+    if (!w.with_file.empty()) {
+      std::string names;
+      for (const auto& id : w.added)
+        if (auto i = d.find(id))
+          names += (names.empty() ? "" : ", ") + d.providers[*i].name + " (" + id + ", " +
+                   d.geography[d.providers[*i].community].name + ")";
+      h += html_escape(fmt::format("Added: {} from {} (FNV-1a {}): {}. ", w.added.size() == 1 ? "1 provider" :
+                                   thousands(static_cast<std::int64_t>(w.added.size())) + " providers",
+                                   file_name(w.with_file), w.with_digest, names));
+    }
+    if (!w.without.empty()) {
+      std::string ids;
+      for (const auto& id : w.without) ids += (ids.empty() ? "" : ", ") + id;
+      h += html_escape("Removed: " + ids + ". ");
+    }
+    h += "The change from today's network:</p>\n<ul class=\"changes\">\n" + change_items(r) + "</ul>\n";
+  }
+  if (r.suggest_profile) {
+    Gain total;
+    for (const auto& s : r.suggestions) {
+      for (int t = 0; t < kThresholdCount; ++t) total.within[t] += s.gain.within[t];
+      total.person_hours_saved += s.gain.person_hours_saved;
+    }
+    h += "<p>" + html_escape(fmt::format(
+             "Proposals for {}: {} new provider{} (see Suggested new providers). Together they would bring {} more "
+             "people within {:g} h, {} within {:g} h and {} within {:g} h, and save {} person-hours of travel. The "
+             "figures below are the network without them.",
+             *r.suggest_profile, r.suggestions.size(), r.suggestions.size() == 1 ? "" : "s", thousands(total.within[0]),
+             a.threshold(0), thousands(total.within[1]), a.threshold(1), thousands(total.within[2]), a.threshold(2),
+             thousands(static_cast<std::int64_t>(std::llround(total.person_hours_saved))))) + "</p>\n";
+  }
+  return h + "</section>\n";
+}
+
+// The summary at the top: plain sentences with counts and shares, for Canada (when more than one
+// province is audited) and per province or territory, every profile with a gap.
+std::string summary_html(const Report& r) {
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  const Taxonomy& t = d.taxonomy;
+  std::string h = "<section id=\"summary\">\n<h2>Summary</h2>\n";
+  if (a.provinces.size() > 1) {
+    h += "<div class=\"summary-canada\">\n";
+    for (std::size_t p = 0; p < a.profiles.size(); ++p)
+      h += "<p data-profile=\"" + html_escape(a.profiles[p].id) + "\">" +
+           html_escape(summary_sentence(d, a, national(a, p), "Canada")) + "</p>\n";
+    h += "</div>\n";
+  }
+  for (const auto& f : a.provinces) {
+    const std::string name = t.provinces[f.province].en;
+    h += "<div class=\"summary-province\" data-province=\"" + t.provinces.code(f.province) + "\">\n<h3>" +
+         html_escape(name) + "</h3>\n<ul>\n";
+    int shown = 0;
+    for (const auto& pp : f.profiles) {
+      if (pp.none.empty() && pp.beyond_communities == 0) continue;
+      ++shown;
+      h += "<li>" + html_escape(summary_sentence(d, a, pp, name)) + "</li>\n";
+    }
+    if (!shown)
+      h += fmt::format("<li>Every profile audited can reach every service needed within {:g} h from every "
+                       "community.</li>\n", a.threshold(kThresholdCount - 1));
+    if (f.unknown_population)
+      h += "<li>" + thousands(f.unknown_population) + (f.unknown_population == 1 ? " community has" : " communities have") +
+           " no known population; it is counted apart, never as 0 people.</li>\n";
+    h += "</ul>\n</div>\n";
+  }
+  return h + "</section>\n";
+}
+
+// One row of a province's gap table: shares, communities with none, every missing need and why,
+// the ten worst.
+std::string gap_row(const Report& r, const ProvinceProfile& pp) {
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  const Profile& p = a.profiles[static_cast<std::size_t>(pp.profile)];
+  std::string none;
+  for (std::size_t i = 0; i < pp.none.size() && i < 12; ++i)
+    none += (none.empty() ? "" : ", ") + html_escape(d.geography[pp.none[i]].name) +
+            (d.geography[pp.none[i]].population ? "" : " (population unknown)");
+  if (pp.none.size() > 12) none += fmt::format(", and {} more", pp.none.size() - 12);
+  std::string worst;
+  for (std::size_t ci : pp.worst) {
+    const Cell& c = a.cells[ci];
+    worst += (worst.empty() ? "" : "; ") + html_escape(d.geography[c.community].name) + " " +
+             (c.feasible ? fmt::format("{:.1f} h", c.travel_hours) : "<b>none</b>: " + html_escape(gaps_words(a, d, c)));
+  }
+  std::string h = "<tr><td>" + html_escape(p.label) + "</td>";
+  for (int k = 0; k < kThresholdCount; ++k)
+    h += "<td class=\"num\" style=\"background:" + share_colour(pp.share(k)) + "\">" + pct(pp.share(k)) + "</td>";
+  h += fmt::format("<td>{}{}</td>", pp.none.size(), none.empty() ? "" : ": " + none);
+  h += "<td class=\"why\">" + (pp.causes.empty() ? std::string("&#8212;") : html_escape(causes_text(d, a, pp))) +
+       "</td><td>" + worst + "</td></tr>\n";
+  return h;
+}
+
+std::string gaps_html(const Report& r) {
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  const Taxonomy& t = d.taxonomy;
+  std::string h = "<h2 id=\"gaps-section\">Gaps per province</h2>\n";
+  h += fmt::format("<p class=\"note\">For each profile: population within {:g}, {:g} and {:g} hours; the "
+                   "communities with no pathway at all; every need missing there and why, with the number of "
+                   "communities; and the ten worst communities (no pathway first, largest first; then the longest "
+                   "travel).</p>\n", a.threshold(0), a.threshold(1), a.threshold(2));
+  for (const auto& f : a.provinces) {
+    const std::string code = t.provinces.code(f.province);
+    h += fmt::format("<h3 id=\"gaps-{}\">{}: {} communities, population {}{}</h3>\n", code, code, f.communities,
+                     thousands(f.population),
+                     f.unknown_population ? fmt::format(" (and {} of unknown population)", f.unknown_population) : "");
+    h += fmt::format("<table class=\"gaps\" data-province=\"{}\">\n<tr><th>profile</th><th>&#8804; {:g} h</th>"
+                     "<th>&#8804; {:g} h</th><th>&#8804; {:g} h</th><th>no pathway</th><th>missing, and why "
+                     "(communities)</th><th>ten worst communities</th></tr>\n",
+                     code, a.threshold(0), a.threshold(1), a.threshold(2));
+    for (const auto& pp : f.profiles) h += gap_row(r, pp);
+    h += "</table>\n";
+  }
+  return h;
+}
+
+// The suggestions section (with --suggest): each proposal and its exact gain, tier by tier.
+std::string suggestions_html(const Report& r) {
+  if (!r.suggest_profile) return {};
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  const Taxonomy& t = d.taxonomy;
+  std::string h;
+  h += "<h2 id=\"suggestions\">Suggested new providers: " + html_escape(*r.suggest_profile) + "</h2>\n";
+  h += fmt::format("<p class=\"note\">Chosen greedily: each does the most for people, counted first as the "
+                   "population newly within {0:g} h of every service it needs, then within {1:g} h, then within "
+                   "{2:g} h, then the person-hours of travel saved (gains are exact: the audit was re-run with the "
+                   "proposal in place).</p>\n",
+                   a.threshold(0), a.threshold(1), a.threshold(2));
+  h += fmt::format("<table id=\"suggestions-table\">\n<tr><th>#</th><th>community</th><th>services to offer</th>"
+                   "<th>newly within {:g} h</th><th>newly within {:g} h</th><th>newly within {:g} h</th>"
+                   "<th>person-hours saved</th><th>communities newly within {:g} h</th></tr>\n",
+                   a.threshold(0), a.threshold(1), a.threshold(2), a.threshold(2));
+  int rank = 1;
+  for (const auto& s : r.suggestions) {
+    std::string services, ns;
+    for (NeedId n = 0; n < t.needs.size(); ++n)
+      if (s.services & need_bit(n)) services += (services.empty() ? "" : ", ") + html_escape(t.needs[n].en);
+    for (auto x : s.newly_served) ns += (ns.empty() ? "" : ", ") + html_escape(d.geography[x].name);
+    h += fmt::format("<tr><td>{}</td><td>{} ({})</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                     "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                     rank++, html_escape(d.geography[s.community].name), t.provinces.code(s.province), services,
+                     thousands(s.gain.within[0]), thousands(s.gain.within[1]), thousands(s.gain.within[2]),
+                     thousands(static_cast<std::int64_t>(std::llround(s.gain.person_hours_saved))), ns);
+  }
+  if (r.suggestions.empty()) h += "<tr><td colspan=\"8\">no single provider would gain anything</td></tr>\n";
+  h += "</table>\n";
+  return h;
 }
 
 }  // namespace
@@ -288,6 +485,8 @@ std::string render_html(const Report& r) {
                    "<code>nrm refer</code> gives for that profile placed in that community.</p>\n",
                    a.communities.size(), a.profiles.size(),
                    r.province ? ", " + html_escape(*r.province) + " only" : std::string());
+  h += scenario_html(r);
+  h += summary_html(r);
   h += "<div class=\"stamp\" id=\"stamp\"><b>Computed as of " + html_escape(r.stamp.as_of) + "</b> on " +
        std::to_string(r.stamp.providers) + " providers, " + std::to_string(r.stamp.communities) +
        " communities and " + std::to_string(r.stamp.rules) + " rules.<br>\n";
@@ -314,53 +513,18 @@ std::string render_html(const Report& r) {
   for (const auto& p : a.profiles) h += "<th title=\"" + html_escape(p.description) + "\">" + html_escape(p.label) + "</th>";
   h += "</tr>\n";
   for (const auto& f : a.provinces) {
-    h += "<tr><th>" + t.provinces.code(f.province) + "</th><td class=\"num\">" + std::to_string(f.population) + "</td>";
+    h += "<tr><th>" + t.provinces.code(f.province) + "</th><td class=\"num\">" + thousands(f.population) + "</td>";
     for (const auto& pp : f.profiles)
       h += "<td class=\"num\" style=\"background:" + share_colour(pp.share(2)) + "\">" + pct(pp.share(2)) + "</td>";
     h += "</tr>\n";
   }
   h += "</table>\n";
 
-  h += "<h2 id=\"gaps-section\">Gaps per province</h2>\n";
-  h += "<p class=\"note\">For each profile: population within 2, 8 and 24 hours; the communities with no "
-       "pathway at all; the need most often missing (the binding gap); and the ten worst communities (no pathway "
-       "first, largest first; then the longest travel).</p>\n";
-  for (const auto& f : a.provinces) {
-    const std::string code = t.provinces.code(f.province);
-    h += fmt::format("<h3 id=\"gaps-{}\">{}: {} communities, population {}</h3>\n", code, code, f.communities,
-                     f.population);
-    h += "<table class=\"gaps\" data-province=\"" + code +
-         "\">\n<tr><th>profile</th><th>&#8804; 2 h</th><th>&#8804; 8 h</th><th>&#8804; 24 h</th>"
-         "<th>no pathway</th><th>binding need</th><th>ten worst communities</th></tr>\n";
-    for (const auto& pp : f.profiles) {
-      const Profile& p = a.profiles[static_cast<std::size_t>(pp.profile)];
-      std::string none;
-      for (std::size_t i = 0; i < pp.none.size() && i < 12; ++i)
-        none += (none.empty() ? "" : ", ") + html_escape(d.geography[pp.none[i]].name);
-      if (pp.none.size() > 12) none += fmt::format(", and {} more", pp.none.size() - 12);
-      std::string worst;
-      for (std::size_t ci : pp.worst) {
-        const Cell& c = a.cells[ci];
-        worst += (worst.empty() ? "" : "; ") + html_escape(d.geography[c.community].name) + " " +
-                 (c.feasible ? fmt::format("{:.1f} h", c.travel_hours)
-                             : "<b>none</b>" + (c.unmet.empty() ? std::string()
-                                                                : " (" + t.needs.code(c.unmet[0].need) + ")"));
-      }
-      h += "<tr><td>" + html_escape(p.label) + "</td>";
-      for (int k = 0; k < kThresholdCount; ++k)
-        h += "<td class=\"num\" style=\"background:" + share_colour(pp.share(k)) + "\">" + pct(pp.share(k)) + "</td>";
-      h += fmt::format("<td>{}{}</td>", pp.none.size(), none.empty() ? "" : ": " + none);
-      h += "<td>" +
-           (pp.binding_need >= 0 ? fmt::format("{} ({} communities)", t.needs.code(pp.binding_need), pp.binding_count)
-                                 : std::string("&#8212;")) +
-           "</td><td>" + worst + "</td></tr>\n";
-    }
-    h += "</table>\n";
-  }
-
+  h += gaps_html(r);
   if (r.what_if) {
     h += "<h2 id=\"what-if\">What-if</h2>\n<p class=\"note\">";
-    if (!r.what_if->with_file.empty()) h += "With the providers of <code>" + html_escape(r.what_if->with_file) + "</code>. ";
+    if (!r.what_if->with_file.empty())
+      h += "With the providers of <code>" + html_escape(file_name(r.what_if->with_file)) + "</code>. ";
     if (!r.what_if->without.empty()) {
       std::string ids;
       for (const auto& id : r.what_if->without) ids += (ids.empty() ? "" : ", ") + id;
@@ -387,23 +551,7 @@ std::string render_html(const Report& r) {
     if (!shown) h += "<tr><td colspan=\"8\">no change</td></tr>\n";
     h += "</table>\n";
   }
-  if (r.suggest_profile) {
-    h += "<h2 id=\"suggestions\">Suggested new providers: " + html_escape(*r.suggest_profile) + "</h2>\n";
-    h += "<p class=\"note\">Chosen greedily: each adds the most population that today has no pathway within 24 "
-         "hours (gains are exact: the audit was re-run with the proposal in place).</p>\n";
-    h += "<table id=\"suggestions-table\">\n<tr><th>#</th><th>community</th><th>services to offer</th>"
-         "<th>population gained</th><th>communities newly within 24 h</th></tr>\n";
-    int rank = 1;
-    for (const auto& s : r.suggestions) {
-      std::string services, ns;
-      for (const auto& code : t.need_codes(s.services)) services += (services.empty() ? "" : ", ") + code;
-      for (auto x : s.newly_served) ns += (ns.empty() ? "" : ", ") + html_escape(d.geography[x].name);
-      h += fmt::format("<tr><td>{}</td><td>{} ({})</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n", rank++,
-                       html_escape(d.geography[s.community].name), t.provinces.code(s.province), services, s.gain, ns);
-    }
-    if (r.suggestions.empty()) h += "<tr><td colspan=\"5\">no single provider would gain anything</td></tr>\n";
-    h += "</table>\n";
-  }
+  h += suggestions_html(r);
   h += "<h2>Profiles</h2>\n<table id=\"profiles\">\n<tr><th>id</th><th>label</th><th>description</th></tr>\n";
   for (const auto& p : a.profiles)
     h += "<tr><td><code>" + html_escape(p.id) + "</code></td><td>" + html_escape(p.label) + "</td><td>" +

@@ -42,6 +42,86 @@ std::string fnv1a_hex(const std::string& bytes) {
 
 }  // namespace detail
 
+std::string thousands(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(static_cast<std::size_t>(at), ",");
+  return (n < 0 ? "-" : "") + digits;
+}
+
+std::string reason_text(const Audit& a, const std::string& blocked_by) {
+  if (const ReasonKind* k = a.settings->reason_of(blocked_by)) return k->text;
+  if (blocked_by == "directory") return "no provider offers it at all";
+  return "blocked by rule " + blocked_by;
+}
+
+std::string population_text(const Community& c) {
+  return c.population ? thousands(*c.population) : std::string("population unknown");
+}
+
+namespace {
+
+std::string share_text(double s) { return fmt::format("{:.1f}%", s * 100.0); }
+
+std::string plural(std::int64_t n, const std::string& one, const std::string& many) {
+  return thousands(n) + " " + (n == 1 ? one : many);
+}
+
+// " 2 communities of unknown population have no pathway within 24 h either (...)" or "".
+std::string unknown_clause(const ProvinceProfile& pp, double last) {
+  const int unknown = pp.unknown_communities - pp.unknown_within[kThresholdCount - 1];
+  if (unknown <= 0) return {};
+  return fmt::format(" {} of unknown population {} no pathway within {:g} h either (population unknown, not "
+                     "counted above).",
+                     plural(unknown, "community", "communities"), unknown == 1 ? "has" : "have", last);
+}
+
+}  // namespace
+
+std::string causes_text(const Directory& d, const Audit& a, const ProvinceProfile& pp) {
+  std::string out;
+  for (std::size_t i = 0; i < pp.causes.size();) {
+    const NeedId need = pp.causes[i].need;
+    int communities = 0;
+    std::string why;
+    for (; i < pp.causes.size() && pp.causes[i].need == need; ++i) {
+      communities += pp.causes[i].communities;
+      why += (why.empty() ? "" : "; ") + reason_text(a, pp.causes[i].blocked_by) + ": " +
+             thousands(pp.causes[i].communities);
+    }
+    out += (out.empty() ? "" : "; ") + d.taxonomy.needs[need].en + " in " +
+           plural(communities, "community", "communities") + " (" + why + ")";
+  }
+  return out;
+}
+
+std::string summary_sentence(const Directory& d, const Audit& a, const ProvinceProfile& pp,
+                             const std::string& place) {
+  const Profile& p = a.profiles[static_cast<std::size_t>(pp.profile)];
+  const double last = a.threshold(kThresholdCount - 1);
+  const std::int64_t outside = pp.outside();
+  std::string s = p.label + ": ";
+  if (pp.none.empty() && pp.beyond_communities == 0) {
+    s += fmt::format("everyone in {} can reach every service needed within {:g} h.", place, last);
+  } else {
+    if (outside == 0) {
+      s += fmt::format("no one of known population in {} is without a pathway within {:g} h.", place, last);
+      if (!pp.causes.empty()) s += " Missing: " + causes_text(d, a, pp) + ".";
+      return s + unknown_clause(pp, last);
+    }
+    const double share = pp.population ? static_cast<double>(outside) / static_cast<double>(pp.population) : 0.0;
+    s += fmt::format("{} in {} ({}) cannot reach every service needed within {:g} h", plural(outside, "person", "people"),
+                     place, share > 0 && share < 0.0005 ? std::string("less than 0.1%") : share_text(share), last);
+    const std::int64_t no_pathway = outside - pp.beyond_population;
+    std::string parts;
+    if (no_pathway > 0) parts = thousands(no_pathway) + " with no pathway at all";
+    if (pp.beyond_population > 0)
+      parts += (parts.empty() ? "" : ", ") + fmt::format("{} only beyond {:g} h", thousands(pp.beyond_population), last);
+    s += (parts.empty() ? "" : ": " + parts) + ".";
+    if (!pp.causes.empty()) s += " Missing: " + causes_text(d, a, pp) + ".";
+  }
+  return s + unknown_clause(pp, last);
+}
+
 namespace {
 
 std::string slurp(const std::string& path) {
@@ -54,20 +134,19 @@ std::string slurp(const std::string& path) {
 double hours2(double h) { return std::round(h * 100.0) / 100.0; }
 double share4(double s) { return std::round(s * 10000.0) / 10000.0; }
 std::string pct(double s) { return fmt::format("{:.1f}%", s * 100.0); }
+std::string hours_key(double h) { return fmt::format("{:g}h", h); }
 
-std::int64_t pop(const Directory& d, CommunityIndex c) {
-  return d.geography[c].population ? *d.geography[c].population : 0;
-}
 
 const Profile& profile_of(const Report& r, int p) { return r.audit->profiles[static_cast<std::size_t>(p)]; }
 
 std::string need_code(const Directory& d, NeedId n) { return n >= 0 ? d.taxonomy.needs.code(n) : std::string(); }
 
-json gap_json(const api::Engine& e, const Cell& c) {
+json gap_json(const api::Engine& e, const Audit& a, const Cell& c) {
   if (c.feasible || c.unmet.empty()) return nullptr;
   const Directory& d = e.directory();
   const auto& u = c.unmet[0];
-  json g = {{"need", need_code(d, u.need)}, {"reason", u.reason}, {"blocked_by", u.blocked_by}};
+  json g = {{"need", need_code(d, u.need)}, {"reason", u.reason}, {"blocked_by", u.blocked_by},
+            {"why", reason_text(a, u.blocked_by)}};
   if (u.nearest)
     g["nearest"] = {{"provider", d.providers[*u.nearest].id}, {"travel_hours", hours2(u.nearest_travel_hours)}};
   return g;
@@ -80,33 +159,47 @@ json cell_json(const Report& r, const Cell& c) {
   j["community"] = com.id;
   j["name"] = com.name;
   j["province"] = d.taxonomy.provinces.code(com.province);
-  j["population"] = pop(d, c.community);
+  j["population"] = com.population ? json(*com.population) : json(nullptr);
   j["profile"] = profile_of(r, c.profile).id;
   j["feasible"] = c.feasible;
   j["total_cost"] = c.feasible ? json(rules::from_cost(c.total_cost)) : json(nullptr);
   j["travel_hours"] = c.feasible ? json(hours2(c.travel_hours)) : json(nullptr);
-  j["binding_gap"] = gap_json(*r.engine, c);
-  json unmet = json::array();
-  for (const auto& u : c.unmet) unmet.push_back(need_code(d, u.need));
+  j["binding_gap"] = gap_json(*r.engine, *r.audit, c);
+  json unmet = json::array(), gaps = json::array();
+  for (const auto& u : c.unmet) {
+    unmet.push_back(need_code(d, u.need));
+    gaps.push_back({{"need", need_code(d, u.need)}, {"label", d.taxonomy.needs[u.need].en},
+                    {"blocked_by", u.blocked_by}, {"why", reason_text(*r.audit, u.blocked_by)}});
+  }
   j["unmet"] = unmet;
+  j["gaps"] = gaps;
   return j;
 }
 
 json community_ref(const Directory& d, CommunityIndex c) {
-  return {{"community", d.geography[c].id}, {"name", d.geography[c].name}, {"population", pop(d, c)}};
+  const auto& known = d.geography[c].population;
+  return {{"community", d.geography[c].id}, {"name", d.geography[c].name},
+          {"population", known ? json(*known) : json(nullptr)}};
 }
 
 }  // namespace
 
-Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Date as_of) {
+std::string file_name(const std::string& path) {
+  std::filesystem::path p(path);
+  while (!p.empty() && p.filename().empty()) p = p.parent_path();  // "rules/" -> "rules"
+  return p.filename().string();
+}
+
+Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Date as_of,
+                 const std::string& with_file) {
   Stamp s;
   s.as_of = as_of.str();
   const auto& p = engine.paths();
   for (auto [role, path] : std::vector<std::pair<std::string, std::string>>{
            {"providers", p.data.providers}, {"communities", p.data.communities}, {"routes", p.data.routes},
-           {"taxonomy", p.data.taxonomy}, {"profiles", profiles_path}}) {
+           {"taxonomy", p.data.taxonomy}, {"profiles", profiles_path}, {"with", with_file}}) {
     if (path.empty()) continue;
-    s.files.push_back({role, path, detail::fnv1a_hex(slurp(path))});
+    s.files.push_back({role, file_name(path), detail::fnv1a_hex(slurp(path))});
   }
   std::vector<std::string> rule_files;
   std::error_code ec;
@@ -115,11 +208,28 @@ Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Da
   std::sort(rule_files.begin(), rule_files.end());
   std::string all;
   for (const auto& f : rule_files) all += std::filesystem::path(f).filename().string() + "\n" + slurp(f);
-  s.files.push_back({"rules", p.rules_dir, detail::fnv1a_hex(all)});
+  s.files.push_back({"rules", file_name(p.rules_dir), detail::fnv1a_hex(all)});
   s.providers = engine.directory().providers.size();
   s.communities = engine.directory().geography.size();
   s.rules = engine.policy().rule_count();
   return s;
+}
+
+WhatIf make_what_if(const api::Engine& base, const api::Engine& changed, const std::string& with_file,
+                    const std::vector<std::string>& without, std::vector<Change> changes) {
+  WhatIf w;
+  w.with_file = with_file;
+  if (!with_file.empty()) w.with_digest = detail::fnv1a_hex(slurp(with_file));
+  const Directory& b = base.directory();
+  for (const Provider& p : changed.directory().providers) {
+    auto old = b.find(p.id);
+    const bool dropped = std::find(without.begin(), without.end(), p.id) != without.end();
+    if (!old || dropped) w.added.push_back(p.id);
+  }
+  std::sort(w.added.begin(), w.added.end());
+  w.without = without;
+  w.changes = std::move(changes);
+  return w;
 }
 
 json render_json(const Report& r) {
@@ -139,7 +249,7 @@ json render_json(const Report& r) {
   for (const auto& p : a.profiles)
     profiles.push_back({{"id", p.id}, {"label", p.label}, {"description", p.description}});
   j["profiles"] = profiles;
-  j["thresholds_hours"] = {kThresholds[0], kThresholds[1], kThresholds[2]};
+  j["thresholds_hours"] = a.settings->thresholds;
   json cells = json::array();
   for (const auto& c : a.cells) cells.push_back(cell_json(r, c));
   j["cells"] = cells;
@@ -149,17 +259,27 @@ json render_json(const Report& r) {
     pj["province"] = d.taxonomy.provinces.code(f.province);
     pj["communities"] = f.communities;
     pj["population"] = f.population;
+    pj["communities_population_unknown"] = f.unknown_population;
     json per = json::array();
     for (const auto& pp : f.profiles) {
       json x;
       x["profile"] = profile_of(r, pp.profile).id;
       x["population"] = pp.population;
       for (int t = 0; t < kThresholdCount; ++t) {
-        const std::string h = fmt::format("{}h", static_cast<int>(kThresholds[t]));
+        const std::string h = hours_key(a.threshold(t));
         x["population_within_" + h] = pp.within[t];
         x["share_within_" + h] = share4(pp.share(t));
       }
       x["population_served"] = pp.served;
+      x["communities_population_unknown"] = pp.unknown_communities;
+      x["beyond_last_threshold"] = {{"communities", pp.beyond_communities}, {"population", pp.beyond_population}};
+      json causes = json::array();
+      for (const Cause& k : pp.causes)
+        causes.push_back({{"need", need_code(d, k.need)}, {"blocked_by", k.blocked_by},
+                          {"why", reason_text(a, k.blocked_by)}, {"communities", k.communities},
+                          {"population", k.population}, {"communities_population_unknown", k.unknown_population}});
+      x["causes"] = causes;
+      x["summary"] = summary_sentence(d, a, pp, d.taxonomy.provinces[f.province].en);
       json none = json::array();
       for (CommunityIndex c : pp.none) none.push_back(community_ref(d, c));
       x["communities_without"] = none;
@@ -183,9 +303,18 @@ json render_json(const Report& r) {
     provinces.push_back(pj);
   }
   j["provinces"] = provinces;
+  json summary = json::array();
+  for (std::size_t p = 0; p < a.profiles.size(); ++p)
+    summary.push_back({{"profile", a.profiles[p].id},
+                       {"text", summary_sentence(d, a, national(a, p), a.provinces.size() > 1 ? "Canada"
+                                                 : d.taxonomy.provinces[a.provinces[0].province].en)}});
+  j["summary"] = summary;
   if (r.what_if) {
     json w;
-    w["with"] = r.what_if->with_file.empty() ? json(nullptr) : json(r.what_if->with_file);
+    w["with"] = r.what_if->with_file.empty()
+                    ? json(nullptr)
+                    : json({{"file", file_name(r.what_if->with_file)}, {"fnv1a64", r.what_if->with_digest}});
+    w["added"] = r.what_if->added;
     w["without"] = r.what_if->without;
     json changes = json::array();
     for (const auto& c : r.what_if->changes) {
@@ -193,7 +322,7 @@ json render_json(const Report& r) {
                 {"profile", profile_of(r, c.profile).id},
                 {"population", c.population}};
       for (int t = 0; t < kThresholdCount; ++t) {
-        const std::string h = fmt::format("{}h", static_cast<int>(kThresholds[t]));
+        const std::string h = hours_key(a.threshold(t));
         x["within_" + h] = {{"before", c.before[t]}, {"after", c.after[t]}, {"change", c.after[t] - c.before[t]}};
       }
       x["served"] = {{"before", c.served_before}, {"after", c.served_after}};
@@ -213,12 +342,17 @@ json render_json(const Report& r) {
     for (const auto& sg : r.suggestions) {
       json ns = json::array();
       for (auto c : sg.newly_served) ns.push_back(d.geography[c].id);
+      json gain;
+      for (int t = 0; t < kThresholdCount; ++t)
+        gain["population_within_" + hours_key(a.threshold(t))] = sg.gain.within[t];
+      gain["person_hours_saved"] = std::round(sg.gain.person_hours_saved * 100.0) / 100.0;
       s.push_back({{"rank", rank++},
                    {"community", d.geography[sg.community].id},
                    {"name", d.geography[sg.community].name},
                    {"province", d.taxonomy.provinces.code(sg.province)},
                    {"services", d.taxonomy.need_codes(sg.services)},
-                   {"gain_population_within_24h", sg.gain},
+                   {"gain", gain},
+                   {"gain_population_within_24h", sg.gain.within[kThresholdCount - 1]},
                    {"newly_served", ns},
                    {"provider_yaml", sg.provider_yaml}});
     }
@@ -246,7 +380,8 @@ std::string render_csv(const Report& r) {
   for (const auto& c : r.audit->cells) {
     const Community& com = d.geography[c.community];
     out += fmt::format("{},{},{},{},{},{},", com.id, csv_field(com.name), d.taxonomy.provinces.code(com.province),
-                       pop(d, c.community), profile_of(r, c.profile).id, c.feasible ? "true" : "false");
+                       com.population ? std::to_string(*com.population) : std::string(), profile_of(r, c.profile).id,
+                       c.feasible ? "true" : "false");
     if (c.feasible) {
       out += fmt::format("{:.2f},{:.2f},,,,,\n", rules::from_cost(c.total_cost), hours2(c.travel_hours));
     } else if (!c.unmet.empty()) {
@@ -269,8 +404,13 @@ std::string render_table(const Report& r) {
   out += fmt::format("nrm audit: {} communities x {} profiles, as of {}; {} providers, {} rules{}\n",
                      a.communities.size(), a.profiles.size(), r.stamp.as_of, r.stamp.providers, r.stamp.rules,
                      r.province ? ", province " + *r.province : std::string());
-  out += "Share of population with a pathway whose travel is within 2 / 8 / 24 hours; 'none' = communities\n"
-         "with no pathway at all; 'binding' = the need most often missing there.\n";
+  out += fmt::format("Share of population with a pathway whose travel is within {:g} / {:g} / {:g} hours; 'none' = "
+                     "communities\nwith no pathway at all; 'binding' = the need most often missing there.\n",
+                     a.threshold(0), a.threshold(1), a.threshold(2));
+  out += "\nSummary:\n";
+  for (std::size_t p = 0; p < a.profiles.size(); ++p)
+    out += "  " + summary_sentence(d, a, national(a, p), a.provinces.size() > 1 ? "Canada"
+                                   : d.taxonomy.provinces[a.provinces[0].province].en) + "\n";
   for (std::size_t p = 0; p < a.profiles.size(); ++p) {
     out += fmt::format("\n== {} ({})\n", a.profiles[p].label, a.profiles[p].id);
     out += fmt::format("{:<4} {:>6} {:>11} {:>7} {:>7} {:>7} {:>6}  {}\n", "prov", "comms", "population", "<=2h",
@@ -296,11 +436,13 @@ std::string render_table(const Report& r) {
                             : "NONE" + (c.unmet.empty() ? std::string() : " (" + need_code(d, c.unmet[0].need) + ")"));
       }
       out += fmt::format("  {}: {}\n", profile_of(r, pp.profile).id, line);
+      if (!pp.causes.empty()) out += "    why: " + causes_text(d, a, pp) + "\n";
     }
   }
   if (r.what_if) {
     out += "\nWhat-if";
-    if (!r.what_if->with_file.empty()) out += " with " + r.what_if->with_file;
+    if (!r.what_if->with_file.empty())
+      out += " with " + file_name(r.what_if->with_file) + " (FNV-1a " + r.what_if->with_digest + ")";
     if (!r.what_if->without.empty()) {
       std::string ids;
       for (const auto& id : r.what_if->without) ids += (ids.empty() ? "" : ",") + id;
@@ -325,16 +467,19 @@ std::string render_table(const Report& r) {
     if (!shown) out += "  no change\n";
   }
   if (r.suggest_profile) {
-    out += fmt::format("\nSuggested providers for {} (greedy; gain = population newly within 24 h):\n",
-                       *r.suggest_profile);
+    out += fmt::format("\nSuggested providers for {} (greedy; gain = people newly within {} h, then {} h, then "
+                       "{} h, then person-hours of travel saved):\n",
+                       *r.suggest_profile, a.threshold(0), a.threshold(1), a.threshold(2));
     if (r.suggestions.empty()) out += "  none would gain anything\n";
     int rank = 1;
     for (const auto& s : r.suggestions) {
       std::string services;
       for (const auto& code : d.taxonomy.need_codes(s.services)) services += (services.empty() ? "" : ", ") + code;
-      out += fmt::format("  {}. {} ({}): offer {}; gain {} people in {} communities\n", rank++,
-                         d.geography[s.community].name, d.geography[s.community].id, services, s.gain,
-                         s.newly_served.size());
+      out += fmt::format("  {}. {} ({}): offer {}; gain {} people within {} h, {} within {} h, {} within {} h "
+                         "({} communities), {} person-hours saved\n",
+                         rank++, d.geography[s.community].name, d.geography[s.community].id, services,
+                         s.gain.within[0], a.threshold(0), s.gain.within[1], a.threshold(1), s.gain.within[2],
+                         a.threshold(2), s.newly_served.size(), fmt::format("{:.0f}", s.gain.person_hours_saved));
     }
   }
   return out;

@@ -1,5 +1,6 @@
 // Renderings of an audit: a terminal table, CSV (one row per cell), JSON (cells, provinces, stamp,
-// what-if, suggestions) and one self-contained HTML report with an SVG map of Canada.
+// what-if, suggestions) and one self-contained HTML report with an SVG map of Canada; and the
+// atomic write of a report to a file.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -25,14 +26,25 @@ struct Stamp {
   std::size_t rules = 0;
   std::string version;  // nrm version
 };
-Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Date as_of);
+// Files are named by their file name only (the rules by their folder's name), never by a path
+// of the machine; the digest says which bytes they were. A what-if's --with file is one of them
+// (role "with").
+Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Date as_of,
+                 const std::string& with_file = "");
 
 // Optional parts of a report.
 struct WhatIf {
-  std::string with_file;
+  std::string with_file;            // as given; reports show only its file name and digest
+  std::string with_digest;          // FNV-1a 64 of its bytes (empty without --with)
+  std::vector<std::string> added;   // ids of the providers it adds or replaces, sorted
   std::vector<std::string> without;
   std::vector<Change> changes;
 };
+// The what-if of `changed` (with_changes of `base`) and the change between their audits.
+WhatIf make_what_if(const api::Engine& base, const api::Engine& changed, const std::string& with_file,
+                    const std::vector<std::string>& without, std::vector<Change> changes);
+// The file name of a path, for reports ("/home/x/new-shelters.yaml" -> "new-shelters.yaml").
+std::string file_name(const std::string& path);
 
 struct Report {
   const api::Engine* engine = nullptr;  // the engine the audit ran on (after changes, if any)
@@ -50,6 +62,11 @@ std::string render_csv(const Report& r);
 nlohmann::json render_json(const Report& r);
 std::string render_html(const Report& r);
 
+// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed, then renamed
+// over `path` (keeping its permissions). On any failure the temporary file is removed, `path` is
+// left exactly as it was, and LoadError names the file and the cause.
+void write_atomically(const std::string& path, const std::string& bytes);
+
 // Lambert conformal conic, spherical, as Statistics Canada's maps of Canada: standard parallels
 // 49 and 77 degrees north, origin 63.390675 N, 91.866667 W. Returns (x, y) in earth radii, y north.
 struct Projected {
@@ -57,6 +74,25 @@ struct Projected {
   double y = 0;
 };
 Projected lambert(double latitude, double longitude);
+
+// 1234567 as "1,234,567" (negative numbers keep their sign).
+std::string thousands(std::int64_t n);
+
+// --- Plain words, shared by every rendering --------------------------------------------------
+
+// A gap's cause in words: the reason of the profiles file that lists `blocked_by`, or
+// "blocked by rule <id>" when none does ("no provider offers it at all" for `directory`).
+std::string reason_text(const Audit& a, const std::string& blocked_by);
+// A community's population, "7,740", or "population unknown".
+std::string population_text(const Community& c);
+// "Emergency shelter in 12 communities (providers exist but refuse this gender: 8; ...)", one
+// clause per missing need, joined by "; ".
+std::string causes_text(const Directory& d, const Audit& a, const ProvinceProfile& pp);
+// One sentence per profile and place: how many people (and what share) cannot reach every
+// service the profile needs within the last threshold, split into no pathway and beyond it,
+// every missing need with its causes, and communities of unknown population counted apart.
+std::string summary_sentence(const Directory& d, const Audit& a, const ProvinceProfile& pp,
+                             const std::string& place);
 
 namespace detail {
 std::string html_escape(const std::string& s);

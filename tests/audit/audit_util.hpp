@@ -69,4 +69,26 @@ inline void check_cell_is_refer(const api::Engine& e, const audit::Profile& p, c
   }
 }
 
+// Re-audits with the first k proposals added and checks each proposal's claimed gain against the
+// change it makes, tier by tier: the gain shown is the gain a re-run gives.
+inline void check_gains_are_reruns(const api::Engine& e, const audit::Profile& p, const std::vector<audit::Suggestion>& s,
+                            const audit::Options& o) {
+  const std::vector<audit::Profile> one = {p};
+  std::string extra = "providers:\n";
+  auto before = audit::run(e, one, o);
+  for (std::size_t k = 0; k < s.size(); ++k) {
+    INFO("suggestion " << k + 1 << " at " << e.directory().geography[s[k].community].id);
+    extra += s[k].provider_yaml;
+    auto with = audit::with_changes_text(e, extra, "suggestion", {});
+    auto after = audit::run(*with, one, o);
+    for (int t = 0; t < audit::kThresholdCount; ++t) {
+      std::int64_t b = 0, a = 0;
+      for (const auto& f : before.provinces) b += f.profiles[0].within[t];
+      for (const auto& f : after.provinces) a += f.profiles[0].within[t];
+      CHECK(s[k].gain.within[t] == a - b);
+    }
+    before = std::move(after);
+  }
+}
+
 }  // namespace nrm::test

@@ -198,18 +198,89 @@ TEST_CASE("what-if: removing and adding providers", "[audit]") {
   CHECK(report.find("no provider with id 'sh-alpha'") != std::string::npos);
 }
 
-TEST_CASE("suggestions: greedy, exact gains, stop when nothing gains", "[audit]") {
+
+TEST_CASE("suggestions: lexicographic gain (2 h, then 8 h, then 24 h), exact, stop when nothing gains", "[audit]") {
   World w;
-  auto s = audit::suggest(*w.engine, w.profiles[0], 3, test::audit_options());
-  REQUIRE(s.size() == 2);
+  const auto o = test::audit_options();
+  auto s = audit::suggest(*w.engine, w.profiles[0], 5, o);
+  // shelter (a man): delta has nothing (30,000 newly within 2 h). Then 20,000 more within 2 h
+  // (gamma, 3 h from alpha's shelter today) rank above nordic's 5,000 newly within 24 h; a
+  // shelter in gamma or in beta brings gamma within 2 h, and beta's saves more travel (beta's
+  // 50,000 people 1 h each, gamma's 20,000 1 h each: 70,000 person-hours, against 60,000).
+  // Then nordic; then only travel can be saved: gamma's 20,000 people, 2 h each.
+  REQUIRE(s.size() == 4);
   CHECK(w.id(s[0].community) == "delta-mb");
-  CHECK(s[0].gain == 30000);
+  CHECK(s[0].gain.within[0] == 30000);
+  CHECK(s[0].gain.within[2] == 30000);
   CHECK(w.ids(s[0].newly_served) == std::vector<std::string>{"delta-mb"});
   CHECK(w.engine->directory().taxonomy.need_codes(s[0].services) == std::vector<std::string>{"shelter.emergency"});
-  CHECK(w.id(s[1].community) == "nordic-nu");
-  CHECK(s[1].gain == 5000);
+  CHECK(w.id(s[1].community) == "beta-on");
+  CHECK(s[1].gain.within[0] == 20000);
+  CHECK(s[1].gain.within[1] == 0);
+  CHECK(s[1].gain.within[2] == 0);
+  CHECK(s[1].gain.person_hours_saved == Approx(50000 * 1.0 + 20000 * 1.0));
+  CHECK(s[1].newly_served.empty());
+  CHECK(w.id(s[2].community) == "nordic-nu");
+  CHECK(s[2].gain.within[2] == 5000);
+  CHECK(w.id(s[3].community) == "gamma-on");
+  CHECK(s[3].gain.within[0] == 0);
+  CHECK(s[3].gain.person_hours_saved == Approx(20000 * 2.0));
+  test::check_gains_are_reruns(*w.engine, w.profiles[0], s, o);
   // The proposal is a valid provider entry: adding it serves delta.
   auto with = audit::with_changes_text(*w.engine, "providers:\n" + s[0].provider_yaml, "suggestion", {});
   Case c = with->parse_case(audit::case_text(w.profiles[0], "delta-mb"), "case");
   CHECK(with->refer(c, test::audit_date()).ok());
+  // Counselling is met everywhere by phone: nothing to gain, nothing proposed.
+  CHECK(audit::suggest(*w.engine, w.profiles[2], 2, o).empty());
+}
+
+TEST_CASE("suggestions: equal 24 h gains are decided by the people within 2 h, not by the id", "[audit]") {
+  // Nobody offers labour-rights legal help in the test world. In Ontario a provider anywhere
+  // reaches all 170,000 within 24 h; in beta (1 h from alpha, 2 h from gamma) all of them are
+  // within 2 h, in alpha (first by id) only 150,000.
+  World w;
+  test::TempDir dir;
+  const std::string path = dir.write("profiles.yaml", R"(schema: 1
+thresholds_hours: [2, 8, 24]
+profiles:
+  - {id: labour, label: Labour rights, description: d, needs: [legal.labour]}
+)");
+  auto profiles = audit::load_profiles(path, *w.engine);
+  auto o = test::audit_options();
+  o.province = w.engine->directory().taxonomy.provinces.find("ON");
+  auto s = audit::suggest(*w.engine, profiles[0], 1, o);
+  REQUIRE(s.size() == 1);
+  CHECK(w.id(s[0].community) == "beta-on");
+  CHECK(s[0].gain.within[0] == 170000);
+  CHECK(s[0].gain.within[2] == 170000);
+  test::check_gains_are_reruns(*w.engine, profiles[0], s, o);
+}
+
+TEST_CASE("audit settings: thresholds and reasons from the profiles file, every problem named", "[audit]") {
+  World w;
+  const auto& st = *w.profiles[0].settings;
+  CHECK(st.thresholds[0] == 2.0);
+  CHECK(st.thresholds[2] == 24.0);
+  REQUIRE(st.reason_of("gender-accepted"));
+  CHECK(st.reason_of("gender-accepted")->text == "providers exist but refuse this gender");
+  CHECK(st.reason_of("age-bounds") == nullptr);
+  test::TempDir dir;
+  const std::string path = dir.write("profiles.yaml", R"(schema: 1
+thresholds_hours: [2, 24, 8]
+reasons:
+  - {id: g, text: gender, blocked_by: [gender-acepted]}
+  - {id: h, text: none, blocked_by: [directory, directory]}
+profiles:
+  - {id: one, label: One, description: d, needs: [shelter.emergency]}
+)");
+  std::string report = test::load_error([&] { audit::load_profiles(path, *w.engine); });
+  INFO(report);
+  CHECK(report.find(path + ":2:") != std::string::npos);
+  CHECK(report.find("thresholds_hours[2]: 8 is not above the previous threshold 24") != std::string::npos);
+  CHECK(report.find("'gender-acepted' is neither a rule id") != std::string::npos);
+  CHECK(report.find("did you mean 'gender-accepted'") != std::string::npos);
+  CHECK(report.find("'directory' is already listed") != std::string::npos);
+  const std::string none = dir.write("none.yaml", "schema: 1\nprofiles:\n  - {id: one, label: One, description: d, needs: [shelter.emergency]}\n");
+  CHECK(test::load_error([&] { audit::load_profiles(none, *w.engine); }).find("thresholds_hours: missing") !=
+        std::string::npos);
 }

@@ -73,9 +73,14 @@ TEST_CASE("json: cells with the contract's fields, provinces, stamp", "[audit][r
   CHECK(j["stamp"]["as_of"] == "2026-11-27");
   CHECK(j["stamp"]["files"].size() == 6);
   CHECK(j["stamp"]["files"][0]["fnv1a64"].get<std::string>().size() == 16);
-  // Deterministic: the same audit renders the same bytes.
+  // Files by name and digest, never by a path of the machine.
+  CHECK(j["stamp"]["files"][0]["path"] == "providers.yaml");
+  CHECK(j["stamp"]["files"][5]["path"] == "rules");
+  CHECK(j.dump().find(x.dir.path()) == std::string::npos);
+  CHECK(j.dump().find(test::source_root()) == std::string::npos);
+  // Deterministic: the same audit on the same bytes, elsewhere, renders the same bytes.
   Rendered y;
-  CHECK(audit::render_json(y.report()).dump() == j.dump().replace(j.dump().find(x.dir.path()), x.dir.path().size(), y.dir.path()));
+  CHECK(audit::render_json(y.report()).dump() == j.dump());
 }
 
 TEST_CASE("csv: a header and one row per cell; table: every province and profile", "[audit][render]") {
@@ -153,7 +158,7 @@ TEST_CASE("nrm audit: formats, what-if and bad options", "[audit][cli]") {
   REQUIRE(run("--format html --out " + dir.path("r.html"), dir.path("c.out")) == 0);
   CHECK(slurp(dir.path("r.html")).find("<svg id=\"map\"") != std::string::npos);
   REQUIRE(run("--profile shelter --suggest 1", dir.path("s.txt")) == 0);
-  CHECK(slurp(dir.path("s.txt")).find("1. Delta (delta-mb): offer shelter.emergency; gain 30000") != std::string::npos);
+  CHECK(slurp(dir.path("s.txt")).find("1. Delta (delta-mb): offer shelter.emergency; gain 30000 people within 2 h") != std::string::npos);
   CHECK(run("--province XX", dir.path("e1")) == 2);
   CHECK(slurp(dir.path("e1.err")).find("--province") != std::string::npos);
   CHECK(run("--format pdf", dir.path("e2")) == 2);
@@ -196,4 +201,232 @@ TEST_CASE("the HTML report renders in headless Chromium: map and tables in the D
   std::string bytes = slurp(png);
   REQUIRE(bytes.size() > 10000);
   CHECK(bytes.substr(1, 3) == "PNG");
+}
+
+namespace {
+
+// The text of an HTML fragment as a reader sees it: tags dropped, entities of the report decoded.
+std::string visible(const std::string& html) {
+  std::string out;
+  bool tag = false;
+  for (char c : html) {
+    if (c == '<') tag = true;
+    else if (c == '>') tag = false;
+    else if (!tag) out += c;
+  }
+  for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{{"&#39;", "'"}, {"&amp;", "&"}})
+    for (auto at = out.find(from); at != std::string::npos; at = out.find(from, at + 1)) out.replace(at, from.size(), to);
+  return out;
+}
+
+std::string section(const std::string& html, const std::string& id) {
+  const auto a = html.find("<section id=\"" + id + "\">");
+  if (a == std::string::npos) return {};
+  return html.substr(a, html.find("</section>", a) - a);
+}
+
+}  // namespace
+
+TEST_CASE("html summary: plain sentences with counts, shares and need labels, Canada and per province", "[audit][render]") {
+  Rendered x;
+  std::string html = audit::render_html(x.report());
+  // The summary comes first, before the stamp and the map.
+  const auto at = html.find("<section id=\"summary\">");
+  REQUIRE(at != std::string::npos);
+  CHECK(at < html.find("id=\"stamp\""));
+  CHECK(at < html.find("<svg id=\"map\""));
+  const std::string text = visible(section(html, "summary"));
+  INFO(text);
+  // shelter (a man): 170,000 of 205,000 people within 24 h; MB and NU have no shelter serving them.
+  CHECK(text.find("Shelter only: 35,000 people in Canada (17.1%) cannot reach every service needed within 24 h: "
+                  "35,000 with no pathway at all. Missing: Emergency shelter in 2 communities (providers exist but do "
+                  "not serve this province or territory: 2).") != std::string::npos);
+  CHECK(text.find("Shelter only: 30,000 people in Manitoba (100.0%) cannot reach every service needed within 24 h")
+        != std::string::npos);
+  CHECK(text.find("Counselling only: everyone in Canada can reach every service needed within 24 h.") != std::string::npos);
+  CHECK(text.find("Ontario") != std::string::npos);
+  CHECK(text.find("Every profile audited can reach every service needed within 24 h from every community.") !=
+        std::string::npos);  // Ontario: a man reaches alpha's shelter, a woman gamma's
+  CHECK(text.find("shelter.emergency") == std::string::npos);  // labels, not codes
+  // JSON and the table carry the same sentences.
+  auto j = audit::render_json(x.report());
+  CHECK(j["summary"][0]["text"].get<std::string>().rfind("Shelter only: 35,000 people in Canada (17.1%)", 0) == 0);
+  CHECK(audit::render_table(x.report()).find("  Shelter only: 35,000 people in Canada (17.1%)") != std::string::npos);
+  CHECK(audit::thousands(1234567) == "1,234,567");
+  CHECK(audit::thousands(-4497) == "-4,497");
+  CHECK(audit::thousands(999) == "999");
+}
+
+TEST_CASE("reasons: every missing need of a gap, why in words, with counts", "[audit][render]") {
+  // A man needing a bed and labour-rights legal help: in Ontario the shelters are there (alpha's
+  // takes men; gamma's is women-only) but nobody offers labour-rights help; in MB and NU the
+  // shelters do not serve the province and nobody offers the legal help either.
+  Rendered x;
+  test::TempDir dir;
+  const std::string path = dir.write("profiles.yaml", std::string(R"(schema: 1
+thresholds_hours: [2, 8, 24]
+reasons:
+  - {id: none, text: no provider offers it at all, blocked_by: [directory]}
+  - {id: gender, text: providers exist but refuse this gender, blocked_by: [gender-accepted]}
+profiles:
+  - {id: man, label: Man needing a bed and labour rights help, description: d, gender: male, needs: [shelter.emergency, legal.labour]}
+  - {id: woman-unknown, label: Woman, description: d, gender: female, needs: [shelter.emergency]}
+)"));
+  auto profiles = audit::load_profiles(path, *x.engine);
+  auto a = audit::run(*x.engine, profiles, test::audit_options());
+  audit::Report r = x.report();
+  r.audit = &a;
+  const auto& mb = a.provinces[0].profiles[0];
+  REQUIRE(mb.causes.size() == 2);  // both needs, not only the first
+  CHECK(x.engine->directory().taxonomy.needs.code(mb.causes[0].need) == "shelter.emergency");
+  CHECK(mb.causes[0].blocked_by == "province-served");
+  CHECK(mb.causes[1].blocked_by == "directory");
+  CHECK(mb.causes[1].population == 30000);
+  const std::string text = visible(section(audit::render_html(r), "summary"));
+  INFO(text);
+  CHECK(text.find("Missing: Emergency shelter in 2 communities (blocked by rule province-served: 2); Labour "
+                  "legal help in 5 communities (no provider offers it at all: 5).") != std::string::npos);
+  // The gap table says the same per province; each of the worst communities names every gap.
+  std::string html = audit::render_html(r);
+  CHECK(html.find("Delta <b>none</b>: Emergency shelter (blocked by rule province-served); Labour legal help "
+                  "(no provider offers it at all)") != std::string::npos);
+  auto j = audit::render_json(r);
+  const auto& delta = j["cells"][2 * 2];
+  REQUIRE(delta["gaps"].size() == 2);
+  CHECK(delta["gaps"][1]["why"] == "no provider offers it at all");
+  CHECK(j["provinces"][0]["profiles"][0]["causes"][1]["communities"] == 1);
+}
+
+TEST_CASE("unknown populations are shown as unknown and counted apart, never as 0 people", "[audit][render]") {
+  test::TempDir dir;
+  auto paths = test::audit_world_paths(dir);
+  std::string csv = slurp(paths.data.communities);
+  const std::string nordic = "nordic-nu,Nordic,NU,63.0,-68.0,5000";
+  REQUIRE(csv.find(nordic) != std::string::npos);
+  csv.replace(csv.find(nordic), nordic.size(), "nordic-nu,Nordic,NU,63.0,-68.0,");
+  paths.data.communities = dir.write("communities.csv", csv);
+  auto engine = api::Engine::load(paths);
+  auto profiles = audit::load_profiles(test::audit_profiles_path(), *engine);
+  auto a = audit::run(*engine, profiles, test::audit_options());
+  audit::Report r;
+  r.engine = engine.get();
+  r.audit = &a;
+  r.stamp = audit::make_stamp(*engine, test::audit_profiles_path(), a.as_of);
+  const auto& nu = a.provinces[1];
+  CHECK(nu.population == 0);
+  CHECK(nu.unknown_population == 1);
+  CHECK(nu.profiles[0].unknown_none == 1);
+  const std::string html = audit::render_html(r);
+  const std::string text = visible(section(html, "summary"));
+  INFO(text);
+  // Canada: 30,000 (delta) without, of 200,000 known; Nordic is counted apart.
+  CHECK(text.find("Shelter only: 30,000 people in Canada (15.0%) cannot reach every service needed within 24 h") !=
+        std::string::npos);
+  CHECK(text.find("1 community of unknown population has no pathway within 24 h either (population unknown, not "
+                  "counted above).") != std::string::npos);
+  CHECK(text.find("1 community has no known population; it is counted apart, never as 0 people.") != std::string::npos);
+  CHECK(html.find("Nordic, NU (population unknown): no pathway") != std::string::npos);
+  CHECK(html.find("Nordic (population unknown)") != std::string::npos);
+  CHECK(html.find("pop. 0") == std::string::npos);
+  auto j = audit::render_json(r);
+  CHECK(j["cells"][4 * 3]["community"] == "nordic-nu");
+  CHECK(j["cells"][4 * 3]["population"].is_null());
+  CHECK(audit::render_csv(r).find("nordic-nu,Nordic,NU,,shelter,false") != std::string::npos);
+}
+
+TEST_CASE("atomic writes: a failed write leaves the previous report byte for byte", "[audit][render]") {
+  test::TempDir dir;
+  const std::string path = dir.path("report.html");
+  audit::write_atomically(path, "first report\n");
+  CHECK(slurp(path) == "first report\n");
+  audit::write_atomically(path, "second report\n");  // replaced whole
+  CHECK(slurp(path) == "second report\n");
+  // No temporary file is left behind.
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) files += e.is_regular_file();
+  CHECK(files == 1);
+  // An impossible path: the folder does not exist. The error names the file.
+  const std::string nowhere = dir.path("no-such-folder/report.html");
+  std::string report = test::load_error([&] { audit::write_atomically(nowhere, "x"); });
+  CHECK(report.find(nowhere + ": cannot create a temporary file in") != std::string::npos);
+  CHECK(report.find("No such file or directory") != std::string::npos);
+  CHECK(report.find("the previous file, if any, is unchanged") != std::string::npos);
+}
+
+#ifdef NRM_BINARY
+TEST_CASE("nrm audit --out: a write that fails midway exits 2, names the file, keeps the old report", "[audit][cli]") {
+  // The file-size limit (ulimit -f, with SIGXFSZ ignored so that write() fails with EFBIG) stops
+  // the write after 10 KB, even for root; the HTML report is far bigger.
+  test::TempDir dir;
+  auto paths = test::audit_world_paths(dir);
+  const std::string data = " --taxonomy " + paths.data.taxonomy + " --communities " + paths.data.communities +
+                           " --routes " + paths.data.routes + " --providers " + paths.data.providers + " --rules " +
+                           paths.rules_dir + " --profiles " + test::audit_profiles_path() + " --as-of 2026-11-27";
+  const std::string out = dir.path("report.html");
+  const std::string old = "<!DOCTYPE html>\n<p>the report of last month</p>\n";
+  { std::ofstream(out, std::ios::binary) << old; }
+  const std::string cmd = "sh -c \"trap '' XFSZ; ulimit -f 10; exec " + std::string(NRM_BINARY) + " audit" + data +
+                          " --format html --out " + out + "\" > " + dir.path("o") + " 2> " + dir.path("e");
+  int rc = std::system(cmd.c_str());
+  const std::string err = slurp(dir.path("e"));
+  INFO(err);
+  REQUIRE(WIFEXITED(rc));
+  CHECK(WEXITSTATUS(rc) == 2);
+  CHECK(err.find(out + ": cannot write the temporary file") != std::string::npos);
+  CHECK(err.find("the previous file, if any, is unchanged") != std::string::npos);
+  CHECK(slurp(out) == old);
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    files += e.path().filename().string().rfind(".report.html.tmp", 0) == 0;
+  CHECK(files == 0);
+  // Without the limit the same command replaces it whole.
+  const std::string ok = std::string(NRM_BINARY) + " audit" + data + " --format html --out " + out + " 2> " + dir.path("e");
+  REQUIRE(std::system(ok.c_str()) == 0);
+  CHECK(slurp(out).rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(slurp(out).size() > 10000);
+}
+#endif
+
+TEST_CASE("a what-if report opens with its scenario: what was added or removed, the change, no paths", "[audit][render]") {
+  Rendered x;
+  test::TempDir dir;
+  const std::string extra = dir.write("new-shelters.yaml", R"(providers:
+  - {id: sh-delta, name: Delta Shelter (fictitious), community: delta-mb, services: [shelter.emergency], delivery: in_person, serves: [MB], languages: [eng], accepts_trafficking_victims: true, verified: 2026-06-01}
+)");
+  auto with = audit::with_changes(*x.engine, extra, {"sh-gamma"});
+  auto after = audit::run(*with, x.profiles, test::audit_options());
+  audit::Report r;
+  r.engine = with.get();
+  r.audit = &after;
+  r.stamp = audit::make_stamp(*with, test::audit_profiles_path(), after.as_of, extra);
+  r.what_if = audit::make_what_if(*x.engine, *with, extra, {"sh-gamma"}, audit::compare(x.audit, after));
+  const std::string html = audit::render_html(r);
+  const auto at = html.find("<section id=\"scenario\">");
+  REQUIRE(at != std::string::npos);
+  CHECK(at < html.find("<section id=\"summary\">"));
+  CHECK(at < html.find("<svg id=\"map\""));
+  const std::string text = visible(section(html, "scenario"));
+  INFO(text);
+  const std::string digest = audit::detail::fnv1a_hex(slurp(extra));
+  CHECK(text.find("This report shows a changed network, not today's.") != std::string::npos);
+  CHECK(text.find("Added: 1 provider from new-shelters.yaml (FNV-1a " + digest +
+                  "): Delta Shelter (fictitious) (sh-delta, Delta).") != std::string::npos);
+  CHECK(text.find("Removed: sh-gamma.") != std::string::npos);
+  CHECK(text.find("Manitoba, Shelter only: +30,000 people within 2 h, +30,000 people within 8 h, +30,000 people within "
+                  "24 h (0 then 30,000 of 30,000 within 24 h); a pathway where there was none: Delta.") !=
+        std::string::npos);
+  // Without gamma's women-only shelter, a woman in gamma travels 3 h to alpha's.
+  CHECK(text.find("Ontario, Shelter and counselling: -20,000 people within 2 h, +0 people within 8 h") !=
+        std::string::npos);
+  // The stamp names the --with file by name, with its digest; no path of this machine anywhere.
+  CHECK(html.find("with: <code>new-shelters.yaml</code> (FNV-1a " + digest + ")") != std::string::npos);
+  CHECK(html.find(dir.path()) == std::string::npos);
+  CHECK(html.find(x.dir.path()) == std::string::npos);
+  CHECK(html.find(test::source_root()) == std::string::npos);
+  auto j = audit::render_json(r);
+  CHECK(j["what_if"]["with"]["file"] == "new-shelters.yaml");
+  CHECK(j["what_if"]["added"] == nlohmann::json::array({"sh-delta"}));
+  CHECK(j.dump().find(dir.path()) == std::string::npos);
+  // A report without a what-if or suggestions has no scenario.
+  CHECK(audit::render_html(x.report()).find("id=\"scenario\"") == std::string::npos);
 }
