@@ -64,7 +64,7 @@ TEST_CASE("shipped data: a whole small territory through run()", "[audit][shippe
   CHECK(a.provinces[0].population > 0);
 }
 
-TEST_CASE("shipped data: suggestions for a man in labour trafficking go where the people are", "[audit][shipped]") {
+TEST_CASE("shipped data: suggestions for a man in labour trafficking go where the people are", "[audit][shipped][national]") {
   const auto& e = shipped();
   const auto& d = e.directory();
   const auto& profiles = shipped_profiles();
