@@ -53,6 +53,8 @@ const Registration audit_command(40, "audit",
                "The report opens with a summary in plain sentences (people and shares per province and for\n"
                "Canada who cannot reach every service within the last threshold), and says for every missing\n"
                "need why (the reasons of the profiles file); unknown populations are counted apart, never as 0.\n"
+               "A cell whose best pathway uses an entry not verified in the last 12 months (stale_after_days)\n"
+               "is marked STALE, and each province counts them: \"N cells rely on stale entries (M providers)\".\n"
                "With --with/--without the report shows the changed network and opens with the scenario (what\n"
                "was added or removed and the change it makes; the --with file by name and digest). See\n"
                "docs/coordinators.md. Exit status: 0 ok, 2 bad input or a report that could not be written\n"

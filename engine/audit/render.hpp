@@ -1,6 +1,7 @@
 // Renderings of an audit: a terminal table, CSV (one row per cell), JSON (cells, provinces, stamp,
 // what-if, suggestions) and one self-contained HTML report with an SVG map of Canada; and the
-// atomic write of a report to a file.
+// atomic write of a report to a file. Every rendering marks the cells that rely on a stale entry
+// and counts them per province.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -93,6 +94,13 @@ std::string causes_text(const Directory& d, const Audit& a, const ProvinceProfil
 // every missing need with its causes, and communities of unknown population counted apart.
 std::string summary_sentence(const Directory& d, const Audit& a, const ProvinceProfile& pp,
                              const std::string& place);
+// "3 cells rely on stale entries (1 provider)", "1 cell relies on a stale entry (1 provider)" or
+// "no cell relies on a stale entry": cells whose best pathway uses an entry not verified within
+// the ranking's stale_after_days, and the distinct providers.
+std::string stale_count_text(int cells, std::size_t providers);
+// A stale provider for people: "Alpha Shelter (fictitious) (sh-alpha), last verified 2025-06-01"
+// ("never verified" without a date).
+std::string stale_provider_text(const Directory& d, ProviderIndex p);
 
 namespace detail {
 std::string html_escape(const std::string& s);

@@ -16,6 +16,8 @@ using namespace nrm;
 namespace {
 
 struct Rendered {
+  Rendered() = default;
+  explicit Rendered(const std::string& providers) : engine(api::Engine::load(test::audit_world_paths(dir, providers))) {}
   test::TempDir dir;
   std::shared_ptr<const api::Engine> engine = api::Engine::load(test::audit_world_paths(dir));
   std::vector<audit::Profile> profiles = audit::load_profiles(test::audit_profiles_path(), *engine);
@@ -95,6 +97,75 @@ TEST_CASE("csv: a header and one row per cell; table: every province and profile
   CHECK(table.find("88.2%") != std::string::npos);
   CHECK(table.find("shelter.emergency (1)") != std::string::npos);
   CHECK(table.find("delta-mb NONE (shelter.emergency)") != std::string::npos);
+}
+
+// The line of `text` that starts with `prefix` (without its newline), or "".
+std::string line_starting(const std::string& text, const std::string& prefix) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(prefix, 0) == 0) return line;
+  return {};
+}
+
+TEST_CASE("stale entries: every rendering marks the cells relying on one and counts them per province",
+          "[audit][render][stale]") {
+  // Alpha Shelter last verified 2025-06-01 (stale on 2026-11-27): 4 ON cells rely on it
+  // (test_audit.cpp works them out), none in MB or NU.
+  Rendered x(test::audit_world_providers_stale_alpha());
+  const audit::Report r = x.report();
+  auto j = audit::render_json(r);
+  CHECK(j["cells"][0]["community"] == "alpha-on");
+  CHECK(j["cells"][0]["relies_on_stale"] == true);
+  CHECK(j["cells"][0]["stale_providers"] == nlohmann::json::array({"sh-alpha"}));
+  CHECK(j["cells"][1 * 3 + 1]["relies_on_stale"] == false);  // beta, a woman: Gamma's shelter
+  CHECK(j["cells"][1 * 3 + 1]["stale_providers"].empty());
+  const auto& on = j["provinces"][2];
+  REQUIRE(on["province"] == "ON");
+  CHECK(on["stale"]["cells"] == 4);
+  REQUIRE(on["stale"]["providers"].size() == 1);
+  CHECK(on["stale"]["providers"][0]["provider"] == "sh-alpha");
+  CHECK(on["stale"]["providers"][0]["name"] == "Alpha Shelter (fictitious)");
+  CHECK(on["stale"]["providers"][0]["verified"] == "2025-06-01");
+  CHECK(on["stale"]["text"] == "4 cells rely on stale entries (1 provider)");
+  CHECK(on["profiles"][0]["stale_cells"] == 3);
+  CHECK(on["profiles"][0]["stale_providers"] == nlohmann::json::array({"sh-alpha"}));
+  CHECK(on["profiles"][0]["worst"][0]["stale_providers"] == nlohmann::json::array({"sh-alpha"}));
+  CHECK(j["provinces"][0]["stale"]["cells"] == 0);
+  CHECK(j["provinces"][0]["stale"]["text"] == "no cell relies on a stale entry");
+  CHECK(j["stale"]["cells"] == 4);
+  CHECK(j["stale"]["stale_after_days"] == 365);
+
+  const std::string csv = audit::render_csv(r);
+  CHECK(line_starting(csv, "community,").find(",reason,stale_providers") != std::string::npos);
+  const std::string alpha = line_starting(csv, "alpha-on,Alpha,ON,100000,shelter,true,");
+  INFO(alpha);
+  CHECK(alpha.find(",sh-alpha") != std::string::npos);
+  CHECK(line_starting(csv, "beta-on,Beta,ON,50000,shelter-counselling,true,").find("sh-alpha") == std::string::npos);
+
+  const std::string table = audit::render_table(r);
+  INFO(table);
+  CHECK(table.find("-- ON: 4 cells rely on stale entries (1 provider):\n"
+                   "   STALE Alpha Shelter (fictitious) (sh-alpha), last verified 2025-06-01\n") != std::string::npos);
+  CHECK(table.find("-- MB: no cell relies on a stale entry\n") != std::string::npos);
+  CHECK(table.find("gamma-on 3.0 h (STALE: sh-alpha)") != std::string::npos);
+  CHECK(table.find("Stale entries: 4 cells rely on stale entries (1 provider).") != std::string::npos);
+
+  const std::string html = audit::render_html(r);
+  CHECK(html.find("<p class=\"stale\" data-province=\"ON\">4 cells rely on stale entries (1 provider): Alpha "
+                  "Shelter (fictitious) (sh-alpha), last verified 2025-06-01.") != std::string::npos);
+  CHECK(html.find("<p class=\"stale\" data-province=\"MB\">No pathway here relies on a stale entry.</p>") !=
+        std::string::npos);
+  CHECK(count(html, "<td class=\"num stale-cells\">3</td>") == 1);  // ON, shelter
+  CHECK(html.find("STALE</span>") != std::string::npos);
+  CHECK(html.find("(relies on a stale entry: Alpha Shelter (fictitious) (sh-alpha), last verified 2025-06-01)") !=
+        std::string::npos);
+  CHECK(html.find("Stale entries: 4 cells rely on stale entries (1 provider) in Canada") != std::string::npos);
+
+  // Nothing stale: nothing marked.
+  Rendered fresh;
+  const std::string clean = audit::render_html(fresh.report());
+  CHECK(clean.find("STALE</span>") == std::string::npos);
+  CHECK(audit::render_table(fresh.report()).find("-- ON: no cell relies on a stale entry") != std::string::npos);
 }
 
 TEST_CASE("lambert conformal conic: StatCan's parameters", "[audit][render]") {
