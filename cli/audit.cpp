@@ -36,7 +36,10 @@ const Registration audit_command(40, "audit",
     auto o = std::make_shared<AuditOptions>();
     sub.add_option("--province", o->province, "only this province or territory, e.g. ON");
     sub.add_option("--profile", o->profile, "only these profiles (ids, comma-separated; see data/profiles.yaml)");
-    sub.add_option("--format", o->format, "table | csv | json | html (default table)");
+    sub.add_option("--format", o->format,
+                   "table | csv | json | html | geojson (default table). csv: one row per community x profile, "
+                   "codes not labels, latitude and longitude last; geojson: one Point per community (hours, "
+                   "binding need and reason per profile) for QGIS or ArcGIS");
     sub.add_option("--out", o->out,
                    "write the report to this file instead of standard output, atomically (a temporary file in the "
                    "same folder renamed into place: a failed write leaves the previous report whole)");
@@ -71,8 +74,9 @@ const Registration audit_command(40, "audit",
         if (!p) throw bad("--province", "unknown province '" + o->province + "'; expected one of AB BC MB NB NL NS NT NU ON PE QC SK YT");
         opts.province = *p;
       }
-      if (o->format != "table" && o->format != "csv" && o->format != "json" && o->format != "html")
-        throw bad("--format", "'" + o->format + "' is not a format; expected table, csv, json or html");
+      if (o->format != "table" && o->format != "csv" && o->format != "json" && o->format != "html" &&
+          o->format != "geojson")
+        throw bad("--format", "'" + o->format + "' is not a format; expected table, csv, json, html or geojson");
       if (o->threads < 1 || o->threads > 64) throw bad("--threads", std::to_string(o->threads) + " is out of range; expected 1 to 64");
       opts.threads = o->threads;
       opts.profile_ids = split(o->profile);
@@ -104,6 +108,7 @@ const Registration audit_command(40, "audit",
       if (o->format == "table") text = audit::render_table(r);
       else if (o->format == "csv") text = audit::render_csv(r);
       else if (o->format == "json") text = audit::render_json(r).dump(2) + "\n";
+      else if (o->format == "geojson") text = audit::render_geojson(r).dump(2) + "\n";
       else text = audit::render_html(r);
       if (o->out.empty()) {
         std::cout << text;

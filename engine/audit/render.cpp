@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -413,7 +414,7 @@ std::string render_csv(const Report& r) {
   const Directory& d = r.engine->directory();
   std::string out =
       "community,name,province,population,profile,feasible,total_cost,travel_hours,binding_need,blocked_by,"
-      "nearest_provider,nearest_travel_hours,reason,stale_providers\n";
+      "nearest_provider,nearest_travel_hours,reason,stale_providers,latitude,longitude\n";
   for (const auto& c : r.audit->cells) {
     const Community& com = d.geography[c.community];
     std::string stale;  // provider ids, ';'-separated: ids have no ';' or ','
@@ -422,19 +423,60 @@ std::string render_csv(const Report& r) {
                        com.population ? std::to_string(*com.population) : std::string(), profile_of(r, c.profile).id,
                        c.feasible ? "true" : "false");
     if (c.feasible) {
-      out += fmt::format("{:.2f},{:.2f},,,,,,{}\n", rules::from_cost(c.total_cost), hours2(c.travel_hours),
+      out += fmt::format("{:.2f},{:.2f},,,,,,{}", rules::from_cost(c.total_cost), hours2(c.travel_hours),
                          csv_field(stale));
     } else if (!c.unmet.empty()) {
       const auto& u = c.unmet[0];
-      out += fmt::format(",,{},{},{},{},{},\n", need_code(d, u.need), csv_field(u.blocked_by),
+      out += fmt::format(",,{},{},{},{},{},", need_code(d, u.need), csv_field(u.blocked_by),
                          u.nearest ? d.providers[*u.nearest].id : std::string(),
                          u.nearest ? fmt::format("{:.2f}", hours2(u.nearest_travel_hours)) : std::string(),
                          csv_field(u.reason));
     } else {
-      out += ",,,,,,,\n";
+      out += ",,,,,,,";
     }
+    out += fmt::format(",{},{}\n", com.latitude, com.longitude);  // as in data/communities.csv
   }
   return out;
+}
+
+std::string geojson_field(const std::string& profile_id) {
+  std::string out = profile_id;
+  for (char& c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return out;
+}
+
+nlohmann::ordered_json render_geojson(const Report& r) {
+  using ojson = nlohmann::ordered_json;
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  ojson features = ojson::array();
+  for (std::size_t pos = 0; pos < a.communities.size(); ++pos) {
+    const Community& com = d.geography[a.communities[pos]];
+    ojson props = {{"id", com.id}, {"name", com.name}, {"province", d.taxonomy.provinces.code(com.province)},
+                   {"population", com.population ? ojson(*com.population) : ojson(nullptr)}};
+    for (std::size_t p = 0; p < a.profiles.size(); ++p) {
+      const Cell& c = a.cell(pos, p);
+      const std::string f = geojson_field(a.profiles[p].id);
+      const bool gap = !c.feasible && !c.unmet.empty();
+      props["hours_" + f] = c.feasible ? ojson(hours2(c.travel_hours)) : ojson(nullptr);
+      props["binding_need_" + f] = gap ? ojson(need_code(d, c.unmet[0].need)) : ojson(nullptr);
+      props["reason_" + f] = gap ? ojson(reason_text(a, c.unmet[0].blocked_by)) : ojson(nullptr);
+      props["stale_" + f] = c.relies_on_stale();
+    }
+    features.push_back({{"type", "Feature"},
+                        {"id", com.id},
+                        {"geometry", {{"type", "Point"}, {"coordinates", {com.longitude, com.latitude}}}},
+                        {"properties", std::move(props)}});
+  }
+  ojson profiles = ojson::array();
+  for (const auto& p : a.profiles)
+    profiles.push_back({{"id", p.id}, {"label", p.label}, {"field", geojson_field(p.id)}});
+  ojson files = ojson::array();
+  for (const auto& f : r.stamp.files) files.push_back({{"role", f.role}, {"path", f.path}, {"fnv1a64", f.digest}});
+  ojson meta = {{"as_of", r.stamp.as_of}, {"province", r.province ? ojson(*r.province) : ojson(nullptr)},
+                {"thresholds_hours", a.settings->thresholds}, {"profiles", profiles}, {"files", files}};
+  return {{"type", "FeatureCollection"}, {"nrm", std::move(meta)}, {"features", std::move(features)}};
 }
 
 std::string render_table(const Report& r) {
