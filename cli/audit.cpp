@@ -36,7 +36,10 @@ const Registration audit_command(40, "audit",
     auto o = std::make_shared<AuditOptions>();
     sub.add_option("--province", o->province, "only this province or territory, e.g. ON");
     sub.add_option("--profile", o->profile, "only these profiles (ids, comma-separated; see data/profiles.yaml)");
-    sub.add_option("--format", o->format, "table | csv | json | html (default table)");
+    sub.add_option("--format", o->format,
+                   "table | csv | json | html | geojson (default table). csv: one row per community x profile, "
+                   "codes not labels, latitude and longitude last; geojson: one Point per community (hours, "
+                   "binding need and reason per profile) for QGIS or ArcGIS");
     sub.add_option("--out", o->out,
                    "write the report to this file instead of standard output, atomically (a temporary file in the "
                    "same folder renamed into place: a failed write leaves the previous report whole)");
@@ -53,6 +56,8 @@ const Registration audit_command(40, "audit",
                "The report opens with a summary in plain sentences (people and shares per province and for\n"
                "Canada who cannot reach every service within the last threshold), and says for every missing\n"
                "need why (the reasons of the profiles file); unknown populations are counted apart, never as 0.\n"
+               "A cell whose best pathway uses an entry not verified in the last 12 months (stale_after_days)\n"
+               "is marked STALE, and each province counts them: \"N cells rely on stale entries (M providers)\".\n"
                "With --with/--without the report shows the changed network and opens with the scenario (what\n"
                "was added or removed and the change it makes; the --with file by name and digest). See\n"
                "docs/coordinators.md. Exit status: 0 ok, 2 bad input or a report that could not be written\n"
@@ -69,8 +74,9 @@ const Registration audit_command(40, "audit",
         if (!p) throw bad("--province", "unknown province '" + o->province + "'; expected one of AB BC MB NB NL NS NT NU ON PE QC SK YT");
         opts.province = *p;
       }
-      if (o->format != "table" && o->format != "csv" && o->format != "json" && o->format != "html")
-        throw bad("--format", "'" + o->format + "' is not a format; expected table, csv, json or html");
+      if (o->format != "table" && o->format != "csv" && o->format != "json" && o->format != "html" &&
+          o->format != "geojson")
+        throw bad("--format", "'" + o->format + "' is not a format; expected table, csv, json, html or geojson");
       if (o->threads < 1 || o->threads > 64) throw bad("--threads", std::to_string(o->threads) + " is out of range; expected 1 to 64");
       opts.threads = o->threads;
       opts.profile_ids = split(o->profile);
@@ -102,6 +108,7 @@ const Registration audit_command(40, "audit",
       if (o->format == "table") text = audit::render_table(r);
       else if (o->format == "csv") text = audit::render_csv(r);
       else if (o->format == "json") text = audit::render_json(r).dump(2) + "\n";
+      else if (o->format == "geojson") text = audit::render_geojson(r).dump(2) + "\n";
       else text = audit::render_html(r);
       if (o->out.empty()) {
         std::cout << text;

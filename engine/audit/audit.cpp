@@ -193,13 +193,20 @@ Case place(const Profile& profile, CommunityIndex community) {
 
 namespace {
 
-Cell to_cell(CommunityIndex community, planner::PlanResult plan) {
+// `is_stale(provider)`: whether the provider's entry is stale for the case (Candidate::stale,
+// rules::Assessment::stale: not verified within stale_after_days of the date).
+template <class IsStale>
+Cell to_cell(CommunityIndex community, planner::PlanResult plan, const IsStale& is_stale) {
   Cell cell;
   cell.community = community;
   cell.feasible = plan.complete;
   if (cell.feasible) {
-    cell.total_cost = plan.pathways[0].cost.total();
-    cell.travel_hours = plan.pathways[0].travel_hours;
+    const planner::PlannedPathway& best = plan.pathways[0];
+    cell.total_cost = best.cost.total();
+    cell.travel_hours = best.travel_hours;
+    for (const auto& st : best.steps)
+      if (is_stale(st.provider) && std::find(cell.stale.begin(), cell.stale.end(), st.provider) == cell.stale.end())
+        cell.stale.push_back(st.provider);
   } else {
     cell.unmet = std::move(plan.unmet);
   }
@@ -213,7 +220,9 @@ Cell compute_cell(const api::Engine& engine, const Profile& profile, CommunityIn
   Case c = place(profile, community);
   c.top = 1;  // invariant 1
   api::Answer a = engine.refer(c, as_of);
-  return to_cell(community, std::move(a.plan));
+  const Directory& d = engine.directory();
+  return to_cell(community, std::move(a.plan),
+                 [&](ProviderIndex p) { return engine.policy().assess(a.request, d, p, as_of).stale; });
 }
 
 namespace {
@@ -237,6 +246,13 @@ bool worse(const Audit& a, const Directory& d, std::size_t x, std::size_t y) {
   return d.geography[X.community].id < d.geography[Y.community].id;
 }
 
+// Provider indices by provider id, each once.
+std::vector<ProviderIndex> by_id(const Directory& d, std::set<ProviderIndex> providers) {
+  std::vector<ProviderIndex> out(providers.begin(), providers.end());
+  std::sort(out.begin(), out.end(), [&](ProviderIndex x, ProviderIndex y) { return d.providers[x].id < d.providers[y].id; });
+  return out;
+}
+
 // One province's figures for profile p over the audited positions of its communities.
 ProvinceProfile province_profile(const Audit& a, const Directory& d, const std::vector<std::size_t>& positions,
                                  std::size_t p) {
@@ -246,6 +262,7 @@ ProvinceProfile province_profile(const Audit& a, const Directory& d, const std::
   std::map<NeedId, int> missing;
   std::map<std::pair<NeedId, std::string>, Cause> causes;
   std::vector<std::size_t> cells;
+  std::set<ProviderIndex> stale;
   const int last = kThresholdCount - 1;
   for (std::size_t pos : positions) {
     const std::size_t ci = pos * np + p;
@@ -255,6 +272,10 @@ ProvinceProfile province_profile(const Audit& a, const Directory& d, const std::
     pp.population += pop;
     if (!known) pp.unknown_communities++;
     cells.push_back(ci);
+    if (c.relies_on_stale()) {
+      pp.stale_cells++;
+      stale.insert(c.stale.begin(), c.stale.end());
+    }
     if (c.feasible) {
       pp.served += pop;
       for (int t = 0; t < kThresholdCount; ++t)
@@ -287,6 +308,7 @@ ProvinceProfile province_profile(const Audit& a, const Directory& d, const std::
   std::sort(cells.begin(), cells.end(), [&](std::size_t x, std::size_t y) { return worse(a, d, x, y); });
   cells.resize(std::min<std::size_t>(cells.size(), 10));
   pp.worst = cells;
+  pp.stale_providers = by_id(d, std::move(stale));
   for (const auto& [need, count] : missing)  // map order: lowest need id wins ties
     if (count > pp.binding_count) {
       pp.binding_need = need;
@@ -317,7 +339,13 @@ void figures(Audit& a, const Directory& d) {
       f.population += known.value_or(0);
       if (!known) f.unknown_population++;
     }
-    for (std::size_t p = 0; p < a.profiles.size(); ++p) f.profiles.push_back(province_profile(a, d, positions, p));
+    std::set<ProviderIndex> stale;
+    for (std::size_t p = 0; p < a.profiles.size(); ++p) {
+      f.profiles.push_back(province_profile(a, d, positions, p));
+      f.stale_cells += f.profiles.back().stale_cells;
+      stale.insert(f.profiles.back().stale_providers.begin(), f.profiles.back().stale_providers.end());
+    }
+    f.stale_providers = by_id(d, std::move(stale));
     a.provinces.push_back(std::move(f));
   }
 }
@@ -342,6 +370,10 @@ ProvinceProfile national(const Audit& a, std::size_t profile) {
     n.beyond_population += pp.beyond_population;
     n.unknown_none += pp.unknown_none;
     n.unknown_communities += pp.unknown_communities;
+    n.stale_cells += pp.stale_cells;
+    for (ProviderIndex i : pp.stale_providers)  // province order, then id (as `none`)
+      if (std::find(n.stale_providers.begin(), n.stale_providers.end(), i) == n.stale_providers.end())
+        n.stale_providers.push_back(i);
     for (const Cause& c : pp.causes) {
       Cause& k = causes[{c.need, c.blocked_by}];
       k.need = c.need;
@@ -365,6 +397,20 @@ ProvinceProfile national(const Audit& a, std::size_t profile) {
       n.binding_count = count;
     }
   return n;
+}
+
+int stale_cells(const Audit& a) {
+  int n = 0;
+  for (const auto& f : a.provinces) n += f.stale_cells;
+  return n;
+}
+
+std::vector<ProviderIndex> stale_providers(const Audit& a) {
+  std::vector<ProviderIndex> out;
+  for (const auto& f : a.provinces)
+    for (ProviderIndex p : f.stale_providers)
+      if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  return out;
 }
 
 Audit run(const api::Engine& engine, const std::vector<Profile>& profiles, const Options& options) {
@@ -407,12 +453,20 @@ Audit run(const api::Engine& engine, const std::vector<Profile>& profiles, const
   const auto nclass = static_cast<std::size_t>(planner.location_classes());
   std::vector<std::once_flag> once(np * nclass);
   std::vector<std::optional<planner::Problem>> prepared(np * nclass);
+  std::vector<std::vector<ProviderIndex>> stale(np * nclass);  // per slot: its stale candidates, sorted
   auto cell_at = [&](std::size_t p, CommunityIndex community) {
     Case c = place(a.profiles[p], community);
     c.top = 1;  // invariant 1
     const std::size_t slot = p * nclass + static_cast<std::size_t>(planner.location_class(community));
-    std::call_once(once[slot], [&] { prepared[slot] = planner.prepare(c, a.as_of); });
-    return to_cell(community, planner.plan(c, a.as_of, *prepared[slot]));
+    std::call_once(once[slot], [&] {
+      prepared[slot] = planner.prepare(c, a.as_of);
+      for (const auto& k : prepared[slot]->candidates)
+        if (k.stale) stale[slot].push_back(k.provider);
+      std::sort(stale[slot].begin(), stale[slot].end());
+    });
+    const auto& s = stale[slot];
+    return to_cell(community, planner.plan(c, a.as_of, *prepared[slot]),
+                   [&](ProviderIndex i) { return std::binary_search(s.begin(), s.end(), i); });
   };
   auto work = [&]() {
     try {

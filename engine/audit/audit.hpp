@@ -65,6 +65,11 @@ struct Cell {
   rules::Cost total_cost = 0;      // the best pathway's, when feasible
   double travel_hours = 0;         // the best pathway's, when feasible
   std::vector<planner::UnmetNeed> unmet;  // when not feasible (refer's `unmet`); [0] is the binding gap
+  // The best pathway's providers whose entries are stale (not verified within the ranking's
+  // stale_after_days of the audit's date: what `nrm refer` marks STALE), in step order, each
+  // once; empty when not feasible. The cell relies on them.
+  std::vector<ProviderIndex> stale;
+  bool relies_on_stale() const { return !stale.empty(); }
 };
 
 struct Options {
@@ -105,6 +110,8 @@ struct ProvinceProfile {
   int unknown_communities = 0;            // communities whose population is unknown
   int unknown_within[kThresholdCount] = {0, 0, 0};  // of those, within each threshold
   int unknown_none = 0;                   // communities of unknown population with no pathway
+  int stale_cells = 0;                    // communities whose best pathway relies on a stale entry
+  std::vector<ProviderIndex> stale_providers;  // the stale entries they rely on, by provider id
   double share(int t) const { return population ? static_cast<double>(within[t]) / population : 0.0; }
   // People (known populations) not within the last threshold, and their share.
   std::int64_t outside() const { return population - within[kThresholdCount - 1]; }
@@ -116,6 +123,8 @@ struct ProvinceFigures {
   std::int64_t population = 0;            // known populations only
   int unknown_population = 0;             // communities whose population is unknown
   std::vector<ProvinceProfile> profiles;  // in Audit::profiles order
+  int stale_cells = 0;                    // cells (community x profile) relying on a stale entry
+  std::vector<ProviderIndex> stale_providers;  // the stale entries they rely on, by provider id
 };
 
 struct Audit {
@@ -134,8 +143,14 @@ struct Audit {
 };
 
 // The figures of every audited province together (Canada, when the audit is national): sums,
-// and causes merged; `worst` is left empty, `none` in province order.
+// and causes merged; `worst` is left empty, `none` and `stale_providers` (each once) in province
+// order.
 ProvinceProfile national(const Audit& a, std::size_t profile);
+
+// Over every audited province: the cells relying on a stale entry, and those entries (province
+// order, then provider id; each once).
+int stale_cells(const Audit& a);
+std::vector<ProviderIndex> stale_providers(const Audit& a);
 
 // Runs the audit. Each cell is Engine::refer on place(profile, community) with top = 1 (the best
 // pathway of the k-best search does not depend on k: the order is total).

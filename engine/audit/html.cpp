@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <numbers>
@@ -114,6 +115,25 @@ std::string gaps_words(const Audit& a, const Directory& d, const Cell& c) {
   return out.empty() ? std::string("no pathway") : out;
 }
 
+// "3 cells rely on stale entries (1 provider): Alpha Shelter (fictitious) (sh-alpha), last
+// verified 2025-06-01. Confirm ..." (escaped), or "" when no cell relies on one.
+std::string stale_html(const Directory& d, int cells, const std::vector<ProviderIndex>& providers) {
+  if (cells == 0) return {};
+  std::string list;
+  for (ProviderIndex p : providers) list += (list.empty() ? "" : "; ") + stale_provider_text(d, p);
+  std::string text = stale_count_text(cells, providers.size());
+  text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return html_escape(text + ": " + list + ". Confirm these entries before relying on the pathways that use them.");
+}
+
+// " (relies on a stale entry: Alpha Shelter (fictitious), last verified ...)" or "".
+std::string cell_stale_words(const Directory& d, const Cell& c) {
+  std::string out;
+  for (ProviderIndex p : c.stale) out += (out.empty() ? "" : "; ") + stale_provider_text(d, p);
+  if (out.empty()) return out;
+  return (c.stale.size() == 1 ? " (relies on a stale entry: " : " (relies on stale entries: ") + out + ")";
+}
+
 std::string map_svg(const Report& r) {
   const Directory& d = r.engine->directory();
   const Audit& a = *r.audit;
@@ -174,7 +194,8 @@ std::string map_svg(const Report& r) {
     const double radius = std::clamp(1.4 + std::sqrt(static_cast<double>(pop(d, c.community))) / 140.0, 1.6, 9.0);
     std::string title = com.name + ", " + d.taxonomy.provinces.code(com.province) + " (" +
                         (com.population ? "pop. " + thousands(*com.population) : std::string("population unknown")) +
-                        "): " + (c.feasible ? fmt::format("{:.1f} h", c.travel_hours) : "no pathway; " + gaps_words(a, d, c));
+                        "): " + (c.feasible ? fmt::format("{:.1f} h", c.travel_hours) : "no pathway; " + gaps_words(a, d, c)) +
+                        cell_stale_words(d, c);
     s += fmt::format("<circle class=\"community\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:.1f}\" fill=\"{}\"><title>{}</title></circle>\n",
                      x, y, radius, colour(a, c), html_escape(title));
   }
@@ -353,6 +374,10 @@ std::string summary_html(const Report& r) {
     for (std::size_t p = 0; p < a.profiles.size(); ++p)
       h += "<p data-profile=\"" + html_escape(a.profiles[p].id) + "\">" +
            html_escape(summary_sentence(d, a, national(a, p), "Canada")) + "</p>\n";
+    if (const int n = stale_cells(a))
+      h += "<p class=\"stale\">Stale entries: " + html_escape(stale_count_text(n, stale_providers(a).size())) +
+           fmt::format(" in Canada (entries not verified in the last {} days); per province below.</p>\n",
+                       r.engine->policy().weights().stale_after_days);
     h += "</div>\n";
   }
   for (const auto& f : a.provinces) {
@@ -368,6 +393,8 @@ std::string summary_html(const Report& r) {
     if (!shown)
       h += fmt::format("<li>Every profile audited can reach every service needed within {:g} h from every "
                        "community.</li>\n", a.threshold(kThresholdCount - 1));
+    if (f.stale_cells)
+      h += "<li class=\"stale\">" + stale_html(d, f.stale_cells, f.stale_providers) + "</li>\n";
     if (f.unknown_population)
       h += "<li>" + thousands(f.unknown_population) + (f.unknown_population == 1 ? " community has" : " communities have") +
            " no known population; it is counted apart, never as 0 people.</li>\n";
@@ -392,11 +419,14 @@ std::string gap_row(const Report& r, const ProvinceProfile& pp) {
     const Cell& c = a.cells[ci];
     worst += (worst.empty() ? "" : "; ") + html_escape(d.geography[c.community].name) + " " +
              (c.feasible ? fmt::format("{:.1f} h", c.travel_hours) : "<b>none</b>: " + html_escape(gaps_words(a, d, c)));
+    if (c.relies_on_stale())
+      worst += " <span class=\"stale\" title=\"" + html_escape(cell_stale_words(d, c)) + "\">STALE</span>";
   }
   std::string h = "<tr><td>" + html_escape(p.label) + "</td>";
   for (int k = 0; k < kThresholdCount; ++k)
     h += "<td class=\"num\" style=\"background:" + share_colour(pp.share(k)) + "\">" + pct(pp.share(k)) + "</td>";
   h += fmt::format("<td>{}{}</td>", pp.none.size(), none.empty() ? "" : ": " + none);
+  h += fmt::format("<td class=\"num stale-cells\">{}</td>", pp.stale_cells);
   h += "<td class=\"why\">" + (pp.causes.empty() ? std::string("&#8212;") : html_escape(causes_text(d, a, pp))) +
        "</td><td>" + worst + "</td></tr>\n";
   return h;
@@ -408,16 +438,22 @@ std::string gaps_html(const Report& r) {
   const Taxonomy& t = d.taxonomy;
   std::string h = "<h2 id=\"gaps-section\">Gaps per province</h2>\n";
   h += fmt::format("<p class=\"note\">For each profile: population within {:g}, {:g} and {:g} hours; the "
-                   "communities with no pathway at all; every need missing there and why, with the number of "
-                   "communities; and the ten worst communities (no pathway first, largest first; then the longest "
-                   "travel).</p>\n", a.threshold(0), a.threshold(1), a.threshold(2));
+                   "communities with no pathway at all; the communities whose best pathway relies on a stale entry "
+                   "(not verified in the last {} days, marked STALE); every need missing there and why, with the "
+                   "number of communities; and the ten worst communities (no pathway first, largest first; then the "
+                   "longest travel).</p>\n", a.threshold(0), a.threshold(1), a.threshold(2),
+                   r.engine->policy().weights().stale_after_days);
   for (const auto& f : a.provinces) {
     const std::string code = t.provinces.code(f.province);
     h += fmt::format("<h3 id=\"gaps-{}\">{}: {} communities, population {}{}</h3>\n", code, code, f.communities,
                      thousands(f.population),
                      f.unknown_population ? fmt::format(" (and {} of unknown population)", f.unknown_population) : "");
+    h += fmt::format("<p class=\"stale\" data-province=\"{}\">{}</p>\n", code,
+                     f.stale_cells ? stale_html(d, f.stale_cells, f.stale_providers)
+                                   : html_escape("No pathway here relies on a stale entry."));
     h += fmt::format("<table class=\"gaps\" data-province=\"{}\">\n<tr><th>profile</th><th>&#8804; {:g} h</th>"
-                     "<th>&#8804; {:g} h</th><th>&#8804; {:g} h</th><th>no pathway</th><th>missing, and why "
+                     "<th>&#8804; {:g} h</th><th>&#8804; {:g} h</th><th>no pathway</th><th>relying on a stale "
+                     "entry</th><th>missing, and why "
                      "(communities)</th><th>ten worst communities</th></tr>\n",
                      code, a.threshold(0), a.threshold(1), a.threshold(2));
     for (const auto& pp : f.profiles) h += gap_row(r, pp);
@@ -478,6 +514,7 @@ std::string render_html(const Report& r) {
        "th{background:#edf1f5}td.num{text-align:right}\n"
        ".stamp{font-size:12px;color:#4a5867}.note{color:#4a5867;font-size:13px}\n"
        "svg{width:100%;height:auto}\n"
+       ".stale{color:#8c3d00;font-weight:bold}\n"
        ".synthetic{background:#fff4d6;border:1px solid #e8c765;padding:6px 10px;font-size:13px}\n"
        "</style>\n</head>\n<body>\n";
   h += "<h1>Service-gap audit of the referral network</h1>\n";

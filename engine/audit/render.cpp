@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -122,6 +123,17 @@ std::string summary_sentence(const Directory& d, const Audit& a, const ProvinceP
   return s + unknown_clause(pp, last);
 }
 
+std::string stale_count_text(int cells, std::size_t providers) {
+  if (cells == 0) return "no cell relies on a stale entry";
+  return fmt::format("{} {} ({} {})", thousands(cells), cells == 1 ? "cell relies on a stale entry" : "cells rely on stale entries",
+                     thousands(static_cast<std::int64_t>(providers)), providers == 1 ? "provider" : "providers");
+}
+
+std::string stale_provider_text(const Directory& d, ProviderIndex p) {
+  const Provider& prov = d.providers[p];
+  return prov.name + " (" + prov.id + "), " + (prov.verified ? "last verified " + prov.verified->str() : "never verified");
+}
+
 namespace {
 
 std::string slurp(const std::string& path) {
@@ -140,6 +152,23 @@ std::string hours_key(double h) { return fmt::format("{:g}h", h); }
 const Profile& profile_of(const Report& r, int p) { return r.audit->profiles[static_cast<std::size_t>(p)]; }
 
 std::string need_code(const Directory& d, NeedId n) { return n >= 0 ? d.taxonomy.needs.code(n) : std::string(); }
+
+json provider_ids(const Directory& d, const std::vector<ProviderIndex>& providers) {
+  json ids = json::array();
+  for (ProviderIndex p : providers) ids.push_back(d.providers[p].id);
+  return ids;
+}
+
+// Cells relying on stale entries and those entries: {cells, providers: [{provider, name, verified}], text}.
+json stale_json(const Directory& d, int cells, const std::vector<ProviderIndex>& providers) {
+  json list = json::array();
+  for (ProviderIndex p : providers) {
+    const Provider& prov = d.providers[p];
+    list.push_back({{"provider", prov.id}, {"name", prov.name},
+                    {"verified", prov.verified ? json(prov.verified->str()) : json(nullptr)}});
+  }
+  return {{"cells", cells}, {"providers", list}, {"text", stale_count_text(cells, providers.size())}};
+}
 
 json gap_json(const api::Engine& e, const Audit& a, const Cell& c) {
   if (c.feasible || c.unmet.empty()) return nullptr;
@@ -173,6 +202,8 @@ json cell_json(const Report& r, const Cell& c) {
   }
   j["unmet"] = unmet;
   j["gaps"] = gaps;
+  j["relies_on_stale"] = c.relies_on_stale();
+  j["stale_providers"] = provider_ids(d, c.stale);
   return j;
 }
 
@@ -260,6 +291,7 @@ json render_json(const Report& r) {
     pj["communities"] = f.communities;
     pj["population"] = f.population;
     pj["communities_population_unknown"] = f.unknown_population;
+    pj["stale"] = stale_json(d, f.stale_cells, f.stale_providers);
     json per = json::array();
     for (const auto& pp : f.profiles) {
       json x;
@@ -279,6 +311,8 @@ json render_json(const Report& r) {
                           {"why", reason_text(a, k.blocked_by)}, {"communities", k.communities},
                           {"population", k.population}, {"communities_population_unknown", k.unknown_population}});
       x["causes"] = causes;
+      x["stale_cells"] = pp.stale_cells;
+      x["stale_providers"] = provider_ids(d, pp.stale_providers);
       x["summary"] = summary_sentence(d, a, pp, d.taxonomy.provinces[f.province].en);
       json none = json::array();
       for (CommunityIndex c : pp.none) none.push_back(community_ref(d, c));
@@ -291,6 +325,7 @@ json render_json(const Report& r) {
         w["travel_hours"] = c.feasible ? json(hours2(c.travel_hours)) : json(nullptr);
         w["total_cost"] = c.feasible ? json(rules::from_cost(c.total_cost)) : json(nullptr);
         w["binding_need"] = c.feasible || c.unmet.empty() ? json(nullptr) : json(need_code(d, c.unmet[0].need));
+        w["stale_providers"] = provider_ids(d, c.stale);
         worst.push_back(w);
       }
       x["worst"] = worst;
@@ -309,6 +344,9 @@ json render_json(const Report& r) {
                        {"text", summary_sentence(d, a, national(a, p), a.provinces.size() > 1 ? "Canada"
                                                  : d.taxonomy.provinces[a.provinces[0].province].en)}});
   j["summary"] = summary;
+  json stale = stale_json(d, stale_cells(a), stale_providers(a));
+  stale["stale_after_days"] = r.engine->policy().weights().stale_after_days;
+  j["stale"] = stale;
   if (r.what_if) {
     json w;
     w["with"] = r.what_if->with_file.empty()
@@ -376,25 +414,69 @@ std::string render_csv(const Report& r) {
   const Directory& d = r.engine->directory();
   std::string out =
       "community,name,province,population,profile,feasible,total_cost,travel_hours,binding_need,blocked_by,"
-      "nearest_provider,nearest_travel_hours,reason\n";
+      "nearest_provider,nearest_travel_hours,reason,stale_providers,latitude,longitude\n";
   for (const auto& c : r.audit->cells) {
     const Community& com = d.geography[c.community];
+    std::string stale;  // provider ids, ';'-separated: ids have no ';' or ','
+    for (ProviderIndex p : c.stale) stale += (stale.empty() ? "" : ";") + d.providers[p].id;
     out += fmt::format("{},{},{},{},{},{},", com.id, csv_field(com.name), d.taxonomy.provinces.code(com.province),
                        com.population ? std::to_string(*com.population) : std::string(), profile_of(r, c.profile).id,
                        c.feasible ? "true" : "false");
     if (c.feasible) {
-      out += fmt::format("{:.2f},{:.2f},,,,,\n", rules::from_cost(c.total_cost), hours2(c.travel_hours));
+      out += fmt::format("{:.2f},{:.2f},,,,,,{}", rules::from_cost(c.total_cost), hours2(c.travel_hours),
+                         csv_field(stale));
     } else if (!c.unmet.empty()) {
       const auto& u = c.unmet[0];
-      out += fmt::format(",,{},{},{},{},{}\n", need_code(d, u.need), csv_field(u.blocked_by),
+      out += fmt::format(",,{},{},{},{},{},", need_code(d, u.need), csv_field(u.blocked_by),
                          u.nearest ? d.providers[*u.nearest].id : std::string(),
                          u.nearest ? fmt::format("{:.2f}", hours2(u.nearest_travel_hours)) : std::string(),
                          csv_field(u.reason));
     } else {
-      out += ",,,,,,\n";
+      out += ",,,,,,,";
     }
+    out += fmt::format(",{},{}\n", com.latitude, com.longitude);  // as in data/communities.csv
   }
   return out;
+}
+
+std::string geojson_field(const std::string& profile_id) {
+  std::string out = profile_id;
+  for (char& c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return out;
+}
+
+nlohmann::ordered_json render_geojson(const Report& r) {
+  using ojson = nlohmann::ordered_json;
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  ojson features = ojson::array();
+  for (std::size_t pos = 0; pos < a.communities.size(); ++pos) {
+    const Community& com = d.geography[a.communities[pos]];
+    ojson props = {{"id", com.id}, {"name", com.name}, {"province", d.taxonomy.provinces.code(com.province)},
+                   {"population", com.population ? ojson(*com.population) : ojson(nullptr)}};
+    for (std::size_t p = 0; p < a.profiles.size(); ++p) {
+      const Cell& c = a.cell(pos, p);
+      const std::string f = geojson_field(a.profiles[p].id);
+      const bool gap = !c.feasible && !c.unmet.empty();
+      props["hours_" + f] = c.feasible ? ojson(hours2(c.travel_hours)) : ojson(nullptr);
+      props["binding_need_" + f] = gap ? ojson(need_code(d, c.unmet[0].need)) : ojson(nullptr);
+      props["reason_" + f] = gap ? ojson(reason_text(a, c.unmet[0].blocked_by)) : ojson(nullptr);
+      props["stale_" + f] = c.relies_on_stale();
+    }
+    features.push_back({{"type", "Feature"},
+                        {"id", com.id},
+                        {"geometry", {{"type", "Point"}, {"coordinates", {com.longitude, com.latitude}}}},
+                        {"properties", std::move(props)}});
+  }
+  ojson profiles = ojson::array();
+  for (const auto& p : a.profiles)
+    profiles.push_back({{"id", p.id}, {"label", p.label}, {"field", geojson_field(p.id)}});
+  ojson files = ojson::array();
+  for (const auto& f : r.stamp.files) files.push_back({{"role", f.role}, {"path", f.path}, {"fnv1a64", f.digest}});
+  ojson meta = {{"as_of", r.stamp.as_of}, {"province", r.province ? ojson(*r.province) : ojson(nullptr)},
+                {"thresholds_hours", a.settings->thresholds}, {"profiles", profiles}, {"files", files}};
+  return {{"type", "FeatureCollection"}, {"nrm", std::move(meta)}, {"features", std::move(features)}};
 }
 
 std::string render_table(const Report& r) {
@@ -405,35 +487,42 @@ std::string render_table(const Report& r) {
                      a.communities.size(), a.profiles.size(), r.stamp.as_of, r.stamp.providers, r.stamp.rules,
                      r.province ? ", province " + *r.province : std::string());
   out += fmt::format("Share of population with a pathway whose travel is within {:g} / {:g} / {:g} hours; 'none' = "
-                     "communities\nwith no pathway at all; 'binding' = the need most often missing there.\n",
-                     a.threshold(0), a.threshold(1), a.threshold(2));
+                     "communities\nwith no pathway at all; 'stale' = communities whose best pathway relies on an "
+                     "entry not verified\nin the last {} days (STALE); 'binding' = the need most often missing there.\n",
+                     a.threshold(0), a.threshold(1), a.threshold(2), r.engine->policy().weights().stale_after_days);
   out += "\nSummary:\n";
   for (std::size_t p = 0; p < a.profiles.size(); ++p)
     out += "  " + summary_sentence(d, a, national(a, p), a.provinces.size() > 1 ? "Canada"
                                    : d.taxonomy.provinces[a.provinces[0].province].en) + "\n";
+  out += "  Stale entries: " + stale_count_text(stale_cells(a), stale_providers(a).size()) + ".\n";
   for (std::size_t p = 0; p < a.profiles.size(); ++p) {
     out += fmt::format("\n== {} ({})\n", a.profiles[p].label, a.profiles[p].id);
-    out += fmt::format("{:<4} {:>6} {:>11} {:>7} {:>7} {:>7} {:>6}  {}\n", "prov", "comms", "population", "<=2h",
-                       "<=8h", "<=24h", "none", "binding need (communities)");
+    out += fmt::format("{:<4} {:>6} {:>11} {:>7} {:>7} {:>7} {:>6} {:>6}  {}\n", "prov", "comms", "population",
+                       "<=2h", "<=8h", "<=24h", "none", "stale", "binding need (communities)");
     for (const auto& f : a.provinces) {
       const auto& pp = f.profiles[p];
-      out += fmt::format("{:<4} {:>6} {:>11} {:>7} {:>7} {:>7} {:>6}  {}\n", d.taxonomy.provinces.code(f.province),
-                         f.communities, f.population, pct(pp.share(0)), pct(pp.share(1)), pct(pp.share(2)),
-                         pp.none.size(),
+      out += fmt::format("{:<4} {:>6} {:>11} {:>7} {:>7} {:>7} {:>6} {:>6}  {}\n",
+                         d.taxonomy.provinces.code(f.province), f.communities, f.population, pct(pp.share(0)),
+                         pct(pp.share(1)), pct(pp.share(2)), pp.none.size(), pp.stale_cells,
                          pp.binding_need >= 0 ? fmt::format("{} ({})", need_code(d, pp.binding_need), pp.binding_count)
                                               : std::string("-"));
     }
   }
   out += "\nTen worst communities per province and profile (no pathway first, then longest travel):\n";
   for (const auto& f : a.provinces) {
-    out += fmt::format("\n-- {}\n", d.taxonomy.provinces.code(f.province));
+    out += fmt::format("\n-- {}: {}{}\n", d.taxonomy.provinces.code(f.province),
+                       stale_count_text(f.stale_cells, f.stale_providers.size()), f.stale_providers.empty() ? "" : ":");
+    for (ProviderIndex p : f.stale_providers) out += "   STALE " + stale_provider_text(d, p) + "\n";
     for (const auto& pp : f.profiles) {
       std::string line;
       for (std::size_t ci : pp.worst) {
         const Cell& c = a.cells[ci];
+        std::string stale;
+        for (ProviderIndex i : c.stale) stale += (stale.empty() ? " (STALE: " : ", ") + d.providers[i].id;
         line += (line.empty() ? "" : "; ") + d.geography[c.community].id + " " +
                 (c.feasible ? fmt::format("{:.1f} h", c.travel_hours)
-                            : "NONE" + (c.unmet.empty() ? std::string() : " (" + need_code(d, c.unmet[0].need) + ")"));
+                            : "NONE" + (c.unmet.empty() ? std::string() : " (" + need_code(d, c.unmet[0].need) + ")")) +
+                (stale.empty() ? "" : stale + ")");
       }
       out += fmt::format("  {}: {}\n", profile_of(r, pp.profile).id, line);
       if (!pp.causes.empty()) out += "    why: " + causes_text(d, a, pp) + "\n";

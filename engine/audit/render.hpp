@@ -1,6 +1,7 @@
 // Renderings of an audit: a terminal table, CSV (one row per cell), JSON (cells, provinces, stamp,
 // what-if, suggestions) and one self-contained HTML report with an SVG map of Canada; and the
-// atomic write of a report to a file.
+// atomic write of a report to a file; GeoJSON points per community for GIS. Every rendering marks the cells that rely on a stale entry
+// and counts them per province.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -60,6 +61,17 @@ struct Report {
 std::string render_table(const Report& r);
 std::string render_csv(const Report& r);
 nlohmann::json render_json(const Report& r);
+// GeoJSON (RFC 7946) for QGIS and ArcGIS: a FeatureCollection with one Point feature per audited
+// community (coordinates [longitude, latitude], WGS 84, from data/communities.csv; the feature's
+// id is the community id). Properties, in this order: id, name, province, population (null when
+// unknown), then per profile in file order hours_P (the best pathway's travel hours, null when
+// none), binding_need_P and reason_P (the binding gap's need code and its cause in words, null
+// when there is a pathway) and stale_P (the pathway relies on a stale entry), where P is
+// geojson_field(profile id). The foreign member `nrm` holds the stamp and the profiles.
+nlohmann::ordered_json render_geojson(const Report& r);
+// A profile id as a GIS field-name suffix: letters, digits and '_' only ("man-labour" ->
+// "man_labour"), which shapefiles and file geodatabases accept.
+std::string geojson_field(const std::string& profile_id);
 std::string render_html(const Report& r);
 
 // Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed, then renamed
@@ -93,6 +105,13 @@ std::string causes_text(const Directory& d, const Audit& a, const ProvinceProfil
 // every missing need with its causes, and communities of unknown population counted apart.
 std::string summary_sentence(const Directory& d, const Audit& a, const ProvinceProfile& pp,
                              const std::string& place);
+// "3 cells rely on stale entries (1 provider)", "1 cell relies on a stale entry (1 provider)" or
+// "no cell relies on a stale entry": cells whose best pathway uses an entry not verified within
+// the ranking's stale_after_days, and the distinct providers.
+std::string stale_count_text(int cells, std::size_t providers);
+// A stale provider for people: "Alpha Shelter (fictitious) (sh-alpha), last verified 2025-06-01"
+// ("never verified" without a date).
+std::string stale_provider_text(const Directory& d, ProviderIndex p);
 
 namespace detail {
 std::string html_escape(const std::string& s);

@@ -11,8 +11,11 @@
 // phone, national) and a women-only shelter in gamma serving ON.
 #pragma once
 
+#include <algorithm>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "api/engine.hpp"
 #include "audit/audit.hpp"
@@ -27,6 +30,15 @@ providers:
   - {id: co-alpha, name: Alpha Counselling (fictitious), community: alpha-on, services: [counselling.trauma], delivery: both, serves: [national], languages: [eng], accepts_trafficking_victims: true, verified: 2026-06-01}
   - {id: sh-gamma, name: Gamma Women's Shelter (fictitious), community: gamma-on, services: [shelter.emergency], delivery: in_person, serves: [ON], genders: [female], languages: [eng], accepts_trafficking_victims: true, capacity: {beds: 5, available: 1}, verified: 2026-06-01}
 )";
+
+// The same directory with Alpha Shelter's entry stale: last verified 2025-06-01, more than 365 days
+// (the test ranking's stale_after_days) before audit_date().
+inline std::string audit_world_providers_stale_alpha() {
+  std::string text = kAuditWorldProviders;
+  const std::string from = "capacity: {beds: 10, available: 3}, verified: 2026-06-01";
+  text.replace(text.find(from), from.size(), "capacity: {beds: 10, available: 3}, verified: 2025-06-01");
+  return text;
+}
 
 inline api::EnginePaths audit_world_paths(const TempDir& dir, const std::string& providers = kAuditWorldProviders) {
   api::EnginePaths p;
@@ -58,7 +70,17 @@ inline void check_cell_is_refer(const api::Engine& e, const audit::Profile& p, c
     CHECK(cell.total_cost == a.plan.pathways[0].cost.total());
     CHECK(cell.travel_hours == a.plan.pathways[0].travel_hours);
     CHECK(cell.unmet.empty());
+    // The stale entries the cell relies on are the steps `nrm refer` marks STALE, in step order.
+    std::vector<std::string> stale, shown;
+    for (ProviderIndex i : cell.stale) stale.push_back(e.directory().providers[i].id);
+    const nlohmann::json shown_answer = e.answer_json(a);  // kept: the loop below reads into it
+    for (const auto& st : shown_answer["pathways"][0]["steps"])
+      if (st["stale"].get<bool>() &&
+          std::find(shown.begin(), shown.end(), st["provider"].get<std::string>()) == shown.end())
+        shown.push_back(st["provider"].get<std::string>());
+    CHECK(stale == shown);
   } else {
+    CHECK(cell.stale.empty());
     REQUIRE(cell.unmet.size() == a.plan.unmet.size());
     for (std::size_t i = 0; i < cell.unmet.size(); ++i) {
       CHECK(cell.unmet[i].need == a.plan.unmet[i].need);

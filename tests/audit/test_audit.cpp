@@ -284,3 +284,52 @@ profiles:
   CHECK(test::load_error([&] { audit::load_profiles(none, *w.engine); }).find("thresholds_hours: missing") !=
         std::string::npos);
 }
+
+TEST_CASE("stale entries: the cells relying on one, and per province the cells and providers", "[audit][stale]") {
+  // Alpha Shelter (ON only) last verified 2025-06-01, 544 days before the audit: stale. A man
+  // needing a shelter anywhere in ON has no other (Gamma's takes women): 3 cells. A woman in
+  // alpha still uses it (0 h + hand-off 1 + stale 2 = 3 beats Gamma's 3 h + 1 = 4); in beta Gamma's
+  // is cheaper (2 h + 1 = 3 against 1 h + 1 + 2 = 4). Counselling relies on nothing stale.
+  test::TempDir dir;
+  auto engine = api::Engine::load(test::audit_world_paths(dir, test::audit_world_providers_stale_alpha()));
+  auto profiles = audit::load_profiles(test::audit_profiles_path(), *engine);
+  auto a = audit::run(*engine, profiles, test::audit_options());
+  const Directory& d = engine->directory();
+  auto stale_ids = [&](const std::vector<ProviderIndex>& v) {
+    std::vector<std::string> out;
+    for (auto i : v) out.push_back(d.providers[i].id);
+    return out;
+  };
+  const std::vector<std::string> alpha_shelter = {"sh-alpha"};
+  REQUIRE(a.provinces.size() == 3);  // MB NU ON
+  const auto& on = a.provinces[2];
+  CHECK(on.stale_cells == 4);
+  CHECK(stale_ids(on.stale_providers) == alpha_shelter);
+  CHECK(on.profiles[0].stale_cells == 3);
+  CHECK(on.profiles[1].stale_cells == 1);
+  CHECK(on.profiles[2].stale_cells == 0);
+  CHECK(on.profiles[2].stale_providers.empty());
+  CHECK(a.provinces[0].stale_cells == 0);
+  CHECK(a.provinces[1].stale_cells == 0);
+  CHECK(audit::stale_cells(a) == 4);
+  CHECK(stale_ids(audit::stale_providers(a)) == alpha_shelter);
+  CHECK(audit::national(a, 0).stale_cells == 3);
+  // Cell by cell (communities in id order: alpha beta delta gamma nordic).
+  CHECK(stale_ids(a.cell(0, 0).stale) == alpha_shelter);
+  CHECK(stale_ids(a.cell(0, 1).stale) == alpha_shelter);
+  CHECK(a.cell(1, 1).stale.empty());  // beta, a woman: Gamma's shelter
+  CHECK(a.cell(1, 1).feasible);
+  CHECK(stale_ids(a.cell(3, 0).stale) == alpha_shelter);  // gamma, a man: 3 h to Alpha's
+  CHECK(!a.cell(2, 0).feasible);
+  CHECK(a.cell(2, 0).stale.empty());  // no pathway relies on nothing
+  // Each cell agrees with refer, STALE steps included; and the one-cell path says the same.
+  for (std::size_t pos = 0; pos < a.communities.size(); ++pos)
+    for (std::size_t p = 0; p < a.profiles.size(); ++p) {
+      test::check_cell_is_refer(*engine, a.profiles[p], a.cell(pos, p), a.as_of);
+      CHECK(audit::compute_cell(*engine, a.profiles[p], a.communities[pos], a.as_of).stale == a.cell(pos, p).stale);
+    }
+  // Verified again: nothing is stale.
+  auto fresh = api::Engine::load(test::audit_world_paths(dir));
+  auto b = audit::run(*fresh, audit::load_profiles(test::audit_profiles_path(), *fresh), test::audit_options());
+  CHECK(audit::stale_cells(b) == 0);
+}

@@ -16,6 +16,8 @@ using namespace nrm;
 namespace {
 
 struct Rendered {
+  Rendered() = default;
+  explicit Rendered(const std::string& providers) : engine(api::Engine::load(test::audit_world_paths(dir, providers))) {}
   test::TempDir dir;
   std::shared_ptr<const api::Engine> engine = api::Engine::load(test::audit_world_paths(dir));
   std::vector<audit::Profile> profiles = audit::load_profiles(test::audit_profiles_path(), *engine);
@@ -97,6 +99,152 @@ TEST_CASE("csv: a header and one row per cell; table: every province and profile
   CHECK(table.find("delta-mb NONE (shelter.emergency)") != std::string::npos);
 }
 
+// The line of `text` that starts with `prefix` (without its newline), or "".
+std::string line_starting(const std::string& text, const std::string& prefix) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(prefix, 0) == 0) return line;
+  return {};
+}
+
+TEST_CASE("stale entries: every rendering marks the cells relying on one and counts them per province",
+          "[audit][render][stale]") {
+  // Alpha Shelter last verified 2025-06-01 (stale on 2026-11-27): 4 ON cells rely on it
+  // (test_audit.cpp works them out), none in MB or NU.
+  Rendered x(test::audit_world_providers_stale_alpha());
+  const audit::Report r = x.report();
+  auto j = audit::render_json(r);
+  CHECK(j["cells"][0]["community"] == "alpha-on");
+  CHECK(j["cells"][0]["relies_on_stale"] == true);
+  CHECK(j["cells"][0]["stale_providers"] == nlohmann::json::array({"sh-alpha"}));
+  CHECK(j["cells"][1 * 3 + 1]["relies_on_stale"] == false);  // beta, a woman: Gamma's shelter
+  CHECK(j["cells"][1 * 3 + 1]["stale_providers"].empty());
+  const auto& on = j["provinces"][2];
+  REQUIRE(on["province"] == "ON");
+  CHECK(on["stale"]["cells"] == 4);
+  REQUIRE(on["stale"]["providers"].size() == 1);
+  CHECK(on["stale"]["providers"][0]["provider"] == "sh-alpha");
+  CHECK(on["stale"]["providers"][0]["name"] == "Alpha Shelter (fictitious)");
+  CHECK(on["stale"]["providers"][0]["verified"] == "2025-06-01");
+  CHECK(on["stale"]["text"] == "4 cells rely on stale entries (1 provider)");
+  CHECK(on["profiles"][0]["stale_cells"] == 3);
+  CHECK(on["profiles"][0]["stale_providers"] == nlohmann::json::array({"sh-alpha"}));
+  CHECK(on["profiles"][0]["worst"][0]["stale_providers"] == nlohmann::json::array({"sh-alpha"}));
+  CHECK(j["provinces"][0]["stale"]["cells"] == 0);
+  CHECK(j["provinces"][0]["stale"]["text"] == "no cell relies on a stale entry");
+  CHECK(j["stale"]["cells"] == 4);
+  CHECK(j["stale"]["stale_after_days"] == 365);
+
+  const std::string csv = audit::render_csv(r);
+  CHECK(line_starting(csv, "community,").find(",reason,stale_providers") != std::string::npos);
+  const std::string alpha = line_starting(csv, "alpha-on,Alpha,ON,100000,shelter,true,");
+  INFO(alpha);
+  CHECK(alpha.find(",sh-alpha") != std::string::npos);
+  CHECK(line_starting(csv, "beta-on,Beta,ON,50000,shelter-counselling,true,").find("sh-alpha") == std::string::npos);
+
+  const std::string table = audit::render_table(r);
+  INFO(table);
+  CHECK(table.find("-- ON: 4 cells rely on stale entries (1 provider):\n"
+                   "   STALE Alpha Shelter (fictitious) (sh-alpha), last verified 2025-06-01\n") != std::string::npos);
+  CHECK(table.find("-- MB: no cell relies on a stale entry\n") != std::string::npos);
+  CHECK(table.find("gamma-on 3.0 h (STALE: sh-alpha)") != std::string::npos);
+  CHECK(table.find("Stale entries: 4 cells rely on stale entries (1 provider).") != std::string::npos);
+
+  const std::string html = audit::render_html(r);
+  CHECK(html.find("<p class=\"stale\" data-province=\"ON\">4 cells rely on stale entries (1 provider): Alpha "
+                  "Shelter (fictitious) (sh-alpha), last verified 2025-06-01.") != std::string::npos);
+  CHECK(html.find("<p class=\"stale\" data-province=\"MB\">No pathway here relies on a stale entry.</p>") !=
+        std::string::npos);
+  CHECK(count(html, "<td class=\"num stale-cells\">3</td>") == 1);  // ON, shelter
+  CHECK(html.find("STALE</span>") != std::string::npos);
+  CHECK(html.find("(relies on a stale entry: Alpha Shelter (fictitious) (sh-alpha), last verified 2025-06-01)") !=
+        std::string::npos);
+  CHECK(html.find("Stale entries: 4 cells rely on stale entries (1 provider) in Canada") != std::string::npos);
+
+  // Nothing stale: nothing marked.
+  Rendered fresh;
+  const std::string clean = audit::render_html(fresh.report());
+  CHECK(clean.find("STALE</span>") == std::string::npos);
+  CHECK(audit::render_table(fresh.report()).find("-- ON: no cell relies on a stale entry") != std::string::npos);
+}
+
+TEST_CASE("geojson: a FeatureCollection of Points per community for QGIS/ArcGIS; csv gains latitude/longitude",
+          "[audit][render][geojson]") {
+  Rendered x;
+  // Through text, as a GIS reads the file.
+  const auto g = nlohmann::json::parse(audit::render_geojson(x.report()).dump(2));
+  CHECK(g["type"] == "FeatureCollection");
+  CHECK(!g.contains("crs"));  // RFC 7946: WGS 84 always, no crs member
+  REQUIRE(g["features"].is_array());
+  REQUIRE(g["features"].size() == 5);  // one per community, in id order
+  for (const auto& f : g["features"]) {
+    CHECK(f["type"] == "Feature");
+    CHECK(f["geometry"]["type"] == "Point");
+    REQUIRE(f["geometry"]["coordinates"].size() == 2);
+    const double lon = f["geometry"]["coordinates"][0], lat = f["geometry"]["coordinates"][1];
+    CHECK(lon >= -180);
+    CHECK(lon <= -50);   // Canada: west of Greenwich, [longitude, latitude] in that order
+    CHECK(lat >= 40);
+    CHECK(lat <= 90);
+    CHECK(f["id"] == f["properties"]["id"]);
+    for (const char* p : {"shelter", "shelter_counselling", "counselling"})
+      for (const std::string k : {"hours_", "binding_need_", "reason_", "stale_"})
+        CHECK(f["properties"].contains(k + p));
+  }
+  // alpha-on,Alpha,ON,44.0,-79.0,100000 in the world's communities.csv.
+  const auto& alpha = g["features"][0];
+  CHECK(alpha["id"] == "alpha-on");
+  CHECK(alpha["geometry"]["coordinates"] == nlohmann::json::array({-79.0, 44.0}));
+  const auto& ap = alpha["properties"];
+  // id, name, province, population first, in the file as a GIS reads it (its attribute table).
+  const auto ordered = nlohmann::ordered_json::parse(audit::render_geojson(x.report()).dump());
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : ordered["features"][0]["properties"].items()) keys.push_back(k);
+  REQUIRE(keys.size() == 4 + 3 * 4);
+  CHECK(std::vector<std::string>(keys.begin(), keys.begin() + 6) ==
+        std::vector<std::string>{"id", "name", "province", "population", "hours_shelter", "binding_need_shelter"});
+  CHECK(ap["name"] == "Alpha");
+  CHECK(ap["province"] == "ON");
+  CHECK(ap["population"] == 100000);
+  CHECK(ap["hours_shelter"] == 0.0);
+  CHECK(ap["binding_need_shelter"].is_null());
+  CHECK(ap["reason_shelter"].is_null());
+  CHECK(ap["stale_shelter"] == false);
+  // delta-mb: a man finds no shelter serving Manitoba; gamma: 3 h to Alpha's.
+  const auto& delta = g["features"][2]["properties"];
+  CHECK(delta["id"] == "delta-mb");
+  CHECK(delta["hours_shelter"].is_null());
+  CHECK(delta["binding_need_shelter"] == "shelter.emergency");
+  CHECK(delta["reason_shelter"] == "providers exist but do not serve this province or territory");
+  CHECK(delta["hours_counselling"] == 0.0);  // by phone
+  CHECK(g["features"][3]["properties"]["hours_shelter"] == 3.0);
+  CHECK(g["nrm"]["as_of"] == "2026-11-27");
+  CHECK(g["nrm"]["profiles"][1]["id"] == "shelter-counselling");
+  CHECK(g["nrm"]["profiles"][1]["field"] == "shelter_counselling");
+  CHECK(audit::geojson_field("man-labour.no status") == "man_labour_no_status");
+
+  // CSV: the columns of before, in their order, then latitude and longitude; codes, not labels.
+  const std::string csv = audit::render_csv(x.report());
+  CHECK(line_starting(csv, "community,") ==
+        "community,name,province,population,profile,feasible,total_cost,travel_hours,binding_need,blocked_by,"
+        "nearest_provider,nearest_travel_hours,reason,stale_providers,latitude,longitude");
+  CHECK(line_starting(csv, "alpha-on,Alpha,ON,100000,shelter,") == "alpha-on,Alpha,ON,100000,shelter,true,1.00,0.00,,,,,,,44,-79");
+  const std::string delta_row = line_starting(csv, "delta-mb,Delta,MB,30000,shelter,");
+  CHECK(delta_row.rfind("delta-mb,Delta,MB,30000,shelter,false,,,shelter.emergency,province-served,", 0) == 0);
+  CHECK(delta_row.size() > 7);
+  CHECK(delta_row.substr(delta_row.size() - 7) == ",50,-97");
+  std::istringstream in(csv);
+  for (std::string line; std::getline(in, line);) {
+    std::size_t commas = 0;
+    bool quoted = false;
+    for (char c : line) {
+      if (c == '"') quoted = !quoted;
+      else if (c == ',' && !quoted) ++commas;
+    }
+    CHECK(commas == 15);  // 16 columns on every row
+  }
+}
+
 TEST_CASE("lambert conformal conic: StatCan's parameters", "[audit][render]") {
   // Origin 63.390675 N, 91.866667 W maps to (0, 0); meridians converge northward.
   auto o = audit::lambert(63.390675, -91.866667);
@@ -162,6 +310,15 @@ TEST_CASE("nrm audit: formats, what-if and bad options", "[audit][cli]") {
   CHECK(run("--province XX", dir.path("e1")) == 2);
   CHECK(slurp(dir.path("e1.err")).find("--province") != std::string::npos);
   CHECK(run("--format pdf", dir.path("e2")) == 2);
+  CHECK(slurp(dir.path("e2.err")).find("geojson") != std::string::npos);
+  REQUIRE(run("--format geojson --province ON --out " + dir.path("on.geojson"), dir.path("g.out")) == 0);
+  auto geo = nlohmann::json::parse(slurp(dir.path("on.geojson")));
+  CHECK(geo["type"] == "FeatureCollection");
+  CHECK(geo["features"].size() == 3);
+  CHECK(geo["features"][1]["properties"]["id"] == "beta-on");
+  CHECK(geo["features"][1]["geometry"]["coordinates"] == nlohmann::json::array({-79.5, 44.5}));
+  REQUIRE(run("--help", dir.path("h.txt")) == 0);
+  CHECK(slurp(dir.path("h.txt")).find("geojson") != std::string::npos);
   CHECK(run("--suggest 2", dir.path("e3")) == 2);
   CHECK(run("--without nobody", dir.path("e4")) == 2);
 }
