@@ -103,17 +103,21 @@ std::vector<Option> Planner::options(const Problem& p, const PlanExtras& x, std:
   // option is the best pathway of all, so it is the best with any of its prefixes: the fallback of
   // a step that shares that prefix, when it leaves the provider out. Otherwise the cheapest known
   // pathway that qualifies seeds the search (P16), which then only looks for better ones.
+  std::vector<PlannedPathway> priced;  // the options, priced once
   std::vector<std::pair<std::vector<std::int32_t>, Cost>> known;
-  for (const auto& seq : chosen) known.emplace_back(seq, price(p, seq).cost.total());
+  for (const auto& seq : chosen) {
+    priced.push_back(price(p, seq));
+    known.emplace_back(seq, priced.back().cost.total());
+  }
   auto qualifies = [](const std::vector<std::int32_t>& s, std::span<const std::int32_t> prefix, std::int32_t out) {
     return s.size() > prefix.size() && std::equal(prefix.begin(), prefix.end(), s.begin()) &&
            std::find(s.begin() + static_cast<std::ptrdiff_t>(prefix.size()), s.end(), out) == s.end();
   };
-  std::map<std::pair<std::vector<std::int32_t>, std::int32_t>, std::optional<std::vector<std::int32_t>>> searched;
+  std::map<std::pair<std::vector<std::int32_t>, std::int32_t>, std::optional<PlannedPathway>> searched;
   auto fallback = [&](const std::vector<std::int32_t>& seq, std::size_t at) -> std::optional<PlannedPathway> {
     const std::span<const std::int32_t> prefix(seq.data(), at);
     const std::int32_t out = seq[at];
-    if (qualifies(chosen[0], prefix, out)) return price(p, chosen[0]);
+    if (qualifies(chosen[0], prefix, out)) return priced[0];
     auto [it, fresh] = searched.try_emplace({std::vector<std::int32_t>(prefix.begin(), prefix.end()), out});
     if (fresh && !sole_coverer(seq, at)) {
       const std::vector<std::int32_t>* seed = nullptr;
@@ -123,17 +127,17 @@ std::vector<Option> Planner::options(const Problem& p, const PlanExtras& x, std:
       auto found = search(detail::SearchMode{1, false, out}, prefix, seed ? std::span<const std::int32_t>(*seed)
                                                                           : std::span<const std::int32_t>{});
       if (!found.empty()) {
-        known.emplace_back(found[0], price(p, found[0]).cost.total());
-        it->second = std::move(found[0]);
+        it->second = price(p, found[0]);
+        known.emplace_back(std::move(found[0]), it->second->cost.total());
       }
     }
-    if (!it->second) return std::nullopt;
-    return price(p, *it->second);
+    return it->second;
   };
   std::vector<Option> options;
-  for (const auto& seq : chosen) {
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    const auto& seq = chosen[i];
     Option& o = options.emplace_back();
-    o.pathway = price(p, seq);
+    o.pathway = priced[i];
     for (std::size_t at = 0; at < seq.size(); ++at) {
       o.fallbacks.push_back(x.fallbacks ? fallback(seq, at) : std::nullopt);
       o.alternates.push_back(x.alternates && !o.pathway.steps[at].in_person ? alternates_of(p, seq, at)
