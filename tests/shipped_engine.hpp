@@ -26,4 +26,8 @@ inline Ran refer_shipped(const std::string& text, const std::string& origin, Dat
   return {c, a, e.answer_json(a)};
 }
 
+// A shipped community by id (the id must exist), and the provider of a planned step.
+inline CommunityIndex community_at(const char* id) { return *shipped().directory().geography.find(id); }
+inline const Provider& step_provider(const planner::PlannedStep& s) { return shipped().directory().providers[s.provider]; }
+
 }  // namespace nrm::test

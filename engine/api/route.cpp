@@ -22,7 +22,7 @@ CommunityIndex community(const Geography& g, const std::string& id, const char* 
                   {{"", 0, 0, field, "unknown community '" + id + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)")}});
 }
 
-double hours2(double seconds) { return std::round(seconds / 36.0) / 100.0; }
+double seconds_to_hours2(double seconds) { return std::round(seconds / 36.0) / 100.0; }
 
 }  // namespace
 
@@ -42,13 +42,13 @@ json route_json(const Geography& g, const geo::TravelModel& travel, const std::s
   json out;
   out["from"] = g[a].id;
   out["to"] = g[b].id;
-  out["hours"] = std::isfinite(j.seconds) ? json(hours2(j.seconds)) : json(nullptr);
+  out["hours"] = std::isfinite(j.seconds) ? json(seconds_to_hours2(j.seconds)) : json(nullptr);
   json legs = json::array();
   for (const auto& l : j.legs) {
     json via = json::array();
     for (CommunityIndex c : l.via) via.push_back(g[c].id);
     legs.push_back({{"from", g[l.from].id}, {"to", g[l.to].id}, {"mode", geo::mode_name(l.mode)},
-                    {"hours", hours2(l.seconds)}, {"via", via}});
+                    {"hours", seconds_to_hours2(l.seconds)}, {"via", via}});
   }
   out["legs"] = legs;
   return out;

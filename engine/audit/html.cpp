@@ -281,7 +281,6 @@ std::string bars_svg(const Report& r) {
   return s;
 }
 
-std::string pct(double v) { return fmt::format("{:.1f}%", v * 100.0); }
 
 // Background for a share: red (0) through yellow to green (1).
 std::string share_colour(double v) {

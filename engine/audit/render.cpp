@@ -43,6 +43,8 @@ std::string fnv1a_hex(const std::string& bytes) {
 
 }  // namespace detail
 
+std::string pct(double share) { return fmt::format("{:.1f}%", share * 100.0); }
+
 std::string thousands(std::int64_t n) {
   std::string digits = std::to_string(n < 0 ? -n : n);
   for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(static_cast<std::size_t>(at), ",");
@@ -145,7 +147,6 @@ std::string slurp(const std::string& path) {
 
 double hours2(double h) { return std::round(h * 100.0) / 100.0; }
 double share4(double s) { return std::round(s * 10000.0) / 10000.0; }
-std::string pct(double s) { return fmt::format("{:.1f}%", s * 100.0); }
 std::string hours_key(double h) { return fmt::format("{:g}h", h); }
 
 

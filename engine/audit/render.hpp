@@ -89,6 +89,8 @@ Projected lambert(double latitude, double longitude);
 
 // 1234567 as "1,234,567" (negative numbers keep their sign).
 std::string thousands(std::int64_t n);
+// A share as a percentage with one decimal: 0.1234 as "12.3%".
+std::string pct(double share);
 
 // --- Plain words, shared by every rendering --------------------------------------------------
 

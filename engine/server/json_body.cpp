@@ -130,11 +130,11 @@ class Builder : public nlohmann::json_sax<json> {
   std::vector<Frame> stack_;
 };
 
+}  // namespace
+
 LoadError field_error(const std::string& field, const std::string& message) {
   return LoadError("invalid request", {Diagnostic{"", 0, 0, field, message}});
 }
-
-}  // namespace
 
 json parse_json_body(std::string_view body, const char* expected) {
   if (body.empty())

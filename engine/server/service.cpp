@@ -59,10 +59,6 @@ Response bad_input(const LoadError& e, const std::string& context = "") {
   return error_response(ErrorCode::kBadInput, context + summary_of(e), std::move(details));
 }
 
-LoadError field_error(const std::string& field, const std::string& message) {
-  return LoadError("invalid request", {Diagnostic{"", 0, 0, field, message}});
-}
-
 Response ok_json(const json& j, bool pretty = false) {
   Response r;
   r.body = dump(j, pretty ? 2 : -1) + "\n";

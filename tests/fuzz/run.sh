@@ -11,7 +11,7 @@ command -v clang++ >/dev/null || { echo "fuzz: clang++ is not installed (apt-get
 if [ ! -f "$dir/CMakeCache.txt" ]; then
   # -O1 with line tables only: what libFuzzer's documentation suggests for speed and stack traces,
   # and half the compile time of -O2 -g (the CI budget builds this tree from scratch).
-  CXX=clang++ cmake -S . -B "$dir" -DNRM_FUZZ=ON -DCMAKE_BUILD_TYPE= -DNRM_BUILD_BENCH=OFF \
+  CXX=clang++ cmake -S . -B "$dir" -G Ninja -DNRM_FUZZ=ON -DCMAKE_BUILD_TYPE= -DNRM_BUILD_BENCH=OFF \
     -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only -DNDEBUG -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" >/dev/null
 fi
 targets=(fuzz_case_reader fuzz_rules fuzz_http_request)

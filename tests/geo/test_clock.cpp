@@ -12,13 +12,14 @@ using namespace nrm;
 
 namespace {
 
+using test::community_at;
+
 using test::shipped;
-CommunityIndex at(const char* id) { return *shipped().directory().geography.find(id); }
 const geo::Clock& clock() { return shipped().planner().clock(); }
 
 // The wall-clock time at `to` when it is `time` at `from`.
 std::string there(const char* from, const char* time, const char* to) {
-  return clock().local(at(to), clock().instant(at(from), *LocalTime::parse(time))).str();
+  return clock().local(community_at(to), clock().instant(community_at(from), *LocalTime::parse(time))).str();
 }
 
 }  // namespace
@@ -60,8 +61,8 @@ TEST_CASE("shipped: the change of clocks and a day boundary", "[geo][clock][ship
 }
 
 TEST_CASE("shipped: a case without `when` is planned at the time now where the person is", "[geo][clock][shipped]") {
-  LocalTime toronto = shipped().now_at(at("toronto-on"));
-  LocalTime vancouver = shipped().now_at(at("vancouver-bc"));
+  LocalTime toronto = shipped().now_at(community_at("toronto-on"));
+  LocalTime vancouver = shipped().now_at(community_at("vancouver-bc"));
   // Three hours apart (to the minute; the two calls may straddle a minute).
   const int diff = (toronto.days - vancouver.days) * kMinutesPerDay + toronto.minute - vancouver.minute;
   CHECK((diff == 180 || diff == 181));

@@ -16,8 +16,9 @@ using namespace nrm;
 
 namespace {
 
+using test::community_at;
+
 using test::shipped;
-CommunityIndex at(const char* id) { return *shipped().directory().geography.find(id); }
 std::string fmt_hours(const std::string& h) {  // "1.5" -> "1.5", "3" -> "3.0": the doc's 0.1 h
   char buf[16];
   std::snprintf(buf, sizeof buf, "%.1f", std::stod(h));
@@ -34,7 +35,7 @@ TEST_CASE("shipped: travel is symmetric, zero on the diagonal, whole seconds, tr
   for (const char* id : {"grise-fiord-nu", "sachs-harbour-nt", "les-iles-de-la-madeleine-qc", "masset-bc",
                          "channel-port-aux-basques-nl", "victoria-bc", "iqaluit-nu", "toronto-on",
                          "old-crow-yt", "wabana-nl", "moose-factory-on", "fort-severn-on", "inuvik-nt"})
-    sample.push_back(at(id));
+    sample.push_back(community_at(id));
   for (CommunityIndex c = 0; c < g.size(); c += 37) sample.push_back(c);
   for (CommunityIndex a : sample) {
     const float* ra = t.seconds_from(a);
@@ -60,23 +61,23 @@ TEST_CASE("shipped: no road touches a fly-in community; journeys add up", "[geo]
   CHECK(t.stranded().empty());
   for (auto [a, b] : {std::pair{"iqaluit-nu", "ottawa-on"}, std::pair{"thunder-bay-on", "sault-ste-marie-on"},
                       std::pair{"sydney-mines-ns", "st-johns-nl"}, std::pair{"masset-bc", "vancouver-bc"}}) {
-    auto j = t.journey(at(a), at(b));
+    auto j = t.journey(community_at(a), community_at(b));
     double sum = 0;
     for (const auto& l : j.legs) sum += l.seconds;
     CHECK(sum == j.seconds);
-    CHECK(j.seconds == t.seconds_from(at(a))[at(b)]);
-    CHECK(j.legs.front().from == at(a));
-    CHECK(j.legs.back().to == at(b));
+    CHECK(j.seconds == t.seconds_from(community_at(a))[community_at(b)]);
+    CHECK(j.legs.front().from == community_at(a));
+    CHECK(j.legs.back().to == community_at(b));
   }
   // Newfoundland is reached by the Cabot Strait ferry (or by air), never by a road across the water.
-  auto nl = t.journey(at("sydney-mines-ns"), at("channel-port-aux-basques-nl"));
+  auto nl = t.journey(community_at("sydney-mines-ns"), community_at("channel-port-aux-basques-nl"));
   REQUIRE(nl.legs.size() == 1);
   CHECK(nl.legs.front().mode == geo::Mode::kFerry);
   for (const char* id : {"st-johns-nl", "corner-brook-nl", "channel-port-aux-basques-nl"})
-    for (const auto& l : t.journey(at("halifax-ns"), at(id)).legs)
+    for (const auto& l : t.journey(community_at("halifax-ns"), community_at(id)).legs)
       if (l.mode == geo::Mode::kRoad) CHECK(g[l.from].province == g[l.to].province);
   // Iqaluit flies.
-  CHECK(t.by_air(at("iqaluit-nu"), at("ottawa-on")));
+  CHECK(t.by_air(community_at("iqaluit-nu"), community_at("ottawa-on")));
 }
 
 TEST_CASE("shipped: the validation table: 90% of published times within 25%, none off by 2x", "[geo][shipped]") {
@@ -98,7 +99,7 @@ TEST_CASE("shipped: the validation table: 90% of published times within 25%, non
     INFO(line);
     REQUIRE(g.find(from));
     REQUIRE(g.find(to));
-    const double published = std::stod(hours), nrm = shipped().travel().hours(at(from.c_str()), at(to.c_str()));
+    const double published = std::stod(hours), nrm = shipped().travel().hours(community_at(from.c_str()), community_at(to.c_str()));
     const double ratio = nrm / published;
     CHECK(ratio > 0.5);
     CHECK(ratio < 2.0);

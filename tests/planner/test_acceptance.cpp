@@ -12,10 +12,12 @@ using namespace nrm;
 
 namespace {
 
+using test::step_provider;
+
 using test::Ran;
 using test::shipped;
 
-Ran run(const std::string& scenario) {
+Ran run_scenario(const std::string& scenario) {
   std::string file = test::test_dir() + "/fixtures/scenarios/" + scenario;
   return test::refer_shipped(read_text(file), file, test::test_date());
 }
@@ -26,7 +28,6 @@ bool derived(const Ran& r, const std::string& need) {
   return false;
 }
 
-const Provider& provider(const planner::PlannedStep& s) { return shipped().directory().providers[s.provider]; }
 bool has_attr(const Provider& p, const char* a) {
   return p.attributes & attr_bit(*shipped().directory().taxonomy.attributes.find(a));
 }
@@ -47,10 +48,10 @@ void check_common(const Ran& r) {
     NeedSet covered = 0;
     bool non_immediate_seen = false;
     for (const auto& s : p.steps) {
-      INFO("step " << provider(s).id);
+      INFO("step " << step_provider(s).id);
       CHECK((covered & s.covers) == 0);  // exactly one step per need
       covered |= s.covers;
-      auto ex = e.explain(r.c, provider(s).id, test::test_date());
+      auto ex = e.explain(r.c, step_provider(s).id, test::test_date());
       CHECK(ex.assessment.eligible);
       if (s.covers & immediate) CHECK_FALSE(non_immediate_seen);
       else non_immediate_seen = true;
@@ -62,12 +63,12 @@ void check_common(const Ran& r) {
 }  // namespace
 
 TEST_CASE("scenario 1: a minor in the child welfare system (shipped data)", "[acceptance]") {
-  Ran r = run("1-minor-in-child-welfare.yaml");
+  Ran r = run_scenario("1-minor-in-child-welfare.yaml");
   check_common(r);
   CHECK(derived(r, "child.protection"));
   for (const auto& p : r.a.plan.pathways)
     for (const auto& s : p.steps) {
-      const Provider& prov = provider(s);
+      const Provider& prov = step_provider(s);
       CHECK((!prov.age_min || *prov.age_min <= 15));
       CHECK((!prov.age_max || *prov.age_max >= 15));
     }
@@ -76,7 +77,7 @@ TEST_CASE("scenario 1: a minor in the child welfare system (shipped data)", "[ac
 }
 
 TEST_CASE("scenario 2: an Inuit girl leaving her community (shipped data)", "[acceptance]") {
-  Ran r = run("2-inuit-girl-leaving-community.yaml");
+  Ran r = run_scenario("2-inuit-girl-leaving-community.yaml");
   check_common(r);
   CHECK(derived(r, "child.protection"));
   const auto& e = shipped();
@@ -87,7 +88,7 @@ TEST_CASE("scenario 2: an Inuit girl leaving her community (shipped data)", "[ac
       if (s.covers & need_bit(*e.directory().taxonomy.needs.find("interpretation"))) interpretation = true;
     for (const auto& s : p.steps) {
       if (!s.in_person) continue;
-      const Provider& prov = provider(s);
+      const Provider& prov = step_provider(s);
       CHECK(has_attr(prov, "trauma_informed"));  // require: hard for in-person steps
       CHECK((speaks(prov, "iku") || speaks(prov, "eng") || interpretation));
       // Leaving a fly-in community goes by air.
@@ -98,15 +99,15 @@ TEST_CASE("scenario 2: an Inuit girl leaving her community (shipped data)", "[ac
 }
 
 TEST_CASE("scenario 3: a minor lured online (shipped data)", "[acceptance]") {
-  Ran r = run("3-minor-lured-online.yaml");
+  Ran r = run_scenario("3-minor-lured-online.yaml");
   check_common(r);
   CHECK(derived(r, "child.protection"));
   for (const auto& p : r.a.plan.pathways)
-    for (const auto& s : p.steps) CHECK_FALSE(provider(s).law_enforcement);
+    for (const auto& s : p.steps) CHECK_FALSE(step_provider(s).law_enforcement);
 }
 
 TEST_CASE("scenario 4: a migrant construction worker (shipped data)", "[acceptance]") {
-  Ran r = run("4-migrant-construction-worker.yaml");
+  Ran r = run_scenario("4-migrant-construction-worker.yaml");
   check_common(r);
   CHECK(derived(r, "legal.immigration"));
   CHECK(derived(r, "legal.labour"));
@@ -116,7 +117,7 @@ TEST_CASE("scenario 4: a migrant construction worker (shipped data)", "[acceptan
     for (const auto& s : p.steps)
       if (s.covers & need_bit(*t.needs.find("interpretation"))) interpretation = true;
     for (const auto& s : p.steps) {
-      const Provider& prov = provider(s);
+      const Provider& prov = step_provider(s);
       INFO(prov.id);
       CHECK((!prov.genders || (*prov.genders & code_bit(*t.genders.find("male")))));  // no women-only provider
       if (s.in_person) CHECK((speaks(prov, "hun") || interpretation));
@@ -125,7 +126,7 @@ TEST_CASE("scenario 4: a migrant construction worker (shipped data)", "[acceptan
 }
 
 TEST_CASE("scenario 5: a youth leaving care (shipped data)", "[acceptance]") {
-  Ran r = run("5-youth-leaving-care.yaml");
+  Ran r = run_scenario("5-youth-leaving-care.yaml");
   check_common(r);
   CHECK_FALSE(derived(r, "child.protection"));
   const auto& t = shipped().directory().taxonomy;
@@ -138,7 +139,7 @@ TEST_CASE("scenario 5: a youth leaving care (shipped data)", "[acceptance]") {
 }
 
 TEST_CASE("scenario 6: a suburban high-school girl (shipped data)", "[acceptance]") {
-  Ran r = run("6-suburban-high-school-girl.yaml");
+  Ran r = run_scenario("6-suburban-high-school-girl.yaml");
   check_common(r);
   CHECK(derived(r, "child.protection"));
   // Nearby: no relocation needed.

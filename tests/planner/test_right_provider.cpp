@@ -12,17 +12,18 @@ using namespace nrm;
 
 namespace {
 
+using test::community_at;
+using test::step_provider;
+
 using test::Ran;
 using test::shipped;
 
-Ran run(const std::string& yaml) { return test::refer_shipped(yaml, "case", test::test_date()); }
+Ran run_case(const std::string& yaml) { return test::refer_shipped(yaml, "case", test::test_date()); }
 
 const Directory& dir() { return shipped().directory(); }
 NeedSet need(const char* code) { return need_bit(*dir().taxonomy.needs.find(code)); }
-CommunityIndex at(const char* id) { return *dir().geography.find(id); }
-const Provider& provider(const planner::PlannedStep& s) { return dir().providers[s.provider]; }
 bool holds(const Provider& p, const char* community) {
-  return std::binary_search(p.catchment.begin(), p.catchment.end(), at(community));
+  return std::binary_search(p.catchment.begin(), p.catchment.end(), community_at(community));
 }
 bool for_people(const Provider& p, const char* identity) {
   return p.peoples && (*p.peoples & code_bit(*dir().taxonomy.identities.find(identity)));
@@ -43,15 +44,15 @@ TEST_CASE("child protection comes from the agency whose catchment holds the plac
   // The Brampton girl was sent to the Ajax agency; the Iqaluit girl to Yellowknife (nt- < nu-).
   for (const char* place : {"brampton-on", "iqaluit-nu", "ottawa-on", "whitehorse-yt", "gatineau-qc", "moncton-nb"}) {
     INFO(place);
-    Ran r = run(std::string("location: ") + place + "\nage: 15\ngender: female\nneeds: [shelter.emergency]\n");
+    Ran r = run_case(std::string("location: ") + place + "\nage: 15\ngender: female\nneeds: [shelter.emergency]\n");
     REQUIRE(r.a.ok());
     auto cp = steps_for(r, need("child.protection"));
     REQUIRE(cp.size() == r.a.plan.pathways.size());
     for (const auto* s : cp) {
-      const Provider& p = provider(*s);
+      const Provider& p = step_provider(*s);
       CHECK(holds(p, place));
       CHECK_FALSE(p.peoples);  // the agency for everyone: the girl gave no identity
-      CHECK(dir().geography[p.community].province == dir().geography[at(place)].province);
+      CHECK(dir().geography[p.community].province == dir().geography[community_at(place)].province);
     }
   }
 }
@@ -66,10 +67,10 @@ TEST_CASE("a First Nations, Inuit or Métis child gets the Indigenous agency res
                          Row{"kuujjuaq-qc", "inuit", "qc-kuujjuaq-002"}, Row{"ottawa-on", "inuit", "on-ottawa-008"},
                          Row{"brampton-on", "first_nations", "on-toronto-007"}}) {
     INFO(row.place << " " << row.identity);
-    Ran r = run(std::string("location: ") + row.place + "\nage: 14\ngender: female\nidentity: [" + row.identity +
+    Ran r = run_case(std::string("location: ") + row.place + "\nage: 14\ngender: female\nidentity: [" + row.identity +
                 "]\nneeds: [shelter.emergency]\n");
     REQUIRE(r.a.ok());
-    const Provider& first = provider(*steps_for(r, need("child.protection")).front());
+    const Provider& first = step_provider(*steps_for(r, need("child.protection")).front());
     CHECK(first.id == row.agency);
     CHECK(holds(first, row.place));
     CHECK(for_people(first, row.identity));
@@ -80,16 +81,16 @@ TEST_CASE("police liaison comes from the service responsible for the place", "[a
   // The Ottawa woman was sent to the Brampton police.
   for (const char* place : {"ottawa-on", "brampton-on", "thunder-bay-on", "halifax-ns"}) {
     INFO(place);
-    Ran r = run(std::string("location: ") + place + "\nage: 30\ngender: female\nneeds: [police.liaison]\npolice_consent: true\n");
+    Ran r = run_case(std::string("location: ") + place + "\nage: 30\ngender: female\nneeds: [police.liaison]\npolice_consent: true\n");
     REQUIRE(r.a.ok());
-    for (const auto* s : steps_for(r, need("police.liaison"))) CHECK(holds(provider(*s), place));
+    for (const auto* s : steps_for(r, need("police.liaison"))) CHECK(holds(step_provider(*s), place));
   }
 }
 
 TEST_CASE("a hurt man gets the nearest emergency room first, not one beside a distant shelter", "[acceptance][urgency]") {
   // Leamington, avoiding Leamington: ERs in Windsor and Chatham are 0.6-0.9 h away; the first
   // round gave one 3.9 h away next to a distant shelter.
-  Ran r = run("location: leamington-on\nage: 30\ngender: male\nstatus: temporary_resident\nexploitation: labour\n"
+  Ran r = run_case("location: leamington-on\nage: 30\ngender: male\nstatus: temporary_resident\nexploitation: labour\n"
               "needs: [medical.emergency, shelter.emergency]\navoid: [leamington-on]\n");
   REQUIRE(r.a.ok());
   for (const auto& p : r.a.plan.pathways) {
@@ -107,7 +108,7 @@ TEST_CASE("a hurt man gets the nearest emergency room first, not one beside a di
 TEST_CASE("a phone step in a language the person does not speak brings interpretation", "[acceptance][language]") {
   // The Hungarian man was sent to a phone clinic speaking English, Tagalog, Vietnamese, Hindi
   // and Ilocano, with no interpretation.
-  Ran r = run("location: hamilton-on\nage: 38\ngender: male\nlanguages: [hun]\nstatus: temporary_resident\n"
+  Ran r = run_case("location: hamilton-on\nage: 38\ngender: male\nlanguages: [hun]\nstatus: temporary_resident\n"
               "exploitation: labour\nneeds: [legal.labour]\n");
   REQUIRE(r.a.ok());
   int owing = 0;
@@ -128,7 +129,7 @@ TEST_CASE("a phone step in a language the person does not speak brings interpret
 
 TEST_CASE("at 2 a.m. a shelter open now is chosen, and a legal clinic waits for 9 a.m.", "[acceptance][hours]") {
   // Tuesday 2026-12-01 02:10 in Hamilton.
-  Ran r = run("location: hamilton-on\nage: 38\ngender: male\nstatus: temporary_resident\nexploitation: labour\n"
+  Ran r = run_case("location: hamilton-on\nage: 38\ngender: male\nstatus: temporary_resident\nexploitation: labour\n"
               "needs: [shelter.emergency, legal.labour]\nwhen: 2026-12-01T02:10\n");
   REQUIRE(r.a.ok());
   bool waited = false;
@@ -150,7 +151,7 @@ TEST_CASE("at 2 a.m. a shelter open now is chosen, and a legal clinic waits for 
 }
 
 TEST_CASE("policy: refugee counsel for a claimant, the duty to report for a minor", "[acceptance][policy]") {
-  Ran claimant = run("location: montreal-qc\nage: 28\ngender: female\nlanguages: [fra]\nstatus: refugee_claimant\n"
+  Ran claimant = run_case("location: montreal-qc\nage: 28\ngender: female\nlanguages: [fra]\nstatus: refugee_claimant\n"
                      "exploitation: sex\nneeds: [shelter.emergency]\n");
   REQUIRE(claimant.a.ok());
   bool counsel = false;
@@ -160,7 +161,7 @@ TEST_CASE("policy: refugee counsel for a claimant, the duty to report for a mino
   CHECK(steps_for(claimant, need("legal.immigration")).size() == claimant.a.plan.pathways.size());
   CHECK(claimant.j["notices"].empty());
 
-  Ran minor = run("location: toronto-on\nage: 15\ngender: female\nneeds: [shelter.emergency]\n");
+  Ran minor = run_case("location: toronto-on\nage: 15\ngender: female\nneeds: [shelter.emergency]\n");
   REQUIRE(minor.j["notices"].size() == 1);
   CHECK(minor.j["notices"][0]["rule"] == "duty-to-report");
   CHECK_THAT(minor.j["notices"][0]["text"].get<std::string>(), Catch::Contains("report"));
@@ -170,10 +171,10 @@ TEST_CASE("policy: refugee counsel for a claimant, the duty to report for a mino
 TEST_CASE("cultural support for an Inuk girl is never a service for other peoples", "[acceptance][identity]") {
   for (const char* place : {"ottawa-on", "winnipeg-mb", "montreal-qc", "iqaluit-nu", "edmonton-ab"}) {
     INFO(place);
-    Ran r = run(std::string("location: ") + place + "\nage: 17\ngender: female\nidentity: [inuit]\n"
+    Ran r = run_case(std::string("location: ") + place + "\nage: 17\ngender: female\nidentity: [inuit]\n"
                 "needs: [cultural.support]\n");
     for (const auto* s : steps_for(r, need("cultural.support"))) {
-      const Provider& p = provider(*s);
+      const Provider& p = step_provider(*s);
       INFO(p.id);
       CHECK((!p.peoples || for_people(p, "inuit")));
     }
@@ -181,11 +182,11 @@ TEST_CASE("cultural support for an Inuk girl is never a service for other people
 }
 
 TEST_CASE("a woman of 70 tonight gets the shelter in her own city", "[acceptance][ties]") {
-  Ran r = run("location: london-on\nage: 70\ngender: female\nneeds: [shelter.emergency, counselling.trauma]\n"
+  Ran r = run_case("location: london-on\nage: 70\ngender: female\nneeds: [shelter.emergency, counselling.trauma]\n"
               "when: 2026-11-27T22:00\n");
   REQUIRE(r.a.ok());
   const auto& best = r.a.plan.pathways.front();
   for (const auto& s : best.steps)
-    if (s.covers & need("shelter.emergency")) CHECK(provider(s).community == at("london-on"));
+    if (s.covers & need("shelter.emergency")) CHECK(step_provider(s).community == community_at("london-on"));
   CHECK(best.travel_hours == 0);
 }

@@ -17,7 +17,7 @@ std::string bad(const std::string& name) {
   return test_dir() + "/rules/fixtures/bad/" + name;
 }
 
-struct Row {
+struct BadRulesRow {
   const char* fixture;
   std::vector<std::string> expected;  // each "line:column: field: message", in report order
 };
@@ -35,7 +35,7 @@ std::vector<Diagnostic> diagnostics_of(const std::vector<std::string>& files, co
 
 TEST_CASE("every bad-rules error kind is reported with its line, column and rule", "[rules][bad]") {
   Directory d = rules_world();
-  const std::vector<Row> rows = {
+  const std::vector<BadRulesRow> rows = {
       {"unknown-field.yaml",
        {"6:11: bad-field.when: unknown field case.agee; did you mean case.age?"}},
       {"unknown-code.yaml",

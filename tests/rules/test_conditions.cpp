@@ -66,7 +66,7 @@ char truth(const World& w, const std::string& expr, const Case& c, ProviderIndex
   return fires ? 'T' : negation_fires ? 'F' : 'U';
 }
 
-struct Row {
+struct ConditionRow {
   const char* id;
   const char* expr;
   std::function<void(Case&, const Taxonomy&)> edit;
@@ -81,7 +81,7 @@ auto age = [](int a) { return [a](Case& c, const Taxonomy&) { c.age = a; }; };
 
 TEST_CASE("conditions evaluate with three-valued logic", "[rules][conditions]") {
   World w;
-  const std::vector<Row> rows = {
+  const std::vector<ConditionRow> rows = {
       // numbers and absent values
       {"num-1", "case.age < 18", age(16), 0, 'T'},
       {"num-2", "case.age < 18", age(18), 0, 'F'},

@@ -21,7 +21,7 @@ using rules::Policy;
 
 namespace {
 
-const Date kAsOf = *Date::parse("2026-06-01");
+const Date kShippedAsOf = *Date::parse("2026-06-01");
 
 struct Shipped {
   Directory d;
@@ -87,7 +87,7 @@ Provider base_provider(const Shipped& s) {
   p.serves = code_bit(s.code(s.d.taxonomy.provinces, "ON"));
   p.languages = {s.lang("eng")};
   p.accepts_trafficking_victims = true;
-  p.verified = Date{kAsOf.days - 30};
+  p.verified = Date{kShippedAsOf.days - 30};
   return p;
 }
 
@@ -300,14 +300,14 @@ TEST_CASE("shipped policy: how each provider may be used", "[rules][shipped]") {
        fine()},
       {"shelter-3", no_case, no_provider, fine()},  // no capacity given: nothing withheld
       // Rule 12: stale entries are penalised and flagged.
-      {"stale-1", no_case, [](Provider& p, const Shipped&) { p.verified = Date{kAsOf.days - 366}; },
+      {"stale-1", no_case, [](Provider& p, const Shipped&) { p.verified = Date{kShippedAsOf.days - 366}; },
        [] {
          Expect e = fine({"stale-entry"});
          e.penalties = 1.0;
          e.stale = true;
          return e;
        }()},
-      {"stale-2", no_case, [](Provider& p, const Shipped&) { p.verified = Date{kAsOf.days - 365}; },
+      {"stale-2", no_case, [](Provider& p, const Shipped&) { p.verified = Date{kShippedAsOf.days - 365}; },
        fine()},
       {"stale-3", no_case, [](Provider& p, const Shipped&) { p.verified.reset(); },
        [] {
@@ -349,9 +349,9 @@ TEST_CASE("shipped policy: how each provider may be used", "[rules][shipped]") {
     d.providers = {base_provider(s)};
     row.provider(d.providers[0], s);
     d.reindex();
-    rules::Assessment a = s.policy.assess(c, d, 0, kAsOf);
+    rules::Assessment a = s.policy.assess(c, d, 0, kShippedAsOf);
     std::vector<rules::RuleHit> hits;
-    rules::Assessment e = s.policy.explain(c, d, 0, kAsOf, hits);
+    rules::Assessment e = s.policy.explain(c, d, 0, kShippedAsOf, hits);
     const Expect& x = row.expect;
     CHECK(a.eligible == x.eligible);
     CHECK(a.in_person == x.in_person);
@@ -364,7 +364,7 @@ TEST_CASE("shipped policy: how each provider may be used", "[rules][shipped]") {
     std::vector<std::string> fired;
     for (const auto& h : hits) fired.push_back(h.rule_id);
     CHECK(fired == x.fired);
-    auto prepared = s.policy.prepare(c, d, kAsOf);
+    auto prepared = s.policy.prepare(c, d, kShippedAsOf);
     rules::Assessment f = prepared.assess(0);
     std::vector<rules::RuleHit> folded_hits;
     prepared.explain(0, folded_hits);
@@ -530,7 +530,7 @@ TEST_CASE("docs/rules.md: every field and effect is documented, the worked examp
   s.d.providers = {p};
   s.d.reindex();
   std::vector<rules::RuleHit> hits;
-  rules::Assessment a = local.explain(c, s.d, 0, kAsOf, hits);
+  rules::Assessment a = local.explain(c, s.d, 0, kShippedAsOf, hits);
   CHECK(rules::from_cost(a.preferences) == Approx(-1.5));
   CHECK(a.withheld == need_bit(s.need("shelter.emergency")));
   std::vector<std::string> fired;
@@ -570,7 +570,7 @@ TEST_CASE("shipped policy: assess, explain and prepare agree on random cases and
     if (chance(40)) p.capacity = Capacity{10, pick(3)};
     p.wait_days = pick(15);
     if (chance(90))
-      p.verified = Date{kAsOf.days - pick(800)};
+      p.verified = Date{kShippedAsOf.days - pick(800)};
     else
       p.verified.reset();
     s.d.providers.push_back(p);
@@ -596,19 +596,19 @@ TEST_CASE("shipped policy: assess, explain and prepare agree on random cases and
     }
     if (chance(30)) c.avoid = {c.location};
     c.police_consent = chance(50);
-    auto prepared = s.policy.prepare(c, s.d, kAsOf);
+    auto prepared = s.policy.prepare(c, s.d, kShippedAsOf);
     const int province = s.d.geography[c.location].province;
     if (!excluded.count(province)) excluded[province] = s.policy.excluded_in_province(s.d, province);
     for (ProviderIndex p = 0; p < s.d.providers.size(); ++p) {
       INFO("case " << k << ", provider " << s.d.providers[p].id);
-      rules::Assessment a = s.policy.assess(c, s.d, p, kAsOf);
+      rules::Assessment a = s.policy.assess(c, s.d, p, kShippedAsOf);
       // The planner's first filter never drops a provider the assessment would keep.
       if (excluded[province][p]) {
         REQUIRE(!a.eligible);
         ++flagged;
       }
       std::vector<rules::RuleHit> h1, h2;
-      rules::Assessment e = s.policy.explain(c, s.d, p, kAsOf, h1);
+      rules::Assessment e = s.policy.explain(c, s.d, p, kShippedAsOf, h1);
       rules::Assessment f = prepared.assess(p);
       rules::Assessment g = prepared.explain(p, h2);
       // For a provider the filter keeps, the planner skips the exclusions the filter decided.

@@ -32,6 +32,8 @@ namespace nrm::test {
 using json = nlohmann::json;
 
 inline std::string nrm_binary() { return NRM_BINARY; }
+// A path for a shell command line (the test paths hold no quote).
+inline std::string shell_quote(const std::string& s) { return "'" + s + "'"; }
 
 struct Reply {
   int status = 0;

@@ -17,8 +17,6 @@ long rss_kib(pid_t pid) {
   return 0;
 }
 
-std::string shell_quote(const std::string& s) { return "'" + s + "'"; }
-
 std::string fmt_hex(std::size_t n) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%zx", n);

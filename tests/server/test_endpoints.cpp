@@ -6,8 +6,6 @@ using namespace nrm::test;
 
 namespace {
 
-std::string shell_quote(const std::string& s) { return "'" + s + "'"; }
-
 bool step_uses(const json& answer, const std::string& provider) {
   for (const auto& p : answer["pathways"])
     for (const auto& s : p["steps"])
