@@ -4,8 +4,8 @@ population that is not GeoNames' own says where it comes from.
 
 Rules, per row:
   - `population` is a non-negative integer (digits only), never empty, unless the id is in
-    UNSOURCED below (communities for which no census count could be found; each is named in
-    docs/data.md, *Limits*);
+    UNSOURCED below (communities for which neither a census count nor a registry figure could
+    be found; each is named in docs/data.md, *Limits*);
   - a row whose source is not GeoNames (`geonames:<id>`) or a hand-added census row
     (`statcan:<year>`) carries a `population:<source>:<year>` marker in `source`
     (e.g. `ourairports:CYKO;population:statcan:2021`), and so does a GeoNames row whose
@@ -29,14 +29,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CSV = ROOT / "data" / "communities.csv"
 
-# Airport-only communities for which issue 19 found no census count for the place the row stands
-# for (band or registry counts only, the community is part of a census subdivision it shares with
-# another one, or the figures seen conflict or come from a source we could not check). Each is
-# named, with the reason, in docs/data.md (Limits), and must leave the list when it gets one.
+# The 6 airport-only communities (of the 15 issue 19 left empty) for which no figure could be
+# found for the place the row stands for: no census count, and no exact Indigenous Services Canada
+# registry figure for the band's own reserve either (only approximate or band-quoted figures, a
+# source we would not rely on, a registry count shared with another band, or the community is part
+# of a larger census subdivision). Each is named, with the reason, in docs/data.md (Limits), and
+# must leave the list when it gets one.
 UNSOURCED = {
-    "anahim-lake-bc", "atlin-bc", "kasabonika-on", "kashechewan-on", "kingfisher-lake-on",
-    "muskrat-dam-on", "nakina-on", "natashquan-qc", "norway-house-mb", "poplar-river-mb",
-    "red-sucker-lake-mb", "sachigo-lake-on", "wapekeka-on", "webequie-on", "wunnumin-lake-on",
+    "atlin-bc", "kashechewan-on", "muskrat-dam-on", "nakina-on", "webequie-on",
+    "wunnumin-lake-on",
 }
 
 MARKER = re.compile(r"^population:(statcan|isc):(\d{4})$")
