@@ -63,13 +63,16 @@ class TravelModel {
   TravelModel(const TravelModel&) = delete;
   TravelModel& operator=(const TravelModel&) = delete;
 
-  // Shortest travel time in hours (infinity if unreachable).
-  double hours(CommunityIndex from, CommunityIndex to) const {
-    if (ready_[from].load(std::memory_order_acquire)) return seconds(from, to) / 3600.0;
-    if (ready_[to].load(std::memory_order_acquire)) return seconds(to, from) / 3600.0;
+  // Shortest travel time in whole seconds (infinity if unreachable), from whichever of the two
+  // rows is there (links are undirected), else from the row of `from`.
+  float seconds_between(CommunityIndex from, CommunityIndex to) const {
+    if (ready_[from].load(std::memory_order_acquire)) return seconds(from, to);
+    if (ready_[to].load(std::memory_order_acquire)) return seconds(to, from);
     row(from);
-    return seconds(from, to) / 3600.0;
+    return seconds(from, to);
   }
+  // The same in hours.
+  double hours(CommunityIndex from, CommunityIndex to) const { return seconds_between(from, to) / 3600.0; }
   // Every shortest time from `from`, in whole seconds (infinity where unreachable), by
   // community: hours(from, to) is seconds_from(from)[to] / 3600.
   const float* seconds_from(CommunityIndex from) const {
@@ -101,7 +104,7 @@ class TravelModel {
  private:
   using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
                                       boost::property<boost::edge_weight_t, double>>;
-  double seconds(CommunityIndex from, CommunityIndex to) const { return rows_[from][to]; }
+  float seconds(CommunityIndex from, CommunityIndex to) const { return rows_[from][to]; }
   void row(CommunityIndex from) const;
   void compute(CommunityIndex from) const;
   const Link& link(std::uint32_t a, std::uint32_t b) const;

@@ -18,6 +18,7 @@ namespace nrm::planner::detail {
 struct Kept {
   Cost g = 0;
   double travel_hours = 0;
+  Travelled travelled;
   std::int32_t label = 0;
   std::int32_t last = -1;
   std::uint32_t last_rank = 0;
@@ -59,6 +60,7 @@ struct Challenger {
   Cost g = 0;
   CommunityIndex location = 0;
   double travel_hours = 0;
+  Travelled travelled;
   bool tail = false;
   std::uint32_t last_rank = 0;
   std::int32_t last = -1;  // candidate of B's last step (-1: the root)
@@ -70,16 +72,20 @@ struct Way {
   bool moved = false;  // A is elsewhere and B is not in the remote tail
   Cost cost = 0;       // travel cost of that way (plus one of rounding unless costs are exact)
   double hours = 0;
+  Travelled travelled;  // that way as a leg of A's, taken with the needs both have met
 };
 
 // P2. Kept label A dominates B (same needs covered, same interpretation owed) when
 //  (i)   A allows every next step B allows: A is out of the remote tail, or B is in it and A is
 //        no further along (A.last_rank <= B.last_rank);
 //  (ii)  under a travel cap, A's hours plus the way to B's place are no more than B's;
-//  (iii) A.g + R_B + T < B.g, or equal and A's provider ranks sort first (`a_first`), where R_B is
-//        the reward B's next step could earn that A's could not (0 when they end with the same
-//        provider), and T the travel cost from A's place to B's: by the triangle inequality (P10)
-//        A's first in-person leg is at most T longer than B's.
+//  (iii) A.g + R_B + T < B.g, or equal and A has travelled less (what A has travelled plus the way
+//        to B's place, as a leg taken with the needs both have met, sorts before what B has), or
+//        that too is equal and A's provider ranks sort first (`a_first`), where R_B is the reward
+//        B's next step could earn that A's could not (0 when they end with the same provider), and
+//        T the travel cost from A's place to B's: by the triangle inequality (P10) A's first
+//        in-person leg is at most T (and the way's seconds) longer than B's, and every later leg
+//        is the same, taken with the same needs met.
 // Then for every completion c, A+c comes before B+c in the total order; a label dominated by `top`
 // others cannot be in the answer (P1).
 template <class AFirst>
@@ -89,6 +95,8 @@ bool dominates(const Problem& p, const Kept& A, const Challenger& B, const Way& 
   const Cost r = (A.last == B.last || B.last < 0) ? 0 : B.reward;               // (iii)
   const Cost lhs = A.g + r + way.cost;
   if (lhs != B.g) return lhs < B.g;
+  const Travelled a{A.travelled.urgent + way.travelled.urgent, A.travelled.total + way.travelled.total};
+  if (a != B.travelled) return a < B.travelled;
   return a_first();
 }
 
@@ -105,6 +113,7 @@ inline bool way_from(const Problem& p, const Kept& A, const Challenger& B, const
   way.moved = true;
   way.cost = p.travel_cost_seconds_at(seconds, covered) + (p.exact_travel() ? 0 : 1);
   way.hours = seconds / 3600.0;  // travel->hours(B.location, A.location), read from the row
+  way.travelled = p.after_leg({}, covered, static_cast<std::int32_t>(seconds));
   return true;
 }
 

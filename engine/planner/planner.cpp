@@ -104,6 +104,7 @@ Problem Planner::prepare(const Case& c, Date as_of) const {
         const auto extra = whole_per_second(weight);
         whole = whole && extra;
         p.urgency.push_back({need_bit(need), weight, extra.value_or(0)});
+        p.urgent |= need_bit(need);
       }
     if (whole && (*base > 0 || !p.urgency.empty())) {
       p.per_second = base.value_or(0);

@@ -30,8 +30,10 @@ std::optional<PlannedStep> Problem::step(const State& s, std::int32_t ci, Cost& 
   if (immediate_left && !(st.covers & immediate_left)) return std::nullopt;
   if (s.tail && (st.in_person || (st.covers & immediate) || k.rank <= s.last_rank)) return std::nullopt;
   if (st.in_person) {
-    st.travel_hours = travel->hours(s.location, k.community);
-    if (!std::isfinite(st.travel_hours)) return std::nullopt;
+    const float seconds = travel->seconds_between(s.location, k.community);
+    if (!std::isfinite(seconds)) return std::nullopt;
+    st.travel_hours = seconds / 3600.0;  // travel->hours(s.location, k.community)
+    st.travel_seconds = static_cast<std::int32_t>(seconds);
     if (max_travel_hours && s.travel_hours + st.travel_hours > *max_travel_hours + kHoursEps)
       return std::nullopt;
   }
@@ -63,6 +65,7 @@ Problem::State Problem::after(const State& s, std::int32_t ci, const PlannedStep
   n.owed = s.owed || st.owes_interpretation;
   n.last = ci;
   n.travel_hours = s.travel_hours + st.travel_hours;
+  n.travelled = after_leg(s.travelled, s.covered, st.travel_seconds);
   n.tail = s.tail || (!st.in_person && !(st.covers & immediate));
   n.last_rank = candidates[static_cast<std::size_t>(ci)].rank;
   return n;

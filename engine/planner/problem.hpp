@@ -34,12 +34,22 @@ struct CostBreakdown {
   Cost total() const { return travel + handoffs + wait + preferences + penalties + partners; }
 };
 
+// What a pathway has travelled, the total order's keys after its cost (search.hpp): the seconds
+// of travel taken while an urgent need of the case is unmet (Problem::urgent), then all its
+// travel, in seconds; compared in that order.
+struct Travelled {
+  std::int32_t urgent = 0;
+  std::int32_t total = 0;
+  auto operator<=>(const Travelled&) const = default;
+};
+
 struct PlannedStep {
   ProviderIndex provider = 0;
   NeedSet covers = 0;
   bool in_person = false;
   CommunityIndex from = 0;     // where the person is before this step
   double travel_hours = 0;     // 0 for remote steps
+  std::int32_t travel_seconds = 0;  // the same in whole seconds
   bool partner = false;        // formal partner of the previous step's provider
   bool owes_interpretation = false;  // nobody at this step speaks the person's languages
 };
@@ -71,6 +81,7 @@ struct Problem {
   NeedSet interpretation = 0;   // the interpretation need's bit (0 if the language policy is off)
   NeedSet immediate = 0;        // immediate needs among target (+ interpretation)
   NeedSet in_person_only = 0;
+  NeedSet urgent = 0;           // needs of the case with an urgency weight (rules/ranking.yaml)
   std::optional<double> max_travel_hours;
   int top = 3;
   rules::CaseNeeds needs;
@@ -84,6 +95,7 @@ struct Problem {
     bool owed = false;   // interpretation is owed (a step did not speak the person's languages)
     std::int32_t last = -1;  // candidate index of the previous step
     double travel_hours = 0;
+    Travelled travelled;  // the same in whole seconds, and how much of it came before the urgent needs
     // Phone/video steps that meet no immediate need come last, in provider-id order (their
     // order changes nothing for the person): once one is taken, only such steps follow, each
     // with a higher id rank than the one before.
@@ -93,6 +105,12 @@ struct Problem {
   std::optional<PlannedStep> step(const State& s, std::int32_t candidate, Cost& cost,
                                   CostBreakdown* parts = nullptr) const;
   State after(const State& s, std::int32_t candidate, const PlannedStep& st) const;
+  // A leg of `seconds` taken with `covered` met, added to what a pathway has travelled.
+  Travelled after_leg(Travelled t, NeedSet covered, std::int32_t seconds) const {
+    if (urgent & ~covered) t.urgent += seconds;
+    t.total += seconds;
+    return t;
+  }
   bool complete(const State& s) const {
     return (s.covered & target) == target && (!s.owed || (s.covered & interpretation));
   }

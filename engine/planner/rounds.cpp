@@ -61,9 +61,12 @@ bool Search::before_child(const Round& r, std::int32_t l, std::uint32_t last) {
   return na <= r.n_own || a[r.n_own] < last;
 }
 
-// P6 before any work: whether the child through candidate `ci` sorts after the k-th pathway.
-bool Search::child_after_kth(Round& r, std::int32_t ci) {
+// P6 before any work: whether the child through candidate `ci`, which has travelled `travelled`,
+// sorts after the k-th pathway.
+bool Search::child_after_kth(Round& r, std::int32_t ci, const Travelled& travelled) {
   if (results_.size() < top_) return false;
+  const Travelled& kth = label(results_.back()).state.travelled;
+  if (travelled != kth) return travelled > kth;  // travel only grows
   if (results_.back() != r.kth_label) {
     r.kth_label = results_.back();
     r.n_kth = depth(r.kth_label);
@@ -89,14 +92,15 @@ bool Search::step_of(const Round& r, const Group& gr, bool in_person, NeedSet& c
 
 // The children of a group whose step (covering `covers`) leads to a state bounded by `hv`: the
 // members whose bound falls in (done, limit], cheapest first (P11).
-void Search::make(Round& r, const Group& gr, bool in_person, Cost travel_c, double travel_h, CommunityIndex place,
-                  NeedSet covers, Cost hv) {
+void Search::make(Round& r, const Group& gr, bool in_person, Cost travel_c, std::int32_t travel_s,
+                  CommunityIndex place, NeedSet covers, Cost hv) {
   const Cost base = r.cur.g + travel_c + hv;
   const CommunityIndex to = in_person ? place : r.cur.state.location;
   const bool owed = r.cur.state.owed || (!gr.speaks && p_.interpretation);
   const StateKey at{r.cur.state.covered | h_.unkey(covers), to, owed};
   const bool tail = r.cur.state.tail || (!in_person && !(h_.unkey(covers) & p_.immediate));
-  const double hours = r.cur.state.travel_hours + travel_h;
+  const double hours = r.cur.state.travel_hours + travel_s / 3600.0;
+  const Travelled travelled = p_.after_leg(r.cur.state.travelled, r.cur.state.covered, travel_s);
   Threshold kept(p_, top_, distinct_, hours);  // P7a: its list is looked up until some label is kept there
   auto beyond_threshold = [&](Cost g) {
     if (!kept.bound()) {
@@ -114,7 +118,7 @@ void Search::make(Round& r, const Group& gr, bool in_person, Cost travel_c, doub
     const Cost reward = bonus_after_[static_cast<std::size_t>(ci)];
     if (g > kept.last() + reward) return true;
     const std::uint32_t rank = p_.candidates[static_cast<std::size_t>(ci)].rank;
-    const Challenger b{g, to, hours, tail, rank, ci, reward};
+    const Challenger b{g, to, hours, travelled, tail, rank, ci, reward};
     const std::uint64_t sig = r.cur.sig + (in_person ? signature(rank) : 0);
     return kept.dominated(b, sig, [&](const Kept& a) { return before_child(r, a.label, rank); },
                           [](const Kept&) { return false; }) != 0;
@@ -133,7 +137,7 @@ void Search::make(Round& r, const Group& gr, bool in_person, Cost travel_c, doub
     const std::int32_t ci = groups_.member(j);
     if (ci == excluded_) continue;                         // P16
     if (is_partner(r, ci)) continue;                      // made in the first round (P8)
-    if (lb == bound() && child_after_kth(r, ci)) continue;  // P6
+    if (lb == bound() && child_after_kth(r, ci, travelled)) continue;  // P6
     const Cost g = r.cur.g + travel_c + groups_.member_cost(j);
     if (beyond_threshold(g)) break;  // P7a: the rest of the group too
     const std::uint32_t rank = p_.candidates[static_cast<std::size_t>(ci)].rank;
@@ -220,7 +224,7 @@ void Search::in_person_steps(Round& r) {
   const float* seconds = p_.travel->seconds_from(r.cur.state.location);
   for (const CommunityIndex c : p_.travel->nearest_first(r.cur.state.location)) {
     if (!groups_.any_at(c)) continue;  // no in-person candidate there
-    const double travel_h = seconds[c] / 3600.0;  // travel->hours(location, c)
+    const auto travel_s = static_cast<std::int32_t>(seconds[c]);  // travel->seconds_between(location, c)
     const Cost travel_c = p_.travel_cost_seconds_at(seconds[c], r.cur.state.covered);
     const Cost least = r.cur.g + travel_c + std::max(groups_.min_in_person() + floor, least_anywhere);
     if (least > r.limit) {
@@ -240,7 +244,7 @@ void Search::in_person_steps(Round& r) {
         r.next = std::min(r.next, r.cur.g + travel_c + pg.least);
         continue;
       }
-      make(r, groups_.place(pg.group), true, travel_c, travel_h, c, pg.covers, pg.hv);
+      make(r, groups_.place(pg.group), true, travel_c, travel_s, c, pg.covers, pg.hv);
     }
   }
 }

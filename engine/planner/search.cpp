@@ -113,14 +113,19 @@ bool Search::lex_less(std::int32_t a, std::int32_t b) {
 
 bool Search::result_less(std::int32_t a, std::int32_t b) {
   if (label(a).g != label(b).g) return label(a).g < label(b).g;
+  if (label(a).state.travelled != label(b).state.travelled) return label(a).state.travelled < label(b).state.travelled;
   return lex_less(a, b);
 }
 
 // P6: whether no pathway through label `l`, whose lower bound is `f`, can enter the answer: it
-// costs more than the k-th found, or as much and its provider ranks so far already sort after.
+// costs more than the k-th found, or as much and has already travelled more (travel only grows),
+// or as much of both and its provider ranks so far already sort after.
 bool Search::beyond(Cost f, std::int32_t l) {
   const Cost b = bound();
   if (f != b) return f > b;
+  const Travelled& tl = label(l).state.travelled;
+  const Travelled& tk = label(results_.back()).state.travelled;
+  if (tl != tk) return tl > tk;
   const std::uint32_t *rl = ranks(l), *rk = ranks(results_.back());
   const int nl = depth(l), nk = depth(results_.back());
   for (int i = 0; i < std::min(nl, nk); ++i)
@@ -191,8 +196,9 @@ Search::Made Search::consider(std::int32_t li, std::int32_t ci) {
     return m;
   }
   const Label& kept_label = label(idx);
-  const Kept kept{kept_label.g,      kept_label.state.travel_hours, idx, kept_label.state.last,
-                  kept_label.state.last_rank, kept_label.state.location,     kept_label.state.tail, kept_label.sig};
+  const Kept kept{kept_label.g,         kept_label.state.travel_hours, kept_label.state.travelled,
+                  idx,                  kept_label.state.last,         kept_label.state.last_rank,
+                  kept_label.state.location, kept_label.state.tail,    kept_label.sig};
   auto by_cost = [](Cost g, const Kept& k) { return g < k.g; };
   same.insert(std::upper_bound(same.begin(), same.end(), kept.g, by_cost), kept);
   here.insert(std::upper_bound(here.begin(), here.end(), kept.g, by_cost), kept);
@@ -225,8 +231,9 @@ void Search::add_result(std::int32_t idx) {
 // count by signature (P15).
 Search::Made Search::dominated_by_kept(std::int32_t idx, Vec<Kept>& same, Vec<Kept>& here) {
   const Label& nl = label(idx);
-  const Challenger b{nl.g, nl.state.location, nl.state.travel_hours, nl.state.tail, nl.state.last_rank,
-                     nl.state.last, nl.state.last >= 0 ? bonus_after_[static_cast<std::size_t>(nl.state.last)] : 0};
+  const Challenger b{nl.g,          nl.state.location,  nl.state.travel_hours, nl.state.travelled, nl.state.tail,
+                     nl.state.last_rank, nl.state.last,
+                     nl.state.last >= 0 ? bonus_after_[static_cast<std::size_t>(nl.state.last)] : 0};
   const float* row = p_.travel->seconds_from(nl.state.location);
   Dominators dominators(top_, distinct_, nl.sig);
   auto test = [&](const Kept& a) {

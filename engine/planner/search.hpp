@@ -13,8 +13,11 @@
 //    nothing for the person (State::tail).
 //  * Step cost = travel + hand-off + wait + preferences + penalties - partner reward; all integers
 //    (rules::kCostScale to a unit), so sums are exact and ties are real ties.
-//  * Pathways are totally ordered by (cost, provider-id ranks lexicographically); the answer is the
-//    first `top` pathways in that order.
+//  * Pathways are totally ordered by cost, then by what they have travelled (Travelled: seconds
+//    of travel while an urgent need is unmet, then all travel), then by provider ranks
+//    lexicographically (a provider of the case's province before the others, then by id); the
+//    answer is the first `top` pathways in that order. Travel only grows along a pathway, so a
+//    partial pathway's is a lower bound of its completions' (P6).
 //
 // Invariants. "Shortcut" marks those that change speed, never answers: we would get the same
 // answers if they were never done. The others are what exactness rests on.
@@ -34,8 +37,9 @@
 //      (previous limit, this limit]; the label goes back into the queue keyed by the least bound
 //      of the children it has not made. So every child whose bound is at most the k-th pathway's
 //      cost is made, as if all were made at once, and none twice.
-//  P6  Shortcut. A label whose bound equals the k-th pathway's cost can at best tie with it; if its
-//      ranks so far already sort after that pathway's, it is neither kept nor expanded.
+//  P6  Shortcut. A label whose bound equals the k-th pathway's cost can at best tie with it; if it
+//      has already travelled more (Travelled, compared as the total order does), or as much and
+//      its ranks so far already sort after that pathway's, it is neither kept nor expanded.
 //  P7  Shortcuts of P2 and P5. (a) Threshold (dominance.hpp): children of a group beyond the top-th
 //      kept label at their own place plus R are not made. (b) Per set covered, each place keeps
 //      the least member cost plus bound over its in-person groups, and the whole map the least
@@ -236,9 +240,9 @@ class Search {
   void expand(Cost f, std::int32_t li);
   bool is_partner(const Round& r, std::int32_t ci) const;
   bool before_child(const Round& r, std::int32_t l, std::uint32_t last);
-  bool child_after_kth(Round& r, std::int32_t ci);
+  bool child_after_kth(Round& r, std::int32_t ci, const Travelled& travelled);
   bool step_of(const Round& r, const Group& gr, bool in_person, NeedSet& covers, NeedSet& left) const;
-  void make(Round& r, const Group& gr, bool in_person, Cost travel_c, double travel_h, CommunityIndex place,
+  void make(Round& r, const Group& gr, bool in_person, Cost travel_c, std::int32_t travel_s, CommunityIndex place,
             NeedSet covers, Cost hv);
   void remote_steps(Round& r);
   void in_person_steps(Round& r);

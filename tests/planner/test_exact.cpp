@@ -21,6 +21,7 @@ namespace {
 
 struct Found {
   rules::Cost cost;
+  planner::Travelled travelled;  // the total order's keys after cost
   std::vector<std::uint32_t> ranks;
   std::vector<std::int32_t> seq;
 };
@@ -28,7 +29,7 @@ struct Found {
 void enumerate(const planner::Problem& p, const planner::Problem::State& s, rules::Cost g,
                std::vector<std::int32_t>& seq, std::vector<Found>& out) {
   if (p.complete(s)) {
-    Found f{g, {}, seq};
+    Found f{g, s.travelled, {}, seq};
     for (auto ci : seq) f.ranks.push_back(p.candidates[static_cast<std::size_t>(ci)].rank);
     out.push_back(std::move(f));
     return;
@@ -50,7 +51,9 @@ std::vector<Found> brute_force(const planner::Problem& p) {
   s.location = p.start;
   enumerate(p, s, 0, seq, all);
   std::sort(all.begin(), all.end(), [](const Found& a, const Found& b) {
-    return a.cost != b.cost ? a.cost < b.cost : a.ranks < b.ranks;
+    if (a.cost != b.cost) return a.cost < b.cost;
+    if (a.travelled != b.travelled) return a.travelled < b.travelled;
+    return a.ranks < b.ranks;
   });
   if (all.size() > static_cast<std::size_t>(p.top)) all.resize(static_cast<std::size_t>(p.top));
   return all;

@@ -91,9 +91,14 @@ TEST_CASE("planner scenarios on the drawn test world", "[planner]") {
                       P("co-q", "beta-on", "counselling.trauma"),
        "location: beta-on\nneeds: [shelter.emergency, counselling.trauma]",
        {"sh-p co-p", "sh-p co-q"}, {1, 2}},
-      // Preferences lower cost: the trauma-informed shelter an hour away ranks first.
+      // Preferences lower cost: the trauma-informed shelter an hour away costs what the one here
+      // does; the tie goes to less travel, the one here.
       {"prefer", shelter_b + P("sh-ti", "alpha-on", "shelter.emergency", "attributes: [trauma_informed]"),
        "location: beta-on\nneeds: [shelter.emergency]\nprefer: [trauma_informed]", {"sh-beta", "sh-ti"}, {1, 1}},
+      // Ties go to less travel before provider ids: the shelter here wins though its id sorts last.
+      {"tie-less-travel",
+       P("sh-a-far", "alpha-on", "shelter.emergency", "attributes: [trauma_informed]") + P("sh-z-near", "beta-on", "shelter.emergency"),
+       "location: beta-on\nneeds: [shelter.emergency]\nprefer: [trauma_informed]", {"sh-z-near", "sh-a-far"}, {1, 1}},
       // Require is hard for in-person steps.
       {"require", shelter_b + P("sh-ti", "gamma-on", "shelter.emergency", "attributes: [trauma_informed]"),
        "location: beta-on\nneeds: [shelter.emergency]\nrequire: [trauma_informed]", {"sh-ti"}, {3}},
