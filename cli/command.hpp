@@ -6,17 +6,21 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "api/engine.hpp"
+#include "i18n/text.hpp"
 
 namespace nrm::cli {
 
-// --providers, --communities, --routes, --taxonomy, --fallbacks, --rules: every command takes them.
+// --providers, --communities, --routes, --taxonomy, --fallbacks, --rules, --lang: every command
+// takes them.
 struct DataOptions {
   std::string root;
   std::string providers, communities, routes, taxonomy, fallbacks, rules;
+  std::string lang;  // already applied by main (requested_lang): the thread's current language
   void add_to(CLI::App& app);
   api::EnginePaths paths() const;
   std::shared_ptr<const api::Engine> load() const { return api::Engine::load(paths()); }
@@ -25,16 +29,25 @@ struct DataOptions {
 using Runner = std::function<int()>;
 using Setup = std::function<Runner(CLI::App& sub, DataOptions& data)>;
 
+// A subcommand: its name, its place in `nrm --help`, its one-line help (a catalogue message,
+// written in the language of the run) and its setup.
 struct Registration {
-  Registration(int order, std::string name, std::string help, Setup setup);
+  Registration(int order, std::string name, i18n::Msg help, Setup setup);
+  Registration(int order, std::string name, std::string help, Setup setup);  // not yet in the catalogue
 };
 
 struct Entry {
   int order;
   std::string name;
-  std::string help;
+  std::optional<i18n::Msg> help;
+  std::string help_text;  // when help is not a catalogue message
   Setup setup;
 };
 std::vector<Entry>& registry();
+
+// --lang, else LC_ALL, LC_MESSAGES or LANG, else English (cli/main.cpp).
+Lang requested_lang(int argc, char** argv);
+// CLI11's own words in the current language.
+void translate_help(CLI::App& app);
 
 }  // namespace nrm::cli

@@ -6,6 +6,7 @@
 
 #include "api/errors.hpp"
 #include "cli/command.hpp"
+#include "i18n/text.hpp"
 #include "model/diagnostics.hpp"
 
 #ifndef NRM_DEFAULT_ROOT
@@ -19,17 +20,57 @@ std::vector<Entry>& registry() {
   return entries;
 }
 
+Registration::Registration(int order, std::string name, i18n::Msg help, Setup setup) {
+  registry().push_back({order, std::move(name), help, {}, std::move(setup)});
+}
 Registration::Registration(int order, std::string name, std::string help, Setup setup) {
-  registry().push_back({order, std::move(name), std::move(help), std::move(setup)});
+  registry().push_back({order, std::move(name), std::nullopt, std::move(help), std::move(setup)});
 }
 
 void DataOptions::add_to(CLI::App& app) {
-  app.add_option("--providers", providers, "provider directory (default: data/providers.yaml)");
-  app.add_option("--communities", communities, "communities CSV (default: data/communities.csv)");
-  app.add_option("--routes", routes, "air routes CSV; roads.csv and ferries.csv are read from its folder (default: data/routes.csv)");
-  app.add_option("--taxonomy", taxonomy, "taxonomy (default: data/taxonomy.yaml)");
-  app.add_option("--fallbacks", fallbacks, "national numbers every answer ends with (default: data/fallbacks.yaml)");
-  app.add_option("--rules", rules, "rules folder (default: rules/)");
+  using i18n::Msg;
+  using i18n::tr;
+  const std::string file = tr(Msg::cli_type_file);
+  app.add_option("--providers", providers, tr(Msg::cli_opt_providers))->type_name(file);
+  app.add_option("--communities", communities, tr(Msg::cli_opt_communities))->type_name(file);
+  app.add_option("--routes", routes, tr(Msg::cli_opt_routes))->type_name(file);
+  app.add_option("--taxonomy", taxonomy, tr(Msg::cli_opt_taxonomy))->type_name(file);
+  app.add_option("--fallbacks", fallbacks, tr(Msg::cli_opt_fallbacks))->type_name(file);
+  app.add_option("--rules", rules, tr(Msg::cli_opt_rules))->type_name(tr(Msg::cli_type_dir));
+  // Read before anything else (requested_lang); declared here so that every command accepts it.
+  app.add_option("--lang", lang, tr(Msg::cli_opt_lang))->type_name(tr(Msg::cli_type_lang))->check(CLI::IsMember({"en", "fr"}));
+}
+
+// The language of every text (docs/frontline.md): --lang, wherever it stands on the command line
+// (it must be known before --help is written), else the locale variables, else English.
+Lang requested_lang(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    std::string value;
+    if (a == "--lang" && i + 1 < argc) value = argv[i + 1];
+    else if (a.rfind("--lang=", 0) == 0) value = a.substr(7);
+    else continue;
+    if (value == "en") return Lang::kEn;
+    if (value == "fr") return Lang::kFr;
+  }
+  return i18n::lang_from_environment();
+}
+
+// CLI11's own words (Usage, Options, REQUIRED...) in the current language.
+void translate_help(CLI::App& app) {
+  using i18n::Msg;
+  using i18n::tr;
+  auto f = app.get_formatter();
+  f->label("Usage", tr(Msg::cli_label_usage));
+  f->label("REQUIRED", tr(Msg::cli_label_required));
+  f->label("Positionals", tr(Msg::cli_label_positionals));
+  f->label("Excludes", tr(Msg::cli_label_excludes));
+  f->label("Needs", tr(Msg::cli_label_needs));
+  f->label("OPTIONS", tr(Msg::cli_label_opts));
+  f->label("SUBCOMMAND", tr(Msg::cli_label_command));
+  f->label("SUBCOMMANDS", tr(Msg::cli_label_command));
+  app.option_defaults()->group(tr(Msg::cli_label_options));
+  app.set_help_flag("-h,--help", tr(Msg::cli_help));
 }
 
 api::EnginePaths DataOptions::paths() const {
@@ -49,10 +90,9 @@ int main(int argc, char** argv) {
   using namespace nrm;
   using api::ErrorCode;
   using api::error_info;
-  CLI::App app{
-      "nrm: referral pathways for people affected by human trafficking in Canada.\n"
-      "The shipped provider directory is SYNTHETIC: do not use it for real referrals.\n"
-      "Exit status: 0 ok, 3 no pathway meets every need, 2 bad input, 1 internal error."};
+  const i18n::LangScope language(cli::requested_lang(argc, argv));
+  CLI::App app{i18n::tr(i18n::Msg::cli_about)};
+  cli::translate_help(app);
   app.require_subcommand(1);
   cli::DataOptions data;
   data.root = NRM_DEFAULT_ROOT;
@@ -60,7 +100,8 @@ int main(int argc, char** argv) {
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.order < b.order; });
   std::vector<std::pair<CLI::App*, cli::Runner>> commands;
   for (auto& e : entries) {
-    CLI::App* sub = app.add_subcommand(e.name, e.help);
+    CLI::App* sub = app.add_subcommand(e.name, e.help ? i18n::tr(*e.help) : e.help_text);
+    sub->group(i18n::tr(i18n::Msg::cli_label_subcommands));
     data.add_to(*sub);
     commands.emplace_back(sub, e.setup(*sub, data));
   }
@@ -78,7 +119,7 @@ int main(int argc, char** argv) {
     std::cerr << "nrm: " << e.report();
     return error_info(ErrorCode::kBadInput).exit_status;
   } catch (const std::exception& e) {
-    std::cerr << "nrm: internal error: " << e.what() << "\n";
+    std::cerr << "nrm: " << i18n::tr(i18n::Msg::cli_internal_error, {{"what", e.what()}}) << "\n";
     return error_info(ErrorCode::kInternal).exit_status;
   }
 }

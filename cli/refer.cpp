@@ -27,28 +27,31 @@ struct CaseFlag {
   const char* field;
   const char* flag;
   FlagKind kind;
-  const char* type;
-  const char* help;
+  std::optional<i18n::Msg> type;  // its value's name in --help; nothing for a code or id ("CODE", "ID")
+  const char* type_code;
+  i18n::Msg help;
   bool with_case = false;  // may go with --case (adds to the file's field)
 };
+using i18n::Msg;
+using i18n::tr;
 const CaseFlag kCaseFlags[] = {
-    {"location", "--at", FlagKind::kText, "ID", "location: a community id, e.g. thunder-bay-on"},
-    {"needs", "--needs", FlagKind::kList, "LIST", "needs, comma-separated, e.g. shelter.emergency,counselling.trauma"},
-    {"age", "--age", FlagKind::kNumber, "YEARS", "age in years, 0 to 120 (omit if unknown)"},
-    {"gender", "--gender", FlagKind::kText, "CODE", "female | male | nonbinary | unknown"},
-    {"identity", "--identity", FlagKind::kList, "LIST", "comma-separated: first_nations, inuit, metis, lgbtq2s, disability"},
-    {"languages", "--languages", FlagKind::kList, "LIST", "ISO 639-3 codes, preferred first (default eng)"},
-    {"status", "--status", FlagKind::kText, "CODE",
-     "citizen | permanent_resident | temporary_resident | refugee_claimant | no_status | unknown"},
-    {"exploitation", "--exploitation", FlagKind::kText, "CODE", "sex | labour | both | unknown"},
-    {"require", "--require", FlagKind::kList, "LIST", "attributes every in-person step must have, comma-separated"},
-    {"prefer", "--prefer", FlagKind::kList, "LIST", "attributes that raise rank, comma-separated"},
-    {"avoid", "--avoid", FlagKind::kList, "LIST", "communities the pathway must not use, comma-separated"},
-    {"max_travel_hours", "--max-travel-hours", FlagKind::kNumber, "HOURS", "cap on the pathway's total travel, 0 to 240"},
-    {"exclude", "--exclude", FlagKind::kList, "ID",
-     "providers not to use (one that said no), comma-separated; with --case, added to its exclude", true},
+    {"location", "--at", FlagKind::kText, std::nullopt, "ID", Msg::cli_opt_at},
+    {"needs", "--needs", FlagKind::kList, Msg::cli_type_list, "", Msg::cli_opt_needs},
+    {"age", "--age", FlagKind::kNumber, Msg::cli_type_years, "", Msg::cli_opt_age},
+    {"gender", "--gender", FlagKind::kText, std::nullopt, "CODE", Msg::cli_opt_gender},
+    {"identity", "--identity", FlagKind::kList, Msg::cli_type_list, "", Msg::cli_opt_identity},
+    {"languages", "--languages", FlagKind::kList, Msg::cli_type_list, "", Msg::cli_opt_languages},
+    {"status", "--status", FlagKind::kText, std::nullopt, "CODE", Msg::cli_opt_status},
+    {"exploitation", "--exploitation", FlagKind::kText, std::nullopt, "CODE", Msg::cli_opt_exploitation},
+    {"require", "--require", FlagKind::kList, Msg::cli_type_list, "", Msg::cli_opt_require},
+    {"prefer", "--prefer", FlagKind::kList, Msg::cli_type_list, "", Msg::cli_opt_prefer},
+    {"avoid", "--avoid", FlagKind::kList, Msg::cli_type_list, "", Msg::cli_opt_avoid},
+    {"max_travel_hours", "--max-travel-hours", FlagKind::kNumber, Msg::cli_type_hours, "", Msg::cli_opt_max_travel_hours},
+    {"exclude", "--exclude", FlagKind::kList, std::nullopt, "ID", Msg::cli_opt_exclude, true},
 };
 constexpr std::size_t kCaseFlagCount = sizeof kCaseFlags / sizeof kCaseFlags[0];
+
+std::string type_of(const CaseFlag& f) { return f.type ? tr(*f.type) : f.type_code; }
 
 // The flag that fills a case field ("" for none): "location" -> "--at", "police_consent" ->
 // "--police-consent".
@@ -91,12 +94,12 @@ struct CaseOptions {
   bool json = false;
 
   void add_to(CLI::App& app, bool with_top) {
-    app.add_option("--case", file, "case file, YAML or JSON (- for standard input)");
+    app.add_option("--case", file, tr(Msg::cli_opt_case))->type_name(tr(Msg::cli_type_file));
     for (std::size_t i = 0; i < kCaseFlagCount; ++i) {
       if (kCaseFlags[i].kind != FlagKind::kList) {
         app.add_option_function<std::string>(kCaseFlags[i].flag, [this, i](const std::string& v) { values[i] = v; },
-                                             kCaseFlags[i].help)
-            ->type_name(kCaseFlags[i].type);
+                                             tr(kCaseFlags[i].help))
+            ->type_name(type_of(kCaseFlags[i]));
         continue;
       }
       // A list: comma-separated, or several words, or the flag given again (--exclude A B, --exclude A --exclude B).
@@ -107,19 +110,16 @@ struct CaseOptions {
                for (const std::string& item : v) all += (all.empty() ? "" : ",") + item;
                values[i] = all;
              },
-             kCaseFlags[i].help)
-          ->type_name(kCaseFlags[i].type);
+             tr(kCaseFlags[i].help))
+          ->type_name(type_of(kCaseFlags[i]));
     }
-    app.add_flag("--police-consent", police_consent, "the person consents to a law-enforcement step");
+    app.add_flag("--police-consent", police_consent, tr(Msg::cli_opt_police_consent));
     if (with_top)
-      app.add_option_function<std::string>("--top", [this](const std::string& v) { top = v; },
-                                           "how many pathways, 1 to 20 (default 3)")
+      app.add_option_function<std::string>("--top", [this](const std::string& v) { top = v; }, tr(Msg::cli_opt_top))
           ->type_name("N");
-    app.add_option("--as-of", as_of, "the query's date YYYY-MM-DD (default today): reproduces an old answer");
-    app.add_option("--when", when,
-                   "local time where the person is, YYYY-MM-DDTHH:MM (default: the case's `when`, else now "
-                   "there): intake hours are checked against it");
-    app.add_flag("--json", json, "print the answer as JSON (the API's format)");
+    app.add_option("--as-of", as_of, tr(Msg::cli_opt_as_of))->type_name(tr(Msg::cli_type_date));
+    app.add_option("--when", when, tr(Msg::cli_opt_when))->type_name(tr(Msg::cli_type_time));
+    app.add_flag("--json", json, tr(Msg::cli_opt_json));
   }
 
   // --when over the case's own `when`; neither: now, on the clock of the person's community.
@@ -220,20 +220,17 @@ struct CaseOptions {
   }
 };
 
-// refer's --slip, --pathway and --lang: the person's slip (api/slip.hpp) instead of the answer.
+// refer's --slip and --pathway: the person's slip (api/slip.hpp) instead of the answer, in the
+// language of the run (--lang).
 struct SlipOptions {
   CLI::Option* slip_opt = nullptr;
   std::string format = "text";
   int pathway = 1;  // 1-based
-  std::string lang = "en";
 
   void add_to(CLI::App& app) {
-    slip_opt = app.add_option("--slip", format, "print a slip for the person instead of the answer: text (default) or html")
-                   ->expected(0, 1)
-                   ->check(CLI::IsMember({"text", "html"}));
+    slip_opt = app.add_option("--slip", format, tr(Msg::cli_opt_slip))->expected(0, 1)->check(CLI::IsMember({"text", "html"}));
     slip_opt->excludes(app.get_option("--json"));
-    app.add_option("--pathway", pathway, "with --slip: which pathway, 1 for the first (default 1)")->needs(slip_opt);
-    app.add_option("--lang", lang, "the slip's language: en (default) or fr")->check(CLI::IsMember({"en", "fr"}));
+    app.add_option("--pathway", pathway, tr(Msg::cli_opt_pathway))->needs(slip_opt);
   }
   bool wanted() const { return slip_opt->count() > 0; }
 
@@ -244,7 +241,7 @@ struct SlipOptions {
                                                        "the answer without --slip says what is missing"}});
     if (pathway < 1 || static_cast<std::size_t>(pathway) > n)
       throw LoadError("invalid option", {{"", 0, 0, "--pathway", out_of_range_message(n)}});
-    const Lang l = lang == "fr" ? Lang::kFr : Lang::kEn;
+    const Lang l = i18n::current();
     const std::size_t i = static_cast<std::size_t>(pathway - 1);
     return format == "html" ? api::slip_html(engine, a, i, l) : api::slip_text(engine, a, i, l);
   }
@@ -254,19 +251,13 @@ struct SlipOptions {
   }
 };
 
-const Registration refer_command(10, "refer", "ranked referral pathways for one case",
+const Registration refer_command(10, "refer", Msg::cli_refer,
   [](CLI::App& sub, DataOptions& data) -> Runner {
     auto opts = std::make_shared<CaseOptions>();
     opts->add_to(sub, true);
     auto slip = std::make_shared<SlipOptions>();
     slip->add_to(sub);
-    sub.footer("A case names no one: location, needs and situation only. See docs/frontline.md.\n"
-               "A provider said no? Run the same case again with --exclude ID (several: ID,ID): the\n"
-               "answer is planned without them and names them in `exclude`.\n"
-               "--slip prints, instead of the answer, a slip for the person (neutral title, no case\n"
-               "details, no confidential address): --slip html > slip.html for printing.\n"
-               "Exit status: 0 pathways found, 3 no pathway meets every need (the best partial\n"
-               "pathway and what is missing are still printed), 2 bad input, 1 internal error.");
+    sub.footer(tr(Msg::cli_refer_footer));
     return [opts, slip, &data]() {
       auto engine = data.load();
       Case c = opts->read(*engine);
@@ -280,12 +271,12 @@ const Registration refer_command(10, "refer", "ranked referral pathways for one 
     };
   });
 
-const Registration explain_command(20, "explain", "why a provider is in or out for a case, rule by rule",
+const Registration explain_command(20, "explain", Msg::cli_explain,
   [](CLI::App& sub, DataOptions& data) -> Runner {
     auto opts = std::make_shared<CaseOptions>();
     auto provider = std::make_shared<std::string>();
     opts->add_to(sub, false);
-    sub.add_option("--provider", *provider, "provider id")->required();
+    sub.add_option("--provider", *provider, tr(Msg::cli_opt_provider_id))->type_name("ID")->required();
     return [opts, provider, &data]() {
       auto engine = data.load();
       Case c = opts->read(*engine);
@@ -297,8 +288,7 @@ const Registration explain_command(20, "explain", "why a provider is in or out f
     };
   });
 
-const Registration validate_command(30, "validate",
-  "check data and rules (and that child-protection and police catchments tile each province): every error at once, with file:line; exit 0 and a summary when all is well",
+const Registration validate_command(30, "validate", Msg::cli_validate,
   [](CLI::App&, DataOptions& data) -> Runner {
     return [&data]() {
       auto engine = data.load();

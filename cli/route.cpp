@@ -16,18 +16,16 @@ struct RouteOptions {
   bool json = false;
 };
 
-const Registration route_command(35, "route", "the travel between two communities: hours, legs, modes, communities passed",
+using i18n::Msg;
+using i18n::tr;
+
+const Registration route_command(35, "route", Msg::cli_route,
   [](CLI::App& sub, DataOptions& data) -> Runner {
     auto o = std::make_shared<RouteOptions>();
-    sub.add_option("FROM", o->from, "community id, e.g. thunder-bay-on")->required();
-    sub.add_option("TO", o->to, "community id, e.g. sault-ste-marie-on")->required();
-    sub.add_flag("--json", o->json,
-                 "print {\"from\", \"to\", \"hours\", \"legs\": [{\"from\", \"to\", \"mode\", \"hours\", \"via\"}]}");
-    sub.footer("Road legs follow data/roads.csv (speeds by road class in rules/travel.yaml); ferries\n"
-               "and flights include their typical waits and time at the airports. roads.csv and\n"
-               "ferries.csv are read from the folder of --routes; --providers is not read.\n"
-               "See docs/travel.md.\n"
-               "Exit status: 0 a way exists, 3 no way in the data, 2 bad input, 1 internal error.");
+    sub.add_option("FROM", o->from, tr(Msg::cli_opt_from))->required();
+    sub.add_option("TO", o->to, tr(Msg::cli_opt_to))->required();
+    sub.add_flag("--json", o->json, tr(Msg::cli_opt_route_json));
+    sub.footer(tr(Msg::cli_route_footer));
     return [o, &data]() {
       auto travel = api::TravelOnly::load(data.paths());  // no providers needed
       auto j = travel->route_json(o->from, o->to);

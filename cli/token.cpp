@@ -20,21 +20,25 @@ LoadError option_error(const std::string& option, const std::string& message) {
   return LoadError("invalid option", {Diagnostic{"", 0, 0, option, message}});
 }
 
-const Registration token_command(60, "token", "API tokens for nrm serve: create (shown once), revoke, list",
+using i18n::Msg;
+using i18n::tr;
+
+const Registration token_command(60, "token", Msg::cli_token,
   [](CLI::App& sub, DataOptions& data) -> Runner {
     auto o = std::make_shared<TokenOptions>();
     sub.require_subcommand(1);
-    CLI::App* create = sub.add_subcommand("create", "create a token and print it (the only time it is shown)");
-    create->add_option("--role", o->role, "frontline | police_liaison | coordinator | provider_admin")->required();
-    create->add_option("--provider", o->provider, "the provider a provider_admin token may update");
-    create->add_option("--db", o->db, "the server's SQLite store")->required();
+    const std::string file = tr(Msg::cli_type_file);
+    CLI::App* create = sub.add_subcommand("create", tr(Msg::cli_token_create));
+    create->add_option("--role", o->role, tr(Msg::cli_opt_role))->type_name(tr(Msg::cli_type_role))->required();
+    create->add_option("--provider", o->provider, tr(Msg::cli_opt_token_provider))->type_name("ID");
+    create->add_option("--db", o->db, tr(Msg::cli_opt_db))->type_name(file)->required();
     create->fallthrough();
-    CLI::App* revoke = sub.add_subcommand("revoke", "revoke a token by id; the server refuses it from then on");
-    revoke->add_option("--id", o->id, "token id (see nrm token list)")->required();
-    revoke->add_option("--db", o->db, "the server's SQLite store")->required();
+    CLI::App* revoke = sub.add_subcommand("revoke", tr(Msg::cli_token_revoke));
+    revoke->add_option("--id", o->id, tr(Msg::cli_opt_token_id))->type_name("N")->required();
+    revoke->add_option("--db", o->db, tr(Msg::cli_opt_db))->type_name(file)->required();
     revoke->fallthrough();
-    CLI::App* list = sub.add_subcommand("list", "list tokens: id, role, provider, created, revoked (no secrets)");
-    list->add_option("--db", o->db, "the server's SQLite store")->required();
+    CLI::App* list = sub.add_subcommand("list", tr(Msg::cli_token_list));
+    list->add_option("--db", o->db, tr(Msg::cli_opt_db))->type_name(file)->required();
     list->fallthrough();
     return [o, create, revoke, list, &data]() {
       if (create->parsed()) {
@@ -53,19 +57,21 @@ const Registration token_command(60, "token", "API tokens for nrm serve: create 
         store::Store s(o->db);
         auto t = s.create_token(o->role, o->provider);
         std::cout << t.secret << std::endl;
-        std::cerr << "token " << t.id << " (" << o->role << (o->provider.empty() ? "" : " of " + o->provider)
-                  << ") created; the secret above is shown only this once\n";
+        std::cerr << (o->provider.empty()
+                          ? tr(Msg::cli_token_created, {{"id", std::to_string(t.id)}, {"role", o->role}})
+                          : tr(Msg::cli_token_created_for, {{"id", std::to_string(t.id)}, {"role", o->role}, {"provider", o->provider}}))
+                  << "\n";
         return 0;
       }
       if (revoke->parsed()) {
         store::Store s(o->db);
         if (!s.revoke_token(o->id)) throw option_error("--id", "no token with id " + std::to_string(o->id));
-        std::cout << "token " << o->id << " revoked\n";
+        std::cout << tr(Msg::cli_token_revoked, {{"id", std::to_string(o->id)}}) << "\n";
         return 0;
       }
       (void)list;
       store::Store s(o->db);
-      std::cout << "id\trole\tprovider\tcreated\trevoked\n";
+      std::cout << tr(Msg::cli_token_header) << "\n";
       for (const auto& t : s.tokens())
         std::cout << t.id << "\t" << t.role << "\t" << (t.provider.empty() ? "-" : t.provider) << "\t" << t.created
                   << "\t" << (t.revoked.empty() ? "-" : t.revoked) << "\n";

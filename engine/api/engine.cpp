@@ -15,10 +15,13 @@
 #include "api/text.hpp"
 #include "api/slip.hpp"
 #include "directory/loader.hpp"
+#include "i18n/text.hpp"
 
 namespace nrm::api {
 
 using nlohmann::json;
+using i18n::Msg;
+using i18n::tr;
 
 EnginePaths EnginePaths::shipped(const std::string& root) {
   return {shipped_data_paths(root), root + "/rules"};
@@ -240,28 +243,28 @@ std::vector<std::string> step_why(const Engine& e, const Answer& a, const planne
   std::vector<std::string> why;
   std::string covers;
   for (const auto& code : t.need_codes(st.covers)) covers += (covers.empty() ? "" : ", ") + code;
-  why.push_back("meets " + covers);
+  why.push_back(tr(Msg::why_meets, {{"needs", covers}}));
   for (const auto& der : a.plan.needs.derived)
     if (st.covers & need_bit(der.need))
-      why.push_back(der.rule_id + ": " + t.needs[der.need].en + " added: " + der.reason);
+      why.push_back(tr(Msg::why_derived, {{"rule", der.rule_id}, {"need", label(t.needs[der.need])}, {"reason", der.reason}}));
   for (const auto& h : hits)
     if (h.cost != 0 && (st.in_person || h.effect != rules::Effect::kPenaliseInPerson))
-      why.push_back(fmt::format("{}: {} ({:+.2f})", h.rule_id, h.reason, rules::from_cost(h.cost)));
+      why.push_back(tr(Msg::why_rule, {{"rule", h.rule_id}, {"reason", h.reason},
+                                       {"cost", i18n::decimal_signed(rules::from_cost(h.cost), 2)}}));
   const auto& lang = e.policy().language();
   if (st.owes_interpretation)
-    why.push_back(lang.rule_id + ": nobody here speaks the person's languages; interpretation is included");
+    why.push_back(tr(Msg::why_interpretation, {{"rule", lang.rule_id}}));
   else if (st.in_person)
     for (LangId pl : prov.languages)
       if (std::any_of(a.request.languages.begin(), a.request.languages.end(),
                       [&](LangId cl) { return t.languages_match(pl, cl); })) {
-        why.push_back("speaks " + t.languages[pl].en);
+        why.push_back(tr(Msg::why_speaks, {{"language", label(t.languages[pl])}}));
         break;
       }
   if (st.partner && prev)
-    why.push_back("formal partner of " + d.providers[prev->provider].id + ": a warm hand-off");
+    why.push_back(tr(Msg::why_partner, {{"provider", d.providers[prev->provider].id}}));
   if (verdict.stale)
-    why.push_back("stale: last verified " + (prov.verified ? prov.verified->str() : std::string("never")) +
-                  "; confirm before referring");
+    why.push_back(tr(Msg::why_stale, {{"date", prov.verified ? prov.verified->str() : tr(Msg::why_never)}}));
   return why;
 }
 
@@ -334,7 +337,7 @@ void fallback_view(const Engine& e, const planner::PlannedPathway& from, const s
                    std::size_t at, StepView& s) {
   if (!fb) {
     s.fallback = nullptr;
-    s.fallback_text = "no other pathway meets every need without it";
+    s.fallback_text = tr(Msg::fallback_none);
     return;
   }
   const Directory& d = e.directory();
@@ -349,16 +352,22 @@ void fallback_view(const Engine& e, const planner::PlannedPathway& from, const s
     const bool fresh = std::none_of(from.steps.begin(), from.steps.end(),
                                     [&](const planner::PlannedStep& o) { return o.provider == st.provider; });
     if (i >= at && fresh)
-      line += (line.empty() ? "" : ", ") + prov.name + (st.in_person ? " in " + d.geography[prov.community].name : "") + " " +
-              prov.intake_phone;
+      line += (line.empty() ? "" : ", ") +
+              (st.in_person ? tr(Msg::fallback_in, {{"name", prov.name}, {"place", d.geography[prov.community].name}})
+                            : prov.name) +
+              " " + prov.intake_phone;
   }
-  if (line.empty()) line = "the other steps alone";
+  if (line.empty()) line = tr(Msg::fallback_other_steps);
   const double extra = money(fb->cost.total() - from.cost.total());
   s.fallback = {{"steps", std::move(steps)}, {"total_cost", money(fb->cost.total())}, {"extra_cost", extra},
                 {"travel_hours", hours2(fb->travel_hours)}};
   // The whole pathway's travel, so a fallback a flight away is seen as one.
-  s.fallback_text = line + fmt::format(" (travel {:.1f} h, cost {:+.2f})", fb->travel_hours, extra);
+  s.fallback_text = line + " " + tr(Msg::fallback_totals, {{"hours", i18n::decimal(fb->travel_hours, 1)},
+                                                            {"extra", i18n::decimal_signed(extra, 2)}});
 }
+
+// The date a step's entry was last verified, or "never" in the reader's language.
+std::string verified_text(const StepView& s) { return s.verified == "never" ? tr(Msg::why_never) : s.verified; }
 
 void pathway_warnings(const Engine& e, const Answer& a, PathwayView& v) {
   const Directory& d = e.directory();
@@ -367,14 +376,16 @@ void pathway_warnings(const Engine& e, const Answer& a, PathwayView& v) {
       for (std::size_t i = 0; i < s.via->size(); ++i)
         if (auto c = d.geography.find((*s.via)[i]);
             c && std::binary_search(a.request.avoid.begin(), a.request.avoid.end(), *c))
-          v.warnings.push_back("the journey to " + s.name + " passes through " + s.via_names[i] +
-                               ", which the case avoids: arrange an escort");
-    if (s.stale) v.warnings.push_back(s.name + " was last verified " + s.verified + ": confirm it before referring");
+          v.warnings.push_back(tr(Msg::warning_avoided, {{"name", s.name}, {"place", s.via_names[i]}}));
+    if (s.stale) v.warnings.push_back(tr(Msg::warning_stale, {{"name", s.name}, {"date", verified_text(s)}}));
     if (s.wait_days > 0)
-      v.warnings.push_back(fmt::format("{} has a waitlist of {} day{}", s.name, s.wait_days, s.wait_days == 1 ? "" : "s"));
+      v.warnings.push_back(s.wait_days == 1 ? tr(Msg::warning_waitlist_one, {{"name", s.name}})
+                                            : tr(Msg::warning_waitlist_many, {{"name", s.name}, {"days", std::to_string(s.wait_days)}}));
     if (s.open_now && !*s.open_now)
-      v.warnings.push_back(s.name + " is closed now" +
-                           (s.opens ? "; call from " + s.opens_day + " " + s.opens->substr(11) : "; by appointment only"));
+      v.warnings.push_back(s.opens ? tr(Msg::warning_closed_until, {{"name", s.name},
+                                                                     {"day", detail::weekday_in(s.opens_day)},
+                                                                     {"time", s.opens->substr(11)}})
+                                   : tr(Msg::warning_closed_appointment, {{"name", s.name}}));
   }
 }
 
@@ -400,7 +411,7 @@ PathwayView pathway_view(const Engine& e, const Answer& a, const planner::Planne
     s.community = d.geography[prov.community].id;
     s.community_name = d.geography[prov.community].name;
     s.covers = d.taxonomy.need_codes(st.covers);
-    for (NeedSet r = st.covers; r; r &= r - 1) s.covers_labels.push_back(d.taxonomy.needs[std::countr_zero(r)].en);
+    for (NeedSet r = st.covers; r; r &= r - 1) s.covers_labels.push_back(label(d.taxonomy.needs[std::countr_zero(r)]));
     s.in_person = st.in_person;
     s.travel_hours = hours2(st.travel_hours);
     if (st.in_person) {  // the communities the journey to this step passes through (docs/api.md)
@@ -732,40 +743,49 @@ std::string joined(const std::vector<std::string>& v, const char* sep = ", ") {
 // One step. A step of an alternative pathway that the first pathway has too is one line.
 std::string step_text(const StepView& s, int n, bool as_in_first) {
   std::string out = wrapped(fmt::format("  {}. ", n), "     ",
-                            s.name + (s.stale ? " (STALE)" : "") + (as_in_first ? ": as in #1" : ""));
+                            s.name + (s.stale ? tr(Msg::step_stale) : "") + (as_in_first ? tr(Msg::step_as_in_first) : ""));
   if (as_in_first) return out;
   out += wrapped("     ", "     ",
-                 fmt::format("{} · {}{} · {}", s.community_name,
-                             s.in_person ? "in person" : "by phone/video",
-                             s.in_person ? fmt::format(", {:.1f} h travel", s.travel_hours) : std::string(),
-                             joined(s.covers_labels)));
-  if (!s.via_names.empty()) out += wrapped("     via ", "         ", joined(s.via_names));
-  const std::string now = !s.open_now ? "" : *s.open_now ? ", open now" : s.opens ? ", closed now, call from " + s.opens_day + " " + s.opens->substr(11) : ", by appointment";
-  out += wrapped("     call ", "          ", fmt::format("{} ({}{})", s.phone, s.intake_hours, now));
-  if (s.in_person) out += wrapped("     ", "       ", s.address ? *s.address : std::string("address confidential: given by phone"));
-  std::string status = s.wait_days ? fmt::format("wait {} d", s.wait_days) : std::string("no wait");
-  if (s.beds_available) status += fmt::format(" · {} bed{} free", *s.beds_available, *s.beds_available == 1 ? "" : "s");
-  out += wrapped("     ", "     ", status + " · verified " + s.verified + " [" + s.provider + "]");
+                 s.community_name + " · " +
+                     (s.in_person ? tr(Msg::step_in_person, {{"hours", i18n::decimal(s.travel_hours, 1)}}) : tr(Msg::step_remote)) +
+                     " · " + joined(s.covers_labels));
+  if (!s.via_names.empty()) out += wrapped("     " + tr(Msg::step_via) + " ", "         ", joined(s.via_names));
+  const std::string now = !s.open_now   ? ""
+                          : *s.open_now ? tr(Msg::step_open_now)
+                          : s.opens     ? tr(Msg::step_closed_now, {{"day", detail::weekday_in(s.opens_day)}, {"time", s.opens->substr(11)}})
+                                        : tr(Msg::step_by_appointment);
+  out += wrapped("     " + tr(Msg::step_call) + " ", "          ",
+                 s.phone + " (" + detail::hours_in(i18n::current(), s.intake_hours) + now + ")");
+  if (s.in_person) out += wrapped("     ", "       ", s.address ? *s.address : tr(Msg::step_address_confidential));
+  std::string status = s.wait_days ? tr(Msg::step_wait_days, {{"days", std::to_string(s.wait_days)}}) : tr(Msg::step_no_wait);
+  if (s.beds_available)
+    status += " · " + (*s.beds_available == 1 ? tr(Msg::step_bed_free)
+                                              : tr(Msg::step_beds_free, {{"beds", std::to_string(*s.beds_available)}}));
+  out += wrapped("     ", "     ", status + " · " + tr(Msg::step_verified, {{"date", verified_text(s)}}) + " [" + s.provider + "]");
   if (s.alternates && !s.alternates->empty()) {
     std::vector<std::string> alts;
     for (const auto& x : *s.alternates)
       alts.push_back(x["name"].get<std::string>() + " " + x["phone"].get<std::string>());
-    out += wrapped("     or: ", "         ", joined(alts, "; "));
+    out += wrapped("     " + tr(Msg::step_or) + " ", "         ", joined(alts, i18n::semicolon()));
   }
-  if (!s.fallback_text.empty()) out += wrapped("     if it says no: ", "       ", s.fallback_text);
-  for (const auto& w : s.why)
-    if (w.rfind("meets ", 0) != 0) out += wrapped("     - ", "       ", w);  // covers, above, in words
+  if (!s.fallback_text.empty()) out += wrapped("     " + tr(Msg::step_if_no) + " ", "       ", s.fallback_text);
+  for (std::size_t i = 1; i < s.why.size(); ++i) out += wrapped("     - ", "       ", s.why[i]);  // why[0], what it covers, is above in words
   return out;
 }
 
 std::string pathway_text(const PathwayView& p, const PathwayView* first) {
-  std::string out = "\n" + wrapped("#", "  ", fmt::format("{} · cost {:.2f} · travel {:.1f} h · {} step{}", p.rank, p.total_cost,
-                                                          p.travel_hours, p.steps.size(), p.steps.size() == 1 ? "" : "s"));
+  using i18n::decimal;
+  const std::string cost = decimal(p.total_cost, 2), hours = decimal(p.travel_hours, 1);
+  const std::string rank = std::to_string(p.rank);
+  std::string out = "\n" + wrapped("", "  ", p.steps.size() == 1
+                                                 ? tr(Msg::pathway_heading_one, {{"rank", rank}, {"cost", cost}, {"hours", hours}})
+                                                 : tr(Msg::pathway_heading_many, {{"rank", rank}, {"cost", cost}, {"hours", hours},
+                                                                                  {"steps", std::to_string(p.steps.size())}}));
   if (!first)
     out += wrapped("    ", "    ",
-                   fmt::format("(travel {:.2f}, hand-offs {:.2f}, wait {:.2f}, preferences {:.2f}, penalties {:.2f}, "
-                               "partners {:.2f})",
-                               p.travel, p.handoffs, p.wait, p.preferences, p.penalties, p.partners));
+                   tr(Msg::pathway_breakdown, {{"travel", decimal(p.travel, 2)}, {"handoffs", decimal(p.handoffs, 2)},
+                                               {"wait", decimal(p.wait, 2)}, {"preferences", decimal(p.preferences, 2)},
+                                               {"penalties", decimal(p.penalties, 2)}, {"partners", decimal(p.partners, 2)}}));
   for (const auto& w : p.warnings) out += wrapped("  ! ", "    ", w);
   int n = 1;
   for (const StepView& s : p.steps) {
@@ -780,49 +800,54 @@ std::string pathway_text(const PathwayView& p, const PathwayView* first) {
 std::string case_header(const Directory& d, const Case& c) {
   const Taxonomy& t = d.taxonomy;
   std::vector<std::string> needs, parts;
-  for (NeedId n : c.needs) needs.push_back(t.needs[n].en);
-  std::string out = wrapped("Case at ", "  ", fmt::format("{} ({}): {}", d.geography[c.location].name,
-                                                         d.geography[c.location].id, joined(needs)));
-  parts.push_back(c.age ? fmt::format("age {}", *c.age) : std::string("age unknown"));
-  parts.push_back("gender " + t.genders[c.gender].en);
-  parts.push_back("status " + t.statuses[c.status].en);
-  parts.push_back("exploitation " + t.exploitation[c.exploitation].en);
+  for (NeedId n : c.needs) needs.push_back(label(t.needs[n]));
+  std::string out = wrapped("", "  ", tr(Msg::answer_case_at, {{"place", d.geography[c.location].name},
+                                                               {"id", d.geography[c.location].id},
+                                                               {"needs", joined(needs)}}));
+  parts.push_back(c.age ? tr(Msg::answer_age, {{"age", std::to_string(*c.age)}}) : tr(Msg::answer_age_unknown));
+  parts.push_back(tr(Msg::answer_gender, {{"gender", label(t.genders[c.gender])}}));
+  parts.push_back(tr(Msg::answer_status, {{"status", label(t.statuses[c.status])}}));
+  parts.push_back(tr(Msg::answer_exploitation, {{"kind", label(t.exploitation[c.exploitation])}}));
   std::vector<std::string> langs;
-  for (LangId l : c.languages) langs.push_back(t.languages[l].en);
-  parts.push_back("speaks " + joined(langs));
+  for (LangId l : c.languages) langs.push_back(label(t.languages[l]));
+  parts.push_back(tr(Msg::answer_speaks, {{"languages", joined(langs)}}));
   std::vector<std::string> ids;
   for (int i = 0; i < static_cast<int>(t.identities.size()); ++i)
-    if (c.identity & code_bit(i)) ids.push_back(t.identities[i].en);
-  if (!ids.empty()) parts.push_back("identity " + joined(ids));
+    if (c.identity & code_bit(i)) ids.push_back(label(t.identities[i]));
+  if (!ids.empty()) parts.push_back(tr(Msg::answer_identity, {{"identities", joined(ids)}}));
   auto attrs = [&](AttrSet set) {
     std::vector<std::string> v;
     for (int i = 0; i < static_cast<int>(t.attributes.size()); ++i)
-      if (set & attr_bit(i)) v.push_back(t.attributes[i].en);
+      if (set & attr_bit(i)) v.push_back(label(t.attributes[i]));
     return joined(v);
   };
-  if (c.require) parts.push_back("requires " + attrs(c.require));
-  if (c.prefer) parts.push_back("prefers " + attrs(c.prefer));
+  if (c.require) parts.push_back(tr(Msg::answer_requires, {{"attributes", attrs(c.require)}}));
+  if (c.prefer) parts.push_back(tr(Msg::answer_prefers, {{"attributes", attrs(c.prefer)}}));
   if (!c.avoid.empty()) {
     std::vector<std::string> v;
     for (CommunityIndex a : c.avoid) v.push_back(d.geography[a].name);
-    parts.push_back("avoids " + joined(v));
+    parts.push_back(tr(Msg::answer_avoids, {{"places", joined(v)}}));
   }
   if (!c.exclude.empty()) {
     std::vector<std::string> v;
     for (ProviderIndex p : c.exclude) v.push_back(d.providers[p].id);
-    parts.push_back("excludes " + joined(v));
+    parts.push_back(tr(Msg::answer_excludes, {{"providers", joined(v)}}));
   }
-  parts.push_back(c.police_consent ? "consents to police" : "no police consent");
-  if (c.max_travel_hours) parts.push_back(fmt::format("travel at most {:g} h", *c.max_travel_hours));
-  return out + wrapped("  ", "  ", joined(parts, "; "));
+  parts.push_back(c.police_consent ? tr(Msg::answer_police_consent) : tr(Msg::answer_no_police_consent));
+  if (c.max_travel_hours) {
+    std::string h = fmt::format("{:g}", *c.max_travel_hours);
+    if (i18n::current() == Lang::kFr) std::replace(h.begin(), h.end(), '.', ',');
+    parts.push_back(tr(Msg::answer_travel_cap, {{"hours", h}}));
+  }
+  return out + wrapped("  ", "  ", joined(parts, i18n::semicolon()));
 }
 
 // "2026-11-27" or, with the case's time, "Fri 2026-11-27 14:00 local time".
 std::string as_of_text(const Answer& a) {
   if (!a.request.when) return a.as_of.str();
-  std::string t = a.request.when->str();
-  t[10] = ' ';
-  return fmt::format("{} {} local time", a.request.when->weekday(), t);
+  const std::string t = a.request.when->str();
+  return tr(Msg::time_local, {{"weekday", detail::weekday_in(a.request.when->weekday())}, {"date", t.substr(0, 10)},
+                              {"time", t.substr(11)}});
 }
 
 }  // namespace
@@ -833,14 +858,18 @@ std::string Engine::answer_text(const Answer& a) const {
   const Case& c = a.request;
   std::string out = case_header(d, c);
   for (const auto& der : a.plan.needs.derived)
-    out += wrapped("  + ", "    ", fmt::format("{} (rule {}: {})", t.needs[der.need].en, der.rule_id, der.reason));
-  for (const auto& n : a.plan.needs.notices) out += wrapped("  ! ", "    ", n.text + " (rule " + n.rule_id + ")");
+    out += wrapped("  + ", "    ", tr(Msg::answer_derived, {{"need", label(t.needs[der.need])}, {"rule", der.rule_id},
+                                                           {"reason", der.reason}}));
+  for (const auto& n : a.plan.needs.notices)
+    out += wrapped("  ! ", "    ", tr(Msg::answer_notice, {{"text", n.text}, {"rule", n.rule_id}}));
   if (a.plan.complete)
-    out += fmt::format("{} pathway{} meeting every need (as of {}):\n", a.plan.pathways.size(),
-                       a.plan.pathways.size() == 1 ? "" : "s", as_of_text(a));
+    out += wrapped("", "  ", a.plan.pathways.size() == 1
+                                 ? tr(Msg::answer_pathways_one, {{"when", as_of_text(a)}})
+                                 : tr(Msg::answer_pathways_many,
+                                      {{"count", std::to_string(a.plan.pathways.size())}, {"when", as_of_text(a)}}));
   else
-    out += fmt::format("NO PATHWAY MEETS EVERY NEED (as of {}).{}\n", as_of_text(a),
-                       a.plan.pathways.empty() ? "" : " Best partial pathway:");
+    out += wrapped("", "  ", tr(Msg::answer_no_pathway, {{"when", as_of_text(a)}}) +
+                                 (a.plan.pathways.empty() ? "" : " " + tr(Msg::answer_best_partial)));
   std::optional<PathwayView> first;
   for (std::size_t i = 0; i < a.plan.pathways.size(); ++i) {
     PathwayView v = pathway_view(*this, a, a.plan.pathways[i], static_cast<int>(i + 1), option_of(a, i));
@@ -848,20 +877,22 @@ std::string Engine::answer_text(const Answer& a) const {
     if (!first) first = std::move(v);
   }
   if (!a.plan.unmet.empty()) {
-    out += "\nUnmet:\n";
+    out += "\n" + tr(Msg::unmet_heading) + "\n";
     for (const auto& u : a.plan.unmet) {
       // What the worker can change first (the case's own constraints), then what keeps the
       // nearest provider out.
-      out += wrapped("  ", "    ", t.needs[u.need].en + ": " + (u.headline.empty() ? u.reason : u.headline));
+      out += wrapped("  ", "    ", tr(Msg::unmet_need, {{"need", label(t.needs[u.need])},
+                                                       {"headline", u.headline.empty() ? u.reason : u.headline}}));
       for (const auto& r : u.relaxations) {
-        const std::string what = r.constraint == "max_travel_hours" ? "without the travel cap"
-                                 : r.constraint == "avoid"          ? "without the communities avoided"
-                                                                    : "without the attributes required";
-        out += wrapped("    -> ", "       ", fmt::format("{}: {} [{}] would meet it (pathway cost {:.2f}, travel {:.1f} h)",
-                                                       what, d.providers[r.provider].name, d.providers[r.provider].id,
-                                                       money(r.cost), r.travel_hours));
+        const std::string what = r.constraint == "max_travel_hours" ? tr(Msg::unmet_without_cap)
+                                 : r.constraint == "avoid"          ? tr(Msg::unmet_without_avoid)
+                                                                    : tr(Msg::unmet_without_require);
+        out += wrapped("    -> ", "       ",
+                       tr(Msg::unmet_relaxation, {{"what", what}, {"name", d.providers[r.provider].name},
+                                                  {"id", d.providers[r.provider].id}, {"cost", i18n::decimal(money(r.cost), 2)},
+                                                  {"hours", i18n::decimal(r.travel_hours, 1)}}));
       }
-      if (!u.blocker.empty()) out += wrapped("    why: ", "         ", u.blocker);
+      if (!u.blocker.empty()) out += wrapped("    " + tr(Msg::unmet_why) + " ", "         ", u.blocker);
     }
   }
   out += fallbacks_text(d);  // api/slip.hpp
@@ -894,23 +925,25 @@ json Engine::explanation_json(const Case& c, const Explanation& e) const {
 std::string Engine::explanation_text(const Case& c, const Explanation& e) const {
   const Provider& p = directory_->providers[e.provider];
   const Taxonomy& t = directory_->taxonomy;
-  std::string out = fmt::format("{} [{}] in {}\n", p.name, p.id, directory_->geography[p.community].name);
-  if (!e.assessment.eligible) out += "NOT ELIGIBLE for this case.\n";
+  std::string out = tr(Msg::explain_provider, {{"name", p.name}, {"id", p.id}, {"place", directory_->geography[p.community].name}}) + "\n";
+  if (!e.assessment.eligible) out += tr(Msg::explain_not_eligible) + "\n";
   else
-    out += fmt::format("Eligible: {}{}.\n", e.assessment.in_person ? "in person" : "not in person",
-                       e.assessment.remote ? ", and by phone/video" : "");
+    out += tr(e.assessment.in_person ? (e.assessment.remote ? Msg::explain_eligible_both : Msg::explain_eligible_in_person)
+                                     : (e.assessment.remote ? Msg::explain_eligible_remote : Msg::explain_eligible_neither)) +
+           "\n";
   std::string cover;
   for (const auto& code : t.need_codes(e.would_cover)) cover += (cover.empty() ? "" : ", ") + code;
-  out += "Would cover: " + (cover.empty() ? std::string("none of the case's needs") : cover) + "\n";
-  out += fmt::format("Travel from {}: {:.1f} h. Speaks a language of the person: {}.\n",
-                     directory_->geography[c.location].id, e.travel_hours, e.speaks ? "yes" : "no (interpretation needed in person)");
-  out += "Rules, in order:\n";
-  if (e.hits.empty()) out += "  (no rule fired)\n";
+  out += tr(Msg::explain_would_cover, {{"needs", cover.empty() ? tr(Msg::explain_covers_none) : cover}}) + "\n";
+  out += tr(e.speaks ? Msg::explain_travel_speaks : Msg::explain_travel_speaks_not,
+            {{"place", directory_->geography[c.location].id}, {"hours", i18n::decimal(e.travel_hours, 1)}}) +
+         "\n";
+  out += tr(Msg::explain_rules) + "\n";
+  if (e.hits.empty()) out += "  " + tr(Msg::explain_no_rule) + "\n";
   for (const auto& h : e.hits)
-    out += fmt::format("  {} [{}]{}: {}\n", h.rule_id, rules::effect_name(h.effect),
-                       h.cost ? fmt::format(" {:+.2f}", rules::from_cost(h.cost)) : std::string(), h.reason);
-  out += e.in_best_pathway ? "It is in the best pathway for this case.\n"
-                           : "It is not in the best pathway for this case.\n";
+    out += fmt::format("  {} [{}]{}{}{}\n", h.rule_id, rules::effect_name(h.effect),
+                       h.cost ? " " + i18n::decimal_signed(rules::from_cost(h.cost), 2) : std::string(), i18n::colon(),
+                       h.reason);
+  out += tr(e.in_best_pathway ? Msg::explain_in_best : Msg::explain_not_in_best) + "\n";
   return out;
 }
 
@@ -920,9 +953,10 @@ std::string Engine::summary() const {
   for (const auto& p : directory_->providers) per[t.provinces.code(directory_->geography[p.community].province)]++;
   std::string counts;
   for (const auto& [k, v] : per) counts += fmt::format(" {}={}", k, v);
-  return fmt::format("ok: {} providers in {} communities, {} air routes, {} rules; providers per province:{}",
-                     directory_->providers.size(), directory_->geography.size(),
-                     directory_->geography.routes.size(), policy_->rule_count(), counts);
+  return tr(Msg::validate_ok, {{"providers", std::to_string(directory_->providers.size())},
+                               {"communities", std::to_string(directory_->geography.size())},
+                               {"routes", std::to_string(directory_->geography.routes.size())},
+                               {"rules", std::to_string(policy_->rule_count())}, {"counts", counts}});
 }
 
 }  // namespace nrm::api

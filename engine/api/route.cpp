@@ -7,7 +7,9 @@
 
 #include <cmath>
 
+#include "api/text.hpp"
 #include "directory/loader.hpp"
+#include "i18n/text.hpp"
 
 namespace nrm::api {
 
@@ -58,16 +60,27 @@ std::string route_text(const Geography& g, const geo::TravelModel& travel, const
                        const std::string& to) {
   const json j = route_json(g, travel, from, to);
   auto name = [&](const json& id) { return g[*g.find(id.get<std::string>())].name; };
-  if (j["hours"].is_null())
-    return fmt::format("{} to {}: no way by road, ferry or air in the data\n", name(j["from"]), name(j["to"]));
-  std::string out = fmt::format("{} to {}: {:.1f} h\n", name(j["from"]), name(j["to"]), j["hours"].get<double>());
+  using i18n::Msg;
+  using i18n::tr;
+  if (j["hours"].is_null()) return tr(Msg::route_none, {{"from", name(j["from"])}, {"to", name(j["to"])}}) + "\n";
+  std::string out = tr(Msg::route_total, {{"from", name(j["from"])}, {"to", name(j["to"])},
+                                          {"hours", i18n::decimal(j["hours"].get<double>(), 1)}}) +
+                    "\n";
+  auto mode = [&](const std::string& m) {
+    return m == "ferry" ? tr(Msg::route_mode_ferry) : m == "air" ? tr(Msg::route_mode_air) : tr(Msg::route_mode_road);
+  };
+  // Modes in a column as wide as the longest in this language ("ferry", "traversier").
+  std::size_t width = 0;
+  for (const char* m : {"road", "ferry", "air"}) width = std::max(width, detail::columns(mode(m)));
+  const std::string via_word = tr(Msg::step_via);
   for (const auto& l : j["legs"]) {
-    out += fmt::format("  {:<5} {:>5.1f} h  {} - {}\n", l["mode"].get<std::string>(), l["hours"].get<double>(),
-                       name(l["from"]), name(l["to"]));
+    std::string m = mode(l["mode"].get<std::string>());
+    m.append(width - detail::columns(m), ' ');
+    out += fmt::format("  {} {:>5} h  {} - {}\n", m, i18n::decimal(l["hours"].get<double>(), 1), name(l["from"]), name(l["to"]));
     if (!l["via"].empty()) {
       std::string via;
       for (const auto& v : l["via"]) via += (via.empty() ? "" : ", ") + name(v);
-      out += "               via " + via + "\n";
+      out += std::string(width + 10, ' ') + via_word + " " + via + "\n";
     }
   }
   return out;

@@ -2,6 +2,7 @@
 // plain view of the chosen pathway (SlipView), so the two renderings cannot disagree.
 #include "api/slip.hpp"
 #include "api/text.hpp"
+#include "i18n/text.hpp"
 
 #include <fmt/format.h>
 
@@ -17,6 +18,7 @@ using nlohmann::json;
 
 namespace {
 
+using detail::hours_in;
 using detail::wrapped;
 
 // The slip's fixed words, in each language.
@@ -69,22 +71,6 @@ constexpr Words kFrench = {"Vos rendez-vous",
 
 const Words& words(Lang l) {
   return l == Lang::kFr ? kFrench : kEnglish;
-}
-
-// Intake hours as written (docs/data.md's grammar), in the slip's language: "24/7",
-// "by appointment" and the day names are the grammar's only words.
-std::string hours_in(Lang lang, const std::string& hours) {
-  if (lang == Lang::kEn) return hours;
-  if (hours == "24/7") return "24 h sur 24, 7 jours sur 7";
-  if (hours == "by appointment") return "sur rendez-vous";
-  static const std::pair<const char*, const char*> kDays[] = {
-      {"Mon", "lun"}, {"Tue", "mar"}, {"Wed", "mer"}, {"Thu", "jeu"},
-      {"Fri", "ven"}, {"Sat", "sam"}, {"Sun", "dim"}};
-  std::string out = hours;
-  for (const auto& [en, fr] : kDays)
-    for (std::size_t at = out.find(en); at != std::string::npos; at = out.find(en, at))
-      out.replace(at, 3, fr);
-  return out;
 }
 
 struct SlipStep {
@@ -220,10 +206,11 @@ json fallbacks_json(const Directory& d) {
 }
 
 std::string fallbacks_text(const Directory& d) {
-  std::string out = "\nWhatever the answer, the person can call:\n";
+  const Lang lang = i18n::current();
+  std::string out = "\n" + i18n::tr(i18n::Msg::fallbacks_heading) + "\n";
   for (const Fallback& f : d.fallbacks) {
-    out += wrapped("  ", "    ", f.name_en + " " + f.phone + " (" + f.hours_en + ")");
-    out += wrapped("    ", "    ", f.when_en);
+    out += wrapped("  ", "    ", by_lang(lang, f.name_en, f.name_fr) + " " + f.phone + " (" + by_lang(lang, f.hours_en, f.hours_fr) + ")");
+    out += wrapped("    ", "    ", by_lang(lang, f.when_en, f.when_fr));
     if (!f.web.empty()) out += wrapped("    ", "    ", f.web);
   }
   return out;

@@ -15,7 +15,7 @@ namespace nrm::api {
 // The answer's `fallbacks` field: every entry of the file, every text in English and French
 // (docs/api.md). answer_json and answer_json_text both write this document.
 nlohmann::json fallbacks_json(const Directory& d);
-// The answer text's last block (English, like the rest of it): lines of at most 80 columns.
+// The answer text's last block, in the thread's current language: lines of at most 80 columns.
 std::string fallbacks_text(const Directory& d);
 
 // The slip for pathway `pathway` (0-based) of `a`, in `lang`: for each step in order the provider's

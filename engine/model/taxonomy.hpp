@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "i18n/lang.hpp"
+
 namespace nrm {
 
 inline constexpr int kMaxNeeds = 64;
@@ -25,11 +27,6 @@ constexpr NeedSet need_bit(NeedId n) { return NeedSet{1} << n; }
 constexpr AttrSet attr_bit(int a) { return AttrSet{1} << a; }
 constexpr CodeSet code_bit(int c) { return CodeSet{1} << c; }
 
-// The two languages of every label and of the texts a person reads (`--lang en|fr`).
-enum class Lang { kEn, kFr };
-inline const std::string& by_lang(Lang l, const std::string& en, const std::string& fr) {
-  return l == Lang::kFr ? fr : en;
-}
 
 struct Code {
   std::string code;
@@ -38,6 +35,9 @@ struct Code {
   std::string description;
   int line = 0;
 };
+
+// A code's label in the thread's current language (i18n::current()).
+inline const std::string& label(const Code& c) { return by_lang(i18n::current(), c.en, c.fr); }
 
 struct NeedCode : Code {
   bool immediate = false;  // comes before every non-immediate step in a pathway

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "i18n/text.hpp"
 #include "planner/planner.hpp"
 
 namespace nrm::planner {
@@ -89,7 +90,7 @@ std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const P
     NeedId n = std::countr_zero(r);
     UnmetNeed u;
     u.need = n;
-    const std::string label = d.taxonomy.needs[n].en;
+    const std::string need_label = label(d.taxonomy.needs[n]);
     // The nearest provider offering the service at all, and what keeps it out.
     std::optional<ProviderIndex> best;
     double best_h = std::numeric_limits<double>::infinity();
@@ -105,7 +106,7 @@ std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const P
       }
     }
     if (!best) {
-      u.reason = u.headline = "no provider in the directory offers " + label;
+      u.reason = u.headline = i18n::tr(i18n::Msg::unmet_no_provider, {{"need", need_label}});
       u.blocked_by = "directory";
       out.push_back(u);
       continue;
@@ -132,7 +133,7 @@ std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const P
         }
     } else if (p.max_travel_hours && best_h > *p.max_travel_hours) {
       u.blocked_by = "max_travel_hours";
-      why = "beyond the case's max_travel_hours";
+      why = i18n::tr(i18n::Msg::unmet_beyond_cap);
     } else if (!a.in_person && (p.in_person_only & need_bit(n))) {
       for (const auto& hit : hits)
         if (hit.effect == rules::Effect::kExcludeInPerson) {
@@ -143,18 +144,22 @@ std::vector<UnmetNeed> Planner::explain_unmet(const Case& c, Date as_of, const P
     }
     if (u.blocked_by.empty()) {
       u.blocked_by = "combination";
-      why = "it cannot be combined with the other needs under the case's constraints";
+      why = i18n::tr(i18n::Msg::unmet_combination);
     }
+    using i18n::Msg;
+    using i18n::tr;
     const Community& where = d.geography[d.providers[*best].community];
-    char hours[32];
-    std::snprintf(hours, sizeof hours, "%.1f", best_h);
-    u.headline = "no eligible provider can meet " + label +
-                 (p.max_travel_hours ? " within " + std::to_string(static_cast<int>(*p.max_travel_hours)) + " h" : "");
-    u.blocker = "the nearest is " + d.providers[*best].name + " [" + d.providers[*best].id + "]" +
-                (u.nearest_remote ? std::string(", by phone/video from ") + where.name
-                                  : ", " + std::string(hours) + " h away in " + where.name) +
-                ", blocked by " + u.blocked_by + (why.empty() ? "" : ": " + why);
-    u.reason = u.headline + "; " + u.blocker;
+    u.headline = p.max_travel_hours ? tr(Msg::unmet_no_eligible_within,
+                                         {{"need", need_label}, {"hours", std::to_string(static_cast<int>(*p.max_travel_hours))}})
+                                    : tr(Msg::unmet_no_eligible, {{"need", need_label}});
+    const std::string& name = d.providers[*best].name;
+    const std::string& id = d.providers[*best].id;
+    u.blocker = u.nearest_remote ? tr(Msg::unmet_nearest_remote, {{"name", name}, {"id", id}, {"place", where.name},
+                                                                  {"blocked_by", u.blocked_by}})
+                                 : tr(Msg::unmet_nearest, {{"name", name}, {"id", id}, {"hours", i18n::decimal(best_h, 1)},
+                                                           {"place", where.name}, {"blocked_by", u.blocked_by}});
+    if (!why.empty()) u.blocker = tr(Msg::unmet_because, {{"blocker", u.blocker}, {"why", why}});
+    u.reason = tr(Msg::unmet_reason, {{"headline", u.headline}, {"blocker", u.blocker}});
     out.push_back(u);
   }
   return out;
