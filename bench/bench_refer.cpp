@@ -190,9 +190,10 @@ void run(const std::string& label, const api::EnginePaths& paths, int cases, dou
       }
       srch.push_back(least);
       if (std::getenv("NRM_BENCH_PER_CASE"))
-        fmt::print("case {:>4} needs {} candidates {:>6} prepare {:>8.3f} ms search {:>8.3f} ms labels {:>7} at {}\n", ci,
-                   std::popcount(prob.target), prob.candidates.size(), prep.back(), srch.back(), search_labels,
-                   engine->directory().geography[c.location].name);
+        fmt::print("case {:>4} needs {} candidates {:>6} refer {:>8.3f} ms (bare {:>8.3f}) prepare {:>8.3f} ms search {:>8.3f} ms "
+                   "labels {:>7} (with extras {:>7}) {} at {}\n",
+                   ci, std::popcount(prob.target), prob.candidates.size(), lat.back(), bare.back(), prep.back(), srch.back(),
+                   search_labels, res.labels, res.complete ? "complete" : "partial", engine->directory().geography[c.location].name);
     }
     if (const char* dump = std::getenv("NRM_BENCH_DUMP")) {  // each case's answer, to compare builds
       std::FILE* f = std::fopen(dump, ci == 0 ? "w" : "a");
