@@ -45,6 +45,8 @@ struct Entry {
 };
 std::vector<Entry>& registry();
 
+// Where data/ and rules/ are: $NRM_DATA, an installed share/nrm, or the source tree (cli/main.cpp).
+std::string data_root();
 // --lang, else LC_ALL, LC_MESSAGES or LANG, else English (cli/main.cpp).
 Lang requested_lang(int argc, char** argv);
 // CLI11's own words in the current language.

@@ -2,6 +2,8 @@
 // Subcommands live one per file (cli/refer.cpp, ...) and register themselves (cli/command.hpp).
 // Exit status: 0 ok, 3 no pathway meets every need, 2 bad input, 1 internal error.
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "api/errors.hpp"
@@ -11,6 +13,9 @@
 
 #ifndef NRM_DEFAULT_ROOT
 #define NRM_DEFAULT_ROOT "."
+#endif
+#ifndef NRM_VERSION
+#define NRM_VERSION "unknown"
 #endif
 
 namespace nrm::cli {
@@ -73,6 +78,19 @@ void translate_help(CLI::App& app) {
   app.set_help_flag("-h,--help", tr(Msg::cli_help));
 }
 
+// The folder holding data/ and rules/ (docs/install.md): $NRM_DATA; else, for an installed nrm,
+// <prefix>/share/nrm beside <prefix>/bin/nrm; else the source tree this binary was built from.
+std::string data_root() {
+  if (const char* env = std::getenv("NRM_DATA"); env && *env) return env;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = exe.parent_path().parent_path() / "share" / "nrm";
+    if (std::filesystem::is_regular_file(installed / "data" / "taxonomy.yaml", ec)) return installed.string();
+  }
+  return NRM_DEFAULT_ROOT;
+}
+
 api::EnginePaths DataOptions::paths() const {
   auto p = api::EnginePaths::shipped(root);
   if (!providers.empty()) p.data.providers = providers;
@@ -93,9 +111,10 @@ int main(int argc, char** argv) {
   const i18n::LangScope language(cli::requested_lang(argc, argv));
   CLI::App app{i18n::tr(i18n::Msg::cli_about)};
   cli::translate_help(app);
+  app.set_version_flag("--version", "nrm " NRM_VERSION);
   app.require_subcommand(1);
   cli::DataOptions data;
-  data.root = NRM_DEFAULT_ROOT;
+  data.root = cli::data_root();
   auto& entries = cli::registry();
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.order < b.order; });
   std::vector<std::pair<CLI::App*, cli::Runner>> commands;
