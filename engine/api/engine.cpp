@@ -303,9 +303,11 @@ struct PathwayView {
 };
 
 // The order steps are shown in (docs/ranking.md, "Step order"): a phone/video step meeting a need
-// that enables others (transport assistance, interpretation: taxonomy `enables`) comes before the
-// first in-person step relying on it, unless that would split a formal partner hand-off. Moving a
-// remote step moves no one, so the pathway and its cost are the same.
+// that enables others (taxonomy `enables`) comes before the first step relying on it: transport
+// assistance before the first in-person step with travel, interpretation before the first step,
+// in person or by phone, whose provider does not speak the person's languages; unless that would
+// split a formal partner hand-off. Moving a remote step moves no one, so the pathway and its cost
+// are the same.
 std::vector<std::size_t> shown_order(const Taxonomy& t, const planner::PlannedPathway& p) {
   std::vector<std::size_t> order(p.steps.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -322,7 +324,7 @@ std::vector<std::size_t> shown_order(const Taxonomy& t, const planner::PlannedPa
     const auto at = std::find(order.begin(), order.end(), i);
     for (auto j = order.begin(); j != at; ++j) {
       const auto& before = p.steps[*j];
-      if (before.in_person && ((travel && before.travel_hours > 0) || (interpretation && before.owes_interpretation))) {
+      if ((travel && before.in_person && before.travel_hours > 0) || (interpretation && before.owes_interpretation)) {
         std::rotate(j, at, at + 1);
         break;
       }

@@ -127,6 +127,24 @@ TEST_CASE("a phone step in a language the person does not speak brings interpret
   CHECK(r.j["pathways"][0]["steps"].size() >= 2);
 }
 
+TEST_CASE("the interpreter comes before the first call that needs it, by phone too", "[acceptance][language][order]") {
+  // Every step by phone: the interpretation line was shown third, after the two calls it serves.
+  Ran r = run_case("location: toronto-on\nlanguages: [hun]\nneeds: [legal.immigration, counselling.trauma]\n");
+  REQUIRE(r.a.ok());
+  for (const auto& p : r.j["pathways"]) {
+    bool interpreted = false;
+    for (const auto& s : p["steps"]) {
+      const bool interpreter = std::find(s["covers"].begin(), s["covers"].end(), "interpretation") != s["covers"].end();
+      bool owes = false;
+      for (const auto& w : s["why"]) owes |= w.get<std::string>().rfind("language-interpretation:", 0) == 0;
+      INFO(p.dump(2));
+      if (owes) CHECK(interpreted);  // the interpreter is already on the line
+      interpreted |= interpreter;
+    }
+    CHECK(interpreted);
+  }
+}
+
 TEST_CASE("at 2 a.m. a shelter open now is chosen, and a legal clinic waits for 9 a.m.", "[acceptance][hours]") {
   // Tuesday 2026-12-01 02:10 in Hamilton.
   Ran r = run_case("location: hamilton-on\nage: 38\ngender: male\nstatus: temporary_resident\nexploitation: labour\n"
