@@ -42,15 +42,20 @@ double speed(RoadClass c, const TravelParams& p) {
   return p.two_lane_kmh;
 }
 
-// A cheap monotone stand-in for distance, for ranking neighbours (equirectangular, squared).
+// A cheap stand-in for distance, for ranking neighbours: the squared chord between two points of
+// the unit sphere, which orders pairs exactly as the great-circle distance does. (An equirectangular
+// x = lon cos(own lat) did not: a farther hub could come first, and the local-leg search, which
+// stops at the first hub beyond local_max_km, then left a community within reach stranded.)
 struct Flat {
-  double x, y;
+  double x, y, z;
 };
 Flat flat(const Community& c) {
-  double lat = c.latitude * std::numbers::pi / 180;
-  return {c.longitude * std::numbers::pi / 180 * std::cos(lat), lat};
+  const double lat = c.latitude * std::numbers::pi / 180, lon = c.longitude * std::numbers::pi / 180;
+  return {std::cos(lat) * std::cos(lon), std::cos(lat) * std::sin(lon), std::sin(lat)};
 }
-double flat2(const Flat& a, const Flat& b) { return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y); }
+double flat2(const Flat& a, const Flat& b) {
+  return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) + (a.z - b.z) * (a.z - b.z);
+}
 
 }  // namespace
 

@@ -19,6 +19,7 @@ import csv
 import datetime
 import io
 import math
+import os
 import random
 import sys
 
@@ -140,11 +141,26 @@ def load_communities(path):
     return out
 
 
-def synthetic_communities(real, n, rng):
-    """n fictitious communities scattered around real road-connected ones (parents drawn by
-    population). All are road-connected: no air routes are written for them, and a fly-in
-    community without routes could not be reached."""
-    real = [c for c in real if c.road]
+def highway_ids(communities_csv):
+    """Communities on the road and ferry network (roads.csv and ferries.csv beside the communities
+    file): a synthetic community placed near one of them is joined to it by a local leg."""
+    folder = os.path.dirname(os.path.abspath(communities_csv))
+    ids = set()
+    for name in ("roads.csv", "ferries.csv"):
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            with open(path, encoding="utf-8", newline="") as f:
+                for row in csv.DictReader(f):
+                    ids.update((row["from"], row["to"]))
+    return ids
+
+
+def synthetic_communities(real, n, rng, hubs):
+    """n fictitious communities scattered around real highway communities (`hubs`; parents drawn
+    by population), at most ~125 km away, so that each is joined to the network by a local leg
+    (rules/travel.yaml, local_max_km 150). All are road-connected: no air routes are written for
+    them, and a fly-in community without routes could not be reached."""
+    real = [c for c in real if c.road and c.id in hubs]
     weights = cumulative([math.sqrt(c.people) for c in real])
     out = []
     width = max(4, len(str(n)))
@@ -1884,7 +1900,7 @@ def main(argv=None):
         if not args.communities_out:
             sys.exit("--synthetic-communities needs --communities-out")
         srng = random.Random(f"communities-{args.seed}")
-        extra = synthetic_communities(communities, args.synthetic_communities, srng)
+        extra = synthetic_communities(communities, args.synthetic_communities, srng, highway_ids(args.communities))
         real_rows = load_communities(args.communities)
         write_communities(args.communities_out, real_rows + extra)
         communities = sorted(communities + extra, key=lambda c: c.id)
