@@ -4,6 +4,7 @@
 #include "geo/travel.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <boost/graph/connected_components.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <cmath>
@@ -171,15 +172,34 @@ const Link& TravelModel::link(std::uint32_t a, std::uint32_t b) const {
   return links_[link_index_.at(std::minmax(a, b))];
 }
 
+namespace {
+// The communities (vertices below n) in the order Dijkstra settles them: by time, so the nearest
+// first order needs no sort, only equal times put in index order.
+struct SettleOrder : boost::default_dijkstra_visitor {
+  std::vector<std::size_t>* order;
+  std::size_t n;
+  template <class Vertex, class G>
+  void examine_vertex(Vertex u, const G&) {
+    if (u < n) order->push_back(u);
+  }
+};
+}  // namespace
+
 void TravelModel::compute(CommunityIndex from) const {
   const std::size_t v = boost::num_vertices(graph_);
   std::vector<double> dist(v);
   std::vector<Graph::vertex_descriptor> pred(v);
+  std::vector<std::size_t> order;
+  order.reserve(n_);
+  SettleOrder settle;
+  settle.order = &order;
+  settle.n = n_;
   auto index = boost::get(boost::vertex_index, graph_);
   boost::dijkstra_shortest_paths(
       graph_, from,
       boost::predecessor_map(boost::make_iterator_property_map(pred.begin(), index))
-          .distance_map(boost::make_iterator_property_map(dist.begin(), index)));
+          .distance_map(boost::make_iterator_property_map(dist.begin(), index))
+          .visitor(settle));
   auto row = std::make_unique<float[]>(n_);
   auto tree = std::make_unique<std::uint32_t[]>(v);
   for (std::size_t t = 0; t < v; ++t) tree[t] = static_cast<std::uint32_t>(pred[t]);
@@ -201,19 +221,21 @@ void TravelModel::compute(CommunityIndex from) const {
     }
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
       std::size_t w = *it;
-      bool flight = link(tree[w], static_cast<std::uint32_t>(w)).kind == Link::Kind::kFlight;
+      const bool flight = tree[w] >= n_ && w >= n_;  // flights are the links between two airports
       flies[w] = static_cast<signed char>(flies[tree[w]] || flight);
     }
   }
   auto air = std::make_unique<unsigned char[]>(n_);
-  std::vector<std::size_t> order(n_);
-  for (std::size_t t = 0; t < n_; ++t) order[t] = t;
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return dist[a] < dist[b] || (dist[a] == dist[b] && a < b); });
+  // Settled in time order already; ties (equal times) go in index order: an insertion sort, which
+  // only moves the few vertices a tie put out of place.
+  auto before = [&](std::size_t a, std::size_t b) { return dist[a] < dist[b] || (dist[a] == dist[b] && a < b); };
+  for (std::size_t i = 1; i < order.size(); ++i)
+    for (std::size_t j = i; j > 0 && before(order[j], order[j - 1]); --j) std::swap(order[j], order[j - 1]);
   auto nearest = std::make_unique<CommunityIndex[]>(n_);
   std::uint32_t reachable = 0;
   for (std::size_t t : order)
     if (std::isfinite(dist[t])) nearest[reachable++] = static_cast<CommunityIndex>(t);
+  assert(std::is_sorted(order.begin(), order.end(), before));
   for (std::size_t t = 0; t < n_; ++t) {
     row[t] = std::isfinite(dist[t]) ? static_cast<float>(dist[t]) : std::numeric_limits<float>::infinity();
     air[t] = static_cast<unsigned char>(t != from && flies[t] > 0);
