@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <memory_resource>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -12,6 +13,10 @@
 
 #include "geo/clock.hpp"
 #include "planner/problem.hpp"
+
+namespace nrm::planner::detail {
+class Tables;
+}
 
 namespace nrm::planner {
 
@@ -148,8 +153,33 @@ class Planner {
   };
   void add_hours(const Case& c, Problem& p) const;
   const Roster& roster_in(int province) const;
+  friend class Batch;
   mutable std::unique_ptr<std::once_flag[]> roster_once_;
   mutable std::vector<Roster> rosters_;
+};
+
+// One prepared problem planned from many starts (the audit: one per profile and location class).
+// The search's tables (bounds, groups, partner links) do not depend on where the case starts, so
+// they are built once and shared by every plan, instead of once per plan. Each plan equals
+// Planner::plan(c, as_of, prepared) (tests/planner). Not for several threads: one per thread.
+class Batch {
+ public:
+  // `prepared` is Planner::prepare(c', as_of) for a case c' of the location class of every case
+  // this batch will plan.
+  Batch(const Planner& planner, Problem prepared);
+  ~Batch();
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+
+  // Planner::plan(c, as_of, prepared) (no extras) for a case differing from c' at most in its
+  // location, with planner.can_move(c', c.location).
+  PlanResult plan(const Case& c, Date as_of);
+
+ private:
+  const Planner& planner_;
+  Problem problem_;                                    // its start changes from plan to plan
+  std::unique_ptr<std::pmr::memory_resource> memory_;  // the tables' (they outlive each search)
+  std::unique_ptr<detail::Tables> tables_;
 };
 
 }  // namespace nrm::planner
