@@ -3,14 +3,17 @@
 //
 // Invariants:
 //  1. A cell is Engine::refer on place(profile, community) with top = 1. The planner's order on
-//     pathways is total (cost, then provider-id ranks), so the first of the k best is the same for
-//     every k; `unmet` does not depend on top at all. tests/audit checks cells against refer.
+//     pathways is total (cost, then what was travelled, then provider-id ranks), so the first of
+//     the k best is the same for every k; `unmet` does not depend on top at all. tests/audit checks
+//     cells against refer.
 //  2. Cells are written to fixed slots (community position x profile): the result never depends on
 //     thread timing. Every list in the output is sorted with an explicit tie-break on ids.
 //  3. The pass over the whole directory that prepares a case is done once per profile and
 //     location class (Planner::location_class: the province, and the catchments that hold the
 //     community), not once per cell: the prepared problem is the same wherever in the class the
 //     case is placed. Each cell is still exactly Engine::refer (invariant 1; tests/audit checks it).
+//     The same holds for the search's tables (bounds, groups): a worker plans the communities of
+//     one class on one planner::Batch per profile (tests/planner/test_batch.cpp).
 #include "audit/audit.hpp"
 
 #include <fmt/format.h>
@@ -21,6 +24,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -454,7 +458,8 @@ Audit run(const api::Engine& engine, const std::vector<Profile>& profiles, const
   std::vector<std::once_flag> once(np * nclass);
   std::vector<std::optional<planner::Problem>> prepared(np * nclass);
   std::vector<std::vector<ProviderIndex>> stale(np * nclass);  // per slot: its stale candidates, sorted
-  auto cell_at = [&](std::size_t p, CommunityIndex community) {
+  // Profile p placed in a community, and its slot (prepared once, invariant 3).
+  auto case_at = [&](std::size_t p, CommunityIndex community) {
     Case c = place(a.profiles[p], community);
     c.top = 1;  // invariant 1
     const std::size_t slot = p * nclass + static_cast<std::size_t>(planner.location_class(community));
@@ -464,23 +469,42 @@ Audit run(const api::Engine& engine, const std::vector<Profile>& profiles, const
         if (k.stale) stale[slot].push_back(k.provider);
       std::sort(stale[slot].begin(), stale[slot].end());
     });
-    const auto& s = stale[slot];
-    return to_cell(community, planner.plan(c, a.as_of, *prepared[slot]),
-                   [&](ProviderIndex i) { return std::binary_search(s.begin(), s.end(), i); });
+    return std::make_pair(std::move(c), slot);
   };
+  // Communities by location class, so that a worker plans runs of one class on one set of search
+  // tables per profile (planner::Batch), built once for the run instead of once per cell.
+  std::vector<std::size_t> order(a.communities.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    return planner.location_class(a.communities[x]) < planner.location_class(a.communities[y]);
+  });
+  constexpr std::size_t kChunk = 16;  // communities a worker takes at a time (of one class, mostly)
   auto work = [&]() {
     try {
-      for (std::size_t pos; (pos = next.fetch_add(1)) < a.communities.size();)
-        for (std::size_t p = 0; p < np; ++p) {
-          Cell c = cell_at(p, a.communities[pos]);
-          c.profile = static_cast<int>(p);
-          c.province = d.geography[c.community].province;
-          a.cells[pos * np + p] = std::move(c);
+      std::vector<std::unique_ptr<planner::Batch>> batch(np);  // this worker's, per profile
+      std::vector<std::size_t> batch_slot(np, static_cast<std::size_t>(-1));
+      for (std::size_t from; (from = next.fetch_add(kChunk)) < order.size();)
+        for (std::size_t i = from; i < std::min(from + kChunk, order.size()); ++i) {
+          const std::size_t pos = order[i];
+          const CommunityIndex community = a.communities[pos];
+          for (std::size_t p = 0; p < np; ++p) {
+            auto [kase, slot] = case_at(p, community);
+            if (batch_slot[p] != slot) {
+              batch[p] = std::make_unique<planner::Batch>(planner, *prepared[slot]);
+              batch_slot[p] = slot;
+            }
+            const auto& s = stale[slot];
+            Cell c = to_cell(community, batch[p]->plan(kase, a.as_of),
+                             [&](ProviderIndex k) { return std::binary_search(s.begin(), s.end(), k); });
+            c.profile = static_cast<int>(p);
+            c.province = d.geography[c.community].province;
+            a.cells[pos * np + p] = std::move(c);
+          }
         }
     } catch (...) {
       std::lock_guard<std::mutex> lock(failure_mutex);
       if (!failure) failure = std::current_exception();
-      next = a.communities.size();
+      next = order.size();
     }
   };
   const int threads = std::max(1, options.threads);
