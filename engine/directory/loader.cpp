@@ -300,7 +300,7 @@ class ProviderReader {
       : r_(file, diags), tax_(tax), geo_(geo) {}
 
   template <typename T>
-  bool codes(YamlNode n, const std::string& field, const CodeList<T>& list,
+  bool codes(YamlNode n, const detail::FieldName& field, const CodeList<T>& list,
              const char* what, std::vector<int>& out) {
     return detail::read_codes(r_, n, field, list, what, out, true);
   }
@@ -314,7 +314,7 @@ class ProviderReader {
     const std::size_t before = r_.diags().size();
     Provider p;
     p.line = n.mark().line;
-    auto field = [&](const char* k) { return base + "." + k; };
+    auto field = [&](const char* k) { return detail::FieldName(base, k); };
     auto required = [&](const char* k) {
       if (n[k].defined()) return true;
       r_.error(n, field(k), "missing required field");
@@ -322,14 +322,14 @@ class ProviderReader {
     };
     if (required("id")) {
       if (auto v = r_.string(n["id"], field("id"))) {
-        p.id = *v;
+        p.id = std::move(*v);
         base = "provider " + p.id;  // later messages name the provider, not the index
         if (p.id.empty() || p.id.find_first_of(" \t/?#") != std::string::npos)
           r_.error(n["id"], field("id"), "'" + p.id + "' is not a usable id (no spaces, '/', '?', '#')");
       }
     }
     if (required("name"))
-      if (auto v = r_.string(n["name"], field("name"))) p.name = *v;
+      if (auto v = r_.string(n["name"], field("name"))) p.name = std::move(*v);
     if (required("community")) {
       if (auto v = r_.string(n["community"], field("community"))) {
         if (auto c = geo_.find(*v)) p.community = *c;
@@ -341,7 +341,7 @@ class ProviderReader {
       }
     }
     if (required("services")) {
-      std::vector<int> s;
+      std::vector<int>& s = scratch();
       if (codes(n["services"], field("services"), tax_.needs, "need", s)) {
         if (s.empty()) r_.error(n["services"], field("services"), "a provider must offer at least one service");
         for (int x : s) p.services |= need_bit(x);
@@ -357,10 +357,10 @@ class ProviderReader {
     }
     if (required("serves")) {
       const YamlNode s = n["serves"];
-      if (s.is_sequence() && s.size() == 1 && s[0].is_scalar() && s[0].str() == "national") {
+      if (s.is_sequence() && s.size() == 1 && s[0].is_scalar() && s[0].text() == "national") {
         p.national = true;
       } else {
-        std::vector<int> prov;
+        std::vector<int>& prov = scratch();
         if (codes(s, field("serves"), tax_.provinces, "province (or 'national')", prov)) {
           if (prov.empty()) r_.error(s, field("serves"), "empty; expected province codes or [national]");
           for (int x : prov) p.serves |= code_bit(x);
@@ -368,16 +368,17 @@ class ProviderReader {
       }
     }
     if (n["attributes"].defined()) {
-      std::vector<int> a;
+      std::vector<int>& a = scratch();
       if (codes(n["attributes"], field("attributes"), tax_.attributes, "attribute", a))
         for (int x : a) p.attributes |= attr_bit(x);
     }
     if (n["languages"].defined()) {
-      std::vector<int> l;
-      if (codes(n["languages"], field("languages"), tax_.languages, "language (ISO 639-3)", l)) p.languages = l;
+      std::vector<int>& l = scratch();
+      if (codes(n["languages"], field("languages"), tax_.languages, "language (ISO 639-3)", l))
+        p.languages.assign(l.begin(), l.end());
     }
     if (n["genders"].defined()) {
-      std::vector<int> g;
+      std::vector<int>& g = scratch();
       if (codes(n["genders"], field("genders"), tax_.genders, "gender", g)) {
         CodeSet set = 0;
         for (int x : g) set |= code_bit(x);
@@ -408,16 +409,16 @@ class ProviderReader {
     flag("accepts_without_status", p.accepts_without_status, false);
     flag("law_enforcement", p.law_enforcement, false);
     flag("confidential", p.confidential, false);
-    if (n["capacity"].defined()) capacity(n["capacity"], field("capacity"), p);
+    if (n["capacity"].defined()) capacity(n["capacity"], field("capacity").str(), p);
     if (n["wait_days"].defined())
       if (auto v = r_.integer(n["wait_days"], field("wait_days"), 0, 3650)) p.wait_days = static_cast<int>(*v);
     if (n["partners"].defined()) {
       if (auto ids = r_.strings(n["partners"], field("partners")))
         for (std::size_t i = 0; i < ids->size(); ++i) refs.emplace_back((*ids)[i], n["partners"][i]);
     }
-    if (n["intake"].defined()) intake(n["intake"], field("intake"), p);
-    if (n["catchment"].defined()) catchment(n["catchment"], field("catchment"), p);
-    if (n["peoples"].defined()) peoples(n["peoples"], field("peoples"), p);
+    if (n["intake"].defined()) intake(n["intake"], field("intake").str(), p);
+    if (n["catchment"].defined()) catchment(n["catchment"], field("catchment").str(), p);
+    if (n["peoples"].defined()) peoples(n["peoples"], field("peoples").str(), p);
     if (n["address"].defined())
       if (auto v = r_.string(n["address"], field("address"))) p.address = *v;
     if (p.confidential && p.address)
@@ -430,6 +431,12 @@ class ProviderReader {
   }
 
   YamlReader& reader() { return r_; }
+
+  // A list of codes' scratch space, reused from one field and one provider to the next.
+  std::vector<int>& scratch() {
+    scratch_.clear();
+    return scratch_;
+  }
 
   // capacity: {beds, available}, both required, available at most beds.
   void capacity(YamlNode c, const std::string& field, Provider& p) {
@@ -498,6 +505,7 @@ class ProviderReader {
   YamlReader r_;
   const Taxonomy& tax_;
   const Geography& geo_;
+  std::vector<int> scratch_;
 };
 
 }  // namespace
@@ -525,6 +533,8 @@ ProviderEntries read_entries(YamlNode root, ProviderReader& pr) {
     if (!e.list.defined()) r.error(root, "providers", "missing list 'providers'");
   }
   if (!e.list.defined() || !r.expect_sequence(e.list, "providers")) return e;
+  e.read.reserve(e.list.size());
+  e.partner_refs.reserve(e.list.size());
   for (std::size_t i = 0; i < e.list.size(); ++i) e.read.push_back(pr.read(e.list[i], i, e.partner_refs));
   return e;
 }
@@ -566,10 +576,12 @@ void check_ids(ProviderEntries& e, YamlReader& r, std::map<std::string, std::str
 // Appends the entries' providers to `dir` and resolves every provider's partner ids (`ids`: for
 // each provider of `dir`, its partners' ids), once `dir` holds them all.
 void add_entries(Directory& dir, ProviderEntries& e, std::vector<std::vector<std::string>>& ids) {
+  dir.providers.reserve(dir.providers.size() + e.read.size());
+  ids.reserve(ids.size() + e.read.size());
   for (std::size_t i = 0; i < e.read.size(); ++i) {
     dir.providers.push_back(std::move(*e.read[i]));
     auto& mine = ids.emplace_back();
-    for (auto& [pid, node] : e.partner_refs[i]) mine.push_back(pid);
+    for (auto& [pid, node] : e.partner_refs[i]) mine.push_back(std::move(pid));
   }
 }
 

@@ -79,7 +79,7 @@ void YamlBuilder::scalar(std::string_view text, bool quoted, YamlMark at) {
   r.first = static_cast<std::uint32_t>(data_->text.size());
   r.count = static_cast<std::uint32_t>(text.size());
   r.line = static_cast<std::uint32_t>(at.line);
-  r.column = static_cast<std::uint32_t>(at.column);
+  r.column = std::min(static_cast<std::uint32_t>(at.column), kMaxYamlColumn);
   r.kind = YamlKind::kScalar;
   r.quoted = quoted;
   data_->text.append(text);
@@ -89,14 +89,14 @@ void YamlBuilder::scalar(std::string_view text, bool quoted, YamlMark at) {
 void YamlBuilder::null(YamlMark at) {
   YamlRecord r;
   r.line = static_cast<std::uint32_t>(at.line);
-  r.column = static_cast<std::uint32_t>(at.column);
+  r.column = std::min(static_cast<std::uint32_t>(at.column), kMaxYamlColumn);
   add(r);
 }
 
 void YamlBuilder::open(YamlKind kind, YamlMark at) {
   YamlRecord r;
   r.line = static_cast<std::uint32_t>(at.line);
-  r.column = static_cast<std::uint32_t>(at.column);
+  r.column = std::min(static_cast<std::uint32_t>(at.column), kMaxYamlColumn);
   r.kind = kind;
   add(r);
   open_.push_back(pending_.size() - 1);
@@ -115,34 +115,36 @@ void YamlBuilder::close() {
   pending_.resize(c + 1);
 }
 
-// Keys given twice in the map being closed (its pairs start at pending_[first]). Small maps are
-// compared pair by pair; a large one (a mapping of thousands of codes) by sorting its keys.
+// Keys given twice in the map being closed (its pairs start at pending_[first]). Small maps (a
+// provider has some 15 keys) are compared pair by pair; a large one (a mapping of thousands of
+// codes) by sorting its keys.
 void YamlBuilder::check_keys(std::size_t first, std::uint32_t pairs) {
   const std::string_view text = data_->text;
-  auto key_text = [&](std::uint32_t k) -> std::optional<std::string_view> {
+  keys_.clear();
+  for (std::uint32_t k = 0; k < pairs; ++k) {
     const YamlRecord& kr = pending_[first + 2 * k];
-    if (kr.kind != YamlKind::kScalar) return std::nullopt;
-    return text.substr(kr.first, kr.count);
-  };
+    keys_.push_back(kr.kind == YamlKind::kScalar ? text.substr(kr.first, kr.count) : std::string_view());
+  }
+  // Two keys are the same text; a null key (no text at all) is never the same as another.
+  auto same = [&](std::uint32_t a, std::uint32_t b) { return keys_[a].data() && keys_[b].data() && keys_[a] == keys_[b]; };
   std::vector<std::pair<std::uint32_t, std::uint32_t>> twice;  // (second, first) pair indices
   if (pairs <= 32) {
-    for (std::uint32_t k = 1; k < pairs; ++k) {
-      auto a = key_text(k);
-      if (!a) continue;
+    for (std::uint32_t k = 1; k < pairs; ++k)
       for (std::uint32_t j = 0; j < k; ++j)
-        if (key_text(j) == a) {
+        if (same(k, j)) {
           twice.emplace_back(k, j);
           break;
         }
-    }
   } else {
-    std::vector<std::uint32_t> order;
-    for (std::uint32_t k = 0; k < pairs; ++k)
-      if (key_text(k)) order.push_back(k);
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return *key_text(a) < *key_text(b); });
+    std::vector<std::uint32_t> order(pairs);
+    for (std::uint32_t k = 0; k < pairs; ++k) order[k] = k;
+    // Null keys first, then by text; equal keys keep their order, so a run's head is the first.
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return std::pair(keys_[a].data() != nullptr, keys_[a]) < std::pair(keys_[b].data() != nullptr, keys_[b]);
+    });
     for (std::size_t i = 1, head = 0; i < order.size(); ++i) {
-      if (*key_text(order[i]) != *key_text(order[head])) head = i;  // a new key; equal ones keep their order
-      else twice.emplace_back(order[i], order[head]);
+      if (same(order[i], order[head])) twice.emplace_back(order[i], order[head]);
+      else head = i;
     }
     std::sort(twice.begin(), twice.end());
   }
@@ -151,7 +153,7 @@ void YamlBuilder::check_keys(std::size_t first, std::uint32_t pairs) {
   for (auto [second, first_pair] : twice) {
     const YamlRecord& k2 = pending_[first + 2 * second];
     const YamlRecord& k1 = pending_[first + 2 * first_pair];
-    const std::string key(*key_text(second));
+    const std::string key(keys_[second]);
     duplicates_.push_back({{static_cast<int>(k2.line), static_cast<int>(k2.column)}, static_cast<int>(k1.line),
                            prefix.empty() ? key : prefix + "." + key});
   }
@@ -240,7 +242,7 @@ void syntax_error(const yaml_parser_t& p, std::string_view text, const std::stri
   if (p.error == YAML_READER_ERROR) {
     at = mark_of(text, p.problem_offset);
     if (p.problem_value >= 0) {
-      char hex[8];
+      char hex[16];
       std::snprintf(hex, sizeof hex, "%02X", static_cast<unsigned>(p.problem_value));
       message += std::string(" (byte 0x") + hex + ")";
     }
@@ -419,7 +421,7 @@ std::string double_quoted(std::string_view s) {
     else if (ch == '\n') out += "\\n";
     else if (ch == '\t') out += "\\t";
     else if (c < 0x20 || c == 0x7f) {
-      char hex[8];
+      char hex[16];
       std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned>(c));
       out += hex;
     } else out += ch;
@@ -456,9 +458,9 @@ std::string yaml_flow(YamlNode n) {
 
 // ---- typed, located reading ----------------------------------------------------------------------
 
-void YamlReader::error(YamlNode at, const std::string& field, const std::string& message) {
+void YamlReader::error(YamlNode at, const FieldName& field, const std::string& message) {
   const YamlMark m = at.mark();
-  diags_.add(file_, m.line, m.column, field, message);
+  diags_.add(file_, m.line, m.column, field.str(), message);
 }
 
 std::string describe(YamlNode n) {
@@ -478,7 +480,7 @@ std::string join_codes(const std::vector<std::string>& codes, std::size_t limit)
   return out;
 }
 
-void YamlReader::check_keys(YamlNode map, const std::string& prefix, const std::vector<std::string>& allowed) {
+void YamlReader::check_keys(YamlNode map, const FieldName& field, const std::vector<std::string>& allowed) {
   for (auto [k, v] : map.entries()) {
     const std::string_view key = k.is_scalar() ? k.text() : std::string_view("?");
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
@@ -487,6 +489,7 @@ void YamlReader::check_keys(YamlNode map, const std::string& prefix, const std::
       error(k, quote_short(name), "unknown field; expected one of " + join_codes(allowed));
       continue;
     }
+    const std::string prefix = field.str();
     std::string msg = "unknown field '" + name + "'";
     std::string near = closest_name(name, allowed);
     if (!near.empty()) msg += " (did you mean '" + near + "'?)";
@@ -495,25 +498,25 @@ void YamlReader::check_keys(YamlNode map, const std::string& prefix, const std::
   }
 }
 
-bool YamlReader::expect_map(YamlNode n, const std::string& field) {
+bool YamlReader::expect_map(YamlNode n, const FieldName& field) {
   if (n.is_map()) return true;
   error(n, field, "expected a mapping, found " + describe(n));
   return false;
 }
 
-bool YamlReader::expect_sequence(YamlNode n, const std::string& field) {
+bool YamlReader::expect_sequence(YamlNode n, const FieldName& field) {
   if (n.is_sequence()) return true;
   error(n, field, "expected a list, found " + describe(n));
   return false;
 }
 
-std::optional<std::string> YamlReader::string(YamlNode n, const std::string& field) {
+std::optional<std::string> YamlReader::string(YamlNode n, const FieldName& field) {
   if (n.is_scalar()) return n.str();
   error(n, field, "expected text, found " + describe(n));
   return std::nullopt;
 }
 
-std::optional<std::int64_t> YamlReader::integer(YamlNode n, const std::string& field, std::int64_t min,
+std::optional<std::int64_t> YamlReader::integer(YamlNode n, const FieldName& field, std::int64_t min,
                                                 std::int64_t max) {
   if (!n.is_scalar()) {
     error(n, field, "expected a whole number, found " + describe(n));
@@ -533,7 +536,7 @@ std::optional<std::int64_t> YamlReader::integer(YamlNode n, const std::string& f
   return v;
 }
 
-std::optional<double> YamlReader::number(YamlNode n, const std::string& field, double min, double max) {
+std::optional<double> YamlReader::number(YamlNode n, const FieldName& field, double min, double max) {
   if (!n.is_scalar()) {
     error(n, field, "expected a number, found " + describe(n));
     return std::nullopt;
@@ -554,7 +557,7 @@ std::optional<double> YamlReader::number(YamlNode n, const std::string& field, d
   return v;
 }
 
-std::optional<bool> YamlReader::boolean(YamlNode n, const std::string& field) {
+std::optional<bool> YamlReader::boolean(YamlNode n, const FieldName& field) {
   if (n.is_scalar() && !n.quoted()) {
     if (n.text() == "true") return true;
     if (n.text() == "false") return false;
@@ -563,7 +566,7 @@ std::optional<bool> YamlReader::boolean(YamlNode n, const std::string& field) {
   return std::nullopt;
 }
 
-std::optional<Date> YamlReader::date(YamlNode n, const std::string& field) {
+std::optional<Date> YamlReader::date(YamlNode n, const FieldName& field) {
   if (n.is_scalar()) {
     if (auto d = Date::parse(n.str())) return d;
   }
@@ -571,7 +574,7 @@ std::optional<Date> YamlReader::date(YamlNode n, const std::string& field) {
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> YamlReader::strings(YamlNode n, const std::string& field) {
+std::optional<std::vector<std::string>> YamlReader::strings(YamlNode n, const FieldName& field) {
   if (!n.is_sequence()) {
     error(n, field, "expected a list, found " + describe(n));
     return std::nullopt;
@@ -582,7 +585,7 @@ std::optional<std::vector<std::string>> YamlReader::strings(YamlNode n, const st
   for (std::size_t i = 0; i < n.size(); ++i) {
     if (n[i].is_scalar()) out.push_back(n[i].str());
     else {
-      error(n[i], field + "[" + std::to_string(i) + "]", "expected text, found " + describe(n[i]));
+      error(n[i], field.str() + "[" + std::to_string(i) + "]", "expected text, found " + describe(n[i]));
       ok = false;
     }
   }

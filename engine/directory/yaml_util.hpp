@@ -37,17 +37,19 @@ struct YamlMark {
 
 enum class YamlKind : std::uint8_t { kNull, kScalar, kSequence, kMap };
 
-// One node of a document. A scalar's text is text[first, first + count); a sequence's items are
-// nodes[first, first + count); a map's entries are count (key, value) pairs, nodes[first, first +
-// 2 * count), keys at even positions. Children of one node are contiguous.
+// One node of a document, 16 bytes. A scalar's text is text[first, first + count); a sequence's
+// items are nodes[first, first + count); a map's entries are count (key, value) pairs, nodes[first,
+// first + 2 * count), keys at even positions. Children of one node are contiguous.
 struct YamlRecord {
   std::uint32_t first = 0;
   std::uint32_t count = 0;
   std::uint32_t line = 0;
-  std::uint32_t column = 0;
-  YamlKind kind = YamlKind::kNull;
-  bool quoted = false;  // a quoted or block scalar: always text, never a number, boolean or null
+  std::uint32_t column : 24 = 0;  // past 16,777,215 (a line of 16 MB) it stays there
+  YamlKind kind : 2 = YamlKind::kNull;
+  bool quoted : 1 = false;  // a quoted or block scalar: always text, never a number, boolean or null
 };
+static_assert(sizeof(YamlRecord) == 16);
+inline constexpr std::uint32_t kMaxYamlColumn = (1u << 24) - 1;
 
 struct YamlData {
   std::vector<YamlRecord> nodes;
@@ -190,6 +192,7 @@ class YamlBuilder {
   std::vector<YamlRecord> pending_;  // children of the open containers, each container before its own
   std::vector<std::size_t> open_;    // positions in pending_ of the open containers
   std::vector<Duplicate> duplicates_;
+  std::vector<std::string_view> keys_;  // the keys of the map being closed (scratch)
   std::size_t count_ = 0;
 };
 
@@ -220,30 +223,48 @@ std::string yaml_flow(YamlNode n);
 // What a node is, for "expected a number, found a list": nothing, a list, a mapping, 'text'.
 std::string describe(YamlNode n);
 
+// A field's name for a message ("provider x.languages"), put together only when a message needs
+// it: the loaders name every field they read, and almost none has a problem. It refers to the
+// strings it was made from, so it lives no longer than the call it is passed to.
+class FieldName {
+ public:
+  FieldName(const std::string& name) : base_(name) {}  // NOLINT: implicit, as a string is passed
+  FieldName(const char* name) : base_(name) {}         // NOLINT
+  FieldName(std::string_view base, std::string_view key) : base_(base), key_(key) {}
+  std::string str() const {
+    std::string out(base_);
+    if (!key_.empty()) out.append(".").append(key_);
+    return out;
+  }
+
+ private:
+  std::string_view base_, key_;
+};
+
 class YamlReader {
  public:
   YamlReader(std::string file, Diagnostics& diags) : file_(std::move(file)), diags_(diags) {}
 
   const std::string& file() const { return file_; }
   Diagnostics& diags() { return diags_; }
-  void error(YamlNode at, const std::string& field, const std::string& message);
+  void error(YamlNode at, const FieldName& field, const std::string& message);
 
   // Reports keys of `map` not in `allowed`, suggesting the closest allowed one (a key given
   // twice is refused by the parser).
-  void check_keys(YamlNode map, const std::string& prefix, const std::vector<std::string>& allowed);
-  bool expect_map(YamlNode n, const std::string& field);
-  bool expect_sequence(YamlNode n, const std::string& field);
+  void check_keys(YamlNode map, const FieldName& prefix, const std::vector<std::string>& allowed);
+  bool expect_map(YamlNode n, const FieldName& field);
+  bool expect_sequence(YamlNode n, const FieldName& field);
 
-  std::optional<std::string> string(YamlNode n, const std::string& field);
+  std::optional<std::string> string(YamlNode n, const FieldName& field);
   // A whole number written plain (a quoted "15" is text), in [min, max].
-  std::optional<std::int64_t> integer(YamlNode n, const std::string& field, std::int64_t min, std::int64_t max);
+  std::optional<std::int64_t> integer(YamlNode n, const FieldName& field, std::int64_t min, std::int64_t max);
   // A finite decimal number written plain (1, -2.5, 1e3), in [min, max].
-  std::optional<double> number(YamlNode n, const std::string& field, double min, double max);
+  std::optional<double> number(YamlNode n, const FieldName& field, double min, double max);
   // true or false, written plain and in lower case.
-  std::optional<bool> boolean(YamlNode n, const std::string& field);
-  std::optional<Date> date(YamlNode n, const std::string& field);
+  std::optional<bool> boolean(YamlNode n, const FieldName& field);
+  std::optional<Date> date(YamlNode n, const FieldName& field);
   // A sequence of strings.
-  std::optional<std::vector<std::string>> strings(YamlNode n, const std::string& field);
+  std::optional<std::vector<std::string>> strings(YamlNode n, const FieldName& field);
 
  private:
   std::string file_;
@@ -257,13 +278,13 @@ std::string join_codes(const std::vector<std::string>& codes, std::size_t limit 
 // each unknown one reported with the closest known code, at `field[i]` when `indexed` (data
 // files) or at `field` (cases). Returns false if the field is not a list or a code is unknown.
 template <typename T>
-bool read_codes(YamlReader& r, YamlNode n, const std::string& field, const CodeList<T>& list, const char* what,
+bool read_codes(YamlReader& r, YamlNode n, const FieldName& field, const CodeList<T>& list, const char* what,
                 std::vector<int>& out, bool indexed) {
   if (!r.expect_sequence(n, field)) return false;
   bool ok = true;
   for (std::size_t i = 0; i < n.size(); ++i)
     if (!n[i].is_scalar()) {
-      r.error(n[i], field + "[" + std::to_string(i) + "]", "expected text, found " + describe(n[i]));
+      r.error(n[i], field.str() + "[" + std::to_string(i) + "]", "expected text, found " + describe(n[i]));
       ok = false;
     }
   if (!ok) return false;
@@ -273,7 +294,7 @@ bool read_codes(YamlReader& r, YamlNode n, const std::string& field, const CodeL
       if (std::find(out.begin(), out.end(), *c) == out.end()) out.push_back(*c);
       continue;
     }
-    const std::string at = indexed ? field + "[" + std::to_string(i) + "]" : field;
+    const std::string at = field.str() + (indexed ? "[" + std::to_string(i) + "]" : "");
     if (s.size() > 64) {  // longer than any code: refused at once, no suggestion searched
       r.error(n[i], at, "unknown " + std::string(what) + " " + quote_short(std::string(s)) + ": longer than any code");
       ok = false;
