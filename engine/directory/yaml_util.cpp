@@ -4,10 +4,13 @@
 
 #include <yaml.h>
 
+#include <sys/stat.h>
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -352,23 +355,22 @@ class EventReader {
 
 }  // namespace
 
-std::optional<YamlDocument> parse_yaml(const std::string& text, const std::string& file, Diagnostics& diags,
-                                       std::size_t max_nodes) {
-  Parser parser;
-  if (!parser.ok) {
-    diags.add(file, 0, 0, "", "not read: out of memory while parsing the YAML");
-    return std::nullopt;
-  }
-  yaml_parser_set_input_string(&parser.p, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-  EventReader reader(text.size(), max_nodes);
+namespace {
+
+// Runs libyaml over the parser's input into `reader`; false at a syntax or input error (the
+// parser says which). Stops early when the reader does (a bound passed).
+bool run(Parser& parser, EventReader& reader) {
   for (bool more = true; more;) {
     Event ev;
-    if (!yaml_parser_parse(&parser.p, &ev.e)) {
-      syntax_error(parser.p, text, file, diags);
-      return std::nullopt;
-    }
+    if (!yaml_parser_parse(&parser.p, &ev.e)) return false;
     more = ev.e.type != YAML_STREAM_END_EVENT && reader.take(ev.e);
   }
+  return true;
+}
+
+// The document of a complete run, or nothing: the reader's refusal or bound, else the keys given
+// twice, both reported.
+std::optional<YamlDocument> finish(EventReader& reader, const std::string& file, Diagnostics& diags) {
   if (const auto& p = reader.problem()) {
     diags.add(file, p->first.line, p->first.column, "", p->second);
     return std::nullopt;
@@ -382,7 +384,59 @@ std::optional<YamlDocument> parse_yaml(const std::string& text, const std::strin
   return reader.builder().finish();
 }
 
+// libyaml's input from a file, in its own chunks: a byte that is no text (NUL) or a read error
+// stops it.
+struct FileInput {
+  std::FILE* f = nullptr;
+  bool bad = false;
+  ~FileInput() {
+    if (f) std::fclose(f);
+  }
+  static int read(void* data, unsigned char* buffer, std::size_t size, std::size_t* size_read) {
+    auto* in = static_cast<FileInput*>(data);
+    *size_read = std::fread(buffer, 1, size, in->f);
+    in->bad = std::ferror(in->f) || std::memchr(buffer, 0, *size_read);
+    return in->bad ? 0 : 1;
+  }
+};
+
+}  // namespace
+
+std::optional<YamlDocument> parse_yaml(const std::string& text, const std::string& file, Diagnostics& diags,
+                                       std::size_t max_nodes) {
+  Parser parser;
+  if (!parser.ok) {
+    diags.add(file, 0, 0, "", "not read: out of memory while parsing the YAML");
+    return std::nullopt;
+  }
+  yaml_parser_set_input_string(&parser.p, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  EventReader reader(text.size(), max_nodes);
+  if (!run(parser, reader)) {
+    syntax_error(parser.p, text, file, diags);
+    return std::nullopt;
+  }
+  return finish(reader, file, diags);
+}
+
+// A file is parsed as libyaml reads it, never held whole in memory (a 50,000-provider file is
+// 28 MB). Any problem with the file or its syntax sends it the way of a text (read_text_file,
+// then parse_yaml), which says what the problem is and where: the same messages either way, and
+// the common case pays for neither the copy nor the checks of the text.
 std::optional<YamlDocument> load_yaml_file(const std::string& path, Diagnostics& diags) {
+  {
+    FileInput in;
+    struct stat st {};
+    in.f = std::fopen(path.c_str(), "rb");
+    if (in.f && ::fstat(::fileno(in.f), &st) == 0 && S_ISREG(st.st_mode) &&
+        static_cast<std::uintmax_t>(st.st_size) <= kMaxFileBytes) {
+      Parser parser;
+      if (parser.ok) {
+        yaml_parser_set_input(&parser.p, &FileInput::read, &in);
+        EventReader reader(static_cast<std::size_t>(st.st_size), kMaxYamlNodes);
+        if (run(parser, reader) && !in.bad) return finish(reader, path, diags);
+      }
+    }
+  }
   auto text = read_text_file(path, diags);
   if (!text) return std::nullopt;
   return parse_yaml(*text, path, diags);

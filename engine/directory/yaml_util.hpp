@@ -22,7 +22,7 @@ namespace nrm::detail {
 std::optional<std::string> read_text_file(const std::string& path, Diagnostics& diags);
 
 // Bounds of one YAML document, checked on each event as libyaml streams them, before the node
-// that passes them is stored (a node costs 20 bytes and some text). kMaxYamlNodes allows a
+// that passes them is stored (a node costs 16 bytes and its text). kMaxYamlNodes allows a
 // directory of 100,000 providers; kMaxYamlDepth is far beyond any of our files (a provider is 4
 // levels deep, a rule 8).
 inline constexpr std::size_t kMaxYamlNodes = 8'000'000;

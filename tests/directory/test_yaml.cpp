@@ -272,3 +272,41 @@ TEST_CASE("yaml: a document built from values reads like a parsed one", "[yaml]"
   CHECK(doc.root()["list"][0].mark().line == 0);  // no place: diagnostics name no line
   CHECK(detail::YamlBuilder().finish().root().is_null());
 }
+
+TEST_CASE("yaml: a file reads as its text does, problems and all", "[yaml]") {
+  test::TempDir dir;
+  const std::vector<std::string> texts = {
+      "a: 1\nb: [x, y]\n",
+      "\xEF\xBB\xBF" "a: caf\xC3\xA9\n",
+      "",
+      "a:\n\t- 1\n",
+      "a: [1, 2\n",
+      std::string("a: 1\nb: \0\n", 10),
+      "a: caf\xC3\xA9 \xFF\n",
+      "a: &x 1\n",
+      "a: 1\na: 2\n",
+      std::string(100, '['),
+  };
+  // Larger than libyaml's reads: characters of two bytes across their boundaries, and a NUL far in.
+  std::string big;
+  for (int i = 0; i < 20000; ++i) big += "- caf\xC3\xA9 " + std::to_string(i) + "\n";
+  std::vector<std::string> all = texts;
+  all.push_back(big);
+  all.push_back(big.substr(0, 50001) + std::string(1, '\0') + big.substr(50001));
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    INFO("text " << i);
+    const std::string path = dir.write("f" + std::to_string(i) + ".yaml", all[i]);
+    Diagnostics from_file, from_text;
+    auto a = detail::load_yaml_file(path, from_file);
+    auto text = detail::read_text_file(path, from_text);
+    auto b = text ? detail::parse_yaml(*text, path, from_text) : std::nullopt;
+    CHECK(a.has_value() == b.has_value());
+    CHECK(from_file.items().size() == from_text.items().size());
+    for (std::size_t k = 0; k < from_file.items().size() && k < from_text.items().size(); ++k)
+      CHECK(from_file.items()[k].str() == from_text.items()[k].str());
+    if (a && b) CHECK(detail::yaml_flow(a->root()) == detail::yaml_flow(b->root()));
+  }
+  Diagnostics missing;
+  CHECK_FALSE(detail::load_yaml_file(dir.path("nope.yaml"), missing));
+  CHECK_THAT(missing.items().at(0).str(), Catch::EndsWith("nope.yaml: cannot open file"));
+}
