@@ -17,7 +17,6 @@
 #include "audit/audit.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <atomic>
@@ -38,15 +37,17 @@ namespace nrm::audit {
 
 namespace {
 
+using detail::YamlNode;
+
 const std::vector<std::string> kProfileOnlyFields = {"id", "label", "description"};
 
 // The `blocked_by` values the planner gives besides rule ids (planner/unmet.cpp).
 const std::vector<std::string> kPlannerBlocks = {"directory", "max_travel_hours", "combination"};
 
 // thresholds_hours: exactly kThresholdCount ascending hours in (0, 168].
-void read_thresholds(detail::YamlReader& r, const YAML::Node& root, Settings& s) {
-  const YAML::Node n = root["thresholds_hours"];
-  if (!n.IsDefined()) {
+void read_thresholds(detail::YamlReader& r, YamlNode root, Settings& s) {
+  const YamlNode n = root["thresholds_hours"];
+  if (!n.defined()) {
     r.error(root, "thresholds_hours", "missing; expected three ascending travel times in hours, e.g. [2, 8, 24]");
     return;
   }
@@ -66,23 +67,23 @@ void read_thresholds(detail::YamlReader& r, const YAML::Node& root, Settings& s)
 }
 
 // reasons: [{id, text, blocked_by: [...]}], each blocked_by a rule id or a planner cause, once.
-void read_reasons(detail::YamlReader& r, const YAML::Node& root, const api::Engine& engine, Settings& s) {
-  const YAML::Node list = root["reasons"];
-  if (!list.IsDefined() || !r.expect_sequence(list, "reasons")) return;
+void read_reasons(detail::YamlReader& r, YamlNode root, const api::Engine& engine, Settings& s) {
+  const YamlNode list = root["reasons"];
+  if (!list.defined() || !r.expect_sequence(list, "reasons")) return;
   std::vector<std::string> known = kPlannerBlocks;
   for (const auto& rule : engine.policy().rules()) known.push_back(rule.id);
   std::set<std::string> ids, blocks;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const YAML::Node n = list[i];
+    const YamlNode n = list[i];
     const std::string at = "reasons[" + std::to_string(i) + "]";
     if (!r.expect_map(n, at)) continue;
     r.check_keys(n, at + ".", {"id", "text", "blocked_by"});
     ReasonKind k;
     for (const char* key : {"id", "text"})
-      if (!n[key].IsDefined()) r.error(n, at + "." + key, "missing");
+      if (!n[key].defined()) r.error(n, at + "." + key, "missing");
       else if (auto v = r.string(n[key], at + "." + key)) (std::string(key) == "id" ? k.id : k.text) = *v;
     if (!k.id.empty() && !ids.insert(k.id).second) r.error(n["id"], at + ".id", "duplicate reason id '" + k.id + "'");
-    if (!n["blocked_by"].IsDefined()) r.error(n, at + ".blocked_by", "missing");
+    if (!n["blocked_by"].defined()) r.error(n, at + ".blocked_by", "missing");
     else if (auto v = r.strings(n["blocked_by"], at + ".blocked_by")) {
       for (const auto& b : *v) {
         if (std::find(known.begin(), known.end(), b) == known.end()) {
@@ -101,11 +102,11 @@ void read_reasons(detail::YamlReader& r, const YAML::Node& root, const api::Engi
 }
 
 // One profile of the list: its id, label and description, and its case fields checked as a case.
-Profile read_profile(detail::YamlReader& r, const YAML::Node& n, const std::string& at, const std::string& path,
+Profile read_profile(detail::YamlReader& r, YamlNode n, const std::string& at, const std::string& path,
                      const api::Engine& engine, const std::string& stand_in_location, Diagnostics& diags) {
   Profile p;
   for (const char* k : {"id", "label", "description"}) {
-    if (!n[k].IsDefined()) {
+    if (!n[k].defined()) {
       r.error(n, at + "." + k, "missing");
       continue;
     }
@@ -115,23 +116,22 @@ Profile read_profile(detail::YamlReader& r, const YAML::Node& n, const std::stri
     else if (std::string(k) == "label") p.label = *v;
     else p.description = *v;
   }
-  if (n["location"].IsDefined())
+  if (n["location"].defined())
     r.error(n["location"], at + ".location", "a profile has no location: the audit places it in every community");
-  YAML::Node fields(YAML::NodeType::Map);
-  for (const auto& kv : n) {
-    const std::string key = kv.first.as<std::string>();
+  // The case fields in flow style, each value as written (a quoted "16" stays text).
+  std::string fields;
+  for (auto [k, v] : n.entries()) {
+    const std::string key = k.str();
     if (std::find(kProfileOnlyFields.begin(), kProfileOnlyFields.end(), key) != kProfileOnlyFields.end() ||
         key == "location")
       continue;
-    fields[key] = kv.second;
+    fields += (fields.empty() ? "" : ", ") + detail::yaml_flow(k) + ": " + detail::yaml_flow(v);
   }
-  YAML::Emitter e;
-  e << YAML::Flow << fields;
-  p.case_yaml = e.c_str();
+  p.case_yaml = "{" + fields + "}";
   try {
     p.base = engine.parse_case(case_text(p, stand_in_location), path);
   } catch (const LoadError& err) {
-    const int line = static_cast<int>(n.Mark().line) + 1;
+    const int line = n.mark().line;
     for (const auto& d : err.diagnostics())
       diags.add(path, line, 0, at + (p.id.empty() ? "" : " (" + p.id + ")") + "." + d.field, d.message);
   }
@@ -148,18 +148,19 @@ const ReasonKind* Settings::reason_of(const std::string& blocked_by) const {
 
 std::vector<Profile> load_profiles(const std::string& path, const api::Engine& engine) {
   Diagnostics diags;
-  std::optional<YAML::Node> root = detail::load_yaml_file(path, diags);
+  std::optional<detail::YamlDocument> doc = detail::load_yaml_file(path, diags);
   std::vector<Profile> out;
   auto settings = std::make_shared<Settings>();
-  if (root) {
+  if (doc) {
+    const YamlNode root = doc->root();
     detail::YamlReader r(path, diags);
-    if (r.expect_map(*root, "")) {
-      r.check_keys(*root, "", {"schema", "thresholds_hours", "reasons", "profiles"});
-      if ((*root)["schema"].IsDefined()) r.integer((*root)["schema"], "schema", 1, 1);
-      read_thresholds(r, *root, *settings);
-      read_reasons(r, *root, engine, *settings);
-      const YAML::Node list = (*root)["profiles"];
-      if (!list.IsDefined()) r.error(*root, "profiles", "missing list 'profiles'");
+    if (r.expect_map(root, "")) {
+      r.check_keys(root, "", {"schema", "thresholds_hours", "reasons", "profiles"});
+      if (root["schema"].defined()) r.integer(root["schema"], "schema", 1, 1);
+      read_thresholds(r, root, *settings);
+      read_reasons(r, root, engine, *settings);
+      const YamlNode list = root["profiles"];
+      if (!list.defined()) r.error(root, "profiles", "missing list 'profiles'");
       else if (r.expect_sequence(list, "profiles")) {
         std::set<std::string> seen;
         const std::string stand_in_location = engine.directory().geography.size()
@@ -621,30 +622,27 @@ std::string suggestion_entry(const api::Engine& engine, const Profile& profile, 
   const Taxonomy& t = d.taxonomy;
   const Case c = place(profile, at);
   const Community& where = d.geography[at];
-  YAML::Emitter e;
-  e << YAML::BeginMap;
-  e << YAML::Key << "id" << YAML::Value << "suggested-" + where.id + "-" + std::to_string(number);
-  e << YAML::Key << "name" << YAML::Value
-    << "Proposed provider " + std::to_string(number) + " in " + where.name + " (nrm audit --suggest)";
-  e << YAML::Key << "community" << YAML::Value << where.id;
-  e << YAML::Key << "services" << YAML::Value << YAML::Flow << t.need_codes(services);
-  e << YAML::Key << "delivery" << YAML::Value << "in_person";
-  e << YAML::Key << "serves" << YAML::Value << YAML::Flow
-    << std::vector<std::string>{t.provinces.code(where.province)};
-  e << YAML::Key << "attributes" << YAML::Value << YAML::Flow << t.attribute_codes(c.require | c.prefer);
+  auto list = [](const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ", ") + detail::yaml_scalar(i);
+    return "[" + out + "]";
+  };
   std::vector<std::string> langs;
   for (LangId l : c.languages) langs.push_back(t.languages.code(l));
-  e << YAML::Key << "languages" << YAML::Value << YAML::Flow << langs;
-  e << YAML::Key << "accepts_trafficking_victims" << YAML::Value << true;
-  e << YAML::Key << "accepts_without_status" << YAML::Value << true;
-  e << YAML::Key << "law_enforcement" << YAML::Value << false;
-  e << YAML::Key << "capacity" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "beds"
-    << YAML::Value << 10 << YAML::Key << "available" << YAML::Value << 10 << YAML::EndMap;
-  e << YAML::Key << "wait_days" << YAML::Value << 0;
-  e << YAML::Key << "confidential" << YAML::Value << true;
-  e << YAML::Key << "verified" << YAML::Value << as_of.str();
-  e << YAML::EndMap;
-  return as_item(e.c_str());
+  std::string e;
+  e += "id: " + detail::yaml_scalar("suggested-" + where.id + "-" + std::to_string(number)) + "\n";
+  e += "name: " + detail::yaml_scalar("Proposed provider " + std::to_string(number) + " in " + where.name +
+                                      " (nrm audit --suggest)") + "\n";
+  e += "community: " + detail::yaml_scalar(where.id) + "\n";
+  e += "services: " + list(t.need_codes(services)) + "\n";
+  e += "delivery: in_person\n";
+  e += "serves: " + list({t.provinces.code(where.province)}) + "\n";
+  e += "attributes: " + list(t.attribute_codes(c.require | c.prefer)) + "\n";
+  e += "languages: " + list(langs) + "\n";
+  e += "accepts_trafficking_victims: true\naccepts_without_status: true\nlaw_enforcement: false\n";
+  e += "capacity: {beds: 10, available: 10}\nwait_days: 0\nconfidential: true\n";
+  e += "verified: " + as_of.str() + "\n";
+  return as_item(e);
 }
 
 // Where each audited community stands for the profile, kept current as proposals are added.

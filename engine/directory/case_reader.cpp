@@ -14,13 +14,15 @@ namespace nrm {
 
 namespace {
 
+using detail::YamlNode;
+
 const std::vector<std::string> kCaseFields = {
     "location", "age",     "gender", "identity", "languages", "status",         "exploitation",
     "needs",    "require", "prefer", "avoid",    "police_consent", "max_travel_hours", "exclude",
     "top",      "when"};
 
 template <typename T>
-std::optional<int> one_code(detail::YamlReader& r, const YAML::Node& n, const std::string& field,
+std::optional<int> one_code(detail::YamlReader& r, YamlNode n, const std::string& field,
                             const CodeList<T>& list) {
   auto v = r.string(n, field);
   if (!v) return std::nullopt;
@@ -30,22 +32,22 @@ std::optional<int> one_code(detail::YamlReader& r, const YAML::Node& n, const st
 }
 
 // A list no longer than kMaxCaseListItems, or an error (and nothing read from it).
-bool short_list(detail::YamlReader& r, const YAML::Node& n, const std::string& field) {
-  if (!n.IsSequence() || n.size() <= kMaxCaseListItems) return true;
+bool short_list(detail::YamlReader& r, YamlNode n, const std::string& field) {
+  if (!n.is_sequence() || n.size() <= kMaxCaseListItems) return true;
   r.error(n, field,
           std::to_string(n.size()) + " items; a case lists at most " + std::to_string(kMaxCaseListItems));
   return false;
 }
 
 template <typename T>
-std::vector<int> many_codes(detail::YamlReader& r, const YAML::Node& n, const std::string& field,
+std::vector<int> many_codes(detail::YamlReader& r, YamlNode n, const std::string& field,
                             const CodeList<T>& list, const char* what) {
   std::vector<int> out;
   if (short_list(r, n, field)) detail::read_codes(r, n, field, list, what, out, false);
   return out;
 }
 
-std::optional<CommunityIndex> community(detail::YamlReader& r, const YAML::Node& n,
+std::optional<CommunityIndex> community(detail::YamlReader& r, YamlNode n,
                                         const std::string& field, const Geography& geo) {
   auto v = r.string(n, field);
   if (!v) return std::nullopt;
@@ -63,7 +65,7 @@ std::optional<CommunityIndex> community(detail::YamlReader& r, const YAML::Node&
 }
 
 // A provider id of the directory; an unknown one is named with the closest id.
-std::optional<ProviderIndex> provider(detail::YamlReader& r, const YAML::Node& n, const std::string& field,
+std::optional<ProviderIndex> provider(detail::YamlReader& r, YamlNode n, const std::string& field,
                                       const Directory& dir) {
   auto v = r.string(n, field);
   if (!v) return std::nullopt;
@@ -84,7 +86,7 @@ std::optional<ProviderIndex> provider(detail::YamlReader& r, const YAML::Node& n
 }
 
 // The provider ids of an `exclude` list, added to `out`, which stays sorted and unique.
-void excluded(detail::YamlReader& r, const YAML::Node& n, const Directory& dir, std::vector<ProviderIndex>& out) {
+void excluded(detail::YamlReader& r, YamlNode n, const Directory& dir, std::vector<ProviderIndex>& out) {
   if (!short_list(r, n, "exclude")) return;
   auto ids = r.strings(n, "exclude");
   if (!ids) return;
@@ -107,52 +109,54 @@ bool identifying(const std::string& key, const Taxonomy& tax) {
 
 // Fields that identify the person are refused by name (never echoing the value); the keys
 // returned are then left out of the unknown-field check, so each gets one message.
-std::vector<std::string> refuse_identifying(detail::YamlReader& r, const YAML::Node& map, const Taxonomy& tax) {
+std::vector<std::string> refuse_identifying(detail::YamlReader& r, YamlNode map, const Taxonomy& tax) {
   std::vector<std::string> found;
-  for (const auto& kv : map) {
-    if (!kv.first.IsScalar() || kv.first.Scalar().size() > kMaxCodeLength) continue;
-    const std::string& key = kv.first.Scalar();
+  for (auto [k, v] : map.entries()) {
+    if (!k.is_scalar() || k.text().size() > kMaxCodeLength) continue;
+    const std::string key = k.str();
     if (!identifying(key, tax)) continue;
-    r.error(kv.first, key, "cases never hold identifying details: remove '" + key + "'");
+    r.error(k, key, "cases never hold identifying details: remove '" + key + "'");
     found.push_back(key);
   }
   return found;
 }
 
-// JSON -> YAML nodes, structurally. A JSON string becomes a quoted scalar (tag "!"), so it reads
-// as text and never as a number or a boolean, as if the JSON text had been read as YAML.
-YAML::Node to_yaml(const nlohmann::json& j) {
+// JSON -> a YAML document, structurally. A JSON string becomes a quoted scalar, so it reads as
+// text and never as a number or a boolean, as if the JSON text had been read as YAML.
+void add_json(detail::YamlBuilder& b, const nlohmann::json& j) {
   using V = nlohmann::json::value_t;
+  using detail::YamlKind;
   switch (j.type()) {
-    case V::null: return YAML::Node(YAML::NodeType::Null);
-    case V::boolean: return YAML::Node(j.get<bool>() ? "true" : "false");
-    case V::number_integer: return YAML::Node(std::to_string(j.get<std::int64_t>()));
-    case V::number_unsigned: return YAML::Node(std::to_string(j.get<std::uint64_t>()));
-    case V::number_float: return YAML::Node(j.dump());
-    case V::string: {
-      YAML::Node n(j.get_ref<const std::string&>());
-      n.SetTag("!");
-      return n;
-    }
-    case V::array: {
-      YAML::Node n(YAML::NodeType::Sequence);
-      for (const auto& item : j) n.push_back(to_yaml(item));
-      return n;
-    }
-    case V::object: {
-      YAML::Node n(YAML::NodeType::Map);
-      for (const auto& [key, value] : j.items()) n[key] = to_yaml(value);
-      return n;
-    }
-    default: {
-      YAML::Node n("binary data");
-      n.SetTag("!");
-      return n;
-    }
+    case V::null: b.null({}); return;
+    case V::boolean: b.scalar(j.get<bool>() ? "true" : "false", false, {}); return;
+    case V::number_integer: b.scalar(std::to_string(j.get<std::int64_t>()), false, {}); return;
+    case V::number_unsigned: b.scalar(std::to_string(j.get<std::uint64_t>()), false, {}); return;
+    case V::number_float: b.scalar(j.dump(), false, {}); return;
+    case V::string: b.scalar(j.get_ref<const std::string&>(), true, {}); return;
+    case V::array:
+      b.open(YamlKind::kSequence, {});
+      for (const auto& item : j) add_json(b, item);
+      b.close();
+      return;
+    case V::object:
+      b.open(YamlKind::kMap, {});
+      for (const auto& [key, value] : j.items()) {
+        b.scalar(key, true, {});
+        add_json(b, value);
+      }
+      b.close();
+      return;
+    default: b.scalar("binary data", true, {}); return;
   }
 }
 
-Case read_case(const std::optional<YAML::Node>& root, const std::string& origin, const Directory& dir,
+detail::YamlDocument to_document(const nlohmann::json& j) {
+  detail::YamlBuilder b;
+  add_json(b, j);
+  return b.finish();
+}
+
+Case read_case(detail::YamlNode root, const std::string& origin, const Directory& dir,
                Diagnostics& diags);
 
 }  // namespace
@@ -164,71 +168,73 @@ Case parse_case(const std::string& text, const std::string& origin, const Direct
               "case is " + std::to_string(text.size()) + " bytes; the limit is " + std::to_string(kMaxCaseBytes));
   if (text.find('\0') != std::string::npos) diags.add(origin, 0, 0, "", "binary data; expected YAML or JSON text");
   diags.throw_if_any("invalid case");
-  auto root = detail::parse_yaml(text, origin, diags);
-  return read_case(root, origin, dir, diags);
+  auto doc = detail::parse_yaml(text, origin, diags);
+  return read_case(doc ? doc->root() : detail::YamlNode(), origin, dir, diags);
 }
 
 Case case_from_json(const nlohmann::json& doc, const std::string& origin, const Directory& dir) {
   Diagnostics diags;
-  return read_case(to_yaml(doc), origin, dir, diags);
+  const detail::YamlDocument yaml = to_document(doc);
+  return read_case(yaml.root(), origin, dir, diags);
 }
 
 void add_excluded(Case& c, const nlohmann::json& ids, const std::string& origin, const Directory& dir) {
   Diagnostics diags;
   detail::YamlReader r(origin, diags);
-  excluded(r, to_yaml(ids), dir, c.exclude);
+  const detail::YamlDocument yaml = to_document(ids);
+  excluded(r, yaml.root(), dir, c.exclude);
   diags.throw_if_any("invalid case");
 }
 
 namespace {
 
-Case read_case(const std::optional<YAML::Node>& root, const std::string& origin, const Directory& dir,
+Case read_case(detail::YamlNode root, const std::string& origin, const Directory& dir,
                Diagnostics& diags) {
   Case c;
   const Taxonomy& tax = dir.taxonomy;
   detail::YamlReader r(origin, diags);
-  if (root && r.expect_map(*root, "case")) {
-    const YAML::Node& n = *root;
+  if (root && r.expect_map(root, "case")) {
+    const YamlNode n = root;
     std::vector<std::string> fields = kCaseFields;
     for (std::string& key : refuse_identifying(r, n, tax)) fields.push_back(std::move(key));
     r.check_keys(n, "", fields);
-    if (!n["location"].IsDefined()) {
+    if (!n["location"].defined()) {
       r.error(n, "location", "missing; expected a community id such as thunder-bay-on");
     } else if (auto l = community(r, n["location"], "location", dir.geography)) {
       c.location = *l;
     }
-    if (n["age"].IsDefined() && !n["age"].IsNull())
+    if (n["age"].defined() && !n["age"].is_null())
       if (auto a = r.integer(n["age"], "age", 0, 120)) c.age = static_cast<int>(*a);
     c.gender = *tax.genders.find("unknown");
-    if (n["gender"].IsDefined())
+    if (n["gender"].defined())
       if (auto g = one_code(r, n["gender"], "gender", tax.genders)) c.gender = *g;
-    if (n["identity"].IsDefined())
+    if (n["identity"].defined())
       for (int i : many_codes(r, n["identity"], "identity", tax.identities, "identity")) c.identity |= code_bit(i);
-    if (n["languages"].IsDefined()) {
+    if (n["languages"].defined()) {
       c.languages = many_codes(r, n["languages"], "languages", tax.languages, "language (ISO 639-3)");
-      if (c.languages.empty() && n["languages"].IsSequence() && n["languages"].size() == 0)
+      if (c.languages.empty() && n["languages"].is_sequence() && n["languages"].size() == 0)
         r.error(n["languages"], "languages", "empty; expected at least one ISO 639-3 code, e.g. [eng]");
     }
     if (c.languages.empty()) c.languages = {*tax.languages.find("eng")};
     c.status = *tax.statuses.find("unknown");
-    if (n["status"].IsDefined())
+    if (n["status"].defined())
       if (auto s = one_code(r, n["status"], "status", tax.statuses)) c.status = *s;
     c.exploitation = *tax.exploitation.find("unknown");
-    if (n["exploitation"].IsDefined())
+    if (n["exploitation"].defined())
       if (auto e = one_code(r, n["exploitation"], "exploitation", tax.exploitation)) c.exploitation = *e;
-    if (!n["needs"].IsDefined()) {
+    if (!n["needs"].defined()) {
       r.error(n, "needs", "missing; expected a list of need codes such as [shelter.emergency]");
     } else {
       c.needs = many_codes(r, n["needs"], "needs", tax.needs, "need");
       // Empty as written, not empty because every code was unknown (each already has its error).
-      if (c.needs.empty() && n["needs"].IsSequence() && n["needs"].size() == 0)
+      if (c.needs.empty() && n["needs"].is_sequence() && n["needs"].size() == 0)
         r.error(n["needs"], "needs", "empty; expected at least one need code");
     }
-    if (n["require"].IsDefined())
+    if (n["require"].defined())
       for (int a : many_codes(r, n["require"], "require", tax.attributes, "attribute")) c.require |= attr_bit(a);
-    if (n["prefer"].IsDefined())
+    if (n["prefer"].defined())
       for (int a : many_codes(r, n["prefer"], "prefer", tax.attributes, "attribute")) c.prefer |= attr_bit(a);
-    if (n["avoid"].IsDefined() && short_list(r, n["avoid"], "avoid")) {
+    if (n["avoid"].defined() && short_list(r, n["avoid"], "avoid")) {
       if (auto ids = r.strings(n["avoid"], "avoid")) {
         for (std::size_t i = 0; i < ids->size(); ++i)
           if (auto a = community(r, n["avoid"][i], "avoid", dir.geography)) c.avoid.push_back(*a);
@@ -236,14 +242,14 @@ Case read_case(const std::optional<YAML::Node>& root, const std::string& origin,
         c.avoid.erase(std::unique(c.avoid.begin(), c.avoid.end()), c.avoid.end());
       }
     }
-    if (n["police_consent"].IsDefined())
+    if (n["police_consent"].defined())
       if (auto b = r.boolean(n["police_consent"], "police_consent")) c.police_consent = *b;
-    if (n["max_travel_hours"].IsDefined() && !n["max_travel_hours"].IsNull())
+    if (n["max_travel_hours"].defined() && !n["max_travel_hours"].is_null())
       if (auto h = r.number(n["max_travel_hours"], "max_travel_hours", 0, 240)) c.max_travel_hours = *h;
-    if (n["exclude"].IsDefined()) excluded(r, n["exclude"], dir, c.exclude);
-    if (n["top"].IsDefined())
+    if (n["exclude"].defined()) excluded(r, n["exclude"], dir, c.exclude);
+    if (n["top"].defined())
       if (auto t = r.integer(n["top"], "top", 1, 20)) c.top = static_cast<int>(*t);
-    if (n["when"].IsDefined() && !n["when"].IsNull())
+    if (n["when"].defined() && !n["when"].is_null())
       if (auto w = r.string(n["when"], "when")) {
         if (auto t = LocalTime::parse(*w)) c.when = *t;
         else r.error(n["when"], "when", "'" + *w + "' is not a local time YYYY-MM-DDTHH:MM (the time where the person is)");

@@ -13,6 +13,7 @@ namespace nrm {
 
 namespace {
 
+using detail::YamlNode;
 using detail::YamlReader;
 
 const std::vector<std::string> kFallbackFields = {
@@ -20,19 +21,19 @@ const std::vector<std::string> kFallbackFields = {
     "web", "hours_en", "hours_fr", "when_en",      "when_fr"};
 
 // One entry; nothing when it has a problem (each reported).
-std::optional<Fallback> read_fallback(YamlReader& r, const YAML::Node& n, const std::string& base) {
+std::optional<Fallback> read_fallback(YamlReader& r, YamlNode n, const std::string& base) {
   if (!r.expect_map(n, base)) return std::nullopt;
   r.check_keys(n, base, kFallbackFields);
   const std::size_t before = r.diags().size();
   Fallback f;
-  f.line = n.Mark().line + 1;
+  f.line = n.mark().line;
   std::string* slots[] = {&f.id,           &f.name_en, &f.name_fr, &f.slip_name_en,
                           &f.slip_name_fr, &f.phone,   &f.web,     &f.hours_en,
                           &f.hours_fr,     &f.when_en, &f.when_fr};
   for (std::size_t i = 0; i < kFallbackFields.size(); ++i) {
     const std::string& k = kFallbackFields[i];
     const std::string field = base + "." + k;
-    if (!n[k].IsDefined()) {
+    if (!n[k].defined()) {
       if (k != "web") r.error(n, field, "missing required field");
       continue;
     }
@@ -62,21 +63,22 @@ std::optional<Fallback> read_fallback(YamlReader& r, const YAML::Node& n, const 
 std::vector<Fallback> load_fallbacks(const std::string& path) {
   Diagnostics diags;
   std::vector<Fallback> out;
-  std::optional<YAML::Node> root = detail::load_yaml_file(path, diags);
+  std::optional<detail::YamlDocument> doc = detail::load_yaml_file(path, diags);
   YamlReader r(path, diags);
-  if (root && r.expect_map(*root, "")) {
-    r.check_keys(*root, "", {"schema", "fallbacks"});
-    if (!(*root)["schema"].IsDefined())
-      r.error(*root, "schema", "missing schema version; expected schema: 1");
+  if (doc && r.expect_map(doc->root(), "")) {
+    const YamlNode root = doc->root();
+    r.check_keys(root, "", {"schema", "fallbacks"});
+    if (!root["schema"].defined())
+      r.error(root, "schema", "missing schema version; expected schema: 1");
     else
-      r.integer((*root)["schema"], "schema", 1, 1);
-    const YAML::Node list = (*root)["fallbacks"];
-    if (!list.IsDefined())
-      r.error(*root, "fallbacks", "missing list 'fallbacks'");
+      r.integer(root["schema"], "schema", 1, 1);
+    const YamlNode list = root["fallbacks"];
+    if (!list.defined())
+      r.error(root, "fallbacks", "missing list 'fallbacks'");
     else if (r.expect_sequence(list, "fallbacks") && list.size() == 0)
       r.error(list, "fallbacks", "empty; every answer must end with at least one number to call");
     std::set<std::string> ids;
-    for (std::size_t i = 0; list.IsSequence() && i < list.size(); ++i) {
+    for (std::size_t i = 0; list.is_sequence() && i < list.size(); ++i) {
       auto f = read_fallback(r, list[i], "fallbacks[" + std::to_string(i) + "]");
       if (!f) continue;
       if (!ids.insert(f->id).second)

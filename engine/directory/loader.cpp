@@ -17,6 +17,7 @@
 
 namespace nrm {
 
+using detail::YamlNode;
 using detail::YamlReader;
 
 DataPaths shipped_data_paths(const std::string& root) {
@@ -36,14 +37,14 @@ namespace {
 // ---- taxonomy -----------------------------------------------------------------------------
 
 // bring_en and bring_fr: what to bring, on the person's slip; both or neither, never empty.
-void read_bring(YamlReader& r, const YAML::Node& item, const std::string& field, NeedCode& code) {
-  const bool en = item["bring_en"].IsDefined(), fr = item["bring_fr"].IsDefined();
+void read_bring(YamlReader& r, YamlNode item, const std::string& field, NeedCode& code) {
+  const bool en = item["bring_en"].defined(), fr = item["bring_fr"].defined();
   if (en != fr) {
     r.error(item, field + (en ? ".bring_fr" : ".bring_en"), "missing; bring_en and bring_fr go together");
     return;
   }
   for (const char* k : {"bring_en", "bring_fr"}) {
-    if (!item[k].IsDefined()) continue;
+    if (!item[k].defined()) continue;
     auto v = r.string(item[k], field + "." + k);
     if (!v) continue;
     if (v->empty()) r.error(item[k], field + "." + k, "empty; leave bring_en and bring_fr out instead");
@@ -52,10 +53,10 @@ void read_bring(YamlReader& r, const YAML::Node& item, const std::string& field,
 }
 
 template <typename T>
-void read_codes(YamlReader& r, const YAML::Node& root, const std::string& key, CodeList<T>& out,
+void read_codes(YamlReader& r, YamlNode root, const std::string& key, CodeList<T>& out,
                 int max_items, const std::vector<std::string>& extra_keys) {
-  const YAML::Node list = root[key];
-  if (!list.IsDefined()) {
+  const YamlNode list = root[key];
+  if (!list.defined()) {
     r.error(root, key, "missing list '" + key + "'");
     return;
   }
@@ -63,14 +64,14 @@ void read_codes(YamlReader& r, const YAML::Node& root, const std::string& key, C
   std::vector<std::string> allowed = {"code", "en", "fr", "description"};
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const YAML::Node item = list[i];
+    const YamlNode item = list[i];
     std::string field = key + "[" + std::to_string(i) + "]";
     if (!r.expect_map(item, field)) continue;
     r.check_keys(item, field, allowed);
     T code;
-    code.line = item.Mark().line + 1;
+    code.line = item.mark().line;
     for (const char* k : {"code", "en", "fr", "description"}) {
-      if (!item[k].IsDefined()) {
+      if (!item[k].defined()) {
         r.error(item, field + "." + k, "missing");
         continue;
       }
@@ -84,7 +85,7 @@ void read_codes(YamlReader& r, const YAML::Node& root, const std::string& key, C
     }
     if constexpr (std::is_same_v<T, NeedCode>) {
       for (const char* k : {"immediate", "in_person", "shelter"}) {
-        if (!item[k].IsDefined()) continue;
+        if (!item[k].defined()) continue;
         auto b = r.boolean(item[k], field + "." + k);
         if (!b) continue;
         std::string_view kk = k;
@@ -93,7 +94,7 @@ void read_codes(YamlReader& r, const YAML::Node& root, const std::string& key, C
       read_bring(r, item, field, code);
     }
     if constexpr (std::is_same_v<T, NeedCode>) {
-      if (item["enables"].IsDefined())
+      if (item["enables"].defined())
         if (auto v = r.string(item["enables"], field + ".enables")) {
           if (*v == "travel") code.enables = NeedCode::Enables::kTravel;
           else if (*v == "interpretation") code.enables = NeedCode::Enables::kInterpretation;
@@ -101,7 +102,7 @@ void read_codes(YamlReader& r, const YAML::Node& root, const std::string& key, C
         }
     }
     if constexpr (std::is_same_v<T, LanguageCode>) {
-      if (item["macro"].IsDefined())
+      if (item["macro"].defined())
         if (auto b = r.boolean(item["macro"], field + ".macro")) code.macro = *b;
     }
     if (code.code.empty()) continue;
@@ -115,9 +116,9 @@ void read_codes(YamlReader& r, const YAML::Node& root, const std::string& key, C
 }
 
 // identifying_fields: a list of field names (lower case, '_' between words), optional.
-void read_identifying_fields(YamlReader& r, const YAML::Node& root, std::vector<std::string>& out) {
-  const YAML::Node list = root["identifying_fields"];
-  if (!list.IsDefined()) return;
+void read_identifying_fields(YamlReader& r, YamlNode root, std::vector<std::string>& out) {
+  const YamlNode list = root["identifying_fields"];
+  if (!list.defined()) return;
   auto names = r.strings(list, "identifying_fields");
   if (!names) return;
   for (std::size_t i = 0; i < names->size(); ++i) {
@@ -136,32 +137,33 @@ void read_identifying_fields(YamlReader& r, const YAML::Node& root, std::vector<
 Taxonomy load_taxonomy(const std::string& path) {
   Diagnostics diags;
   Taxonomy tax;
-  std::optional<YAML::Node> root = detail::load_yaml_file(path, diags);
-  if (root) {
+  std::optional<detail::YamlDocument> doc = detail::load_yaml_file(path, diags);
+  if (doc) {
+    const YamlNode root = doc->root();
     YamlReader r(path, diags);
-    if (r.expect_map(*root, "")) {
-      r.check_keys(*root, "", {"schema", "needs", "attributes", "identities", "statuses", "genders",
+    if (r.expect_map(root, "")) {
+      r.check_keys(root, "", {"schema", "needs", "attributes", "identities", "statuses", "genders",
                                "exploitation", "provinces", "languages", "identifying_fields"});
-      if (!(*root)["schema"].IsDefined()) r.error(*root, "schema", "missing schema version; expected schema: 1");
-      else r.integer((*root)["schema"], "schema", 1, 1);
-      read_codes(r, *root, "needs", tax.needs, kMaxNeeds,
+      if (!root["schema"].defined()) r.error(root, "schema", "missing schema version; expected schema: 1");
+      else r.integer(root["schema"], "schema", 1, 1);
+      read_codes(r, root, "needs", tax.needs, kMaxNeeds,
                  {"immediate", "in_person", "shelter", "enables", "bring_en", "bring_fr"});
-      read_codes(r, *root, "attributes", tax.attributes, kMaxAttributes, {});
-      read_codes(r, *root, "identities", tax.identities, kMaxSmallCodes, {});
-      read_codes(r, *root, "statuses", tax.statuses, kMaxSmallCodes, {});
-      read_codes(r, *root, "genders", tax.genders, kMaxSmallCodes, {});
-      read_codes(r, *root, "exploitation", tax.exploitation, kMaxSmallCodes, {});
-      read_codes(r, *root, "provinces", tax.provinces, kMaxSmallCodes, {});
-      read_codes(r, *root, "languages", tax.languages, 100000, {"macro", "macrolanguage"});
-      read_identifying_fields(r, *root, tax.identifying_fields);
+      read_codes(r, root, "attributes", tax.attributes, kMaxAttributes, {});
+      read_codes(r, root, "identities", tax.identities, kMaxSmallCodes, {});
+      read_codes(r, root, "statuses", tax.statuses, kMaxSmallCodes, {});
+      read_codes(r, root, "genders", tax.genders, kMaxSmallCodes, {});
+      read_codes(r, root, "exploitation", tax.exploitation, kMaxSmallCodes, {});
+      read_codes(r, root, "provinces", tax.provinces, kMaxSmallCodes, {});
+      read_codes(r, root, "languages", tax.languages, 100000, {"macro", "macrolanguage"});
+      read_identifying_fields(r, root, tax.identifying_fields);
       // Second pass: macrolanguage membership, now that every code is known.
-      const YAML::Node langs = (*root)["languages"];
-      if (langs.IsSequence()) {
+      const YamlNode langs = root["languages"];
+      if (langs.is_sequence()) {
         std::vector<LanguageCode> fixed = tax.languages.items();
         for (std::size_t i = 0; i < langs.size(); ++i) {
-          const YAML::Node m = langs[i]["macrolanguage"];
-          if (!langs[i].IsMap() || !m.IsDefined() || !langs[i]["code"].IsScalar()) continue;
-          auto self = tax.languages.find(langs[i]["code"].Scalar());
+          const YamlNode m = langs[i]["macrolanguage"];
+          if (!langs[i].is_map() || !m.defined() || !langs[i]["code"].is_scalar()) continue;
+          auto self = tax.languages.find(langs[i]["code"].str());
           auto v = r.string(m, "languages[" + std::to_string(i) + "].macrolanguage");
           if (!self || !v) continue;
           auto macro = tax.languages.find(*v);
@@ -178,13 +180,13 @@ Taxonomy load_taxonomy(const std::string& path) {
       }
       for (const char* required : {"female", "male", "nonbinary", "unknown"})
         if (tax.genders.size() && !tax.genders.find(required))
-          r.error((*root)["genders"], "genders", std::string("missing required gender '") + required + "'");
+          r.error(root["genders"], "genders", std::string("missing required gender '") + required + "'");
       if (tax.statuses.size() && !tax.statuses.find("unknown"))
-        r.error((*root)["statuses"], "statuses", "missing required status 'unknown'");
+        r.error(root["statuses"], "statuses", "missing required status 'unknown'");
       if (tax.exploitation.size() && !tax.exploitation.find("unknown"))
-        r.error((*root)["exploitation"], "exploitation", "missing required kind 'unknown'");
+        r.error(root["exploitation"], "exploitation", "missing required kind 'unknown'");
       if (tax.languages.size() && !tax.languages.find("eng"))
-        r.error((*root)["languages"], "languages", "missing required language 'eng' (the default)");
+        r.error(root["languages"], "languages", "missing required language 'eng' (the default)");
     }
   }
   diags.throw_if_any("invalid taxonomy");
@@ -298,36 +300,36 @@ class ProviderReader {
       : r_(file, diags), tax_(tax), geo_(geo) {}
 
   template <typename T>
-  bool codes(const YAML::Node& n, const std::string& field, const CodeList<T>& list,
+  bool codes(YamlNode n, const detail::FieldName& field, const CodeList<T>& list,
              const char* what, std::vector<int>& out) {
     return detail::read_codes(r_, n, field, list, what, out, true);
   }
 
-  std::optional<Provider> read(const YAML::Node& n, std::size_t index,
-                               std::vector<std::vector<std::pair<std::string, YAML::Node>>>& partner_refs) {
+  std::optional<Provider> read(YamlNode n, std::size_t index,
+                               std::vector<std::vector<std::pair<std::string, YamlNode>>>& partner_refs) {
     std::string base = "providers[" + std::to_string(index) + "]";
     auto& refs = partner_refs.emplace_back();
     if (!r_.expect_map(n, base)) return std::nullopt;
     r_.check_keys(n, base, kProviderFields);
     const std::size_t before = r_.diags().size();
     Provider p;
-    p.line = n.Mark().line + 1;
-    auto field = [&](const char* k) { return base + "." + k; };
+    p.line = n.mark().line;
+    auto field = [&](const char* k) { return detail::FieldName(base, k); };
     auto required = [&](const char* k) {
-      if (n[k].IsDefined()) return true;
+      if (n[k].defined()) return true;
       r_.error(n, field(k), "missing required field");
       return false;
     };
     if (required("id")) {
       if (auto v = r_.string(n["id"], field("id"))) {
-        p.id = *v;
+        p.id = std::move(*v);
         base = "provider " + p.id;  // later messages name the provider, not the index
         if (p.id.empty() || p.id.find_first_of(" \t/?#") != std::string::npos)
           r_.error(n["id"], field("id"), "'" + p.id + "' is not a usable id (no spaces, '/', '?', '#')");
       }
     }
     if (required("name"))
-      if (auto v = r_.string(n["name"], field("name"))) p.name = *v;
+      if (auto v = r_.string(n["name"], field("name"))) p.name = std::move(*v);
     if (required("community")) {
       if (auto v = r_.string(n["community"], field("community"))) {
         if (auto c = geo_.find(*v)) p.community = *c;
@@ -339,7 +341,7 @@ class ProviderReader {
       }
     }
     if (required("services")) {
-      std::vector<int> s;
+      std::vector<int>& s = scratch();
       if (codes(n["services"], field("services"), tax_.needs, "need", s)) {
         if (s.empty()) r_.error(n["services"], field("services"), "a provider must offer at least one service");
         for (int x : s) p.services |= need_bit(x);
@@ -354,41 +356,42 @@ class ProviderReader {
       }
     }
     if (required("serves")) {
-      const YAML::Node s = n["serves"];
-      if (s.IsSequence() && s.size() == 1 && s[0].IsScalar() && s[0].Scalar() == "national") {
+      const YamlNode s = n["serves"];
+      if (s.is_sequence() && s.size() == 1 && s[0].is_scalar() && s[0].text() == "national") {
         p.national = true;
       } else {
-        std::vector<int> prov;
+        std::vector<int>& prov = scratch();
         if (codes(s, field("serves"), tax_.provinces, "province (or 'national')", prov)) {
           if (prov.empty()) r_.error(s, field("serves"), "empty; expected province codes or [national]");
           for (int x : prov) p.serves |= code_bit(x);
         }
       }
     }
-    if (n["attributes"].IsDefined()) {
-      std::vector<int> a;
+    if (n["attributes"].defined()) {
+      std::vector<int>& a = scratch();
       if (codes(n["attributes"], field("attributes"), tax_.attributes, "attribute", a))
         for (int x : a) p.attributes |= attr_bit(x);
     }
-    if (n["languages"].IsDefined()) {
-      std::vector<int> l;
-      if (codes(n["languages"], field("languages"), tax_.languages, "language (ISO 639-3)", l)) p.languages = l;
+    if (n["languages"].defined()) {
+      std::vector<int>& l = scratch();
+      if (codes(n["languages"], field("languages"), tax_.languages, "language (ISO 639-3)", l))
+        p.languages.assign(l.begin(), l.end());
     }
-    if (n["genders"].IsDefined()) {
-      std::vector<int> g;
+    if (n["genders"].defined()) {
+      std::vector<int>& g = scratch();
       if (codes(n["genders"], field("genders"), tax_.genders, "gender", g)) {
         CodeSet set = 0;
         for (int x : g) set |= code_bit(x);
         p.genders = set;
       }
     }
-    if (n["ages"].IsDefined()) {
-      const YAML::Node a = n["ages"];
+    if (n["ages"].defined()) {
+      const YamlNode a = n["ages"];
       if (r_.expect_map(a, field("ages"))) {
         r_.check_keys(a, field("ages"), {"min", "max"});
-        if (a["min"].IsDefined())
+        if (a["min"].defined())
           if (auto v = r_.integer(a["min"], field("ages.min"), 0, 120)) p.age_min = static_cast<int>(*v);
-        if (a["max"].IsDefined())
+        if (a["max"].defined())
           if (auto v = r_.integer(a["max"], field("ages.max"), 0, 120)) p.age_max = static_cast<int>(*v);
         if (p.age_min && p.age_max && *p.age_max < *p.age_min)
           r_.error(a["max"], field("ages.max"),
@@ -396,7 +399,7 @@ class ProviderReader {
       }
     }
     auto flag = [&](const char* k, bool& out, bool needed) {
-      if (!n[k].IsDefined()) {
+      if (!n[k].defined()) {
         if (needed) required(k);
         return;
       }
@@ -406,22 +409,22 @@ class ProviderReader {
     flag("accepts_without_status", p.accepts_without_status, false);
     flag("law_enforcement", p.law_enforcement, false);
     flag("confidential", p.confidential, false);
-    if (n["capacity"].IsDefined()) capacity(n["capacity"], field("capacity"), p);
-    if (n["wait_days"].IsDefined())
+    if (n["capacity"].defined()) capacity(n["capacity"], field("capacity").str(), p);
+    if (n["wait_days"].defined())
       if (auto v = r_.integer(n["wait_days"], field("wait_days"), 0, 3650)) p.wait_days = static_cast<int>(*v);
-    if (n["partners"].IsDefined()) {
+    if (n["partners"].defined()) {
       if (auto ids = r_.strings(n["partners"], field("partners")))
         for (std::size_t i = 0; i < ids->size(); ++i) refs.emplace_back((*ids)[i], n["partners"][i]);
     }
-    if (n["intake"].IsDefined()) intake(n["intake"], field("intake"), p);
-    if (n["catchment"].IsDefined()) catchment(n["catchment"], field("catchment"), p);
-    if (n["peoples"].IsDefined()) peoples(n["peoples"], field("peoples"), p);
-    if (n["address"].IsDefined())
+    if (n["intake"].defined()) intake(n["intake"], field("intake").str(), p);
+    if (n["catchment"].defined()) catchment(n["catchment"], field("catchment").str(), p);
+    if (n["peoples"].defined()) peoples(n["peoples"], field("peoples").str(), p);
+    if (n["address"].defined())
       if (auto v = r_.string(n["address"], field("address"))) p.address = *v;
     if (p.confidential && p.address)
       r_.error(n["address"], field("address"),
                "a confidential provider must not have an address (it would be shown nowhere, and must not be stored)");
-    if (n["verified"].IsDefined())
+    if (n["verified"].defined())
       if (auto d = r_.date(n["verified"], field("verified"))) p.verified = d;
     if (r_.diags().size() != before) return std::nullopt;
     return p;
@@ -429,16 +432,22 @@ class ProviderReader {
 
   YamlReader& reader() { return r_; }
 
+  // A list of codes' scratch space, reused from one field and one provider to the next.
+  std::vector<int>& scratch() {
+    scratch_.clear();
+    return scratch_;
+  }
+
   // capacity: {beds, available}, both required, available at most beds.
-  void capacity(const YAML::Node& c, const std::string& field, Provider& p) {
+  void capacity(YamlNode c, const std::string& field, Provider& p) {
     if (!r_.expect_map(c, field)) return;
     r_.check_keys(c, field, {"beds", "available"});
     Capacity cap;
     bool ok = true;
-    if (!c["beds"].IsDefined()) r_.error(c, field + ".beds", "missing"), ok = false;
+    if (!c["beds"].defined()) r_.error(c, field + ".beds", "missing"), ok = false;
     else if (auto v = r_.integer(c["beds"], field + ".beds", 0, 100000)) cap.beds = static_cast<int>(*v);
     else ok = false;
-    if (!c["available"].IsDefined()) r_.error(c, field + ".available", "missing"), ok = false;
+    if (!c["available"].defined()) r_.error(c, field + ".available", "missing"), ok = false;
     else if (auto v = r_.integer(c["available"], field + ".available", 0, 100000)) cap.available = static_cast<int>(*v);
     else ok = false;
     if (ok && cap.available > cap.beds)
@@ -448,12 +457,12 @@ class ProviderReader {
   }
 
   // intake: {phone, hours}; hours in the grammar of model/hours.hpp.
-  void intake(const YAML::Node& in, const std::string& field, Provider& p) {
+  void intake(YamlNode in, const std::string& field, Provider& p) {
     if (!r_.expect_map(in, field)) return;
     r_.check_keys(in, field, {"phone", "hours"});
-    if (in["phone"].IsDefined())
+    if (in["phone"].defined())
       if (auto v = r_.string(in["phone"], field + ".phone")) p.intake_phone = *v;
-    if (in["hours"].IsDefined())
+    if (in["hours"].defined())
       if (auto v = r_.string(in["hours"], field + ".hours")) {
         p.intake_hours = *v;
         std::string why;
@@ -463,7 +472,7 @@ class ProviderReader {
   }
 
   // peoples: identities the service is for (a non-empty list).
-  void peoples(const YAML::Node& list, const std::string& field, Provider& p) {
+  void peoples(YamlNode list, const std::string& field, Provider& p) {
     std::vector<int> g;
     if (!codes(list, field, tax_.identities, "identity", g)) return;
     CodeSet set = 0;
@@ -473,7 +482,7 @@ class ProviderReader {
   }
 
   // A list of community ids, each known and listed once.
-  void catchment(const YAML::Node& list, const std::string& field, Provider& p) {
+  void catchment(YamlNode list, const std::string& field, Provider& p) {
     auto ids = r_.strings(list, field);
     if (!ids) return;
     if (ids->empty()) r_.error(list, field, "empty; leave catchment out for a service with none");
@@ -496,6 +505,7 @@ class ProviderReader {
   YamlReader r_;
   const Taxonomy& tax_;
   const Geography& geo_;
+  std::vector<int> scratch_;
 };
 
 }  // namespace
@@ -506,23 +516,25 @@ namespace {
 // read and checked against the taxonomy and geography; partner ids are kept as written.
 struct ProviderEntries {
   std::vector<std::optional<Provider>> read;  // by entry; empty where the entry has problems
-  std::vector<std::vector<std::pair<std::string, YAML::Node>>> partner_refs;
-  YAML::Node list;
+  std::vector<std::vector<std::pair<std::string, YamlNode>>> partner_refs;
+  YamlNode list;
 };
 
-ProviderEntries read_entries(const YAML::Node& root, ProviderReader& pr) {
+ProviderEntries read_entries(YamlNode root, ProviderReader& pr) {
   YamlReader& r = pr.reader();
   ProviderEntries e;
-  if (root.IsSequence()) {
+  if (root.is_sequence()) {
     e.list = root;
   } else if (r.expect_map(root, "")) {
     r.check_keys(root, "", {"schema", "synthetic", "generated", "providers"});
-    if (root["schema"].IsDefined()) r.integer(root["schema"], "schema", 1, 1);
-    if (root["synthetic"].IsDefined()) r.boolean(root["synthetic"], "synthetic");
+    if (root["schema"].defined()) r.integer(root["schema"], "schema", 1, 1);
+    if (root["synthetic"].defined()) r.boolean(root["synthetic"], "synthetic");
     e.list = root["providers"];
-    if (!e.list.IsDefined()) r.error(root, "providers", "missing list 'providers'");
+    if (!e.list.defined()) r.error(root, "providers", "missing list 'providers'");
   }
-  if (!e.list.IsDefined() || !r.expect_sequence(e.list, "providers")) return e;
+  if (!e.list.defined() || !r.expect_sequence(e.list, "providers")) return e;
+  e.read.reserve(e.list.size());
+  e.partner_refs.reserve(e.list.size());
   for (std::size_t i = 0; i < e.list.size(); ++i) e.read.push_back(pr.read(e.list[i], i, e.partner_refs));
   return e;
 }
@@ -564,10 +576,12 @@ void check_ids(ProviderEntries& e, YamlReader& r, std::map<std::string, std::str
 // Appends the entries' providers to `dir` and resolves every provider's partner ids (`ids`: for
 // each provider of `dir`, its partners' ids), once `dir` holds them all.
 void add_entries(Directory& dir, ProviderEntries& e, std::vector<std::vector<std::string>>& ids) {
+  dir.providers.reserve(dir.providers.size() + e.read.size());
+  ids.reserve(ids.size() + e.read.size());
   for (std::size_t i = 0; i < e.read.size(); ++i) {
     dir.providers.push_back(std::move(*e.read[i]));
     auto& mine = ids.emplace_back();
-    for (auto& [pid, node] : e.partner_refs[i]) mine.push_back(pid);
+    for (auto& [pid, node] : e.partner_refs[i]) mine.push_back(std::move(pid));
   }
 }
 
@@ -597,10 +611,10 @@ Directory load_directory(const DataPaths& paths) {
     diags.throw_if_any("invalid data");
   }
 
-  std::optional<YAML::Node> root = detail::load_yaml_file(paths.providers, diags);
-  if (root) {
+  std::optional<detail::YamlDocument> doc = detail::load_yaml_file(paths.providers, diags);
+  if (doc) {
     ProviderReader pr(paths.providers, diags, dir.taxonomy, dir.geography);
-    ProviderEntries entries = read_entries(*root, pr);
+    ProviderEntries entries = read_entries(doc->root(), pr);
     std::map<std::string, std::string> first;
     check_ids(entries, pr.reader(), first);
     if (diags.empty()) {
@@ -637,10 +651,10 @@ Directory with_providers(const Directory& base, const std::string& extra_text, c
       if (!drop.count(base.providers[q].id)) mine.push_back(base.providers[q].id);
   }
   if (!extra_text.empty()) {
-    std::optional<YAML::Node> root = detail::parse_yaml(extra_text, origin, diags);
-    if (root && !root->IsNull()) {
+    std::optional<detail::YamlDocument> doc = detail::parse_yaml(extra_text, origin, diags);
+    if (doc && !doc->root().is_null()) {
       ProviderReader pr(origin, diags, dir.taxonomy, dir.geography);
-      ProviderEntries entries = read_entries(*root, pr);
+      ProviderEntries entries = read_entries(doc->root(), pr);
       check_ids(entries, pr.reader(), first);
       if (diags.empty()) add_entries(dir, entries, ids);
     }

@@ -12,8 +12,6 @@
 //      costs; only `stale` is still set.
 #include "rules/policy.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -28,6 +26,8 @@
 namespace nrm::rules {
 
 namespace {
+
+using nrm::detail::YamlNode;
 
 using detail::Compiled;
 using detail::CompileError;
@@ -137,25 +137,22 @@ class FileReader {
 
   const std::string& file() const { return file_; }
 
-  static Pos pos(const YAML::Node& n) {
-    if (!n.IsDefined() || n.Mark().is_null()) return {};
-    return {n.Mark().line + 1, n.Mark().column + 1};
-  }
+  static Pos pos(YamlNode n) { return {n.mark().line, n.mark().column}; }
 
   void error(Pos at, const std::string& field, const std::string& message) {
     diags_.add(file_, at.line, at.column, field, message);
   }
-  void error(const YAML::Node& at, const std::string& field, const std::string& message) {
+  void error(YamlNode at, const std::string& field, const std::string& message) {
     error(pos(at), field, message);
   }
 
   // Where `token`, the k-th occurrence in `expr` up to `offset`, sits in the source, searching
   // from the scalar's start. Works for plain, quoted and block scalars alike.
-  Pos locate(const YAML::Node& scalar, const std::string& expr, std::size_t offset,
+  Pos locate(YamlNode scalar, const std::string& expr, std::size_t offset,
              const std::string& token) const {
     Pos start = pos(scalar);
-    if (scalar.Mark().is_null()) return start;
-    auto from = static_cast<std::size_t>(scalar.Mark().pos);
+    if (start.line == 0) return start;
+    const std::size_t from = nrm::detail::byte_offset(text_, scalar.mark());
     if (token.empty()) {
       // End of the condition: the end of its first line is a fair place to point at.
       std::size_t eol = text_.find('\n', from);
@@ -176,7 +173,12 @@ class FileReader {
   Pos at(std::size_t p) const {
     auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), p);
     std::size_t line = static_cast<std::size_t>(it - line_starts_.begin());
-    return {static_cast<int>(line), static_cast<int>(p - line_starts_[line - 1] + 1)};
+    // Columns count characters, as the YAML parser's do (and a byte-order mark is no column).
+    int column = 1;
+    for (std::size_t i = line_starts_[line - 1]; i < p; ++i)
+      column += (static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80;
+    if (line == 1 && text_.rfind("\xEF\xBB\xBF", 0) == 0 && p >= 3) --column;
+    return {static_cast<int>(line), column};
   }
 
   std::string file_;
@@ -434,49 +436,46 @@ class Loader {
     FileReader f(path, text, diags_);
     auto parsed = nrm::detail::parse_yaml(text, path, diags_);  // the shared bounded reader
     if (!parsed) return;
-    YAML::Node root = *parsed;
-    if (!root.IsMap()) {
+    const YamlNode root = parsed->root();
+    if (!root.is_map()) {
       f.error(Pos{1, 1}, "", "a rules file is a mapping that starts with 'schema: 1'");
       return;
     }
-    YAML::Node schema = root["schema"];
+    YamlNode schema = root["schema"];
     if (!schema) {
       f.error(Pos{1, 1}, "schema",
               "missing schema version; start the file with 'schema: " +
                   std::to_string(kSchemaVersion) + "'");
       return;
     }
-    if (!schema.IsScalar() || schema.Scalar() != std::to_string(kSchemaVersion)) {
+    if (!schema.is_scalar() || schema.str() != std::to_string(kSchemaVersion)) {
       f.error(schema, "schema",
               "unsupported schema version " +
-                  (schema.IsScalar() ? schema.Scalar() : std::string("?")) +
+                  (schema.is_scalar() ? schema.str() : std::string("?")) +
                   "; this nrm reads schema " + std::to_string(kSchemaVersion));
       return;
     }
     static const std::vector<std::string> kSections = {"schema", "rules", "weights", "travel",
                                                        "language", "urgency"};
     std::vector<std::string> seen;
-    for (auto it = root.begin(); it != root.end(); ++it) {
-      std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
-      YAML::Node value = it->second;  // a copy: it-> yields a temporary
-      if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
-        f.error(it->first, key, "section " + key + " given twice in this file");
-        continue;
-      }
+    for (auto [key_node, value] : root.entries()) {
+      const std::string key = key_node.str();
+      // A section given twice in this file: the parser has said so; read the first only.
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
       seen.push_back(key);
       if (key == "schema") continue;
       if (key == "rules") {
         rules(f, value);
       } else if (key == "weights") {
-        if (section_once(f, it->first, key)) weights(f, value);
+        if (section_once(f, key_node, key)) weights(f, value);
       } else if (key == "travel") {
-        if (section_once(f, it->first, key)) travel(f, value);
+        if (section_once(f, key_node, key)) travel(f, value);
       } else if (key == "language") {
-        if (section_once(f, it->first, key)) language(f, value);
+        if (section_once(f, key_node, key)) language(f, value);
       } else if (key == "urgency") {
-        if (section_once(f, it->first, key)) urgency(f, value);
+        if (section_once(f, key_node, key)) urgency(f, value);
       } else {
-        f.error(it->first, key,
+        f.error(key_node, key,
                 with_hint("unknown section " + key + " (expected " + join(kSections) + ")", key,
                           kSections));
       }
@@ -517,7 +516,7 @@ class Loader {
   }
 
  private:
-  bool section_once(FileReader& f, const YAML::Node& key, const std::string& name) {
+  bool section_once(FileReader& f, YamlNode key, const std::string& name) {
     auto [it, fresh] =
         sections_.emplace(name, f.file() + ":" + std::to_string(FileReader::pos(key).line));
     if (!fresh) {
@@ -527,20 +526,14 @@ class Loader {
     return true;
   }
 
-  bool check_keys(FileReader& f, const YAML::Node& map, const std::string& prefix,
+  bool check_keys(FileReader& f, YamlNode map, const std::string& prefix,
                   const std::vector<std::string>& allowed) {
     bool ok = true;
-    std::vector<std::string> seen;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      std::string key = it->first.IsScalar() ? it->first.Scalar() : "?";
-      if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
-        f.error(it->first, prefix + key, "key " + key + " given twice");
-        ok = false;
-      }
-      seen.push_back(key);
+    for (auto [k, v] : map.entries()) {  // a key given twice is refused by the parser
+      const std::string key = k.is_scalar() ? k.str() : "?";
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         f.error(
-            it->first, prefix + key,
+            k, prefix + key,
             with_hint("unknown key " + key + " (expected " + join(allowed) + ")", key, allowed));
         ok = false;
       }
@@ -548,28 +541,28 @@ class Loader {
     return ok;
   }
 
-  std::optional<double> number_in(FileReader& f, const YAML::Node& n, const std::string& field,
+  std::optional<double> number_in(FileReader& f, YamlNode n, const std::string& field,
                                   double min, double max, bool integer = false) {
-    std::optional<double> v = n.IsScalar() ? parse_number(n.Scalar()) : std::nullopt;
+    std::optional<double> v = n.is_scalar() ? parse_number(n.str()) : std::nullopt;
     if (!v) {
       f.error(n, field,
               "expected a number in " + range_text(min, max) + ", found " +
-                  (n.IsScalar() ? "'" + n.Scalar() + "'" : std::string("a list or mapping")));
+                  (n.is_scalar() ? "'" + n.str() + "'" : std::string("a list or mapping")));
       return std::nullopt;
     }
     if (integer && *v != std::floor(*v)) {
-      f.error(n, field, "expected a whole number, found " + n.Scalar());
+      f.error(n, field, "expected a whole number, found " + n.str());
       return std::nullopt;
     }
     if (*v < min || *v > max) {
-      f.error(n, field, n.Scalar() + " is out of range " + range_text(min, max));
+      f.error(n, field, n.str() + " is out of range " + range_text(min, max));
       return std::nullopt;
     }
     return v;
   }
 
-  void weights(FileReader& f, const YAML::Node& node) {
-    if (!node.IsMap()) {
+  void weights(FileReader& f, YamlNode node) {
+    if (!node.is_map()) {
       f.error(node, "weights", "expected a mapping of weight names to numbers");
       return;
     }
@@ -588,29 +581,29 @@ class Loader {
   }
 
   // need code -> extra cost per hour of travel before that need is met.
-  void urgency(FileReader& f, const YAML::Node& node) {
-    if (!node.IsMap()) {
+  void urgency(FileReader& f, YamlNode node) {
+    if (!node.is_map()) {
       f.error(node, "urgency", "expected a mapping of need codes to weights (cost units per hour)");
       return;
     }
     std::vector<std::pair<NeedId, double>> out;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      const std::string code = it->first.Scalar();
+    for (auto [key, value] : node.entries()) {
+      const std::string code = key.str();
       auto need = d_.taxonomy.needs.find(code);
       if (!need) {
-        f.error(it->first, "urgency." + code,
+        f.error(key, "urgency." + code,
                 with_hint("unknown need code " + code, code, d_.taxonomy.needs.codes()));
         continue;
       }
-      if (auto v = number_in(f, it->second, "urgency." + code, kRuleWeightMin, kRuleWeightMax))
+      if (auto v = number_in(f, value, "urgency." + code, kRuleWeightMin, kRuleWeightMax))
         out.emplace_back(*need, *v);
     }
     std::sort(out.begin(), out.end());
     impl_.weights.urgency = std::move(out);
   }
 
-  void travel(FileReader& f, const YAML::Node& node) {
-    if (!node.IsMap()) {
+  void travel(FileReader& f, YamlNode node) {
+    if (!node.is_map()) {
       f.error(node, "travel", "expected a mapping of travel parameters to numbers");
       return;
     }
@@ -634,9 +627,9 @@ class Loader {
                   " h); expected at most their sum, so that one flight never costs less than two");
   }
 
-  void language(FileReader& f, const YAML::Node& node) {
+  void language(FileReader& f, YamlNode node) {
     language_seen_ = true;
-    if (!node.IsMap()) {
+    if (!node.is_map()) {
       f.error(node, "language", "expected a mapping (id, reason, enabled, interpretation_need)");
       return;
     }
@@ -645,39 +638,39 @@ class Loader {
     if (node["later_language"])
       if (auto v = number_in(f, node["later_language"], "language.later_language", kRuleWeightMin, kRuleWeightMax))
         lp.later_language = *v;
-    if (YAML::Node e = node["enabled"]) {
-      if (e.IsScalar() && (e.Scalar() == "true" || e.Scalar() == "false"))
-        lp.enabled = e.Scalar() == "true";
+    if (YamlNode e = node["enabled"]) {
+      if (e.is_scalar() && (e.str() == "true" || e.str() == "false"))
+        lp.enabled = e.str() == "true";
       else
         f.error(e, "language.enabled",
-                "expected true or false, found " + (e.IsScalar() ? e.Scalar() : "a list"));
+                "expected true or false, found " + (e.is_scalar() ? e.str() : "a list"));
     }
-    YAML::Node id = node["id"];
-    if (!id || !id.IsScalar() || id.Scalar().empty()) {
+    YamlNode id = node["id"];
+    if (!id || !id.is_scalar() || id.str().empty()) {
       f.error(id ? id : node, "language.id", "the language policy needs an id (shown in \"why\")");
     } else {
-      lp.rule_id = id.Scalar();
+      lp.rule_id = id.str();
       claim_id(f, id, lp.rule_id);
     }
-    YAML::Node reason = node["reason"];
-    if (!reason || !reason.IsScalar() || reason.Scalar().empty())
+    YamlNode reason = node["reason"];
+    if (!reason || !reason.is_scalar() || reason.str().empty())
       f.error(reason ? reason : node, "language.reason", "the language policy needs a reason");
     else
-      lp.reason = reason.Scalar();
-    YAML::Node need = node["interpretation_need"];
-    if (!need || !need.IsScalar()) {
+      lp.reason = reason.str();
+    YamlNode need = node["interpretation_need"];
+    if (!need || !need.is_scalar()) {
       f.error(need ? need : node, "language.interpretation_need",
               "name the need an unmatched in-person step adds (e.g. interpretation)");
-    } else if (auto n = d_.taxonomy.needs.find(need.Scalar())) {
+    } else if (auto n = d_.taxonomy.needs.find(need.str())) {
       lp.interpretation_need = *n;
     } else {
       f.error(need, "language.interpretation_need",
-              with_hint("unknown need code " + need.Scalar(), need.Scalar(),
+              with_hint("unknown need code " + need.str(), need.str(),
                         d_.taxonomy.needs.codes()));
     }
   }
 
-  bool claim_id(FileReader& f, const YAML::Node& at, const std::string& id) {
+  bool claim_id(FileReader& f, YamlNode at, const std::string& id) {
     auto [it, fresh] = ids_.emplace(id, f.file() + ":" + std::to_string(FileReader::pos(at).line));
     if (!fresh) {
       f.error(at, id, "duplicate rule id " + id + " (first at " + it->second + ")");
@@ -686,8 +679,8 @@ class Loader {
     return true;
   }
 
-  void rules(FileReader& f, const YAML::Node& list) {
-    if (!list.IsSequence()) {
+  void rules(FileReader& f, YamlNode list) {
+    if (!list.is_sequence()) {
       f.error(list, "rules", "expected a list of rules (each '- id: ...')");
       return;
     }
@@ -695,13 +688,13 @@ class Loader {
   }
 
   // Compiles one expression of a rule, reporting each problem at its token.
-  std::optional<Compiled> expression(FileReader& f, const YAML::Node& n, const std::string& field,
+  std::optional<Compiled> expression(FileReader& f, YamlNode n, const std::string& field,
                                      Type want) {
-    if (!n.IsScalar()) {
+    if (!n.is_scalar()) {
       f.error(n, field, "expected a condition written as text, found a list or mapping");
       return std::nullopt;
     }
-    std::string text = n.Scalar();
+    std::string text = n.str();
     std::vector<CompileError> errors;
     auto c = detail::compile(text, want, d_, impl_.pool, errors);
     for (const auto& e : errors) f.error(f.locate(n, text, e.offset, e.token), field, e.message);
@@ -709,9 +702,9 @@ class Loader {
   }
 
   // One rule of a rules file: every problem with it reported, and the rule kept only if none.
-  void rule(FileReader& f, const YAML::Node& node, std::size_t index) {
+  void rule(FileReader& f, YamlNode node, std::size_t index) {
     std::string where = "rules[" + std::to_string(index) + "]";
-    if (!node.IsMap()) {
+    if (!node.is_map()) {
       f.error(node, where, "a rule is a mapping with id, reason, when and effect");
       return;
     }
@@ -754,14 +747,14 @@ class Loader {
   }
 
   // id (unique, letters, digits, '-', '_', '.') and the rule's keys; `where` becomes the id.
-  bool rule_id(FileReader& f, const YAML::Node& node, Rule& r, std::string& where) {
+  bool rule_id(FileReader& f, YamlNode node, Rule& r, std::string& where) {
     bool ok = true;
-    YAML::Node id = node["id"];
-    if (!id || !id.IsScalar() || id.Scalar().empty()) {
+    YamlNode id = node["id"];
+    if (!id || !id.is_scalar() || id.str().empty()) {
       f.error(id ? id : node, where + ".id", "every rule needs an id");
       ok = false;
     } else {
-      r.id = id.Scalar();
+      r.id = id.str();
       bool valid = std::all_of(r.id.begin(), r.id.end(), [](char ch) {
         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
       });
@@ -780,30 +773,30 @@ class Loader {
     return ok;
   }
 
-  bool rule_reason_and_effect(FileReader& f, const YAML::Node& node, Rule& r, const std::string& where) {
+  bool rule_reason_and_effect(FileReader& f, YamlNode node, Rule& r, const std::string& where) {
     bool ok = true;
-    YAML::Node reason = node["reason"];
-    if (!reason || !reason.IsScalar() || reason.Scalar().empty()) {
+    YamlNode reason = node["reason"];
+    if (!reason || !reason.is_scalar() || reason.str().empty()) {
       f.error(reason ? reason : node, where + ".reason",
               "every rule needs a plain-language reason");
       ok = false;
     } else {
-      r.reason = reason.Scalar();
+      r.reason = reason.str();
     }
 
-    YAML::Node effect = node["effect"];
-    if (!effect || !effect.IsScalar()) {
+    YamlNode effect = node["effect"];
+    if (!effect || !effect.is_scalar()) {
       f.error(effect ? effect : node, where + ".effect", "every rule needs an effect");
       ok = false;
     } else {
       for (const auto& e : kEffects)
-        if (effect.Scalar() == e.name) r.effect = &e;
+        if (effect.str() == e.name) r.effect = &e;
       if (!r.effect) {
         std::vector<std::string> names;
         for (const auto& e : kEffects) names.push_back(e.name);
         f.error(effect, where + ".effect",
-                with_hint("unknown effect " + effect.Scalar() + " (expected " + join(names) + ")",
-                          effect.Scalar(), names));
+                with_hint("unknown effect " + effect.str() + " (expected " + join(names) + ")",
+                          effect.str(), names));
         ok = false;
       }
     }
@@ -812,15 +805,15 @@ class Loader {
   }
 
   // The condition (absent: always); a per-case effect may not read provider fields.
-  bool rule_when(FileReader& f, const YAML::Node& node, Rule& r, const std::string& where) {
+  bool rule_when(FileReader& f, YamlNode node, Rule& r, const std::string& where) {
     bool ok = true;
     std::optional<Compiled> when;
-    if (YAML::Node w = node["when"]) {
+    if (YamlNode w = node["when"]) {
       when = expression(f, w, where + ".when", Type::kBool);
       if (!when)
         ok = false;
       else if (r.effect && !r.effect->provider && !when->provider_fields.empty()) {
-        f.error(f.locate(w, w.Scalar(), w.Scalar().find(when->provider_fields[0]),
+        f.error(f.locate(w, w.str(), w.str().find(when->provider_fields[0]),
                          when->provider_fields[0]),
                 where + ".when",
                 std::string("a ") + r.effect->name + " rule decides from the case alone; " +
@@ -837,18 +830,18 @@ class Loader {
 
   // A weighted effect's weight: a number in range, or a global weight's name (resolved in finish()),
   // and its optional for_each count.
-  bool rule_weight(FileReader& f, const YAML::Node& node, Rule& r, const std::string& where) {
+  bool rule_weight(FileReader& f, YamlNode node, Rule& r, const std::string& where) {
     bool ok = true;
-    YAML::Node w = node["weight"];
-    if (!w || !w.IsScalar()) {
+    YamlNode w = node["weight"];
+    if (!w || !w.is_scalar()) {
       f.error(w ? w : node, where + ".weight",
               std::string("effect ") + r.effect->name + " needs a weight: a number in " +
                   range_text(kRuleWeightMin, kRuleWeightMax) + " or the name of a global weight");
       ok = false;
-    } else if (auto v = parse_number(w.Scalar())) {
+    } else if (auto v = parse_number(w.str())) {
       if (*v < kRuleWeightMin || *v > kRuleWeightMax) {
         f.error(w, where + ".weight",
-                w.Scalar() + " is out of range " + range_text(kRuleWeightMin, kRuleWeightMax) +
+                w.str() + " is out of range " + range_text(kRuleWeightMin, kRuleWeightMax) +
                     " (the effect gives the sign: prefer and reward lower the cost, penalise "
                     "raises it)");
         ok = false;
@@ -858,19 +851,19 @@ class Loader {
     } else {
       std::vector<std::string> names;
       for (const auto& s : kWeightSpecs) names.push_back(s.name);
-      if (std::find(names.begin(), names.end(), w.Scalar()) == names.end()) {
+      if (std::find(names.begin(), names.end(), w.str()) == names.end()) {
         f.error(w, where + ".weight",
-                with_hint("unknown weight " + w.Scalar() + " (a number in " +
+                with_hint("unknown weight " + w.str() + " (a number in " +
                               range_text(kRuleWeightMin, kRuleWeightMax) + " or one of " +
                               join(names) + ")",
-                          w.Scalar(), names));
+                          w.str(), names));
         ok = false;
       } else {
-        r.weight_name = w.Scalar();
+        r.weight_name = w.str();
         pending_weights_.push_back(impl_.rules.size());
       }
     }
-    if (YAML::Node fe = node["for_each"]) {
+    if (YamlNode fe = node["for_each"]) {
       if (auto c = expression(f, fe, where + ".for_each", Type::kSet)) {
         detail::Node count;
         count.op =
@@ -886,47 +879,47 @@ class Loader {
     return ok;
   }
 
-  bool rule_need(FileReader& f, const YAML::Node& node, Rule& r, const std::string& where) {
+  bool rule_need(FileReader& f, YamlNode node, Rule& r, const std::string& where) {
     bool ok = true;
-    YAML::Node n = node["need"];
-    if (!n || !n.IsScalar()) {
+    YamlNode n = node["need"];
+    if (!n || !n.is_scalar()) {
       f.error(n ? n : node, where + ".need",
               "effect derive needs the need it adds (need: <code>)");
       ok = false;
-    } else if (auto code = d_.taxonomy.needs.find(n.Scalar())) {
+    } else if (auto code = d_.taxonomy.needs.find(n.str())) {
       r.need = *code;
     } else {
       f.error(
           n, where + ".need",
-          with_hint("unknown need code " + n.Scalar(), n.Scalar(), d_.taxonomy.needs.codes()));
+          with_hint("unknown need code " + n.str(), n.str(), d_.taxonomy.needs.codes()));
       ok = false;
     }
     return ok;
   }
 
-  bool rule_error(FileReader& f, const YAML::Node& node, Rule& r, const std::string& where) {
+  bool rule_error(FileReader& f, YamlNode node, Rule& r, const std::string& where) {
     bool ok = true;
-    YAML::Node fld = node["field"];
-    if (!fld || !fld.IsScalar()) {
+    YamlNode fld = node["field"];
+    if (!fld || !fld.is_scalar()) {
       f.error(fld ? fld : node, where + ".field",
               "effect error needs the case field it is about");
       ok = false;
-    } else if (std::find(case_field_names().begin(), case_field_names().end(), fld.Scalar()) ==
+    } else if (std::find(case_field_names().begin(), case_field_names().end(), fld.str()) ==
                case_field_names().end()) {
       f.error(fld, where + ".field",
-              with_hint("unknown case field " + fld.Scalar(), fld.Scalar(), case_field_names()));
+              with_hint("unknown case field " + fld.str(), fld.str(), case_field_names()));
       ok = false;
     } else {
-      r.field = fld.Scalar();
+      r.field = fld.str();
     }
-    if (YAML::Node m = node["message"]) {
-      if (m.IsScalar()) r.message = m.Scalar();
+    if (YamlNode m = node["message"]) {
+      if (m.is_scalar()) r.message = m.str();
     }
     if (r.message.empty()) r.message = r.reason;
     return ok;
   }
 
-  bool withheld_needs(FileReader& f, const YAML::Node& n, const YAML::Node& rule,
+  bool withheld_needs(FileReader& f, YamlNode n, YamlNode rule,
                       const std::string& where, Rule& r) {
     if (!n) {
       f.error(rule, where + ".needs",
@@ -934,38 +927,38 @@ class Loader {
               "taxonomy flag such as {shelter: true}");
       return false;
     }
-    if (n.IsMap()) {
+    if (n.is_map()) {
       // {shelter: true}: every need whose taxonomy entry has that flag.
       bool ok = check_keys(f, n, where + ".needs.", {"shelter", "in_person", "immediate"});
-      for (auto it = n.begin(); it != n.end(); ++it) {
-        if (!it->second.IsScalar() || it->second.Scalar() != "true") {
-          f.error(it->second, where + ".needs." + it->first.Scalar(),
+      for (auto [key, value] : n.entries()) {
+        if (!value.is_scalar() || value.text() != "true") {
+          f.error(value, where + ".needs." + key.str(),
                   "only 'true' is meaningful here");
           ok = false;
           continue;
         }
-        const std::string k = it->first.Scalar();
+        const std::string k = key.str();
         if (k == "shelter") r.needs |= d_.taxonomy.shelter_needs();
         if (k == "in_person") r.needs |= d_.taxonomy.in_person_needs();
         if (k == "immediate") r.needs |= d_.taxonomy.immediate_needs();
       }
       return ok;
     }
-    if (!n.IsSequence()) {
+    if (!n.is_sequence()) {
       f.error(n, where + ".needs",
               "expected a list of need codes or a taxonomy flag such as {shelter: true}");
       return false;
     }
     bool ok = true;
-    for (const auto& item : n) {
-      if (!item.IsScalar()) {
+    for (YamlNode item : n.items()) {
+      if (!item.is_scalar()) {
         f.error(item, where + ".needs", "expected a need code");
         ok = false;
-      } else if (auto code = d_.taxonomy.needs.find(item.Scalar())) {
+      } else if (auto code = d_.taxonomy.needs.find(item.str())) {
         r.needs |= need_bit(*code);
       } else {
         f.error(item, where + ".needs",
-                with_hint("unknown need code " + item.Scalar(), item.Scalar(),
+                with_hint("unknown need code " + item.str(), item.str(),
                           d_.taxonomy.needs.codes()));
         ok = false;
       }

@@ -191,8 +191,7 @@ TEST_CASE("a YAML file is bounded in nodes and depth before it is built", "[dire
   REQUIRE(diags.size() == 1);
   CHECK_THAT(diags.items()[0].str(), Catch::Contains("big.yaml:") && Catch::Contains("too many YAML nodes"));
   Diagnostics deep;
-  std::string nested = std::string(100, '[') + std::string(100, ']');
-  nested += std::string(2000, ' ');  // long enough to be counted with a bound of 1000
+  std::string nested = std::string(100, '[') + std::string(100, ']');  // short texts are bounded too
   CHECK_FALSE(detail::parse_yaml(nested, "deep.yaml", deep, 1000));
   REQUIRE(deep.size() == 1);
   CHECK_THAT(deep.items()[0].str(), Catch::Contains("nested deeper than 64"));

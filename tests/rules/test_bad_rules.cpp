@@ -81,7 +81,9 @@ TEST_CASE("every bad-rules error kind is reported with its line, column and rule
         "14:20: single-equals.when: '=' is not an operator; write == to compare",
         "18:26: trailing.when: unexpected 'provider.national' after a complete condition",
         "22:24: chained.when: comparisons do not chain; join them with 'and' ('<')"}},
-      {"yaml-syntax.yaml", {"8:1: not valid YAML: end of sequence flow not found"}},
+      {"yaml-syntax.yaml",
+       {"8:1: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 7, "
+        "column 12)"}},
       {"unknown-key.yaml",
        {"8:5: typo-key.wieght: unknown key wieght (expected id, reason, when, effect, weight, "
         "for_each, need, needs, field, message); did you mean weight?",
@@ -96,7 +98,7 @@ TEST_CASE("every bad-rules error kind is reported with its line, column and rule
       {"unknown-section.yaml",
        {"3:1: weigths: unknown section weigths (expected schema, rules, weights, travel, "
         "language, urgency); did you mean weights?"}},
-      {"duplicate-key.yaml", {"7:5: two-conditions.when: key when given twice"}},
+      {"duplicate-key.yaml", {"7:5: rules[0].when: given twice (first at line 6)"}},
       {"missing-parts.yaml",
        {"4:5: no-reason.reason: every rule needs a plain-language reason",
         "6:5: no-need.need: effect derive needs the need it adds (need: <code>)",
