@@ -134,7 +134,8 @@ TEST_CASE("the interpreter comes before the first call that needs it, by phone t
   for (const auto& p : r.j["pathways"]) {
     bool interpreted = false;
     for (const auto& s : p["steps"]) {
-      const bool interpreter = std::find(s["covers"].begin(), s["covers"].end(), "interpretation") != s["covers"].end();
+      bool interpreter = false;
+      for (const auto& c : s["covers"]) interpreter |= c.get<std::string>() == "interpretation";
       bool owes = false;
       for (const auto& w : s["why"]) owes |= w.get<std::string>().rfind("language-interpretation:", 0) == 0;
       INFO(p.dump(2));
