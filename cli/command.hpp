@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/engine.hpp"
+#include "model/diagnostics.hpp"
 
 namespace nrm::cli {
 
@@ -36,5 +37,10 @@ struct Entry {
   Setup setup;
 };
 std::vector<Entry>& registry();
+
+// A bad option value: exit 2 with "OPTION: message" (main maps LoadError).
+inline LoadError option_error(const std::string& option, const std::string& message) {
+  return LoadError("invalid option", {Diagnostic{"", 0, 0, option, message}});
+}
 
 }  // namespace nrm::cli

@@ -16,10 +16,6 @@ struct TokenOptions {
   std::int64_t id = 0;
 };
 
-LoadError option_error(const std::string& option, const std::string& message) {
-  return LoadError("invalid option", {Diagnostic{"", 0, 0, option, message}});
-}
-
 const Registration token_command(60, "token", "API tokens for nrm serve: create (shown once), revoke, list",
   [](CLI::App& sub, DataOptions& data) -> Runner {
     auto o = std::make_shared<TokenOptions>();
