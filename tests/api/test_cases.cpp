@@ -18,7 +18,7 @@ using namespace nrm;
 
 namespace {
 
-const char* kProviders = R"yaml(  - id: sh-alpha
+const char* kCaseWorld = R"yaml(  - id: sh-alpha
     name: Alpha Shelter (fictitious)
     community: alpha-on
     services: [shelter.emergency]
@@ -136,7 +136,7 @@ const char* kProviders = R"yaml(  - id: sh-alpha
     verified: 2026-06-01
 )yaml";
 
-const std::string kAdult = R"("location": "alpha-on", "age": 30, "gender": "female", "languages": ["eng"])";
+const std::string kCaseAdult = R"("location": "alpha-on", "age": 30, "gender": "female", "languages": ["eng"])";
 
 struct Row {
   const char* id;
@@ -158,7 +158,7 @@ std::string codes(const Taxonomy& t, NeedSet s) {
 
 TEST_CASE("the pathway check: each row valid with its covers, or refused naming step and rule", "[api][cases]") {
   test::TempDir dir;
-  auto e = test::world_engine(dir, kProviders);
+  auto e = test::world_engine(dir, kCaseWorld);
   const std::vector<Row> rows = {
       {"valid", R"("needs": ["shelter.emergency", "counselling.trauma"])", {"sh-alpha", "co-alpha"}, true,
        {"shelter.emergency", "counselling.trauma"}, {}},
@@ -189,7 +189,7 @@ TEST_CASE("the pathway check: each row valid with its covers, or refused naming 
   };
   for (const auto& row : rows) {
     INFO("row " << row.id);
-    Case c = e->parse_case("{" + kAdult + ", " + row.c + "}", row.id);
+    Case c = e->parse_case("{" + kCaseAdult + ", " + row.c + "}", row.id);
     api::PathwayRequest rq;
     rq.steps = api::provider_indices(*e, row.steps, "steps");
     rq.consent.share = row.share;
@@ -214,7 +214,7 @@ TEST_CASE("the pathway check: each row valid with its covers, or refused naming 
 
 TEST_CASE("consent: a minor's child-protection step is opened whatever the consent, and says so", "[api][cases]") {
   test::TempDir dir;
-  auto e = test::world_engine(dir, kProviders);
+  auto e = test::world_engine(dir, kCaseWorld);
   Case minor = e->parse_case(R"({"location": "alpha-on", "age": 16, "needs": ["shelter.emergency"]})", "minor");
   const Date d = test::test_date();
   api::PathwayRequest rq;
@@ -255,7 +255,7 @@ TEST_CASE("consent: a minor's child-protection step is opened whatever the conse
 
 TEST_CASE("every pathway an answer proposes is accepted as it stands, with the covers it shows", "[api][cases]") {
   test::TempDir dir;
-  auto e = test::world_engine(dir, kProviders);
+  auto e = test::world_engine(dir, kCaseWorld);
   const std::vector<std::string> cases = {
       R"("needs": ["shelter.emergency", "counselling.trauma"])",
       R"("needs": ["shelter.emergency", "counselling.trauma", "legal.family"])",
@@ -284,9 +284,9 @@ TEST_CASE("every pathway an answer proposes is accepted as it stands, with the c
 
 TEST_CASE("a replacement keeps what was accepted and asks no provider that declined", "[api][cases]") {
   test::TempDir dir;
-  auto e = test::world_engine(dir, kProviders);
+  auto e = test::world_engine(dir, kCaseWorld);
   const Date d = test::test_date();
-  Case c = e->parse_case("{" + kAdult + R"(, "needs": ["shelter.emergency", "counselling.trauma"]})", "case");
+  Case c = e->parse_case("{" + kCaseAdult + R"(, "needs": ["shelter.emergency", "counselling.trauma"]})", "case");
   const Taxonomy& t = e->directory().taxonomy;
   const auto id = [&](const char* s) { return *e->directory().find(s); };
   const NeedSet counselling = need_bit(*t.needs.find("counselling.trauma"));
@@ -324,7 +324,7 @@ TEST_CASE("a replacement keeps what was accepted and asks no provider that decli
 
 TEST_CASE("beds, bands and codes", "[api][cases]") {
   test::TempDir dir;
-  auto e = test::world_engine(dir, kProviders);
+  auto e = test::world_engine(dir, kCaseWorld);
   const Taxonomy& t = e->directory().taxonomy;
   const auto id = [&](const char* s) { return *e->directory().find(s); };
   CHECK(api::takes_bed(*e, id("sh-alpha"), api::need_set(t, {"shelter.emergency"})));
