@@ -189,12 +189,12 @@ bool Service::route_case(const std::vector<std::string>& seg, Route& route, std:
   return true;
 }
 
-json Service::case_answer(const api::Engine& e, const store::CaseRecord& c) {
+json Service::case_answer(const api::Engine& e, const store::CaseRecord& c, bool checked) {
   json doc = case_document(c, &e);
   doc["replacement"] = nullptr;
   const bool changed = std::any_of(c.steps.begin(), c.steps.end(),
                                    [](const store::CaseStep& s) { return s.status == "declined" || s.status == "withdrawn"; });
-  if (c.status != "open" || !changed) return doc;
+  if (checked || c.status != "open" || !changed) return doc;
   // Do the steps still asked (requested and accepted) form a valid pathway? If not, the worker is
   // shown what to ask instead.
   try {
@@ -287,7 +287,7 @@ Response Service::replace_steps(Context& ctx) {
     now = writer_.find_case(c.reference);
   }
   for (std::size_t i = c.history.size(); i < now->history.size(); ++i) metrics_.case_event(now->history[i].event);
-  return ok_json(case_answer(e, *now));
+  return ok_json(case_answer(e, *now, true));  // the steps asked are the ones just checked
 }
 
 Response Service::close_case(Context& ctx) {

@@ -1,6 +1,10 @@
 // Beast sessions, the acceptor and the signals. One strand per connection: its socket, its timer
 // and its handlers never run concurrently. Timeouts use the session's own timer (not the stream's)
-// so a late request can still be told 408 before the connection closes.
+// so a late request can still be told 408 before the connection closes. Requests that commit to
+// disk before they answer (Service::durable: capacity, case transitions, reload) run on a pool of
+// their own (ServerOptions::writer_threads): a request thread never waits on an fsync, so lookups
+// keep being served while writes wait for the disk; the answer is written back on the session's
+// strand.
 //
 // Bounds (what one connection can make the server hold, whatever it sends):
 //  1. The read buffer has a maximum size (header_limit + kReadSlack). Beast 1.74's parser bounds
@@ -13,12 +17,14 @@
 //  3. At most max_connections at once, and at most max_connections_per_address from one address.
 #include "server/http_server.hpp"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -64,6 +70,7 @@ struct ServerImpl {
       : service(s),
         opt(std::move(o)),
         ioc(opt.threads),
+        writers(static_cast<std::size_t>(std::max(1, opt.writer_threads))),
         strand(net::make_strand(ioc)),
         acceptor(strand),
         signals(strand, SIGTERM, SIGINT, SIGHUP),
@@ -88,6 +95,7 @@ struct ServerImpl {
   std::atomic<bool> draining{false};
   std::atomic<bool> finished{false};  // run() has returned: post nothing more
   net::io_context ioc;
+  net::thread_pool writers;  // durable requests; destroyed (joined) before ioc
   net::strand<net::io_context::executor_type> strand;  // acceptor, signals, drain
   tcp::acceptor acceptor;
   net::signal_set signals;
@@ -233,9 +241,20 @@ class Session : public std::enable_shared_from_this<Session> {
     r.target = sv(req.target());
     r.authorization = sv(req[http::field::authorization]);
     r.body = req.body();
-    Response out = server_.service.handle(r);
+    if (Service::durable(r)) {
+      // On the writers' pool; the work guard keeps run() (and a drain) waiting for the answer.
+      net::post(server_.writers, [self = shared_from_this(), r, guard = net::make_work_guard(server_.ioc)] {
+        Response out = self->server_.service.handle(r);
+        net::post(self->stream_.get_executor(), [self, out = std::move(out)]() mutable { self->answer(std::move(out)); });
+      });
+      return;
+    }
+    answer(server_.service.handle(r));
+  }
+
+  void answer(Response out) {
     ++served_;
-    respond(std::move(out), req.keep_alive() && !server_.draining);
+    respond(std::move(out), parser_->get().keep_alive() && !server_.draining);
   }
 
   void refuse_too_large() {

@@ -77,6 +77,12 @@ Response Service::refuse(ErrorCode code, const std::string& message) {
   return r;
 }
 
+bool Service::durable(const Request& rq) {
+  const std::string_view path = rq.target.substr(0, rq.target.find('?'));
+  if (rq.method == "PUT") return path.size() > 9 && path.substr(path.size() - 9) == "/capacity";
+  return rq.method == "POST" && (path.substr(0, 9) == "/v1/cases" || path == "/v1/admin/reload");
+}
+
 Response Service::handle(const Request& request) {
   auto start = std::chrono::steady_clock::now();
   Context ctx;

@@ -51,6 +51,10 @@ class Service {
           int case_retention_days = store::ReferralLog::kDefaultRetentionDays);
 
   Response handle(const Request& request);
+  // Whether a request may wait for the disk before it answers (a capacity update, a case
+  // transition, a reload): the HTTP side runs those off its request threads. Only a hint of
+  // which thread runs it; handle() decides everything else.
+  static bool durable(const Request& request);
   // A refusal decided before a request could be read whole (too large, malformed HTTP, timeout),
   // counted like the others.
   Response refuse(api::ErrorCode code, const std::string& message);
@@ -92,8 +96,9 @@ class Service {
   Response withdraw_step(Context& ctx, const std::string& provider);
   Response requests(Context& ctx, const std::string& provider);
   // The case document a worker reads, with the replacement when a step was declined or withdrawn
-  // and the steps still asked no longer form a valid pathway.
-  nlohmann::json case_answer(const api::Engine& e, const store::CaseRecord& c);
+  // and the steps still asked no longer form a valid pathway (`checked`: they were just found
+  // valid, so there is none to look for).
+  nlohmann::json case_answer(const api::Engine& e, const store::CaseRecord& c, bool checked = false);
   // The live engine with `provider`'s free beds moved by `delta` (-1: one taken, +1: one given
   // back; kept within 0..beds) and the bed count to store with the step; nothing when the provider
   // is not in the directory or keeps no bed count. Call under write_mu_, then set_engine.

@@ -70,14 +70,14 @@ CaseRecord case_row(const Stmt& s) {
 }
 
 // The row of an open case: (id, version), or nothing when unknown or closed.
-std::optional<std::pair<std::int64_t, std::int64_t>> open_case_row(sqlite3* db, const std::string& reference) {
+std::optional<std::pair<std::int64_t, std::int64_t>> open_case_row(detail::StatementCache& db, const std::string& reference) {
   Stmt s(db, "SELECT id, version FROM cases WHERE reference = ? AND status = 'open'");
   s.bind(1, reference);
   if (!s.step()) return std::nullopt;
   return std::make_pair(s.integer(0), s.integer(1));
 }
 
-void bump_version(sqlite3* db, std::int64_t id) {
+void bump_version(detail::StatementCache& db, std::int64_t id) {
   Stmt s(db, "UPDATE cases SET version = version + 1 WHERE id = ?");
   s.bind(1, id);
   s.step();
@@ -105,7 +105,7 @@ std::optional<std::string> normal_reference(std::string_view text) {
 }
 
 void Store::add_event(std::int64_t case_id, const CaseEvent& e, const std::string& needs, std::optional<int> days) {
-  Stmt s(db_,
+  Stmt s(*cache_,
          "INSERT INTO case_history(case_id, seq, day, event, provider, code, needs, days) "
          "SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7 FROM case_history WHERE case_id = ?1");
   s.bind(1, case_id).bind(2, e.day).bind(3, e.event).bind(4, e.provider).bind(5, e.code).bind(6, needs);
@@ -116,7 +116,7 @@ void Store::add_event(std::int64_t case_id, const CaseEvent& e, const std::strin
 
 std::string Store::open_case(CaseRecord r) {
   Transaction tx(db_);
-  Stmt ins(db_,
+  Stmt ins(*cache_,
            "INSERT OR IGNORE INTO cases(reference, opened_by, role, case_json, consent, province, exploitation, needs, "
            "status, opened) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)");
   for (int attempt = 0;; ++attempt) {
@@ -130,7 +130,7 @@ std::string Store::open_case(CaseRecord r) {
   }
   r.id = sqlite3_last_insert_rowid(db_);
   add_event(r.id, {r.opened, "opened", "", ""}, joined_codes(r.needs));
-  Stmt step(db_,
+  Stmt step(*cache_,
             "INSERT INTO case_steps(case_id, position, provider, covers, mode, status, duty, requested, updated) "
             "VALUES (?, ?, ?, ?, ?, 'requested', ?, ?, ?)");
   for (std::size_t i = 0; i < r.steps.size(); ++i) {
@@ -146,7 +146,7 @@ std::string Store::open_case(CaseRecord r) {
 }
 
 void Store::load_case(CaseRecord& c, bool history) {
-  Stmt s(db_,
+  Stmt s(*cache_,
          "SELECT provider, covers, mode, status, reason, duty, bed, requested, updated FROM case_steps "
          "WHERE case_id = ? ORDER BY position");
   s.bind(1, c.id);
@@ -154,7 +154,7 @@ void Store::load_case(CaseRecord& c, bool history) {
     c.steps.push_back({s.text(0), split_codes(s.text(1)), s.text(2), s.text(3), s.text(4), s.integer(5) != 0,
                        s.integer(6) != 0, s.text(7), s.text(8)});
   if (!history) return;
-  Stmt h(db_, "SELECT day, event, provider, code FROM case_history WHERE case_id = ? ORDER BY seq");
+  Stmt h(*cache_, "SELECT day, event, provider, code FROM case_history WHERE case_id = ? ORDER BY seq");
   h.bind(1, c.id);
   while (h.step()) c.history.push_back({h.text(0), h.text(1), h.text(2), h.text(3)});
 }
@@ -162,7 +162,7 @@ void Store::load_case(CaseRecord& c, bool history) {
 std::optional<CaseRecord> Store::find_case(std::string_view reference) {
   const auto ref = normal_reference(reference);
   if (!ref) return std::nullopt;
-  Stmt s(db_, (std::string("SELECT ") + kCaseColumns + " FROM cases WHERE reference = ?").c_str());
+  Stmt s(*cache_, std::string("SELECT ") + kCaseColumns + " FROM cases WHERE reference = ?");
   s.bind(1, *ref);
   if (!s.step()) return std::nullopt;
   CaseRecord c = case_row(s);
@@ -171,7 +171,7 @@ std::optional<CaseRecord> Store::find_case(std::string_view reference) {
 }
 
 std::vector<CaseRecord> Store::list_cases(const std::string& status) {
-  Stmt s(db_, (std::string("SELECT ") + kCaseColumns + " FROM cases WHERE ?1 = '' OR status = ?1 ORDER BY id DESC").c_str());
+  Stmt s(*cache_, std::string("SELECT ") + kCaseColumns + " FROM cases WHERE ?1 = '' OR status = ?1 ORDER BY id DESC");
   s.bind(1, status);
   std::vector<CaseRecord> out;
   while (s.step()) out.push_back(case_row(s));
@@ -180,7 +180,7 @@ std::vector<CaseRecord> Store::list_cases(const std::string& status) {
 }
 
 std::vector<CaseRecord> Store::requests_for(const std::string& provider) {
-  Stmt s(db_,
+  Stmt s(*cache_,
          "SELECT c.id, c.reference, c.opened_by, c.role, c.case_json, c.consent, c.province, c.exploitation, c.needs, "
          "c.status, c.outcome, c.opened, c.closed, c.version, "
          "s.provider, s.covers, s.mode, s.status, s.reason, s.duty, s.bed, s.requested, s.updated "
@@ -200,13 +200,13 @@ std::vector<CaseRecord> Store::requests_for(const std::string& provider) {
 
 bool Store::change_step(const StepChange& ch) {
   Transaction tx(db_);
-  const auto row = open_case_row(db_, ch.reference);
+  const auto row = open_case_row(*cache_, ch.reference);
   if (!row) return false;
   const std::int64_t id = row->first;
   std::string covers, requested;
   std::string status;
   {
-    Stmt s(db_, "SELECT covers, requested, status FROM case_steps WHERE case_id = ? AND provider = ?");
+    Stmt s(*cache_, "SELECT covers, requested, status FROM case_steps WHERE case_id = ? AND provider = ?");
     s.bind(1, id).bind(2, ch.provider);
     if (!s.step()) return false;
     covers = s.text(0);
@@ -218,7 +218,7 @@ bool Store::change_step(const StepChange& ch) {
   const char* next = ch.action == StepAction::kAccept ? "accepted" : ch.action == StepAction::kDecline ? "declined" : "withdrawn";
   {
     // The status is checked again by the update itself: of two racing transitions, one changes it.
-    Stmt u(db_, "UPDATE case_steps SET status = ?, reason = ?, bed = ?, updated = ? "
+    Stmt u(*cache_, "UPDATE case_steps SET status = ?, reason = ?, bed = ?, updated = ? "
                 "WHERE case_id = ? AND provider = ? AND status = ?");
     u.bind(1, std::string(next)).bind(2, ch.action == StepAction::kDecline ? ch.reason : std::string());
     u.bind(3, ch.action == StepAction::kAccept && ch.bed ? 1 : 0).bind(4, ch.day).bind(5, id).bind(6, ch.provider);
@@ -228,18 +228,18 @@ bool Store::change_step(const StepChange& ch) {
   }
   std::optional<int> waited;
   if (ch.action == StepAction::kAccept) {
-    Stmt d(db_, "SELECT CAST(julianday(?) - julianday(?) AS INTEGER)");
+    Stmt d(*cache_, "SELECT CAST(julianday(?) - julianday(?) AS INTEGER)");
     d.bind(1, ch.day).bind(2, requested);
     d.step();
     waited = static_cast<int>(d.integer(0));
   }
   add_event(id, {ch.day, next, ch.provider, ch.action == StepAction::kDecline ? ch.reason : std::string()}, covers, waited);
   if (ch.bed) {
-    Stmt cap(db_, "INSERT INTO capacity_updates(provider, available, beds, time, token_id) VALUES (?, ?, ?, ?, ?)");
+    Stmt cap(*cache_, "INSERT INTO capacity_updates(provider, available, beds, time, token_id) VALUES (?, ?, ?, ?, ?)");
     cap.bind(1, ch.provider).bind(2, ch.bed->available).bind(3, ch.bed->beds).bind(4, utc_now()).bind(5, ch.bed->token_id);
     cap.step();
   }
-  bump_version(db_, id);
+  bump_version(*cache_, id);
   tx.commit();  // durable here (synchronous=FULL): only now may the caller acknowledge it
   return true;
 }
@@ -247,13 +247,13 @@ bool Store::change_step(const StepChange& ch) {
 bool Store::replace_steps(const std::string& reference, std::int64_t version, const std::vector<CaseStep>& steps,
                           const std::string& day) {
   Transaction tx(db_);
-  const auto row = open_case_row(db_, reference);
+  const auto row = open_case_row(*cache_, reference);
   if (!row || row->second != version) return false;
   const std::int64_t id = row->first;
   std::map<std::string, std::string> status;  // provider -> status
   std::vector<std::string> order;
   {
-    Stmt s(db_, "SELECT provider, status, covers FROM case_steps WHERE case_id = ? ORDER BY position");
+    Stmt s(*cache_, "SELECT provider, status, covers FROM case_steps WHERE case_id = ? ORDER BY position");
     s.bind(1, id);
     while (s.step()) {
       status[s.text(0)] = s.text(1);
@@ -265,7 +265,7 @@ bool Store::replace_steps(const std::string& reference, std::int64_t version, co
     const auto it = status.find(st.provider);
     const std::string covers = joined_codes(st.covers);
     if (it == status.end()) {
-      Stmt ins(db_,
+      Stmt ins(*cache_,
                "INSERT INTO case_steps(case_id, position, provider, covers, mode, status, duty, requested, updated) "
                "VALUES (?, ?, ?, ?, ?, 'requested', ?, ?, ?)");
       ins.bind(1, id).bind(2, position).bind(3, st.provider).bind(4, covers).bind(5, st.mode).bind(6, st.duty ? 1 : 0);
@@ -273,7 +273,7 @@ bool Store::replace_steps(const std::string& reference, std::int64_t version, co
       ins.step();
       add_event(id, {day, "requested", st.provider, ""}, covers);
     } else if (it->second == "requested" || it->second == "withdrawn") {
-      Stmt u(db_,
+      Stmt u(*cache_,
              "UPDATE case_steps SET position = ?, covers = ?, mode = ?, duty = ?, status = 'requested', reason = '', "
              "bed = 0, requested = CASE WHEN status = 'withdrawn' THEN ?5 ELSE requested END, "
              "updated = CASE WHEN status = 'withdrawn' THEN ?5 ELSE updated END WHERE case_id = ? AND provider = ?");
@@ -282,7 +282,7 @@ bool Store::replace_steps(const std::string& reference, std::int64_t version, co
       u.step();
       if (it->second == "withdrawn") add_event(id, {day, "requested", st.provider, ""}, covers);
     } else if (it->second == "accepted") {
-      Stmt u(db_, "UPDATE case_steps SET position = ? WHERE case_id = ? AND provider = ?");
+      Stmt u(*cache_, "UPDATE case_steps SET position = ? WHERE case_id = ? AND provider = ?");
       u.bind(1, position).bind(2, id).bind(3, st.provider);
       u.step();
     } else {
@@ -295,47 +295,47 @@ bool Store::replace_steps(const std::string& reference, std::int64_t version, co
     const auto it = status.find(provider);
     if (it == status.end()) continue;  // listed
     if (it->second == "accepted") return false;  // accepted steps stay (the engine refuses it first)
-    Stmt u(db_, "UPDATE case_steps SET position = ?, status = CASE WHEN status = 'requested' THEN 'withdrawn' ELSE status END, "
+    Stmt u(*cache_, "UPDATE case_steps SET position = ?, status = CASE WHEN status = 'requested' THEN 'withdrawn' ELSE status END, "
                 "updated = CASE WHEN status = 'requested' THEN ? ELSE updated END WHERE case_id = ? AND provider = ?");
     u.bind(1, position++).bind(2, day).bind(3, id).bind(4, provider);
     u.step();
     if (it->second == "requested") {
-      Stmt c(db_, "SELECT covers FROM case_steps WHERE case_id = ? AND provider = ?");
+      Stmt c(*cache_, "SELECT covers FROM case_steps WHERE case_id = ? AND provider = ?");
       c.bind(1, id).bind(2, provider);
       c.step();
       add_event(id, {day, "withdrawn", provider, ""}, c.text(0));
     }
   }
-  bump_version(db_, id);
+  bump_version(*cache_, id);
   tx.commit();
   return true;
 }
 
 bool Store::close_case(const std::string& reference, const std::string& outcome, const std::string& day) {
   Transaction tx(db_);
-  const auto row = open_case_row(db_, reference);
+  const auto row = open_case_row(*cache_, reference);
   if (!row) return false;
   const std::int64_t id = row->first;
   std::vector<std::pair<std::string, std::string>> pending;  // provider, covers
   {
-    Stmt s(db_, "SELECT provider, covers FROM case_steps WHERE case_id = ? AND status = 'requested' ORDER BY position");
+    Stmt s(*cache_, "SELECT provider, covers FROM case_steps WHERE case_id = ? AND status = 'requested' ORDER BY position");
     s.bind(1, id);
     while (s.step()) pending.emplace_back(s.text(0), s.text(1));
   }
   for (const auto& [provider, covers] : pending) {
-    Stmt u(db_, "UPDATE case_steps SET status = 'withdrawn', updated = ? WHERE case_id = ? AND provider = ?");
+    Stmt u(*cache_, "UPDATE case_steps SET status = 'withdrawn', updated = ? WHERE case_id = ? AND provider = ?");
     u.bind(1, day).bind(2, id).bind(3, provider);
     u.step();
     add_event(id, {day, "withdrawn", provider, ""}, covers);
   }
   {
-    Stmt u(db_, "UPDATE cases SET status = 'closed', outcome = ?, closed = ?, version = version + 1 WHERE id = ?");
+    Stmt u(*cache_, "UPDATE cases SET status = 'closed', outcome = ?, closed = ?, version = version + 1 WHERE id = ?");
     u.bind(1, outcome).bind(2, day).bind(3, id);
     u.step();
   }
   std::string needs;
   {
-    Stmt n(db_, "SELECT needs FROM cases WHERE id = ?");
+    Stmt n(*cache_, "SELECT needs FROM cases WHERE id = ?");
     n.bind(1, id);
     n.step();
     needs = n.text(0);

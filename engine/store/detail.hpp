@@ -1,5 +1,6 @@
-// Internal to store/: the SQLite statement and transaction wrappers its files share, and what
-// store.cpp needs of cases.cpp (a month's case events counted, for freezing and statistics).
+// Internal to store/: the SQLite statement (with its per-connection cache) and transaction
+// wrappers its files share, and what store.cpp needs of cases.cpp (a month's case events counted,
+// for freezing and statistics).
 #pragma once
 
 #include <sqlite3.h>
@@ -7,20 +8,67 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "store/store.hpp"
 
 namespace nrm::store::detail {
 
-// A prepared statement, finalised on scope exit.
+// The prepared statements of one connection, kept for reuse: each SQL text is parsed once (the
+// case transitions run a dozen statements each; parsing them again was a fifth of their time).
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3* db) : db_(db) {}
+  ~StatementCache() {
+    for (auto& [sql, e] : entries_) sqlite3_finalize(e.stmt);
+  }
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+  sqlite3* db() const { return db_; }
+
+ private:
+  friend class Stmt;
+  struct Entry {
+    sqlite3_stmt* stmt = nullptr;
+    bool busy = false;  // borrowed by a Stmt now (a second user of the same text prepares its own)
+  };
+  sqlite3* db_;
+  std::unordered_map<std::string, Entry> entries_;  // element addresses are stable
+};
+
+// A prepared statement: its own (finalised on scope exit), or borrowed from a StatementCache
+// (reset and handed back on scope exit).
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
-      throw StoreError(std::string("store: ") + sqlite3_errmsg(db));
+  Stmt(sqlite3* db, const char* sql) : db_(db) { prepare(sql); }
+  Stmt(StatementCache& cache, const std::string& sql) : db_(cache.db_) {
+    auto [it, fresh] = cache.entries_.try_emplace(sql);
+    if (it->second.busy) {
+      prepare(sql.c_str());
+      return;
+    }
+    if (fresh) {
+      try {
+        prepare(sql.c_str());
+      } catch (...) {
+        cache.entries_.erase(it);
+        throw;
+      }
+      it->second.stmt = s_;
+    }
+    s_ = it->second.stmt;
+    borrowed_ = &it->second;
+    borrowed_->busy = true;
   }
-  ~Stmt() { sqlite3_finalize(s_); }
+  ~Stmt() {
+    if (!borrowed_) {
+      sqlite3_finalize(s_);
+      return;
+    }
+    reset();
+    borrowed_->busy = false;
+  }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   Stmt& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(s_, i, v)); }
@@ -60,8 +108,13 @@ class Stmt {
     if (rc != SQLITE_OK) throw StoreError(std::string("store: ") + sqlite3_errmsg(db_));
     return *this;
   }
+  void prepare(const char* sql) {
+    if (sqlite3_prepare_v2(db_, sql, -1, &s_, nullptr) != SQLITE_OK)
+      throw StoreError(std::string("store: ") + sqlite3_errmsg(db_));
+  }
   sqlite3* db_;
   sqlite3_stmt* s_ = nullptr;
+  StatementCache::Entry* borrowed_ = nullptr;
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back if the scope is left by an exception.

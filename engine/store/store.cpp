@@ -203,6 +203,7 @@ Store::Store(const std::string& path, Durability durability, OpenMode mode)
     throw StoreError(path + ": cannot open the database: " + msg);
   }
   sqlite3_busy_timeout(db_, 10000);
+  cache_ = std::make_unique<detail::StatementCache>(db_);
   try {
     std::int64_t v = 0;
     auto version = [&] {
@@ -240,6 +241,7 @@ Store::Store(const std::string& path, Durability durability, OpenMode mode)
     }
     exec("PRAGMA foreign_keys=ON");
   } catch (...) {
+    cache_.reset();
     sqlite3_close(db_);
     db_ = nullptr;
     throw;
@@ -247,6 +249,7 @@ Store::Store(const std::string& path, Durability durability, OpenMode mode)
 }
 
 Store::~Store() {
+  cache_.reset();  // its statements are finalised before the connection closes
   sqlite3_finalize(auth_);
   sqlite3_close(db_);
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -22,6 +23,10 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace nrm::store {
+
+namespace detail {
+class StatementCache;
+}
 
 // Anything SQLite refuses: cannot open, disk full, a newer schema. Internal to the server (500).
 class StoreError : public std::runtime_error {
@@ -253,6 +258,7 @@ class Store {
   void add_event(std::int64_t case_id, const CaseEvent& e, const std::string& needs, std::optional<int> days = {});
   sqlite3* db_ = nullptr;
   sqlite3_stmt* auth_ = nullptr;  // authenticate()'s statement, prepared once (hot path)
+  std::unique_ptr<detail::StatementCache> cache_;  // the cases' statements, prepared once each
   std::string path_;
   bool read_only_ = false;
 };
