@@ -253,7 +253,7 @@ Response Service::open_case(Context& ctx) {
     std::lock_guard lock(write_mu_);
     made = writer_.find_case(writer_.open_case(rec));  // committed (synchronous=FULL) before the 201
   }
-  metrics_.case_event("opened");
+  for (const auto& h : made->history) metrics_.case_event(h.event);  // opened, and each step requested
   Response r = ok_json(case_answer(e, *made));
   r.status = 201;
   return r;
