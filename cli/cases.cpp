@@ -59,6 +59,8 @@ Runner setup(CLI::App& sub, DataOptions& data, bool stats_only) {
     return [o, &data]() { return stats(*o, data); };
   }
   sub.require_subcommand(1);
+  sub.footer("Read-only on the server's store: nothing is written. Exit status: 0 ok, 2 bad input (an unknown\n"
+             "reference, a missing store or one nrm did not make). See docs/api.md, \"Tracked cases\".");
   CLI::App* list = sub.add_subcommand("list", "the cases, newest first: reference, status, days, province, steps, outcome");
   add_db(list);
   list->add_option("--status", o->status, "open or closed (default: both)")->check(CLI::IsMember({"open", "closed"}));

@@ -1,7 +1,6 @@
 // The tracked-case endpoints of the Service (docs/api.md, "Tracked cases"): parse -> check (the
-// engine's pathway check) -> store (one durable transaction per transition, one writer at a time,
-// the state checked again inside it) -> answer. A bed taken or given back moves the live engine in
-// the same step, as a capacity update does.
+// engine's pathway check) -> store (one durable transaction per transition, the state checked
+// again inside it) -> answer. A bed taken or given back moves the live engine, as capacity does.
 #include <fmt/format.h>
 
 #include <algorithm>

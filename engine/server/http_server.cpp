@@ -1,10 +1,6 @@
 // Beast sessions, the acceptor and the signals. One strand per connection: its socket, its timer
 // and its handlers never run concurrently. Timeouts use the session's own timer (not the stream's)
-// so a late request can still be told 408 before the connection closes. Requests that commit to
-// disk before they answer (Service::durable: capacity, case transitions, reload) run on a pool of
-// their own (ServerOptions::writer_threads): a request thread never waits on an fsync, so lookups
-// keep being served while writes wait for the disk; the answer is written back on the session's
-// strand.
+// so a late request can still be told 408 before the connection closes.
 //
 // Bounds (what one connection can make the server hold, whatever it sends):
 //  1. The read buffer has a maximum size (header_limit + kReadSlack). Beast 1.74's parser bounds
@@ -15,6 +11,11 @@
 //  2. A connection with no request started lives idle_timeout (at most header_timeout); one that
 //     started a request has header_timeout for its headers and body_timeout for its body.
 //  3. At most max_connections at once, and at most max_connections_per_address from one address.
+//
+// Requests that commit to disk before they answer (Service::durable: capacity, case transitions,
+// reload) run on a pool of their own (ServerOptions::writer_threads): a request thread never waits
+// for an fsync, so lookups go on while writes wait for the disk; the answer is written back on the
+// session's strand.
 #include "server/http_server.hpp"
 
 #include <algorithm>

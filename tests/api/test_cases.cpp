@@ -1,8 +1,7 @@
-// Tracked cases, the engine's half (api/cases.hpp), on the test world and test policy: one table
-// of pathway checks (case, steps, consent -> valid with these covers, or these failures by step and
-// rule), steps copied from answers accepted with the covers the answers show, and replacements
-// after a decline that keep what was accepted.
-//
+// Tracked cases, the engine's half (api/cases.hpp), on the test world and test policy: a table of
+// pathway checks (valid with these covers, or these failures by step and rule), answers' pathways
+// accepted as they stand, and replacements after a decline that keep what was accepted.
+
 //   alpha-on --1h-- beta-on --2h-- gamma-on        alpha-on --3h-- delta-mb
 //   alpha: sh-alpha (shelter, 2 free), sh-full (shelter + counselling, 0 free), sh-closed (shelter,
 //          not for trafficking victims), co-alpha (counselling), le-alpha (family law),

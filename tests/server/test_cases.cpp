@@ -1,8 +1,6 @@
-// Tracked cases through the real server on the shipped data (these are tests of the shipped data
-// too): the whole lifecycle as a worker and two providers live it, the role x endpoint matrix of
-// the case routes (every role, no token, the opener and another worker, the provider's admin and
-// another provider's), refusals (422 naming step and rule, 400, 404, 409), races on one step and on
-// the last beds, the published figures, and `nrm cases`.
+// Tracked cases through the real server on the shipped data (tests of the shipped data too): the
+// lifecycle, the role x endpoint matrix of the case routes, refusals (400, 404, 409, 422), races on
+// one step and on the last beds, the published figures, `nrm cases`, and kill -9 between transitions.
 #include <atomic>
 #include <functional>
 
@@ -468,6 +466,9 @@ TEST_CASE("case figures: closed months only, small cells hidden; nrm cases reads
   CHECK(run(bin + " cases show 2222-2222 --db " + shell_quote(s.db) + " 2>/dev/null", &status).empty());
   CHECK(status == 2);
   run(bin + " cases list --db " + shell_quote(s.tmp.path("none.db")) + " 2>/dev/null", &status);
+  CHECK(status == 2);
+  // Retention is a whole number of days, at least one.
+  run(bin + " serve --port 0 --case-retention-days 0 --db " + shell_quote(s.tmp.path("x.db")) + " 2>/dev/null", &status);
   CHECK(status == 2);
 }
 

@@ -1,7 +1,6 @@
-// The store's tracked cases on their own (no engine, no server): references, the state machine of
-// a step (each transition once, of two racing ones one wins, from two connections), a new pathway
-// and the closing, the history to the day, the frozen monthly figures with small cells hidden,
-// retention leaving only the figures, and the read-only view `nrm cases` uses.
+// The store's tracked cases on their own: references, each step's state machine (of two racing
+// transitions from two connections one wins), new pathways, closing, the history to the day, the
+// frozen monthly figures with small cells hidden, retention, and the read-only view of `nrm cases`.
 #include <sqlite3.h>
 
 #include <atomic>
