@@ -12,6 +12,7 @@
 
 #include "api/engine.hpp"
 #include "i18n/text.hpp"
+#include "model/diagnostics.hpp"
 
 namespace nrm::cli {
 
@@ -51,5 +52,9 @@ std::string data_root();
 Lang requested_lang(int argc, char** argv);
 // CLI11's own words in the current language.
 void translate_help(CLI::App& app);
+// A bad option value: exit 2 with "OPTION: message" (main maps LoadError).
+inline LoadError option_error(const std::string& option, const std::string& message) {
+  return LoadError("invalid option", {Diagnostic{"", 0, 0, option, message}});
+}
 
 }  // namespace nrm::cli

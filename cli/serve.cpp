@@ -24,6 +24,7 @@ struct ServeOptions {
   double body_timeout = 30;
   double drain_timeout = 15;
   int log_retention_days = store::ReferralLog::kDefaultRetentionDays;
+  int case_retention_days = store::ReferralLog::kDefaultRetentionDays;
 };
 
 std::chrono::milliseconds millis(double seconds) {
@@ -36,7 +37,7 @@ const Registration serve_command(50, "serve", "the HTTP API for hotlines, police
     sub.add_option("--port", o->port, "TCP port; 0 = any free port (the one chosen is printed)")
         ->check(CLI::Range(0, 65535))
         ->capture_default_str();
-    sub.add_option("--db", o->db, "the SQLite store: tokens, capacity updates, referral log")->required();
+    sub.add_option("--db", o->db, "the SQLite store: tokens, capacity updates, referral log, tracked cases")->required();
     sub.add_option("--profiles", o->profiles, "the audit's profiles (default data/profiles.yaml)");
     sub.add_option("--bind", o->bind, "address to listen on")->capture_default_str();
     sub.add_option("--threads", o->threads, "worker threads")->check(CLI::Range(1, 64))->capture_default_str();
@@ -65,6 +66,10 @@ const Registration serve_command(50, "serve", "the HTTP API for hotlines, police
                    "days the referral log keeps a row (kept until its month's statistics are frozen)")
         ->check(CLI::Range(1, 36500))
         ->capture_default_str();
+    sub.add_option("--case-retention-days", o->case_retention_days,
+                   "days a tracked case is kept after it is closed, then deleted (its figures stay)")
+        ->check(CLI::Range(1, 36500))
+        ->capture_default_str();
     sub.footer(
         "Every /v1 request needs Authorization: Bearer TOKEN (nrm token create). Prints\n"
         "'listening on ADDRESS:PORT' once ready. SIGHUP reloads data and rules (kept if invalid);\n"
@@ -73,7 +78,7 @@ const Registration serve_command(50, "serve", "the HTTP API for hotlines, police
     return [o, &data]() {
       auto engine = data.load();
       server::Service service(engine, o->db, o->profiles.empty() ? data.root + "/data/profiles.yaml" : o->profiles,
-                              o->log_retention_days);
+                              o->log_retention_days, o->case_retention_days);
       if (service.replayed() > 0)
         std::cerr << "nrm serve: " << service.replayed() << " stored capacity updates applied\n";
       for (const auto& w : service.replay_warnings()) std::cerr << "nrm serve: skipped " << w << "\n";

@@ -16,10 +16,6 @@ struct TokenOptions {
   std::int64_t id = 0;
 };
 
-LoadError option_error(const std::string& option, const std::string& message) {
-  return LoadError("invalid option", {Diagnostic{"", 0, 0, option, message}});
-}
-
 using i18n::Msg;
 using i18n::tr;
 

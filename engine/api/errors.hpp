@@ -7,7 +7,8 @@
 namespace nrm::api {
 
 enum class ErrorCode { kBadInput, kNoPathway, kUnauthorized, kForbidden, kNotFound,
-                       kMethodNotAllowed, kTooLarge, kTimeout, kUnavailable, kInternal };
+                       kMethodNotAllowed, kConflict, kInvalidPathway, kTooLarge, kTimeout, kUnavailable,
+                       kInternal };
 
 struct ErrorInfo {
   ErrorCode code;
@@ -24,6 +25,8 @@ inline constexpr ErrorInfo kErrors[] = {
     {ErrorCode::kForbidden, "forbidden", 403, 2, "this role may not do that"},
     {ErrorCode::kNotFound, "not_found", 404, 2, "no such resource"},
     {ErrorCode::kMethodNotAllowed, "method_not_allowed", 405, 2, "method not allowed here"},
+    {ErrorCode::kConflict, "conflict", 409, 2, "the case or step is not in a state that allows this"},
+    {ErrorCode::kInvalidPathway, "invalid_pathway", 422, 2, "the steps do not form a valid pathway for the case"},
     {ErrorCode::kTooLarge, "too_large", 413, 2, "the request body is too large"},
     {ErrorCode::kTimeout, "timeout", 408, 2, "the request took too long to arrive"},
     {ErrorCode::kUnavailable, "unavailable", 503, 1, "the service is not available"},

@@ -11,14 +11,21 @@
 //  2. A connection with no request started lives idle_timeout (at most header_timeout); one that
 //     started a request has header_timeout for its headers and body_timeout for its body.
 //  3. At most max_connections at once, and at most max_connections_per_address from one address.
+//
+// Requests that commit to disk before they answer (Service::durable: capacity, case transitions,
+// reload) run on a pool of their own (ServerOptions::writer_threads): a request thread never waits
+// for an fsync, so lookups go on while writes wait for the disk; the answer is written back on the
+// session's strand.
 #include "server/http_server.hpp"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -64,6 +71,7 @@ struct ServerImpl {
       : service(s),
         opt(std::move(o)),
         ioc(opt.threads),
+        writers(static_cast<std::size_t>(std::max(1, opt.writer_threads))),
         strand(net::make_strand(ioc)),
         acceptor(strand),
         signals(strand, SIGTERM, SIGINT, SIGHUP),
@@ -88,6 +96,7 @@ struct ServerImpl {
   std::atomic<bool> draining{false};
   std::atomic<bool> finished{false};  // run() has returned: post nothing more
   net::io_context ioc;
+  net::thread_pool writers;  // durable requests; destroyed (joined) before ioc
   net::strand<net::io_context::executor_type> strand;  // acceptor, signals, drain
   tcp::acceptor acceptor;
   net::signal_set signals;
@@ -233,9 +242,20 @@ class Session : public std::enable_shared_from_this<Session> {
     r.target = sv(req.target());
     r.authorization = sv(req[http::field::authorization]);
     r.body = req.body();
-    Response out = server_.service.handle(r);
+    if (Service::durable(r)) {
+      // On the writers' pool; the work guard keeps run() (and a drain) waiting for the answer.
+      net::post(server_.writers, [self = shared_from_this(), r, guard = net::make_work_guard(server_.ioc)] {
+        Response out = self->server_.service.handle(r);
+        net::post(self->stream_.get_executor(), [self, out = std::move(out)]() mutable { self->answer(std::move(out)); });
+      });
+      return;
+    }
+    answer(server_.service.handle(r));
+  }
+
+  void answer(Response out) {
     ++served_;
-    respond(std::move(out), req.keep_alive() && !server_.draining);
+    respond(std::move(out), parser_->get().keep_alive() && !server_.draining);
   }
 
   void refuse_too_large() {

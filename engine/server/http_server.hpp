@@ -22,6 +22,7 @@ struct ServerOptions {
   std::string bind = "127.0.0.1";
   unsigned short port = 8080;  // 0: an ephemeral port
   int threads = 2;
+  int writer_threads = 2;  // requests that commit to disk before answering (Service::durable)
   std::size_t max_connections = 512;
   std::size_t max_connections_per_address = 64;  // one client address cannot take every slot
   std::size_t body_limit = 64 * 1024;

@@ -6,9 +6,12 @@
 namespace nrm::server {
 
 std::string_view route_name(Route r) {
-  static constexpr std::string_view kNames[] = {"referrals", "explain", "providers", "provider",
-                                                "capacity",  "audit",   "stats",     "reload",
-                                                "healthz",   "metrics", "other"};
+  static constexpr std::string_view kNames[] = {
+      "referrals",  "explain",    "providers",  "provider",     "capacity",     "audit",
+      "stats",      "reload",     "case_open",  "case",         "case_steps",   "case_close",
+      "step_accept", "step_decline", "step_withdraw", "requests", "healthz",   "metrics",
+      "other"};
+  static_assert(sizeof kNames / sizeof kNames[0] == static_cast<std::size_t>(Route::kCount));
   return kNames[static_cast<int>(r)];
 }
 
@@ -28,6 +31,13 @@ void Metrics::record(Route route, int status, std::string_view error_code, doubl
   }
 }
 
+void Metrics::case_event(std::string_view event) {
+  std::lock_guard lock(mu_);
+  auto it = case_events_.find(event);
+  if (it == case_events_.end()) case_events_.emplace(std::string(event), 1);
+  else ++it->second;
+}
+
 std::string Metrics::render() const {
   std::string out;
   out += "# HELP nrm_http_requests_total HTTP requests answered, by endpoint and status.\n";
@@ -40,6 +50,10 @@ std::string Metrics::render() const {
     out += "# HELP nrm_http_errors_total Refused requests, by error code.\n";
     out += "# TYPE nrm_http_errors_total counter\n";
     for (const auto& [code, n] : errors_) out += fmt::format("nrm_http_errors_total{{code=\"{}\"}} {}\n", code, n);
+    out += "# HELP nrm_case_transitions_total Acknowledged case transitions, by kind.\n";
+    out += "# TYPE nrm_case_transitions_total counter\n";
+    for (const auto& [event, n] : case_events_)
+      out += fmt::format("nrm_case_transitions_total{{event=\"{}\"}} {}\n", event, n);
   }
   out += "# HELP nrm_http_request_duration_seconds Time from a complete request to its response, by endpoint.\n";
   out += "# TYPE nrm_http_request_duration_seconds histogram\n";

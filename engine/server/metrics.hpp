@@ -1,5 +1,6 @@
 // Prometheus counters of the server: requests by endpoint and status, a latency histogram per
-// endpoint, refusals by error code, open connections, reloads and capacity updates. Lock-free
+// endpoint, refusals by error code, open connections, reloads, capacity updates and case
+// transitions (by kind only). Lock-free
 // on the hot path except the (endpoint, status) map.
 #pragma once
 
@@ -15,6 +16,7 @@ namespace nrm::server {
 
 // Labels of the `endpoint` dimension.
 enum class Route { kReferrals, kExplain, kProviders, kProvider, kCapacity, kAudit, kStats, kReload,
+                   kCaseOpen, kCase, kCaseSteps, kCaseClose, kStepAccept, kStepDecline, kStepWithdraw, kRequests,
                    kHealthz, kMetrics, kOther, kCount };
 std::string_view route_name(Route r);
 
@@ -28,6 +30,8 @@ class Metrics {
   void connection_refused() { ++refused_; }
   void reload(bool ok) { ++(ok ? reloads_ok_ : reloads_failed_); }
   void capacity_update() { ++capacity_updates_; }
+  // An acknowledged case transition: opened, requested, accepted, declined, withdrawn, closed.
+  void case_event(std::string_view event);
   // The Prometheus text exposition format, version 0.0.4.
   std::string render() const;
 
@@ -42,6 +46,7 @@ class Metrics {
   mutable std::mutex mu_;
   std::map<std::pair<int, int>, std::uint64_t> requests_;  // (route, status) -> count
   std::map<std::string, std::uint64_t, std::less<>> errors_;
+  std::map<std::string, std::uint64_t, std::less<>> case_events_;
   std::atomic<std::int64_t> connections_{0};
   std::atomic<std::uint64_t> refused_{0}, reloads_ok_{0}, reloads_failed_{0}, capacity_updates_{0};
 };

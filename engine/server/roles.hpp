@@ -17,12 +17,15 @@ std::optional<Role> parse_role(std::string_view name);
 std::string_view role_list();
 
 // The /v1 endpoints.
-enum class Endpoint { kReferrals, kExplain, kProviders, kProvider, kCapacity, kAudit, kStats, kReload };
+enum class Endpoint { kReferrals, kExplain, kProviders, kProvider, kCapacity, kAudit, kStats, kReload,
+                      kCaseOpen, kCase, kCaseSteps, kCaseClose, kStepAccept, kStepDecline, kStepWithdraw,
+                      kRequests };
 
 enum class Access {
   kDenied,
   kAllowed,
   kOwnProvider,  // only for the provider named in the token
+  kOwnCase,      // only for a case this very token opened
 };
 
 Access access(Role role, Endpoint endpoint);

@@ -10,189 +10,23 @@
 #include "audit/audit.hpp"
 #include "audit/render.hpp"
 #include "model/diagnostics.hpp"
+#include "server/case_view.hpp"
 #include "server/json_body.hpp"
+#include "server/replies.hpp"
 #include "server/roles.hpp"
 
 namespace nrm::server {
 
 using api::ErrorCode;
 using json = nlohmann::json;
-
-namespace {
-
-// Never throws on invalid UTF-8 (a message may quote what the client sent): bad bytes become
-// U+FFFD. On valid text it is exactly json::dump, so answers stay byte for byte the CLI's.
-std::string dump(const json& j, int indent = -1) {
-  return j.dump(indent, ' ', false, json::error_handler_t::replace);
-}
-
-Response error_response(ErrorCode code, const std::string& message, json details = nullptr) {
-  const api::ErrorInfo& info = api::error_info(code);
-  json j = {{"code", info.name}, {"message", message.empty() ? std::string(info.summary) : message}};
-  if (!details.is_null()) j["errors"] = std::move(details);
-  Response r;
-  r.status = info.http_status;
-  r.body = dump(j) + "\n";
-  r.error_code = info.name;
-  return r;
-}
-
-// "location: 'x' is not a community; age: 300 is out of range"
-std::string summary_of(const LoadError& e) {
-  std::string out;
-  for (const auto& d : e.diagnostics()) {
-    if (!out.empty()) out += "; ";
-    out += d.field.empty() ? d.message : d.field + ": " + d.message;
-  }
-  return out.empty() ? std::string(e.what()) : out;
-}
-
-Response bad_input(const LoadError& e, const std::string& context = "") {
-  json details = json::array();
-  for (const auto& d : e.diagnostics()) {
-    json x = {{"field", d.field}, {"message", d.message}};
-    if (!d.file.empty() && d.file != "case") x["file"] = d.file;
-    if (d.line > 0) x["line"] = d.line;
-    if (d.column > 0) x["column"] = d.column;
-    details.push_back(std::move(x));
-  }
-  return error_response(ErrorCode::kBadInput, context + summary_of(e), std::move(details));
-}
-
-Response ok_json(const json& j, bool pretty = false) {
-  Response r;
-  r.body = dump(j, pretty ? 2 : -1) + "\n";
-  return r;
-}
-
-// The body as a JSON object, parsed once (strict: see json_body.hpp).
-json parse_object(std::string_view body, const char* expected) { return parse_json_body(body, expected); }
-
-void check_keys(const json& j, std::initializer_list<std::string_view> allowed) {
-  std::vector<Diagnostic> problems;
-  for (const auto& [key, value] : j.items()) {
-    bool ok = false;
-    for (auto a : allowed) ok = ok || a == key;
-    if (!ok) {
-      std::string list;
-      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      problems.push_back({"", 0, 0, key, "unknown field; expected " + list});
-    }
-  }
-  if (!problems.empty()) throw LoadError("invalid request", std::move(problems));
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') out += ' ';
-    else if (s[i] == '%') {
-      int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
-      int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
-      if (hi < 0 || lo < 0)
-        throw field_error("query", "malformed percent-encoding in '" + std::string(s) + "'");
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else out += s[i];
-  }
-  return out;
-}
-
-std::vector<std::string> split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (;;) {
-    std::size_t p = s.find(sep, start);
-    out.emplace_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
-    if (p == std::string_view::npos) break;
-    start = p + 1;
-  }
-  return out;
-}
-
-using Query = std::vector<std::pair<std::string, std::string>>;
-
-Query parse_query(std::string_view q, std::initializer_list<std::string_view> allowed) {
-  Query out;
-  if (q.empty()) return out;
-  std::vector<Diagnostic> problems;
-  for (const auto& part : split(q, '&')) {
-    if (part.empty()) continue;
-    std::size_t eq = part.find('=');
-    std::string key = percent_decode(std::string_view(part).substr(0, eq));
-    std::string value = eq == std::string::npos ? "" : percent_decode(std::string_view(part).substr(eq + 1));
-    bool ok = false;
-    for (auto a : allowed) ok = ok || a == key;
-    if (!ok) {
-      std::string list;
-      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      problems.push_back({"", 0, 0, key.size() > 64 ? key.substr(0, 64) + "..." : key,
-                          "unknown parameter; expected " + (list.empty() ? std::string("none") : list)});
-      continue;
-    }
-    out.emplace_back(std::move(key), std::move(value));
-  }
-  if (!problems.empty()) throw LoadError("invalid query", std::move(problems));
-  return out;
-}
-
-// Every comma-separated value of every occurrence of `key`: at most kMaxQueryValues (more is
-// refused before any is looked up).
-constexpr std::size_t kMaxQueryValues = 64;
-std::vector<std::string> values(const Query& q, std::string_view key) {
-  std::vector<std::string> out;
-  for (const auto& [k, v] : q)
-    if (k == key)
-      for (auto& item : split(v, ','))
-        if (!item.empty()) out.push_back(std::move(item));
-  if (out.size() > kMaxQueryValues)
-    throw field_error(std::string(key), fmt::format("{} values; give at most {}", out.size(), kMaxQueryValues));
-  return out;
-}
-
-Date query_date(const Query& q) {
-  auto v = values(q, "as_of");
-  if (v.empty()) return Date::today();
-  if (v.size() == 1)
-    if (auto d = Date::parse(v[0])) return *d;
-  throw field_error("as_of", "expected one date YYYY-MM-DD");
-}
-
-bool iequals_prefix(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-  return true;
-}
-
-Endpoint endpoint_of(Route r) { return static_cast<Endpoint>(static_cast<int>(r)); }
-
-}  // namespace
-
-struct Service::Context {
-  const Request* request = nullptr;
-  Route route = Route::kOther;
-  std::string_view query;
-  Query params;
-  store::TokenInfo token;
-  Role role = Role::kFrontline;
-  std::shared_ptr<const api::Engine> engine;
-};
+using namespace detail;
 
 Service::Service(std::shared_ptr<const api::Engine> engine, const std::string& db_path,
-                 const std::string& profiles_path, int log_retention_days)
+                 const std::string& profiles_path, int log_retention_days, int case_retention_days)
     : profiles_path_(profiles_path),
       writer_(db_path, store::Durability::kFull),
       reader_(db_path, store::Durability::kFull),
-      log_(db_path, log_retention_days) {
+      log_(db_path, log_retention_days, case_retention_days) {
   engine_ = replay(std::move(engine));
 }
 
@@ -243,6 +77,12 @@ Response Service::refuse(ErrorCode code, const std::string& message) {
   return r;
 }
 
+bool Service::durable(const Request& rq) {
+  const std::string_view path = rq.target.substr(0, rq.target.find('?'));
+  if (rq.method == "PUT") return path.size() > 9 && path.substr(path.size() - 9) == "/capacity";
+  return rq.method == "POST" && (path.substr(0, 9) == "/v1/cases" || path == "/v1/admin/reload");
+}
+
 Response Service::handle(const Request& request) {
   auto start = std::chrono::steady_clock::now();
   Context ctx;
@@ -287,19 +127,24 @@ Response Service::route(const Request& rq, Context& ctx) {
 
   // /v1 routes: which endpoint, which method, which provider id.
   std::string_view method;
-  std::string id;
+  std::string id;   // the provider the path names
+  std::string ref;  // the case the path names
   if (path.substr(0, 4) == "/v1/") {
     auto seg = split(path.substr(4), '/');
-    if (seg.size() == 1 && seg[0] == "referrals") ctx.route = Route::kReferrals, method = "POST";
-    else if (seg.size() == 1 && seg[0] == "explain") ctx.route = Route::kExplain, method = "POST";
-    else if (seg.size() == 1 && seg[0] == "providers") ctx.route = Route::kProviders, method = "GET";
-    else if (seg.size() == 2 && seg[0] == "providers" && !seg[1].empty())
-      ctx.route = Route::kProvider, method = "GET", id = seg[1];
-    else if (seg.size() == 3 && seg[0] == "providers" && !seg[1].empty() && seg[2] == "capacity")
-      ctx.route = Route::kCapacity, method = "PUT", id = seg[1];
-    else if (seg.size() == 1 && seg[0] == "audit") ctx.route = Route::kAudit, method = "GET";
-    else if (seg.size() == 1 && seg[0] == "stats") ctx.route = Route::kStats, method = "GET";
-    else if (seg.size() == 2 && seg[0] == "admin" && seg[1] == "reload") ctx.route = Route::kReload, method = "POST";
+    if (!route_case(seg, ctx.route, method, ref, id)) {
+      if (seg.size() == 1 && seg[0] == "referrals") ctx.route = Route::kReferrals, method = "POST";
+      else if (seg.size() == 1 && seg[0] == "explain") ctx.route = Route::kExplain, method = "POST";
+      else if (seg.size() == 1 && seg[0] == "providers") ctx.route = Route::kProviders, method = "GET";
+      else if (seg.size() == 2 && seg[0] == "providers" && !seg[1].empty())
+        ctx.route = Route::kProvider, method = "GET", id = seg[1];
+      else if (seg.size() == 3 && seg[0] == "providers" && !seg[1].empty() && seg[2] == "capacity")
+        ctx.route = Route::kCapacity, method = "PUT", id = seg[1];
+      else if (seg.size() == 1 && seg[0] == "audit") ctx.route = Route::kAudit, method = "GET";
+      else if (seg.size() == 1 && seg[0] == "stats") ctx.route = Route::kStats, method = "GET";
+      else if (seg.size() == 2 && seg[0] == "admin" && seg[1] == "reload") ctx.route = Route::kReload, method = "POST";
+      else if (seg.size() == 3 && seg[0] == "providers" && !seg[1].empty() && seg[2] == "requests")
+        ctx.route = Route::kRequests, method = "GET", id = seg[1];
+    }
   }
   if (method.empty()) {
     std::string shown(path.substr(0, 80));
@@ -333,14 +178,25 @@ Response Service::route(const Request& rq, Context& ctx) {
   ctx.token = *token;
   ctx.role = *role;
 
-  // May this role do this?
+  // A case the path names: an unknown reference is 404 for everyone, whatever the role.
+  if (!ref.empty()) {
+    std::lock_guard lock(read_mu_);
+    ctx.kase = reader_.find_case(ref);
+    if (!ctx.kase) return error_response(ErrorCode::kNotFound, "no case with reference '" + ref.substr(0, 16) + "'");
+  }
+
+  // May this role do this, to this provider or this case?
   Access a = access(ctx.role, endpoint_of(ctx.route));
   if (a == Access::kDenied)
     return error_response(ErrorCode::kForbidden,
                           fmt::format("role {} may not use {} {}", role_name(ctx.role), method, route_name(ctx.route)));
   if (a == Access::kOwnProvider && ctx.token.provider != id)
-    return error_response(ErrorCode::kForbidden, fmt::format("role {} may only update the capacity of provider {}",
-                                                             role_name(ctx.role), ctx.token.provider));
+    return error_response(ErrorCode::kForbidden,
+                          fmt::format("role {} may only act for its own provider, {}", role_name(ctx.role), ctx.token.provider));
+  if (a == Access::kOwnCase && ctx.kase->opened_by != ctx.token.id)
+    return error_response(ErrorCode::kForbidden, fmt::format("case {} was opened with another token; only that token (or "
+                                                             "a coordinator, to read or close it) may use it",
+                                                             ctx.kase->reference));
 
   ctx.engine = engine();
   switch (ctx.route) {
@@ -354,6 +210,14 @@ Response Service::route(const Request& rq, Context& ctx) {
     case Route::kReload:
       parse_query(ctx.query, {});
       return reload();
+    case Route::kCaseOpen: return open_case(ctx);
+    case Route::kCase: return show_case(ctx);
+    case Route::kCaseSteps: return replace_steps(ctx);
+    case Route::kCaseClose: return close_case(ctx);
+    case Route::kStepAccept: return accept_step(ctx, id);
+    case Route::kStepDecline: return decline_step(ctx, id);
+    case Route::kStepWithdraw: return withdraw_step(ctx, id);
+    case Route::kRequests: return requests(ctx, id);
     default: return error_response(ErrorCode::kInternal, "");
   }
 }
@@ -523,30 +387,14 @@ Response Service::stats(Context& ctx) {
   const Taxonomy& t = ctx.engine->directory().taxonomy;
   if (!province.empty() && !t.provinces.find(province))
     throw field_error("province", "unknown province or territory '" + province.substr(0, 64) + "'");
-  // Closed months only: nothing logged this month is in the answer, so a new referral never moves
-  // a published figure (the log need not be flushed first).
+  // Closed months only: nothing logged or transitioned this month is in the answer, so a new
+  // referral or case event never moves a published figure (the log need not be flushed first).
   store::Stats s;
   {
     std::lock_guard lock(read_mu_);
     s = reader_.stats(province, store::utc_now().substr(0, 7));
   }
-  json periods = json::array();
-  for (const auto& p : s.periods) {
-    json cells = json::array(), totals = json::array();
-    for (const auto& c : p.cells)
-      cells.push_back({{"province", c.province}, {"need", c.need}, {"outcome", c.outcome}, {"count", c.count}});
-    for (const auto& c : p.totals) totals.push_back({{"need", c.need}, {"outcome", c.outcome}, {"count", c.count}});
-    periods.push_back({{"period", p.period},
-                       {"cells", std::move(cells)},
-                       {"need_totals", std::move(totals)},
-                       {"suppressed_cells", p.suppressed}});
-  }
-  json j = {{"period", "month"},
-            {"min_cell", store::Stats::kMinCell},
-            {"rounded_to", store::Stats::kRounding},
-            {"periods", std::move(periods)}};
-  if (!province.empty()) j["province"] = province;
-  return ok_json(j);
+  return ok_json(stats_document(s, province));
 }
 
 // The coordinators' audit, as `nrm audit --format json` prints it, with the CLI's filters

@@ -7,16 +7,23 @@
 
 namespace nrm::store {
 
-ReferralLog::ReferralLog(const std::string& db_path, int retention_days)
+ReferralLog::ReferralLog(const std::string& db_path, int retention_days, int case_retention_days)
     : store_(std::make_unique<Store>(db_path, Durability::kNormal)),
       retention_days_(retention_days),
+      case_retention_days_(case_retention_days),
       thread_([this] { run(); }) {}
 
 void ReferralLog::maintain() {
+  const std::string today = utc_now().substr(0, 10);
   try {
-    store_->purge_log(retention_days_, utc_now().substr(0, 10));
+    store_->purge_log(retention_days_, today);
   } catch (const std::exception& e) {
     std::cerr << "nrm serve: referral log retention: " << e.what() << "\n";
+  }
+  try {
+    store_->purge_cases(case_retention_days_, today);
+  } catch (const std::exception& e) {
+    std::cerr << "nrm serve: case retention: " << e.what() << "\n";
   }
 }
 

@@ -1,9 +1,10 @@
 // The referral log's writer: requests hand records over without waiting, a background thread
 // writes them in batches (one transaction each, at most every kBatchDelay unless a flush asks or
 // kBatchMax are waiting) on its own connection. Losing the last few hundred milliseconds of log on
-// a crash is accepted; capacity updates never go through here. The same
-// thread keeps the log short: on start and then hourly it freezes the counts of months that have
-// ended and deletes rows older than the retention period (once their month is frozen).
+// a crash is accepted; capacity updates and case transitions never go through here. The same
+// thread keeps the store short: on start and then hourly it freezes the counts of months that have
+// ended, deletes log rows older than the log's retention period and cases closed longer ago than
+// the cases' one (each once its month is frozen).
 #pragma once
 
 #include <chrono>
@@ -22,7 +23,8 @@ class ReferralLog {
   static constexpr int kDefaultRetentionDays = 90;
   static constexpr std::chrono::milliseconds kBatchDelay{200};
   static constexpr std::size_t kBatchMax = 4096;
-  explicit ReferralLog(const std::string& db_path, int retention_days = kDefaultRetentionDays);
+  explicit ReferralLog(const std::string& db_path, int retention_days = kDefaultRetentionDays,
+                       int case_retention_days = kDefaultRetentionDays);
   ~ReferralLog();  // writes what is queued, then stops
   void add(ReferralRecord record);
   // Returns once everything added before the call is written.
@@ -30,9 +32,10 @@ class ReferralLog {
 
  private:
   void run();
-  void maintain();  // close ended months, purge old rows; never throws
+  void maintain();  // close ended months, purge old log rows and cases; never throws
   std::unique_ptr<Store> store_;
   int retention_days_;
+  int case_retention_days_;
   std::mutex mu_;
   std::condition_variable wake_, done_;
   std::deque<ReferralRecord> queue_;

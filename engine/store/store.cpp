@@ -1,5 +1,6 @@
-// The SQLite side of the store: schema (and its migration), statements, token hashing (libsodium
-// BLAKE2b, compared with sodium_memcmp), the frozen monthly counts and their disclosure control.
+// The SQLite side of the store: schema (and its migrations), token hashing (libsodium BLAKE2b,
+// compared with sodium_memcmp), capacity, the referral log, the frozen monthly counts of the log
+// and of the tracked cases, and their one disclosure control. The cases themselves: cases.cpp.
 #include "store/store.hpp"
 
 #include <fcntl.h>
@@ -14,13 +15,20 @@
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <tuple>
+
+#include "store/detail.hpp"
 
 namespace nrm::store {
+
+using detail::Stmt;
+using detail::Transaction;
 
 namespace {
 
 // 1: first release. 2: the referral log keeps the hour and no token id; frozen monthly counts.
-constexpr int kSchemaVersion = 2;
+// 3: tracked cases (cases, case_steps, case_history) and their frozen monthly counts.
+constexpr int kSchemaVersion = 3;
 constexpr std::size_t kSecretBytes = 32;
 constexpr std::size_t kHashBytes = crypto_generichash_BYTES;  // 32
 constexpr const char* kTokenPrefix = "nrm_";
@@ -69,6 +77,60 @@ CREATE TABLE IF NOT EXISTS period_counts (
   count    INTEGER NOT NULL,
   PRIMARY KEY (period, province, need, outcome)
 );
+CREATE TABLE IF NOT EXISTS cases (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  reference    TEXT NOT NULL UNIQUE,
+  opened_by    INTEGER NOT NULL,
+  role         TEXT NOT NULL,
+  case_json    TEXT NOT NULL,
+  consent      TEXT NOT NULL,
+  province     TEXT NOT NULL,
+  exploitation TEXT NOT NULL,
+  needs        TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+  outcome      TEXT NOT NULL DEFAULT '',
+  opened       TEXT NOT NULL,
+  closed       TEXT NOT NULL DEFAULT '',
+  version      INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS cases_by_closed ON cases(status, closed);
+CREATE TABLE IF NOT EXISTS case_steps (
+  case_id   INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  position  INTEGER NOT NULL,
+  provider  TEXT NOT NULL,
+  covers    TEXT NOT NULL,
+  mode      TEXT NOT NULL CHECK (mode IN ('in_person', 'remote')),
+  status    TEXT NOT NULL CHECK (status IN ('requested', 'accepted', 'declined', 'withdrawn')),
+  reason    TEXT NOT NULL DEFAULT '',
+  duty      INTEGER NOT NULL DEFAULT 0,
+  bed       INTEGER NOT NULL DEFAULT 0,
+  requested TEXT NOT NULL,
+  updated   TEXT NOT NULL,
+  PRIMARY KEY (case_id, provider)
+);
+CREATE INDEX IF NOT EXISTS case_steps_by_provider ON case_steps(provider, status);
+CREATE TABLE IF NOT EXISTS case_history (
+  case_id  INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  seq      INTEGER NOT NULL,
+  day      TEXT NOT NULL,
+  event    TEXT NOT NULL,
+  provider TEXT NOT NULL DEFAULT '',
+  code     TEXT NOT NULL DEFAULT '',
+  needs    TEXT NOT NULL DEFAULT '',
+  days     INTEGER,
+  PRIMARY KEY (case_id, seq)
+);
+CREATE INDEX IF NOT EXISTS case_history_by_day ON case_history(day);
+CREATE TABLE IF NOT EXISTS case_counts (
+  period    TEXT NOT NULL,
+  breakdown TEXT NOT NULL,
+  province  TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  event     TEXT NOT NULL,
+  code      TEXT NOT NULL,
+  count     INTEGER NOT NULL,
+  PRIMARY KEY (period, breakdown, province, value, event, code)
+);
 )sql";
 
 // From schema 1: the log loses its token ids and keeps the hour only (secure_delete overwrites
@@ -116,82 +178,6 @@ Hash hash_secret(std::string_view secret) {
   return h;
 }
 
-// A prepared statement, finalised on scope exit.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
-      throw StoreError(std::string("store: ") + sqlite3_errmsg(db));
-  }
-  ~Stmt() { sqlite3_finalize(s_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  Stmt& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(s_, i, v)); }
-  Stmt& bind(int i, const std::string& v) {
-    return check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-  }
-  Stmt& bind_blob(int i, const void* p, std::size_t n) {
-    return check(sqlite3_bind_blob(s_, i, p, static_cast<int>(n), SQLITE_TRANSIENT));
-  }
-  Stmt& bind_null(int i) { return check(sqlite3_bind_null(s_, i)); }
-  // true: a row is ready; false: done.
-  bool step() {
-    int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw StoreError(std::string("store: ") + sqlite3_errmsg(db_));
-  }
-  void reset() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  std::int64_t integer(int c) const { return sqlite3_column_int64(s_, c); }
-  bool is_null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
-  std::string text(int c) const {
-    const unsigned char* t = sqlite3_column_text(s_, c);
-    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
-             : std::string();
-  }
-  std::string_view blob(int c) const {
-    const void* b = sqlite3_column_blob(s_, c);
-    return b ? std::string_view(static_cast<const char*>(b), static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
-             : std::string_view();
-  }
-
- private:
-  Stmt& check(int rc) {
-    if (rc != SQLITE_OK) throw StoreError(std::string("store: ") + sqlite3_errmsg(db_));
-    return *this;
-  }
-  sqlite3* db_;
-  sqlite3_stmt* s_ = nullptr;
-};
-
-// BEGIN IMMEDIATE ... COMMIT, rolled back if the scope is left by an exception.
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db) : db_(db) { run("BEGIN IMMEDIATE"); }
-  ~Transaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  void commit() {
-    run("COMMIT");
-    done_ = true;
-  }
-
- private:
-  void run(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "unknown error";
-      sqlite3_free(err);
-      throw StoreError("store: " + msg);
-    }
-  }
-  sqlite3* db_;
-  bool done_ = false;
-};
-
 }  // namespace
 
 std::string utc_hour_now() { return utc_now().substr(0, 13); }
@@ -205,50 +191,57 @@ std::string utc_now() {
   return buf;
 }
 
-Store::Store(const std::string& path, Durability durability) : path_(path) {
+Store::Store(const std::string& path, Durability durability, OpenMode mode)
+    : path_(path), read_only_(mode == OpenMode::kReadOnly) {
   init_sodium();
-  create_private(path);
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
+  if (!read_only_) create_private(path);
+  const int flags = read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
     throw StoreError(path + ": cannot open the database: " + msg);
   }
   sqlite3_busy_timeout(db_, 10000);
+  cache_ = std::make_unique<detail::StatementCache>(db_);
   try {
+    std::int64_t v = 0;
+    auto version = [&] {
+      Stmt q(db_, "PRAGMA user_version");
+      q.step();
+      return q.integer(0);
+    };
+    if (read_only_) {
+      v = version();
+      if (v != kSchemaVersion)
+        throw StoreError(path + ": database schema " + std::to_string(v) + (v > kSchemaVersion ? " is newer" : " is older") +
+                         " than this nrm (" + std::to_string(kSchemaVersion) + ")" +
+                         (v < kSchemaVersion ? "; start nrm serve on it once to upgrade it" : ""));
+      return;
+    }
     {
-      Stmt mode(db_, "PRAGMA journal_mode=WAL");
-      if (!mode.step() || mode.text(0) != "wal") throw StoreError(path + ": cannot switch the database to WAL mode");
+      Stmt wal(db_, "PRAGMA journal_mode=WAL");
+      if (!wal.step() || wal.text(0) != "wal") throw StoreError(path + ": cannot switch the database to WAL mode");
     }
     exec(durability == Durability::kFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-    exec("PRAGMA secure_delete=ON");  // deleted log rows are overwritten, not left in free pages
-    std::int64_t v = 0;
-    {
-      Stmt version(db_, "PRAGMA user_version");
-      version.step();
-      v = version.integer(0);
-    }
+    exec("PRAGMA secure_delete=ON");  // deleted rows (log, cases) are overwritten, not left in free pages
+    v = version();
     if (v > kSchemaVersion)
       throw StoreError(path + ": database schema " + std::to_string(v) + " is newer than this nrm (" +
                        std::to_string(kSchemaVersion) + ")");
     if (v < kSchemaVersion) {
       Transaction tx(db_);
-      std::int64_t now = 0;
-      {
-        Stmt again(db_, "PRAGMA user_version");  // another process may have migrated meanwhile
-        again.step();
-        now = again.integer(0);
-      }
+      const std::int64_t now = version();  // another process may have migrated meanwhile
       if (now == 1) exec(kMigrate1to2);
       if (now < kSchemaVersion) {
-        exec(kSchema);
+        exec(kSchema);  // schema 2 -> 3: the case tables are new
         exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
       }
       tx.commit();
     }
     exec("PRAGMA foreign_keys=ON");
   } catch (...) {
+    cache_.reset();
     sqlite3_close(db_);
     db_ = nullptr;
     throw;
@@ -256,6 +249,7 @@ Store::Store(const std::string& path, Durability durability) : path_(path) {
 }
 
 Store::~Store() {
+  cache_.reset();  // its statements are finalised before the connection closes
   sqlite3_finalize(auth_);
   sqlite3_close(db_);
 }
@@ -395,23 +389,46 @@ void Store::log_referrals(const std::vector<ReferralRecord>& records) {
   tx.commit();
 }
 
-void Store::close_periods(const std::string& current_month) {
-  Transaction tx(db_);
+namespace {
+
+// One month's referral counts, province x need x outcome (referrals only, not explanations).
+constexpr const char* kReferralCounts =
+    "SELECT r.province, n.need, n.outcome, COUNT(*) FROM referral_needs n "
+    "JOIN referrals r ON r.id = n.referral_id "
+    "WHERE r.kind = 'referral' AND substr(r.hour, 1, 7) = ?1 "
+    "GROUP BY r.province, n.need, n.outcome";
+
+}  // namespace
+
+// Months before `current_month` with log rows or case events that are not frozen yet.
+std::vector<std::string> Store::months_to_close(const std::string& current_month) {
   Stmt open(db_,
-            "SELECT DISTINCT substr(hour, 1, 7) FROM referrals WHERE substr(hour, 1, 7) < ?1 "
-            "AND substr(hour, 1, 7) NOT IN (SELECT period FROM closed_periods) ORDER BY 1");
+            "SELECT m FROM (SELECT DISTINCT substr(hour, 1, 7) AS m FROM referrals "
+            "UNION SELECT DISTINCT substr(day, 1, 7) FROM case_history) "
+            "WHERE m < ?1 AND m NOT IN (SELECT period FROM closed_periods) ORDER BY 1");
   open.bind(1, current_month);
   std::vector<std::string> periods;
   while (open.step()) periods.push_back(open.text(0));
-  for (const auto& p : periods) {
-    Stmt freeze(db_,
-                "INSERT INTO period_counts(period, province, need, outcome, count) "
-                "SELECT ?1, r.province, n.need, n.outcome, COUNT(*) FROM referral_needs n "
-                "JOIN referrals r ON r.id = n.referral_id "
-                "WHERE r.kind = 'referral' AND substr(r.hour, 1, 7) = ?1 "
-                "GROUP BY r.province, n.need, n.outcome");
+  return periods;
+}
+
+void Store::close_periods(const std::string& current_month) {
+  Transaction tx(db_);
+  for (const auto& p : months_to_close(current_month)) {
+    Stmt freeze(db_, (std::string("INSERT INTO period_counts(period, province, need, outcome, count) SELECT ?1, * FROM (") +
+                      kReferralCounts + ")")
+                         .c_str());
     freeze.bind(1, p);
     freeze.step();
+    Stmt cases(db_,
+               "INSERT INTO case_counts(period, breakdown, province, value, event, code, count) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& c : detail::count_case_events(db_, p)) {
+      cases.reset();
+      cases.bind(1, p).bind(2, c.breakdown).bind(3, c.province).bind(4, c.value).bind(5, c.event).bind(6, c.code);
+      cases.bind(7, c.count);
+      cases.step();
+    }
     Stmt mark(db_, "INSERT INTO closed_periods(period) VALUES (?)");
     mark.bind(1, p);
     mark.step();
@@ -419,26 +436,30 @@ void Store::close_periods(const std::string& current_month) {
   tx.commit();
 }
 
-std::int64_t Store::purge_log(int retention_days, const std::string& today) {
-  close_periods(today.substr(0, 7));
-  // The cutoff hour: `retention_days` before today at 00.
+std::string detail::days_before(const std::string& today, int days) {
   std::tm tm{};
   tm.tm_year = std::stoi(today.substr(0, 4)) - 1900;
   tm.tm_mon = std::stoi(today.substr(5, 2)) - 1;
-  tm.tm_mday = std::stoi(today.substr(8, 2)) - retention_days;
+  tm.tm_mday = std::stoi(today.substr(8, 2)) - days;
   tm.tm_hour = 12;
   std::time_t t = timegm(&tm);
   std::tm cut{};
   gmtime_r(&t, &cut);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT00", &cut);
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &cut);
+  return buf;
+}
+
+std::int64_t Store::purge_log(int retention_days, const std::string& today) {
+  close_periods(today.substr(0, 7));
+  const std::string cutoff = detail::days_before(today, retention_days) + "T00";  // that day at 00
   Transaction tx(db_);
   const char* old = "SELECT id FROM referrals WHERE hour < ?1 AND substr(hour, 1, 7) IN (SELECT period FROM closed_periods)";
   Stmt needs(db_, (std::string("DELETE FROM referral_needs WHERE referral_id IN (") + old + ")").c_str());
-  needs.bind(1, std::string(buf));
+  needs.bind(1, cutoff);
   needs.step();
   Stmt refs(db_, (std::string("DELETE FROM referrals WHERE id IN (") + old + ")").c_str());
-  refs.bind(1, std::string(buf));
+  refs.bind(1, cutoff);
   refs.step();
   std::int64_t n = sqlite3_changes(db_);
   tx.commit();
@@ -451,19 +472,34 @@ std::int64_t rounded(std::int64_t n) {
   return (n + Stats::kRounding / 2) / Stats::kRounding * Stats::kRounding;
 }
 
-// Disclosure control of one month (see StatsPeriod): primary suppression under kMinCell,
-// complementary suppression per need x outcome row, rounding; then the province filter (after,
-// so a filtered answer never shows what the whole one hides).
-StatsPeriod publish(const std::string& period, std::vector<StatsCell> cells, const std::string& province) {
-  StatsPeriod out;
-  out.period = period;
+// One figure of a month's table before disclosure control: a province's count of one row.
+struct Figure {
+  std::string province;
+  std::vector<std::string> row;  // the log: (need, outcome); cases: (value, event, code)
+  std::int64_t count = 0;
+};
+
+struct Disclosed {
+  std::vector<Figure> cells;
+  std::vector<Figure> totals;  // per row, over every province (province empty)
+  std::int64_t suppressed = 0;
+};
+
+// Disclosure control of one month's table, the one used for every published figure (see
+// StatsPeriod): primary suppression under kMinCell; per row, when its total is published and only
+// one of its figures was left out, the smallest other figure is left out too (complementary
+// suppression: the total minus the rest would reveal it; with no other figure the total hides);
+// every figure shown rounded to kRounding. Then the province filter, after, so a filtered answer
+// never shows what the whole one hides.
+Disclosed disclose(const std::vector<Figure>& cells, const std::string& province) {
+  Disclosed out;
   std::vector<bool> hidden(cells.size());
-  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> rows;  // (need, outcome) -> cells
+  std::map<std::vector<std::string>, std::vector<std::size_t>> rows;
   for (std::size_t i = 0; i < cells.size(); ++i) {
     hidden[i] = cells[i].count < Stats::kMinCell;
-    rows[{cells[i].need, cells[i].outcome}].push_back(i);
+    rows[cells[i].row].push_back(i);
   }
-  for (auto& [key, members] : rows) {
+  for (auto& [row, members] : rows) {
     std::int64_t total = 0;
     std::size_t nhidden = 0;
     for (std::size_t i : members) {
@@ -472,19 +508,49 @@ StatsPeriod publish(const std::string& period, std::vector<StatsCell> cells, con
     }
     bool total_shown = total >= Stats::kMinCell;
     if (total_shown && nhidden == 1) {
-      // The smallest shown cell of the row hides with it; if there is none, the total hides.
       std::optional<std::size_t> partner;
       for (std::size_t i : members)
         if (!hidden[i] && (!partner || cells[i].count < cells[*partner].count)) partner = i;
       if (partner) hidden[*partner] = true;
       else total_shown = false;
     }
-    if (total_shown) out.totals.push_back({"", key.first, key.second, rounded(total)});
+    if (total_shown) out.totals.push_back({"", row, rounded(total)});
   }
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (!province.empty() && cells[i].province != province) continue;
     if (hidden[i]) ++out.suppressed;
-    else out.cells.push_back({cells[i].province, cells[i].need, cells[i].outcome, rounded(cells[i].count)});
+    else out.cells.push_back({cells[i].province, cells[i].row, rounded(cells[i].count)});
+  }
+  return out;
+}
+
+StatsPeriod publish(const std::string& period, const std::vector<StatsCell>& cells, const std::string& province) {
+  std::vector<Figure> figures;
+  for (const auto& c : cells) figures.push_back({c.province, {c.need, c.outcome}, c.count});
+  Disclosed d = disclose(figures, province);
+  StatsPeriod out;
+  out.period = period;
+  for (const auto& f : d.cells) out.cells.push_back({f.province, f.row[0], f.row[1], f.count});
+  for (const auto& f : d.totals) out.totals.push_back({"", f.row[0], f.row[1], f.count});
+  out.suppressed = d.suppressed;
+  return out;
+}
+
+// Each breakdown of a month's case events is a table of its own, controlled alone.
+CaseStatsPeriod publish_cases(const std::string& period, const std::vector<detail::CaseCount>& counts,
+                              const std::string& province) {
+  CaseStatsPeriod out;
+  out.period = period;
+  for (const char* breakdown : {"province", "exploitation", "need"}) {
+    std::vector<Figure> figures;
+    for (const auto& c : counts)
+      if (c.breakdown == breakdown) figures.push_back({c.province, {c.value, c.event, c.code}, c.count});
+    Disclosed d = disclose(figures, province);
+    CaseTable& t = out.tables.emplace_back();
+    t.breakdown = breakdown;
+    for (const auto& f : d.cells) t.cells.push_back({f.province, f.row[0], f.row[1], f.row[2], f.count});
+    for (const auto& f : d.totals) t.totals.push_back({"", f.row[0], f.row[1], f.row[2], f.count});
+    t.suppressed = d.suppressed;
   }
   return out;
 }
@@ -492,26 +558,40 @@ StatsPeriod publish(const std::string& period, std::vector<StatsCell> cells, con
 }  // namespace
 
 Stats Store::stats(const std::string& province, const std::string& current_month) {
-  close_periods(current_month);
-  Stmt s(db_,
-         "SELECT period, province, need, outcome, count FROM period_counts WHERE period < ?1 "
-         "ORDER BY period, province, need, outcome");
-  s.bind(1, current_month);
-  Stats st;
-  std::string period;
-  std::vector<StatsCell> cells;
-  auto flush = [&] {
-    if (!period.empty()) st.periods.push_back(publish(period, std::move(cells), province));
-    cells.clear();
-  };
-  while (s.step()) {
-    if (s.text(0) != period) {
-      flush();
-      period = s.text(0);
-    }
-    cells.push_back({s.text(1), s.text(2), s.text(3), s.integer(4)});
+  if (!read_only_) close_periods(current_month);
+  std::map<std::string, std::vector<StatsCell>> log;
+  std::map<std::string, std::vector<detail::CaseCount>> cases;
+  {
+    Stmt s(db_, "SELECT period, province, need, outcome, count FROM period_counts WHERE period < ?1");
+    s.bind(1, current_month);
+    while (s.step()) log[s.text(0)].push_back({s.text(1), s.text(2), s.text(3), s.integer(4)});
   }
-  flush();
+  {
+    Stmt s(db_, "SELECT period, breakdown, province, value, event, code, count FROM case_counts WHERE period < ?1");
+    s.bind(1, current_month);
+    while (s.step()) cases[s.text(0)].push_back({s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6)});
+  }
+  // Read-only: months that ended but nobody froze yet, counted as freezing them would.
+  if (read_only_)
+    for (const auto& p : months_to_close(current_month)) {
+      Stmt s(db_, kReferralCounts);
+      s.bind(1, p);
+      while (s.step()) log[p].push_back({s.text(0), s.text(1), s.text(2), s.integer(3)});
+      for (auto& c : detail::count_case_events(db_, p)) cases[p].push_back(std::move(c));
+    }
+  Stats st;
+  for (auto& [period, cells] : log) {
+    std::sort(cells.begin(), cells.end(), [](const StatsCell& a, const StatsCell& b) {
+      return std::tie(a.province, a.need, a.outcome) < std::tie(b.province, b.need, b.outcome);
+    });
+    st.periods.push_back(publish(period, cells, province));
+  }
+  for (auto& [period, counts] : cases) {
+    std::sort(counts.begin(), counts.end(), [](const detail::CaseCount& a, const detail::CaseCount& b) {
+      return std::tie(a.province, a.value, a.event, a.code) < std::tie(b.province, b.value, b.event, b.code);
+    });
+    st.case_periods.push_back(publish_cases(period, counts, province));
+  }
   return st;
 }
 

@@ -1,15 +1,18 @@
 // The server's durable state, one SQLite file in WAL mode, created 0600: API tokens (only a
 // BLAKE2b hash of each secret, compared in constant time), capacity updates (committed with
-// synchronous=FULL before the caller acknowledges them) and the referral log (the UTC hour, the
+// synchronous=FULL before the caller acknowledges them), the referral log (the UTC hour, the
 // role, province, need codes, outcome — no token id, nothing about the person; deleted after a
-// retention period once its month is published). Statistics are published per closed calendar
-// month only, from counts frozen when the month closed, small cells suppressed (with their
-// complements) and the rest rounded, so no figure can be differenced back to a referral.
+// retention period once its month is published) and tracked cases (the case document, consent,
+// steps and their history to the day; each transition one durable transaction; deleted a set
+// number of days after closing). Statistics of both are published per closed calendar month only,
+// from counts frozen when the month closed, small cells suppressed (with their complements) and
+// the rest rounded, so no figure can be differenced back to a person.
 // One Store is one connection: use it from one thread at a time; open several on the same file
 // for several threads or processes.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -20,6 +23,10 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace nrm::store {
+
+namespace detail {
+class StatementCache;
+}
 
 // Anything SQLite refuses: cannot open, disk full, a newer schema. Internal to the server (500).
 class StoreError : public std::runtime_error {
@@ -81,13 +88,102 @@ struct StatsPeriod {
   std::int64_t suppressed = 0;       // cells left out (of those shown: the province's, if asked)
 };
 
+// One published figure of the tracked cases: how many `event`s (with `code`) in a province (and,
+// by breakdown, of an exploitation type or a need) in one closed month. Events: opened and closed
+// (per case; by need: each need asked), requested, accepted, declined, withdrawn (per step; by
+// need: each need the step covers), accepted_after (per acceptance, code = days from request:
+// same_day, 1_day, 2_to_7_days, over_7_days).
+struct CaseFigure {
+  std::string province;  // empty in totals (every province)
+  std::string value;     // the exploitation type or need code; empty in the "province" breakdown
+  std::string event;
+  std::string code;      // declined: the reason; closed: the outcome; accepted_after: the wait; else empty
+  std::int64_t count = 0;
+};
+
+// One breakdown of one month, disclosure-controlled as StatsPeriod is: cells under kMinCell left
+// out, complementary suppression per (value, event, code) row against its national total, the rest
+// rounded; `province` filters the cells shown, never the totals.
+struct CaseTable {
+  std::string breakdown;  // "province", "exploitation" or "need"
+  std::vector<CaseFigure> cells;
+  std::vector<CaseFigure> totals;
+  std::int64_t suppressed = 0;
+};
+
+struct CaseStatsPeriod {
+  std::string period;
+  std::vector<CaseTable> tables;  // province, exploitation, need
+};
+
 struct Stats {
   static constexpr int kMinCell = 10;
   static constexpr int kRounding = 5;
-  std::vector<StatsPeriod> periods;  // closed months, oldest first
+  std::vector<StatsPeriod> periods;           // referral log: closed months, oldest first
+  std::vector<CaseStatsPeriod> case_periods;  // tracked cases: closed months, oldest first
 };
 
+// ---- Tracked cases (docs/api.md, "Tracked cases") ----
+
+// One step of a case: a provider asked to cover some needs.
+struct CaseStep {
+  std::string provider;
+  std::vector<std::string> covers;   // need codes it is asked to cover
+  std::string mode = "in_person";    // in_person | remote
+  std::string status = "requested";  // requested | accepted | declined | withdrawn
+  std::string reason;                // declined: the reason code
+  bool duty = false;                 // a minor's child-protection step: opened whatever the consent
+  bool bed = false;                  // its acceptance took a bed (given back if it is withdrawn)
+  std::string requested, updated;    // days, YYYY-MM-DD (UTC)
+};
+
+// One transition, to the day. `code`: the reason of a decline, the outcome of a closing.
+struct CaseEvent {
+  std::string day, event, provider, code;
+};
+
+struct CaseRecord {
+  std::int64_t id = 0;
+  std::string reference;
+  std::int64_t opened_by = 0;        // the token that opened it (it, and coordinators, may read it)
+  std::string role;                  // that token's role
+  std::string case_json;             // the engine's case document: nothing identifies the person
+  std::string consent_json;          // {"share", "police", "duty_to_report"}
+  std::string province, exploitation;
+  std::vector<std::string> needs;    // as asked
+  std::string status = "open";       // open | closed
+  std::string outcome;               // closed: the outcome code
+  std::string opened, closed;        // days
+  std::int64_t version = 0;          // grows with every transition
+  std::vector<CaseStep> steps;       // in pathway order
+  std::vector<CaseEvent> history;    // oldest first
+};
+
+// A provider's bed count written in the same transaction as the step that changes it.
+struct BedChange {
+  int available = 0;
+  int beds = 0;
+  std::int64_t token_id = 0;
+};
+
+enum class StepAction { kAccept, kDecline, kWithdraw };
+
+struct StepChange {
+  std::string reference, provider;
+  StepAction action = StepAction::kAccept;
+  std::string reason;               // decline
+  std::optional<BedChange> bed;     // accept: a bed taken; withdraw: one given back
+  std::string day;
+};
+
+// Reference codes: "XXXX-XXXX" from 30 symbols that cannot be misread (no 0, O, 1, I, L, U).
+inline constexpr std::string_view kReferenceAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
+// The reference as stored (upper case), or nothing when it cannot be one.
+std::optional<std::string> normal_reference(std::string_view text);
+
 enum class Durability { kFull, kNormal };  // synchronous=FULL (fsync per commit) or NORMAL
+// kReadOnly: `nrm cases`, on the server's store: nothing is written (no schema, no freezing).
+enum class OpenMode { kReadWrite, kReadOnly };
 
 // The current time, UTC, ISO 8601 to the second: 2026-03-14T09:26:53Z.
 std::string utc_now();
@@ -97,7 +193,8 @@ std::string utc_hour_now();
 class Store {
  public:
   // Opens (creating if needed) the database and its schema. Throws StoreError.
-  explicit Store(const std::string& path, Durability durability = Durability::kFull);
+  explicit Store(const std::string& path, Durability durability = Durability::kFull,
+                 OpenMode mode = OpenMode::kReadWrite);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -124,15 +221,46 @@ class Store {
   // (YYYY-MM-DD) whose month is closed (the open month's rows stay until it closes). Returns
   // how many referrals were deleted.
   std::int64_t purge_log(int retention_days, const std::string& today);
-  // The published statistics: every closed month (closing any that ended before
-  // `current_month`), suppressed and rounded; `province` empty = all provinces.
+  // The published statistics of the referral log and the tracked cases: every closed month
+  // (closing any that ended before `current_month`; read-only: counting them without freezing),
+  // suppressed and rounded; `province` empty = all provinces.
   Stats stats(const std::string& province, const std::string& current_month);
+
+  // Tracked cases. Each call that changes a case is one transaction (durable when it returns,
+  // with Durability::kFull) and returns false, writing nothing, when the case or step is not in a
+  // state that allows it: of two racing requests one wins.
+  //
+  // Opens a case (status open, every step requested) with a fresh reference, which it returns.
+  std::string open_case(CaseRecord record);
+  std::optional<CaseRecord> find_case(std::string_view reference);
+  // Cases, newest first; `status` empty = all.
+  std::vector<CaseRecord> list_cases(const std::string& status);
+  // The steps of open cases asked of `provider` (requested or accepted), each with its case
+  // (without the other steps or the history), oldest request first.
+  std::vector<CaseRecord> requests_for(const std::string& provider);
+  // accept and decline: a requested step; withdraw: a requested or accepted one. The case is open.
+  bool change_step(const StepChange& change);
+  // A new pathway for an open case still at `version`: `steps` in order (provider, covers, mode,
+  // duty). Listed steps already requested keep their status (covers updated), withdrawn ones are
+  // requested again, new ones are requested; requested steps not listed are withdrawn.
+  bool replace_steps(const std::string& reference, std::int64_t version, const std::vector<CaseStep>& steps,
+                     const std::string& day);
+  // Closes an open case with `outcome`; its steps still requested are withdrawn.
+  bool close_case(const std::string& reference, const std::string& outcome, const std::string& day);
+  // Closes periods, then deletes the cases closed more than `retention_days` before `today` whose
+  // closing month is closed (its figures frozen). Returns how many.
+  std::int64_t purge_cases(int retention_days, const std::string& today);
 
  private:
   void exec(const char* sql);
+  std::vector<std::string> months_to_close(const std::string& current_month);
+  void load_case(CaseRecord& c, bool history);
+  void add_event(std::int64_t case_id, const CaseEvent& e, const std::string& needs, std::optional<int> days = {});
   sqlite3* db_ = nullptr;
   sqlite3_stmt* auth_ = nullptr;  // authenticate()'s statement, prepared once (hot path)
+  std::unique_ptr<detail::StatementCache> cache_;  // the cases' statements, prepared once each
   std::string path_;
+  bool read_only_ = false;
 };
 
 }  // namespace nrm::store
