@@ -413,6 +413,23 @@ std::vector<ProviderIndex> stale_providers(const Audit& a) {
   return out;
 }
 
+int band(const Audit& a, const Cell& c) {
+  if (!c.feasible) return -1;
+  for (int t = 0; t < kThresholdCount; ++t)
+    if (c.travel_hours <= a.threshold(t) + kHoursEps) return t;
+  return kThresholdCount;
+}
+
+std::vector<char> stale_entries(const api::Engine& engine, const Audit& a) {
+  const Directory& d = engine.directory();
+  std::vector<char> out(d.providers.size(), 0);
+  if (a.profiles.empty()) return out;
+  const Case& any = a.profiles[0].base;  // staleness reads the provider and the date only
+  for (ProviderIndex p = 0; p < d.providers.size(); ++p)
+    out[p] = engine.policy().assess(any, d, p, a.as_of).stale ? 1 : 0;
+  return out;
+}
+
 Audit run(const api::Engine& engine, const std::vector<Profile>& profiles, const Options& options) {
   const Directory& d = engine.directory();
   Audit a;
