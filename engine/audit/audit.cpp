@@ -227,7 +227,6 @@ Cell compute_cell(const api::Engine& engine, const Profile& profile, CommunityIn
 
 namespace {
 
-constexpr double kHoursEps = 1e-9;  // travel hours are whole seconds: compare with a margin
 
 std::int64_t population(const Community& c) { return c.population ? *c.population : 0; }
 

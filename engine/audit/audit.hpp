@@ -18,6 +18,8 @@ namespace nrm::audit {
 
 // How many travel-time bands the audit reports (the values are in the profiles file).
 inline constexpr int kThresholdCount = 3;
+// Travel hours are whole seconds: they are compared with the thresholds with this margin.
+inline constexpr double kHoursEps = 1e-9;
 
 // One way of putting a gap's cause in plain words: the `blocked_by` values (rule ids of rules/,
 // or the planner's `directory`, `max_travel_hours`, `combination`) it stands for.

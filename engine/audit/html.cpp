@@ -12,7 +12,12 @@
 
 namespace nrm::audit {
 
-using namespace detail;
+using detail::bars_svg;
+using detail::cell_stale_words;
+using detail::gaps_words;
+using detail::html_escape;
+using detail::map_svg;
+using detail::share_style;
 
 namespace {
 

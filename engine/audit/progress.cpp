@@ -19,8 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr double kHoursEps = 1e-9;
-
 // "line L, column C" of a byte offset, for a JSON syntax error.
 std::pair<int, int> line_column(const std::string& text, std::size_t byte) {
   int line = 1, column = 1;

@@ -707,10 +707,11 @@ std::string render_table(const Report& r) {
       std::string services;
       for (const auto& code : d.taxonomy.need_codes(s.services)) services += (services.empty() ? "" : ", ") + code;
       out += fmt::format("  {}. {} ({}): offer {}; gain {} people within {} h, {} within {} h, {} within {} h "
-                         "({} communities), {} person-hours saved\n",
+                         "({}), {} person-hours saved\n",
                          rank++, d.geography[s.community].name, d.geography[s.community].id, services,
                          thousands(s.gain.within[0]), a.threshold(0), thousands(s.gain.within[1]), a.threshold(1),
-                         thousands(s.gain.within[2]), a.threshold(2), count(s.newly_served.size()),
+                         thousands(s.gain.within[2]), a.threshold(2),
+                         plural(static_cast<std::int64_t>(s.newly_served.size()), "community", "communities"),
                          thousands(static_cast<std::int64_t>(std::llround(s.gain.person_hours_saved))));
     }
   }

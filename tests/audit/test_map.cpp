@@ -13,7 +13,7 @@ using namespace nrm;
 
 namespace {
 
-struct World {
+struct MapWorld {
   test::TempDir dir;
   std::shared_ptr<const api::Engine> engine = api::Engine::load(test::audit_world_paths(dir));
   std::vector<audit::Profile> profiles = audit::load_profiles(test::audit_profiles_path(), *engine);
@@ -33,7 +33,7 @@ struct World {
   }
 };
 
-std::size_t count(const std::string& s, const std::string& what) {
+std::size_t occurrences(const std::string& s, const std::string& what) {
   std::size_t n = 0;
   for (auto at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
   return n;
@@ -82,7 +82,7 @@ double luminance(const std::string& hex) {
 }  // namespace
 
 TEST_CASE("outlines: loaded from GeoJSON, polygons with their holes", "[audit][map]") {
-  World w;
+  MapWorld w;
   const auto& o = *w.outlines;
   CHECK(o.file == "outlines.geojson");
   CHECK(o.digest.size() == 16);
@@ -99,7 +99,7 @@ TEST_CASE("outlines: loaded from GeoJSON, polygons with their holes", "[audit][m
 }
 
 TEST_CASE("outlines: every problem at once, with file:line:column, the feature and the field", "[audit][map]") {
-  World w;
+  MapWorld w;
   const auto& d = w.engine->directory();
   const std::string bad = w.dir.write("bad.geojson", R"({"type":"FeatureCollection","source":"test",
 "features":[
@@ -134,15 +134,15 @@ TEST_CASE("outlines: every problem at once, with file:line:column, the feature a
 }
 
 TEST_CASE("map: the provinces are the outlines, every ring a subpath; water behind; no hulls", "[audit][map]") {
-  World w;
+  MapWorld w;
   const std::string html = w.html();
-  CHECK(count(html, "<path class=\"province\"") == 3);
+  CHECK(occurrences(html, "<path class=\"province\"") == 3);
   // Each ring of the outline is one subpath (NU: two polygons, one with a hole).
-  CHECK(count(path_data(html, "NU"), "M") == 3);
-  CHECK(count(path_data(html, "ON"), "M") == 1);
+  CHECK(occurrences(path_data(html, "NU"), "M") == 3);
+  CHECK(occurrences(path_data(html, "ON"), "M") == 1);
   CHECK(html.find("<rect class=\"water\"") != std::string::npos);
   CHECK(html.find("<polygon class=\"region\"") == std::string::npos);
-  CHECK(count(html, "class=\"region-label\"") == 3);
+  CHECK(occurrences(html, "class=\"region-label\"") == 3);
   // The caption names the outlines' source and the file with its digest, and no longer the hull.
   CHECK(html.find("Outlines: <code>outlines.geojson</code> (FNV-1a " + w.outlines->digest + "): Test outlines") !=
         std::string::npos);
@@ -156,12 +156,12 @@ TEST_CASE("map: the provinces are the outlines, every ring a subpath; water behi
 }
 
 TEST_CASE("map: dots by band on a palette that stays ordered in grey; no pathway is a square", "[audit][map]") {
-  World w;
+  MapWorld w;
   const std::string html = w.html();
   // Shelter only (the map's profile): Alpha within 2 h, Beta within 2 h, Gamma 3 h, Delta and Nordic none.
-  CHECK(count(html, "class=\"community\" data-band=\"0\"") == 2);
-  CHECK(count(html, "<circle class=\"community\" data-band=\"1\"") == 1);
-  CHECK(count(html, "<rect class=\"community\" data-band=\"none\"") == 2);
+  CHECK(occurrences(html, "class=\"community\" data-band=\"0\"") == 2);
+  CHECK(occurrences(html, "<circle class=\"community\" data-band=\"1\"") == 1);
+  CHECK(occurrences(html, "<rect class=\"community\" data-band=\"none\"") == 2);
   // The legend's bands, in order: each darker than the one before, by a margin a grey print keeps.
   std::vector<std::string> fills;
   for (auto at = html.find("class=\"legend-band\""); at != std::string::npos; at = html.find("class=\"legend-band\"", at + 1)) {
@@ -185,7 +185,7 @@ TEST_CASE("map: dots by band on a palette that stays ordered in grey; no pathway
 }
 
 TEST_CASE("map: labels for the worst-served communities, none overlapping; a size legend", "[audit][map]") {
-  World w;
+  MapWorld w;
   const std::string html = w.html();
   // Worst first: Delta (30,000, no pathway), Nordic (5,000, no pathway), Gamma (3 h).
   for (const char* id : {"delta-mb", "nordic-nu", "gamma-on"})
@@ -205,7 +205,7 @@ TEST_CASE("map: labels for the worst-served communities, none overlapping; a siz
 }
 
 TEST_CASE("map: zoomed to --province, the province fills the frame and its dots grow", "[audit][map]") {
-  World w;
+  MapWorld w;
   const std::string national = w.html();
   const std::string nu = w.html("NU");
   CHECK(element(national, "<svg id=\"map\"").find("data-zoom=\"1\"") != std::string::npos);
@@ -229,7 +229,7 @@ TEST_CASE("map: zoomed to --province, the province fills the frame and its dots 
 }
 
 TEST_CASE("html: thousands separators wherever figures appear; a print stylesheet", "[audit][map]") {
-  World w;
+  MapWorld w;
   const std::string html = w.html();
   // The visible text (tags and the stamp's digests dropped): no figure of four digits or more
   // without separators (dates are YYYY-MM-DD).
@@ -252,6 +252,6 @@ TEST_CASE("html: thousands separators wherever figures appear; a print styleshee
   CHECK(html.find("@media print{") != std::string::npos);
   CHECK(html.find("print-color-adjust:exact") != std::string::npos);
   CHECK(html.find("section.province-gaps") != std::string::npos);
-  CHECK(count(html, "<section class=\"province-gaps\"") == 3);
+  CHECK(occurrences(html, "<section class=\"province-gaps\"") == 3);
   CHECK(html.find("writing-mode:vertical-rl") != std::string::npos);
 }

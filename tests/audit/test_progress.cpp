@@ -13,7 +13,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string slurp(const std::string& path) {
+std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
@@ -227,23 +227,23 @@ TEST_CASE("nrm audit --compare: every format but geojson; a bad PREVIOUS exits 2
   const std::string prev = dir.path("prev.json");
   REQUIRE(run("--format json --out " + prev, dir.path("p")) == 0);
   REQUIRE(run("--without sh-alpha --compare " + prev + " --format html", dir.path("h.html")) == 0);
-  CHECK(slurp(dir.path("h.html")).find("<section id=\"compare\">") != std::string::npos);
-  CHECK(slurp(dir.path("h.html")).find("No pathway any more: Alpha, Beta, Gamma.") != std::string::npos);
+  CHECK(read_all(dir.path("h.html")).find("<section id=\"compare\">") != std::string::npos);
+  CHECK(read_all(dir.path("h.html")).find("No pathway any more: Alpha, Beta, Gamma.") != std::string::npos);
   REQUIRE(run("--without sh-alpha --compare " + prev, dir.path("t.txt")) == 0);
-  CHECK(slurp(dir.path("t.txt")).find("Since the audit of 2026-11-27 (prev.json") != std::string::npos);
+  CHECK(read_all(dir.path("t.txt")).find("Since the audit of 2026-11-27 (prev.json") != std::string::npos);
   REQUIRE(run("--compare " + prev + " --format csv", dir.path("c.csv")) == 0);
-  CHECK(slurp(dir.path("c.csv")).find("previous_travel_hours\n") != std::string::npos);
+  CHECK(read_all(dir.path("c.csv")).find("previous_travel_hours\n") != std::string::npos);
   REQUIRE(run("--compare " + prev + " --format json", dir.path("j.json")) == 0);
-  CHECK(json::parse(slurp(dir.path("j.json")))["compare"]["previous"]["as_of"] == "2026-11-27");
+  CHECK(json::parse(read_all(dir.path("j.json")))["compare"]["previous"]["as_of"] == "2026-11-27");
   CHECK(run("--compare " + prev + " --format geojson", dir.path("g")) == 2);
-  CHECK(slurp(dir.path("g.err")).find("--compare: not available with --format geojson") != std::string::npos);
+  CHECK(read_all(dir.path("g.err")).find("--compare: not available with --format geojson") != std::string::npos);
   const std::string bad = dir.write("bad.json", "[1, 2, 3]");
   CHECK(run("--compare " + bad, dir.path("b")) == 2);
-  CHECK(slurp(dir.path("b.err")).find(bad + ": (top level): not an nrm audit") != std::string::npos);
+  CHECK(read_all(dir.path("b.err")).find(bad + ": (top level): not an nrm audit") != std::string::npos);
   CHECK(run("--compare " + dir.path("none.json"), dir.path("n")) == 2);
-  CHECK(slurp(dir.path("n.err")).find(dir.path("none.json")) != std::string::npos);
+  CHECK(read_all(dir.path("n.err")).find(dir.path("none.json")) != std::string::npos);
   REQUIRE(run("--help", dir.path("help")) == 0);
-  CHECK(slurp(dir.path("help")).find("--compare") != std::string::npos);
-  CHECK(slurp(dir.path("help")).find("--outlines") != std::string::npos);
+  CHECK(read_all(dir.path("help")).find("--compare") != std::string::npos);
+  CHECK(read_all(dir.path("help")).find("--outlines") != std::string::npos);
 }
 #endif
