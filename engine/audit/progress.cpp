@@ -206,13 +206,18 @@ void read_providers(Reader& r, const json& j, PreviousAudit& out) {
     auto id = r.string(p, "provider", at);
     auto name = r.string(p, "name", at);
     auto community = r.string(p, "community", at);
+    auto province = r.string(p, "province", at);
     auto stale = r.boolean(p, "stale", at);
+    if (const json* s = r.array(p, "serves", at)) {
+      if (std::all_of(s->begin(), s->end(), [](const json& v) { return v.is_string(); })) e.serves = s->get<std::vector<std::string>>();
+      else r.wrong(at + "serves", "a list of province codes or \"national\"", *s);
+    }
     if (const json* v = r.member(p, "verified", at + "verified")) {
       if (v->is_string() && Date::parse(v->get<std::string>())) e.verified = v->get<std::string>();
       else if (!v->is_null()) r.wrong(at + "verified", "a date YYYY-MM-DD or null", *v);
     }
-    if (!id || !name || !community || !stale) continue;
-    e.id = *id, e.name = *name, e.community = *community, e.stale = *stale;
+    if (!id || !name || !community || !province || !stale) continue;
+    e.id = *id, e.name = *name, e.community = *community, e.province = *province, e.stale = *stale;
     entries.push_back(std::move(e));
   }
   out.providers = std::move(entries);
@@ -268,11 +273,21 @@ ProviderChange change_of(const Directory& d, ProviderIndex p) {
 
 ProviderChange change_of(const PreviousAudit::Entry& e) { return {e.id, e.name, e.community, e.verified}; }
 
-// Providers added, removed, gone stale and confirmed again, each list by id.
+// Providers added, removed, gone stale and confirmed again, each list by id: those located in or
+// serving an audited province (a national line serves them all).
 void compare_providers(const api::Engine& engine, const Audit& now, const PreviousAudit& previous, Progress& out) {
   if (!previous.providers) return;
   out.providers_known = true;
   const Directory& d = engine.directory();
+  CodeSet audited = 0;
+  std::set<std::string> codes = {"national"};
+  for (const auto& f : now.provinces) audited |= code_bit(f.province), codes.insert(d.taxonomy.provinces.code(f.province));
+  auto concerns_now = [&](const Provider& x) {
+    return x.national || (x.serves & audited) || (audited & code_bit(d.geography[x.community].province));
+  };
+  auto concerned_then = [&](const PreviousAudit::Entry& e) {
+    return codes.count(e.province) || std::any_of(e.serves.begin(), e.serves.end(), [&](const std::string& s) { return codes.count(s) > 0; });
+  };
   const std::vector<char> stale = stale_entries(engine, now);
   std::map<std::string, const PreviousAudit::Entry*> then;
   for (const auto& e : *previous.providers) then[e.id] = &e;
@@ -280,13 +295,14 @@ void compare_providers(const api::Engine& engine, const Audit& now, const Previo
   for (ProviderIndex p = 0; p < order.size(); ++p) order[p] = p;
   std::sort(order.begin(), order.end(), [&](ProviderIndex x, ProviderIndex y) { return d.providers[x].id < d.providers[y].id; });
   for (ProviderIndex p : order) {
+    if (!concerns_now(d.providers[p])) continue;
     auto it = then.find(d.providers[p].id);
     if (it == then.end()) out.added.push_back(change_of(d, p));
     else if (stale[p] && !it->second->stale) out.gone_stale.push_back(change_of(d, p));
     else if (!stale[p] && it->second->stale) out.confirmed_again.push_back(change_of(d, p));
   }
   for (const auto& [id, e] : then)
-    if (!d.find(id)) out.removed.push_back(change_of(*e));
+    if (!d.find(id) && concerned_then(*e)) out.removed.push_back(change_of(*e));
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ struct PreviousAudit {
   };
   std::map<std::pair<std::string, std::string>, Figures> figures;  // (province code, profile id)
   struct Entry {
-    std::string id, name, community;
+    std::string id, name, community, province;
+    std::vector<std::string> serves;  // province codes, or "national"
     std::optional<std::string> verified;
     bool stale = false;  // as judged on as_of by that audit
   };
@@ -84,7 +85,8 @@ struct Progress {
   std::vector<std::string> provinces_not_compared;  // audited now, not then (codes)
   int communities_not_compared = 0;                 // audited now in a compared province, not then
   bool providers_known = false;                     // the previous JSON lists its providers
-  std::vector<ProviderChange> added, removed;       // by id
+  // Providers located in or serving an audited province (serves: national included), by id.
+  std::vector<ProviderChange> added, removed;
   std::vector<ProviderChange> gone_stale;           // stale now, not then
   std::vector<ProviderChange> confirmed_again;      // stale then, not now
 };

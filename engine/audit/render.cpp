@@ -268,8 +268,12 @@ json directory_json(const Report& r) {
   json list = json::array();
   for (ProviderIndex p : order) {
     const Provider& x = d.providers[p];
+    json serves = json::array();
+    if (x.national) serves.push_back("national");
+    for (int i = 0; !x.national && i < d.taxonomy.provinces.size(); ++i)
+      if (x.serves & code_bit(i)) serves.push_back(d.taxonomy.provinces.code(i));
     list.push_back({{"provider", x.id}, {"name", x.name}, {"community", d.geography[x.community].id},
-                    {"province", d.taxonomy.provinces.code(d.geography[x.community].province)},
+                    {"province", d.taxonomy.provinces.code(d.geography[x.community].province)}, {"serves", serves},
                     {"verified", x.verified ? json(x.verified->str()) : json(nullptr)}, {"stale", stale[p] != 0}});
   }
   return list;

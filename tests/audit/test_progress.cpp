@@ -62,8 +62,9 @@ TEST_CASE("json: names its format, lists its providers with their dates, and eac
   CHECK(j["format_version"] == 2);
   REQUIRE(j["directory"].size() == 3);
   CHECK(j["directory"][0] == json({{"provider", "co-alpha"}, {"name", "Alpha Counselling (fictitious)"},
-                                   {"community", "alpha-on"}, {"province", "ON"}, {"verified", "2026-06-01"},
-                                   {"stale", false}}));
+                                   {"community", "alpha-on"}, {"province", "ON"}, {"serves", {"national"}},
+                                   {"verified", "2026-06-01"}, {"stale", false}}));
+  CHECK(j["directory"][1]["serves"] == json::array({"ON"}));
   CHECK(j["cells"][0]["band"] == 0);                 // alpha, shelter: 0 h
   CHECK(j["cells"][3 * 3]["band"] == 1);             // gamma, shelter: 3 h to Alpha's
   CHECK(j["cells"][2 * 3]["band"].is_null());        // delta, shelter: no pathway
@@ -121,6 +122,18 @@ TEST_CASE("compare: people newly within reach, pathways lost and gained, provide
   CHECK(providers.find("1 added: Delta Shelter (fictitious) (sh-delta, delta-mb)") != std::string::npos);
   CHECK(providers.find("2 gone stale (not verified in time since): Alpha Counselling (fictitious) (co-alpha, alpha-on, "
                        "last verified 2026-06-01)") != std::string::npos);
+  // For Manitoba alone: the providers located in or serving it (Alpha's counselling is national;
+  // Alpha's and Gamma's shelters serve Ontario only).
+  audit::Options only_mb = test::audit_options();
+  only_mb.as_of = *Date::parse("2027-07-01");
+  only_mb.province = d.taxonomy.provinces.find("MB");
+  const audit::Audit manitoba = audit::run(*now.engine, now.profiles, only_mb);
+  const audit::Progress pm = audit::progress(*now.engine, manitoba, prev);
+  CHECK(pm.rows.size() == 3);
+  REQUIRE(pm.added.size() == 1);
+  CHECK(pm.removed.empty());
+  REQUIRE(pm.gone_stale.size() == 1);
+  CHECK(pm.gone_stale[0].id == "co-alpha");
 
   // Every rendering says it.
   now.report.progress = p;
