@@ -23,6 +23,13 @@ namespace {
 
 std::string count(std::size_t n) { return thousands(static_cast<std::int64_t>(n)); }
 
+// <colgroup> with the columns' widths, percent of the table's (a fixed layout follows them).
+std::string colgroup(std::initializer_list<int> percent) {
+  std::string h = "<colgroup>";
+  for (int p : percent) h += "<col style=\"width:" + std::to_string(p) + "%\">";
+  return h + "</colgroup>\n";
+}
+
 // "3 cells rely on stale entries (1 provider): Alpha Shelter (fictitious) (sh-alpha), last
 // verified 2025-06-01. Confirm ..." (escaped), or "" when no cell relies on one.
 std::string stale_html(const Directory& d, int cells, const std::vector<ProviderIndex>& providers) {
@@ -197,13 +204,11 @@ std::string gaps_html(const Report& r) {
     h += fmt::format("<p class=\"stale\" data-province=\"{}\">{}</p>\n", code,
                      f.stale_cells ? stale_html(d, f.stale_cells, f.stale_providers)
                                    : html_escape("No pathway here relies on a stale entry."));
-    h += fmt::format("<table class=\"gaps\" data-province=\"{}\">\n<colgroup><col style=\"width:13%\"><col "
-                     "style=\"width:6.5%\"><col style=\"width:6.5%\"><col style=\"width:6.5%\"><col style=\"width:19%\">"
-                     "<col style=\"width:7%\"><col style=\"width:22%\"><col style=\"width:19.5%\"></colgroup>\n"
-                     "<tr><th>profile</th><th>&#8804; {:g} h</th><th>&#8804; {:g} h</th><th>&#8804; {:g} h</th><th>no "
+    h += fmt::format("<table class=\"gaps\" data-province=\"{}\">\n", code) + colgroup({14, 7, 7, 7, 18, 7, 21, 19});
+    h += fmt::format("<tr><th>profile</th><th>&#8804; {:g} h</th><th>&#8804; {:g} h</th><th>&#8804; {:g} h</th><th>no "
                      "pathway</th><th>relying on a stale entry</th><th>missing, and why (communities)</th><th>ten worst "
                      "communities</th></tr>\n",
-                     code, a.threshold(0), a.threshold(1), a.threshold(2));
+                     a.threshold(0), a.threshold(1), a.threshold(2));
     for (const auto& pp : f.profiles) h += gap_row(r, pp);
     h += "</table>\n</section>\n";
   }
@@ -223,7 +228,8 @@ std::string suggestions_html(const Report& r) {
                    "{2:g} h, then the person-hours of travel saved (gains are exact: the audit was re-run with the "
                    "proposal in place).</p>\n",
                    a.threshold(0), a.threshold(1), a.threshold(2));
-  h += fmt::format("<table id=\"suggestions-table\">\n<tr><th>#</th><th>community</th><th>services to offer</th>"
+  h += "<table id=\"suggestions-table\">\n" + colgroup({4, 14, 22, 10, 10, 10, 10, 20});
+  h += fmt::format("<tr><th>#</th><th>community</th><th>services to offer</th>"
                    "<th>newly within {:g} h</th><th>newly within {:g} h</th><th>newly within {:g} h</th>"
                    "<th>person-hours saved</th><th>communities newly within {:g} h</th></tr>\n",
                    a.threshold(0), a.threshold(1), a.threshold(2), a.threshold(2));
@@ -267,7 +273,7 @@ std::string progress_html(const Report& r) {
   if (!shown) h += "<li>No province or profile audited both times gained or lost anyone.</li>\n";
   h += "</ul>\n";
   if (shown) {
-    h += "<table id=\"compare-table\">\n<tr><th>province</th><th>profile</th>";
+    h += "<table id=\"compare-table\">\n" + colgroup({7, 17, 14, 14, 14, 17, 17}) + "<tr><th>province</th><th>profile</th>";
     for (int t = 0; t < kThresholdCount; ++t) h += fmt::format("<th>&#8804; {:g} h: then, now</th>", a.threshold(t));
     h += "<th>a pathway now</th><th>no pathway any more</th></tr>\n";
     for (const auto& row : p.rows) {
@@ -304,7 +310,8 @@ std::string what_if_html(const Report& r) {
     h += "Without " + html_escape(ids) + ". ";
   }
   h += "The figures above are the changed network; this table shows the change from today's.</p>\n";
-  h += fmt::format("<table id=\"what-if-table\">\n<tr><th>province</th><th>profile</th><th>&#916; &#8804; {:g} h</th>"
+  h += "<table id=\"what-if-table\">\n" + colgroup({7, 17, 10, 10, 11, 11, 17, 17});
+  h += fmt::format("<tr><th>province</th><th>profile</th><th>&#916; &#8804; {:g} h</th>"
                    "<th>&#916; &#8804; {:g} h</th><th>&#8804; {:g} h before</th><th>&#8804; {:g} h after</th>"
                    "<th>communities gained</th><th>communities lost</th></tr>\n",
                    a.threshold(0), a.threshold(1), a.threshold(2), a.threshold(2));
