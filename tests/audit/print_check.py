@@ -2,7 +2,7 @@
 """The audit's HTML report on the SHIPPED data, printed to PDF by headless Chromium (ctest: audit_print).
 
 What a coordinator would see when printing the report for a minister, checked on the national report
-(letter and A4 portrait) and on the `--province NU` report (A4):
+(letter and A4 portrait) and on the `--province NU` report (letter):
 
   - the report opens with the summary;
   - the map's provinces are the 13 outlines of data/outlines.geojson (one SVG path each, one subpath per
@@ -293,7 +293,7 @@ def main():
             check_pdf(f"national ({paper})", print_pdf(national, paper, work), paper, (15, 80), facts)
         facts_nu = {"matrix_codes": u.matrix_codes, "profiles": u.profiles, "gap_codes": u.gap_codes,
                     "labels": u.labels, "label_codes": ["NU"], "last_profile_words": re.findall(r"\w+", u.last_profile)}
-        check_pdf("NU (A4)", print_pdf(nu, "A4", work), "A4", (3, 20), facts_nu)
+        check_pdf("NU (letter)", print_pdf(nu, "letter", work), "letter", (3, 20), facts_nu)
         print(f"print_check: audits {audited - started:.1f} s, printing and checks {time.monotonic() - audited:.1f} s")
     if failures:
         print(f"print_check: {len(failures)} failures", file=sys.stderr)

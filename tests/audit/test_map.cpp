@@ -255,3 +255,41 @@ TEST_CASE("html: thousands separators wherever figures appear; a print styleshee
   CHECK(occurrences(html, "<section class=\"province-gaps\"") == 3);
   CHECK(html.find("writing-mode:vertical-rl") != std::string::npos);
 }
+
+TEST_CASE("map on the SHIPPED data and outlines: 13 provinces from data/outlines.geojson, every community, zoom",
+          "[audit][map][shipped]") {
+  static auto engine = api::Engine::load(api::EnginePaths::shipped(test::source_root()));
+  const auto profiles = audit::load_profiles(test::source_root() + "/data/profiles.yaml", *engine);
+  const auto outlines = audit::load_outlines(test::source_root() + "/data/outlines.geojson", engine->directory());
+  REQUIRE(outlines->provinces.size() == 13);
+  CHECK(outlines->source.find("Natural Earth") != std::string::npos);
+  auto render = [&](std::optional<std::string> province) {
+    audit::Options o = test::audit_options();
+    o.profile_ids = {"need-safety-planning"};  // one profile: the map is the point here
+    if (province) o.province = engine->directory().taxonomy.provinces.find(*province);
+    const audit::Audit a = audit::run(*engine, profiles, o);
+    audit::Report r;
+    r.engine = engine.get();
+    r.audit = &a;
+    r.stamp = audit::make_stamp(*engine, test::source_root() + "/data/profiles.yaml", a.as_of, "", outlines.get());
+    r.province = province;
+    r.outlines = outlines;
+    return std::pair(audit::render_html(r), a.communities.size());
+  };
+  const auto [national, communities] = render(std::nullopt);
+  CHECK(occurrences(national, "<path class=\"province\"") == 13);
+  for (const auto& o : outlines->provinces) {
+    std::size_t rings = 0;
+    for (const auto& p : o.polygons) rings += p.size();
+    const std::string code = engine->directory().taxonomy.provinces.code(o.province);
+    INFO(code);
+    CHECK(occurrences(path_data(national, code), "M") == rings);
+  }
+  CHECK(occurrences(national, "class=\"community\"") == communities);
+  CHECK(occurrences(national, "class=\"region-label\"") == 13);
+  // Yukon alone: its outline fills the frame; its neighbours are context.
+  const auto [yukon, yt_communities] = render("YT");
+  CHECK(occurrences(yukon, "<path class=\"province\"") == 1);
+  CHECK(occurrences(yukon, "<path class=\"province context\"") >= 2);  // NT, BC
+  CHECK(occurrences(yukon, "class=\"community\"") == yt_communities);
+}
