@@ -55,9 +55,11 @@ const Registration audit_command(40, "audit",
     sub.add_option("--compare", o->compare,
                    "show what changed since an earlier audit: PREVIOUS is the output of an earlier `nrm audit "
                    "--format json` (people newly within each threshold, communities that gained or lost their "
-                   "pathway, providers added, removed or gone stale); table, html, json, csv");
+                   "pathway, providers added, removed or gone stale); table, html, json, csv")
+        ->type_name("PREVIOUS.json");
     sub.add_option("--outlines", o->outlines,
-                   "the provinces' outlines the HTML map is drawn on, GeoJSON (default data/outlines.geojson)");
+                   "the provinces' outlines the HTML map is drawn on, GeoJSON (default data/outlines.geojson)")
+        ->type_name("FILE");
     sub.add_option("--threads", o->threads, "worker threads (default 2)");
     sub.footer("Each cell is exactly what `nrm refer` answers for that profile placed in that community.\n"
                "The report opens with a summary in plain sentences (people and shares per province and for\n"

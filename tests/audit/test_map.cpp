@@ -257,7 +257,7 @@ TEST_CASE("html: thousands separators wherever figures appear; a print styleshee
 }
 
 TEST_CASE("map on the SHIPPED data and outlines: 13 provinces from data/outlines.geojson, every community, zoom",
-          "[audit][map][shipped]") {
+          "[audit][map][shipped][national]") {
   static auto engine = api::Engine::load(api::EnginePaths::shipped(test::source_root()));
   const auto profiles = audit::load_profiles(test::source_root() + "/data/profiles.yaml", *engine);
   const auto outlines = audit::load_outlines(test::source_root() + "/data/outlines.geojson", engine->directory());
