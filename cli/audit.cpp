@@ -1,5 +1,6 @@
 // nrm audit: the coordinators' service-gap audit (engine/audit), with what-if and suggestions.
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "api/errors.hpp"
@@ -12,7 +13,7 @@ namespace nrm::cli {
 namespace {
 
 struct AuditOptions {
-  std::string province, profile, format = "table", out, with, without, as_of, profiles;
+  std::string province, profile, format = "table", out, with, without, as_of, profiles, outlines, compare;
   int suggest = 0;
   int threads = 2;
 };
@@ -51,6 +52,14 @@ const Registration audit_command(40, "audit",
     sub.add_option("--as-of", o->as_of, "the audit's date YYYY-MM-DD (default today)");
     sub.add_option("--profiles", o->profiles,
                    "profiles file, with the audit's thresholds_hours and reasons (default data/profiles.yaml)");
+    sub.add_option("--compare", o->compare,
+                   "show what changed since an earlier audit: PREVIOUS is the output of an earlier `nrm audit "
+                   "--format json` (people newly within each threshold, communities that gained or lost their "
+                   "pathway, providers added, removed or gone stale); table, html, json, csv")
+        ->type_name("PREVIOUS.json");
+    sub.add_option("--outlines", o->outlines,
+                   "the provinces' outlines the HTML map is drawn on, GeoJSON (default data/outlines.geojson)")
+        ->type_name("FILE");
     sub.add_option("--threads", o->threads, "worker threads (default 2)");
     sub.footer("Each cell is exactly what `nrm refer` answers for that profile placed in that community.\n"
                "The report opens with a summary in plain sentences (people and shares per province and for\n"
@@ -59,9 +68,18 @@ const Registration audit_command(40, "audit",
                "A cell whose best pathway uses an entry not verified in the last 12 months (stale_after_days)\n"
                "is marked STALE, and each province counts them: \"N cells rely on stale entries (M providers)\".\n"
                "With --with/--without the report shows the changed network and opens with the scenario (what\n"
-               "was added or removed and the change it makes; the --with file by name and digest). See\n"
-               "docs/coordinators.md. Exit status: 0 ok, 2 bad input or a report that could not be written\n"
-               "(the message names the file; the previous report is left whole), 1 internal error.");
+               "was added or removed and the change it makes; the --with file by name and digest).\n"
+               "The HTML map draws the provinces' outlines (Natural Earth, public domain: data/outlines.geojson)\n"
+               "in Lambert conformal conic, zoomed to --province; dots by travel band on a colour-blind-safe\n"
+               "palette (viridis; no pathway is a dark square), sized by population (size legend), the\n"
+               "worst-served communities labelled. Printed (or saved as PDF) it fits letter and A4 portrait:\n"
+               "each province's gaps on a new page. --compare PREVIOUS.json adds what changed since that audit\n"
+               "(<section id=\"compare\"> in HTML, `compare` in JSON, previous_feasible and\n"
+               "previous_travel_hours appended to CSV); the JSON names its format (format: nrm-audit,\n"
+               "format_version 2) and lists its providers so that a later audit can compare with it. See\n"
+               "docs/coordinators.md. Exit status: 0 ok, 2 bad input (a PREVIOUS that is not an nrm audit JSON,\n"
+               "or of a newer format, included) or a report that could not be written (the message names the\n"
+               "file; the previous report is left whole), 1 internal error.");
     return [o, &data]() {
       auto engine = data.load();
       const Directory& d = engine->directory();
@@ -77,6 +95,8 @@ const Registration audit_command(40, "audit",
       if (o->format != "table" && o->format != "csv" && o->format != "json" && o->format != "html" &&
           o->format != "geojson")
         throw bad("--format", "'" + o->format + "' is not a format; expected table, csv, json, html or geojson");
+      if (!o->compare.empty() && o->format == "geojson")
+        throw bad("--compare", "not available with --format geojson; use table, csv, json or html");
       if (o->threads < 1 || o->threads > 64) throw bad("--threads", std::to_string(o->threads) + " is out of range; expected 1 to 64");
       opts.threads = o->threads;
       opts.profile_ids = split(o->profile);
@@ -84,6 +104,12 @@ const Registration audit_command(40, "audit",
       if (o->suggest > 0 && opts.profile_ids.size() != 1) throw bad("--suggest", "needs exactly one --profile P");
       const std::string profiles_path = o->profiles.empty() ? data.root + "/data/profiles.yaml" : o->profiles;
       auto profiles = audit::load_profiles(profiles_path, *engine);
+      // Read what the report needs before the audit runs, so that a bad file fails at once.
+      std::shared_ptr<const audit::Outlines> outlines;
+      if (o->format == "html")
+        outlines = audit::load_outlines(o->outlines.empty() ? data.root + "/data/outlines.geojson" : o->outlines, d);
+      std::optional<audit::PreviousAudit> previous;
+      if (!o->compare.empty()) previous = audit::read_previous(o->compare, profiles.at(0).settings->thresholds);
 
       const std::vector<std::string> without = split(o->without);
       const bool what_if = !o->with.empty() || !without.empty();
@@ -93,7 +119,9 @@ const Registration audit_command(40, "audit",
       audit::Report r;
       r.engine = changed.get();
       r.audit = &result;
-      r.stamp = audit::make_stamp(*changed, profiles_path, opts.as_of, o->with);
+      r.stamp = audit::make_stamp(*changed, profiles_path, opts.as_of, o->with, outlines.get());
+      r.outlines = outlines;
+      if (previous) r.progress = audit::progress(*changed, result, *previous);
       if (!o->province.empty()) r.province = o->province;
       audit::Audit before;
       if (what_if) {

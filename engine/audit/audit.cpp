@@ -232,7 +232,6 @@ Cell compute_cell(const api::Engine& engine, const Profile& profile, CommunityIn
 
 namespace {
 
-constexpr double kHoursEps = 1e-9;  // travel hours are whole seconds: compare with a margin
 
 std::int64_t population(const Community& c) { return c.population ? *c.population : 0; }
 
@@ -415,6 +414,23 @@ std::vector<ProviderIndex> stale_providers(const Audit& a) {
   for (const auto& f : a.provinces)
     for (ProviderIndex p : f.stale_providers)
       if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  return out;
+}
+
+int band(const Audit& a, const Cell& c) {
+  if (!c.feasible) return -1;
+  for (int t = 0; t < kThresholdCount; ++t)
+    if (c.travel_hours <= a.threshold(t) + kHoursEps) return t;
+  return kThresholdCount;
+}
+
+std::vector<char> stale_entries(const api::Engine& engine, const Audit& a) {
+  const Directory& d = engine.directory();
+  std::vector<char> out(d.providers.size(), 0);
+  if (a.profiles.empty()) return out;
+  const Case& any = a.profiles[0].base;  // staleness reads the provider and the date only
+  for (ProviderIndex p = 0; p < d.providers.size(); ++p)
+    out[p] = engine.policy().assess(any, d, p, a.as_of).stale ? 1 : 0;
   return out;
 }
 

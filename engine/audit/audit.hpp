@@ -18,6 +18,8 @@ namespace nrm::audit {
 
 // How many travel-time bands the audit reports (the values are in the profiles file).
 inline constexpr int kThresholdCount = 3;
+// Travel hours are whole seconds: they are compared with the thresholds with this margin.
+inline constexpr double kHoursEps = 1e-9;
 
 // One way of putting a gap's cause in plain words: the `blocked_by` values (rule ids of rules/,
 // or the planner's `directory`, `max_travel_hours`, `combination`) it stands for.
@@ -151,6 +153,14 @@ ProvinceProfile national(const Audit& a, std::size_t profile);
 // order, then provider id; each once).
 int stale_cells(const Audit& a);
 std::vector<ProviderIndex> stale_providers(const Audit& a);
+
+// A cell's travel band: t (0 .. kThresholdCount - 1) for the first threshold its best pathway's
+// travel is within, kThresholdCount beyond the last, -1 when there is no pathway.
+int band(const Audit& a, const Cell& c);
+
+// Per provider of the engine's directory: whether its entry is stale on the audit's date (not
+// verified within the ranking's stale_after_days: Policy::assess's `stale`, what refer marks STALE).
+std::vector<char> stale_entries(const api::Engine& engine, const Audit& a);
 
 // Runs the audit. Each cell is Engine::refer on place(profile, community) with top = 1 (the best
 // pathway of the k-best search does not depend on k: the order is total).

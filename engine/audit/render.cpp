@@ -138,6 +138,54 @@ std::string stale_provider_text(const Directory& d, ProviderIndex p) {
 
 namespace {
 
+std::string names_of(const Directory& d, const std::vector<CommunityIndex>& communities) {
+  std::string out;
+  for (std::size_t i = 0; i < communities.size() && i < 12; ++i)
+    out += (out.empty() ? "" : ", ") + d.geography[communities[i]].name;
+  if (communities.size() > 12) out += fmt::format(" and {} more", thousands(static_cast<std::int64_t>(communities.size() - 12)));
+  return out;
+}
+
+std::string people_or_none(std::int64_t n) { return n == 0 ? "none" : plural(n, "person", "people"); }
+
+}  // namespace
+
+std::string progress_sentence(const Directory& d, const Audit& a, const ProgressRow& row) {
+  std::string s = d.taxonomy.provinces[row.province].en + ", " + a.profiles[static_cast<std::size_t>(row.profile)].label + ":";
+  std::string parts;
+  for (std::size_t t = 0; t < kThresholdCount; ++t) {
+    if (row.then[t] == row.now[t] && !row.newly[t] && !row.no_longer[t]) continue;
+    parts += fmt::format("{} within {:g} h, {} newly and {} no longer ({} then, {} now)", parts.empty() ? "" : ";",
+                         a.threshold(static_cast<int>(t)), people_or_none(row.newly[t]),
+                         row.no_longer[t] == 0 ? std::string("none") : thousands(row.no_longer[t]),
+                         thousands(row.then[t]), thousands(row.now[t]));
+  }
+  s += parts.empty() ? " no change in the people within reach" : parts;
+  s += ".";
+  if (!row.gained.empty()) s += " A pathway now where there was none: " + names_of(d, row.gained) + ".";
+  if (!row.lost.empty()) s += " No pathway any more: " + names_of(d, row.lost) + ".";
+  return s;
+}
+
+std::string progress_providers_text(const Progress& p) {
+  if (!p.providers_known)
+    return "Providers: the earlier audit does not list its providers (it was written before nrm audit's JSON "
+           "format 2), so providers added, removed or gone stale cannot be shown.";
+  auto list = [](const std::vector<ProviderChange>& v, const std::string& what, bool dates) {
+    std::string names;
+    for (std::size_t i = 0; i < v.size() && i < 20; ++i)
+      names += (names.empty() ? "" : "; ") + v[i].name + " (" + v[i].id + ", " + v[i].community +
+               (dates ? (v[i].verified ? ", last verified " + *v[i].verified : std::string(", never verified")) : "") + ")";
+    if (v.size() > 20) names += fmt::format("; and {} more", thousands(static_cast<std::int64_t>(v.size() - 20)));
+    return thousands(static_cast<std::int64_t>(v.size())) + " " + what + (v.empty() ? "" : ": " + names);
+  };
+  return "Providers since " + p.as_of + ": " + list(p.added, "added", false) + ". " + list(p.removed, "removed", false) +
+         ". " + list(p.gone_stale, "gone stale (not verified in time since)", true) + ". " +
+         list(p.confirmed_again, "confirmed again (stale then, verified since)", true) + ".";
+}
+
+namespace {
+
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
@@ -205,7 +253,74 @@ json cell_json(const Report& r, const Cell& c) {
   j["gaps"] = gaps;
   j["relies_on_stale"] = c.relies_on_stale();
   j["stale_providers"] = provider_ids(d, c.stale);
+  const int b = band(*r.audit, c);
+  j["band"] = b >= 0 ? json(b) : json(nullptr);
   return j;
+}
+
+// Every provider of the directory the audit ran on, by id: what a later --compare reads back.
+json directory_json(const Report& r) {
+  const Directory& d = r.engine->directory();
+  const std::vector<char> stale = stale_entries(*r.engine, *r.audit);
+  std::vector<ProviderIndex> order(d.providers.size());
+  for (ProviderIndex p = 0; p < order.size(); ++p) order[p] = p;
+  std::sort(order.begin(), order.end(), [&](ProviderIndex x, ProviderIndex y) { return d.providers[x].id < d.providers[y].id; });
+  json list = json::array();
+  for (ProviderIndex p : order) {
+    const Provider& x = d.providers[p];
+    json serves = json::array();
+    if (x.national) serves.push_back("national");
+    for (int i = 0; !x.national && i < d.taxonomy.provinces.size(); ++i)
+      if (x.serves & code_bit(i)) serves.push_back(d.taxonomy.provinces.code(i));
+    list.push_back({{"provider", x.id}, {"name", x.name}, {"community", d.geography[x.community].id},
+                    {"province", d.taxonomy.provinces.code(d.geography[x.community].province)}, {"serves", serves},
+                    {"verified", x.verified ? json(x.verified->str()) : json(nullptr)}, {"stale", stale[p] != 0}});
+  }
+  return list;
+}
+
+json changes_json(const std::vector<ProviderChange>& v) {
+  json out = json::array();
+  for (const auto& c : v)
+    out.push_back({{"provider", c.id}, {"name", c.name}, {"community", c.community},
+                   {"verified", c.verified ? json(*c.verified) : json(nullptr)}});
+  return out;
+}
+
+// --compare: the earlier audit, each province and profile audited both times, and the providers.
+json progress_json(const Report& r) {
+  const Directory& d = r.engine->directory();
+  const Audit& a = *r.audit;
+  const Progress& p = *r.progress;
+  json out;
+  out["previous"] = {{"file", p.file}, {"fnv1a64", p.digest}, {"as_of", p.as_of}, {"format_version", p.format_version}};
+  json rows = json::array();
+  for (const auto& row : p.rows) {
+    json x = {{"province", d.taxonomy.provinces.code(row.province)},
+              {"profile", a.profiles[static_cast<std::size_t>(row.profile)].id},
+              {"population", {{"then", row.population_then}, {"now", row.population_now}}}};
+    for (std::size_t t = 0; t < kThresholdCount; ++t)
+      x["within_" + hours_key(a.threshold(static_cast<int>(t)))] = {
+          {"then", row.then[t]}, {"now", row.now[t]}, {"change", row.now[t] - row.then[t]},
+          {"newly", row.newly[t]}, {"no_longer", row.no_longer[t]}};
+    json g = json::array(), l = json::array();
+    for (auto c : row.gained) g.push_back(d.geography[c].id);
+    for (auto c : row.lost) l.push_back(d.geography[c].id);
+    x["gained"] = g;
+    x["lost"] = l;
+    x["text"] = progress_sentence(d, a, row);
+    rows.push_back(x);
+  }
+  out["changes"] = rows;
+  out["not_compared"] = {{"profiles", p.profiles_not_compared}, {"provinces", p.provinces_not_compared},
+                         {"communities", p.communities_not_compared}};
+  if (p.providers_known)
+    out["providers"] = {{"added", changes_json(p.added)}, {"removed", changes_json(p.removed)},
+                        {"gone_stale", changes_json(p.gone_stale)}, {"confirmed_again", changes_json(p.confirmed_again)}};
+  else
+    out["providers"] = nullptr;
+  out["providers_text"] = progress_providers_text(p);
+  return out;
 }
 
 json community_ref(const Directory& d, CommunityIndex c) {
@@ -223,7 +338,7 @@ std::string file_name(const std::string& path) {
 }
 
 Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Date as_of,
-                 const std::string& with_file) {
+                 const std::string& with_file, const Outlines* outlines) {
   Stamp s;
   s.as_of = as_of.str();
   const auto& p = engine.paths();
@@ -241,6 +356,7 @@ Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Da
   std::string all;
   for (const auto& f : rule_files) all += std::filesystem::path(f).filename().string() + "\n" + slurp(f);
   s.files.push_back({"rules", file_name(p.rules_dir), detail::fnv1a_hex(all)});
+  if (outlines) s.files.push_back({"outlines", outlines->file, outlines->digest});
   s.providers = engine.directory().providers.size();
   s.communities = engine.directory().geography.size();
   s.rules = engine.policy().rule_count();
@@ -268,6 +384,8 @@ json render_json(const Report& r) {
   const Directory& d = r.engine->directory();
   const Audit& a = *r.audit;
   json j;
+  j["format"] = kJsonFormat;
+  j["format_version"] = kJsonFormatVersion;
   json stamp = {{"as_of", r.stamp.as_of},
                 {"providers", r.stamp.providers},
                 {"communities", r.stamp.communities},
@@ -348,6 +466,8 @@ json render_json(const Report& r) {
   json stale = stale_json(d, stale_cells(a), stale_providers(a));
   stale["stale_after_days"] = r.engine->policy().weights().stale_after_days;
   j["stale"] = stale;
+  j["directory"] = directory_json(r);
+  if (r.progress) j["compare"] = progress_json(r);
   if (r.what_if) {
     json w;
     w["with"] = r.what_if->with_file.empty()
@@ -415,8 +535,10 @@ std::string render_csv(const Report& r) {
   const Directory& d = r.engine->directory();
   std::string out =
       "community,name,province,population,profile,feasible,total_cost,travel_hours,binding_need,blocked_by,"
-      "nearest_provider,nearest_travel_hours,reason,stale_providers,latitude,longitude\n";
-  for (const auto& c : r.audit->cells) {
+      "nearest_provider,nearest_travel_hours,reason,stale_providers,latitude,longitude";
+  out += r.progress ? ",previous_feasible,previous_travel_hours\n" : "\n";
+  for (std::size_t ci = 0; ci < r.audit->cells.size(); ++ci) {
+    const Cell& c = r.audit->cells[ci];
     const Community& com = d.geography[c.community];
     std::string stale;  // provider ids, ';'-separated: ids have no ';' or ','
     for (ProviderIndex p : c.stale) stale += (stale.empty() ? "" : ";") + d.providers[p].id;
@@ -435,7 +557,14 @@ std::string render_csv(const Report& r) {
     } else {
       out += ",,,,,,,";
     }
-    out += fmt::format(",{},{}\n", com.latitude, com.longitude);  // as in data/communities.csv
+    out += fmt::format(",{},{}", com.latitude, com.longitude);  // as in data/communities.csv
+    if (r.progress) {
+      const auto& then = r.progress->previous_cells[ci];
+      out += !then ? std::string(",,")
+                   : fmt::format(",{},{}", then->feasible ? "true" : "false",
+                                 then->travel_hours ? fmt::format("{:.2f}", *then->travel_hours) : std::string());
+    }
+    out += "\n";
   }
   return out;
 }
@@ -484,8 +613,9 @@ std::string render_table(const Report& r) {
   const Directory& d = r.engine->directory();
   const Audit& a = *r.audit;
   std::string out;
+  auto count = [](std::size_t n) { return thousands(static_cast<std::int64_t>(n)); };
   out += fmt::format("nrm audit: {} communities x {} profiles, as of {}; {} providers, {} rules{}\n",
-                     a.communities.size(), a.profiles.size(), r.stamp.as_of, r.stamp.providers, r.stamp.rules,
+                     count(a.communities.size()), a.profiles.size(), r.stamp.as_of, count(r.stamp.providers), r.stamp.rules,
                      r.province ? ", province " + *r.province : std::string());
   out += fmt::format("Share of population with a pathway whose travel is within {:g} / {:g} / {:g} hours; 'none' = "
                      "communities\nwith no pathway at all; 'stale' = communities whose best pathway relies on an "
@@ -496,6 +626,19 @@ std::string render_table(const Report& r) {
     out += "  " + summary_sentence(d, a, national(a, p), a.provinces.size() > 1 ? "Canada"
                                    : d.taxonomy.provinces[a.provinces[0].province].en) + "\n";
   out += "  Stale entries: " + stale_count_text(stale_cells(a), stale_providers(a).size()) + ".\n";
+  if (r.progress) {
+    const Progress& pg = *r.progress;
+    out += "\nSince the audit of " + pg.as_of + " (" + pg.file + ", FNV-1a " + pg.digest + "):\n";
+    int shown = 0;
+    for (const auto& row : pg.rows)
+      if (row.changed()) out += "  " + progress_sentence(d, a, row) + "\n", ++shown;
+    if (!shown) out += "  No province or profile audited both times gained or lost anyone.\n";
+    out += "  " + progress_providers_text(pg) + "\n";
+    if (!pg.profiles_not_compared.empty() || !pg.provinces_not_compared.empty() || pg.communities_not_compared)
+      out += fmt::format("  Not in the earlier audit, so not compared: {} profiles, {} provinces or territories, {} "
+                         "communities.\n", pg.profiles_not_compared.size(), pg.provinces_not_compared.size(),
+                         thousands(pg.communities_not_compared));
+  }
   for (std::size_t p = 0; p < a.profiles.size(); ++p) {
     out += fmt::format("\n== {} ({})\n", a.profiles[p].label, a.profiles[p].id);
     out += fmt::format("{:<4} {:>6} {:>11} {:>7} {:>7} {:>7} {:>6} {:>6}  {}\n", "prov", "comms", "population",
@@ -503,7 +646,7 @@ std::string render_table(const Report& r) {
     for (const auto& f : a.provinces) {
       const auto& pp = f.profiles[p];
       out += fmt::format("{:<4} {:>6} {:>11} {:>7} {:>7} {:>7} {:>6} {:>6}  {}\n",
-                         d.taxonomy.provinces.code(f.province), f.communities, f.population, pct(pp.share(0)),
+                         d.taxonomy.provinces.code(f.province), thousands(f.communities), thousands(f.population), pct(pp.share(0)),
                          pct(pp.share(1)), pct(pp.share(2)), pp.none.size(), pp.stale_cells,
                          pp.binding_need >= 0 ? fmt::format("{} ({})", need_code(d, pp.binding_need), pp.binding_count)
                                               : std::string("-"));
@@ -548,10 +691,12 @@ std::string render_table(const Report& r) {
       std::string g, l;
       for (auto x : c.gained) g += (g.empty() ? "" : ",") + d.geography[x].id;
       for (auto x : c.lost) l += (l.empty() ? "" : ",") + d.geography[x].id;
-      out += fmt::format("  {:<3} {:<30} 2h {:+d}  8h {:+d}  24h {} -> {} ({:+d}){}{}\n",
-                         d.taxonomy.provinces.code(c.province), profile_of(r, c.profile).id,
-                         c.after[0] - c.before[0], c.after[1] - c.before[1], c.before[2], c.after[2],
-                         c.after[2] - c.before[2], g.empty() ? "" : "  gained: " + g,
+      auto signed_count = [](std::int64_t n) { return (n >= 0 ? "+" : "") + thousands(n); };
+      out += fmt::format("  {:<3} {:<30} {:g}h {}  {:g}h {}  {:g}h {} -> {} ({}){}{}\n",
+                         d.taxonomy.provinces.code(c.province), profile_of(r, c.profile).id, a.threshold(0),
+                         signed_count(c.after[0] - c.before[0]), a.threshold(1), signed_count(c.after[1] - c.before[1]),
+                         a.threshold(2), thousands(c.before[2]), thousands(c.after[2]),
+                         signed_count(c.after[2] - c.before[2]), g.empty() ? "" : "  gained: " + g,
                          l.empty() ? "" : "  lost: " + l);
     }
     if (!shown) out += "  no change\n";
@@ -566,10 +711,12 @@ std::string render_table(const Report& r) {
       std::string services;
       for (const auto& code : d.taxonomy.need_codes(s.services)) services += (services.empty() ? "" : ", ") + code;
       out += fmt::format("  {}. {} ({}): offer {}; gain {} people within {} h, {} within {} h, {} within {} h "
-                         "({} communities), {} person-hours saved\n",
+                         "({}), {} person-hours saved\n",
                          rank++, d.geography[s.community].name, d.geography[s.community].id, services,
-                         s.gain.within[0], a.threshold(0), s.gain.within[1], a.threshold(1), s.gain.within[2],
-                         a.threshold(2), s.newly_served.size(), fmt::format("{:.0f}", s.gain.person_hours_saved));
+                         thousands(s.gain.within[0]), a.threshold(0), thousands(s.gain.within[1]), a.threshold(1),
+                         thousands(s.gain.within[2]), a.threshold(2),
+                         plural(static_cast<std::int64_t>(s.newly_served.size()), "community", "communities"),
+                         thousands(static_cast<std::int64_t>(std::llround(s.gain.person_hours_saved))));
     }
   }
   return out;

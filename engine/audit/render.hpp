@@ -1,7 +1,7 @@
 // Renderings of an audit: a terminal table, CSV (one row per cell), JSON (cells, provinces, stamp,
-// what-if, suggestions) and one self-contained HTML report with an SVG map of Canada; and the
-// atomic write of a report to a file; GeoJSON points per community for GIS. Every rendering marks the cells that rely on a stale entry
-// and counts them per province.
+// what-if, suggestions, progress since an earlier audit), one self-contained HTML report (a map on
+// the provinces' outlines, bars, tables; a print stylesheet) and GeoJSON points for GIS; and the
+// atomic write of a report to a file. Every rendering marks the cells relying on a stale entry.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "audit/audit.hpp"
+#include "audit/outlines.hpp"
+#include "audit/progress.hpp"
 
 namespace nrm::audit {
 
@@ -29,9 +31,9 @@ struct Stamp {
 };
 // Files are named by their file name only (the rules by their folder's name), never by a path
 // of the machine; the digest says which bytes they were. A what-if's --with file is one of them
-// (role "with").
+// (role "with"), and so are the map's outlines (role "outlines") when given.
 Stamp make_stamp(const api::Engine& engine, const std::string& profiles_path, Date as_of,
-                 const std::string& with_file = "");
+                 const std::string& with_file = "", const Outlines* outlines = nullptr);
 
 // Optional parts of a report.
 struct WhatIf {
@@ -56,10 +58,17 @@ struct Report {
   std::optional<WhatIf> what_if;
   std::optional<std::string> suggest_profile;
   std::vector<Suggestion> suggestions;
+  std::shared_ptr<const Outlines> outlines;  // the map's (render_html needs them)
+  std::optional<Progress> progress;          // --compare: what changed since an earlier audit
 };
 
 std::string render_table(const Report& r);
+// With a progress, two columns are appended: previous_feasible and previous_travel_hours (empty
+// where the earlier audit did not have the cell).
 std::string render_csv(const Report& r);
+// Opens with format (kJsonFormat) and format_version (kJsonFormatVersion); `directory` lists every
+// provider (id, name, community, province, verified, stale) and each cell has its `band`, so that
+// a later --compare can read it back (read_previous).
 nlohmann::json render_json(const Report& r);
 // GeoJSON (RFC 7946) for QGIS and ArcGIS: a FeatureCollection with one Point feature per audited
 // community (coordinates [longitude, latitude], WGS 84, from data/communities.csv; the feature's
@@ -72,6 +81,7 @@ nlohmann::ordered_json render_geojson(const Report& r);
 // A profile id as a GIS field-name suffix: letters, digits and '_' only ("man-labour" ->
 // "man_labour"), which shapefiles and file geodatabases accept.
 std::string geojson_field(const std::string& profile_id);
+// Needs r.outlines (the map); throws std::logic_error without them.
 std::string render_html(const Report& r);
 
 // Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed, then renamed
@@ -114,6 +124,13 @@ std::string stale_count_text(int cells, std::size_t providers);
 // A stale provider for people: "Alpha Shelter (fictitious) (sh-alpha), last verified 2025-06-01"
 // ("never verified" without a date).
 std::string stale_provider_text(const Directory& d, ProviderIndex p);
+// One sentence for a province and profile since an earlier audit: "Nunavut, Shelter only: within
+// 2 h, 7,429 people newly and none no longer (0 then, 7,429 now); ... A pathway now where there
+// was none: Iqaluit. No pathway any more: Kimmirut." Thresholds where nothing moved are left out.
+std::string progress_sentence(const Directory& d, const Audit& a, const ProgressRow& row);
+// "Providers since 2026-06-01: 3 added (...); 1 removed (...); 2 gone stale (...); ..." or, for an
+// earlier audit that did not list its providers, a sentence saying so.
+std::string progress_providers_text(const Progress& p);
 
 namespace detail {
 std::string html_escape(const std::string& s);

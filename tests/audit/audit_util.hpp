@@ -49,6 +49,8 @@ inline api::EnginePaths audit_world_paths(const TempDir& dir, const std::string&
 }
 
 inline std::string audit_profiles_path() { return test_dir() + "/audit/fixtures/profiles.yaml"; }
+// Outlines of the test world's provinces (rectangles, not real geography) for the HTML map.
+inline std::string audit_outlines_path() { return test_dir() + "/audit/fixtures/outlines.geojson"; }
 
 inline Date audit_date() { return *Date::parse("2026-11-27"); }
 

@@ -27,8 +27,11 @@ struct Rendered {
     r.engine = engine.get();
     r.audit = &audit;
     r.stamp = audit::make_stamp(*engine, test::audit_profiles_path(), audit.as_of);
+    r.outlines = outlines;
     return r;
   }
+  std::shared_ptr<const audit::Outlines> outlines =
+      audit::load_outlines(test::audit_outlines_path(), engine->directory());
 };
 
 std::string slurp(const std::string& path) {
@@ -270,7 +273,7 @@ TEST_CASE("html: one self-contained file with the map, charts, tables and stamp"
   std::string html = audit::render_html(r);
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(count(html, "<svg id=\"map\"") == 1);
-  CHECK(count(html, "<circle class=\"community\"") == 5);
+  CHECK(count(html, "class=\"community\"") == 5);
   CHECK(count(html, "class=\"region-label\"") == 3);
   CHECK(count(html, "<svg id=\"bars\"") == 1);
   CHECK(count(html, "<table class=\"gaps\"") == 3);
@@ -290,7 +293,8 @@ TEST_CASE("nrm audit: formats, what-if and bad options", "[audit][cli]") {
   auto paths = test::audit_world_paths(dir);
   const std::string data = " --taxonomy " + paths.data.taxonomy + " --communities " + paths.data.communities +
                            " --routes " + paths.data.routes + " --providers " + paths.data.providers + " --rules " +
-                           paths.rules_dir + " --profiles " + test::audit_profiles_path() + " --as-of 2026-11-27";
+                           paths.rules_dir + " --profiles " + test::audit_profiles_path() +
+                           " --outlines " + test::audit_outlines_path() + " --as-of 2026-11-27";
   auto run = [&](const std::string& args, const std::string& out) {
     std::string cmd = std::string(NRM_BINARY) + " audit" + data + " " + args + " > " + out + " 2> " + out + ".err";
     int rc = std::system(cmd.c_str());
@@ -306,7 +310,7 @@ TEST_CASE("nrm audit: formats, what-if and bad options", "[audit][cli]") {
   REQUIRE(run("--format html --out " + dir.path("r.html"), dir.path("c.out")) == 0);
   CHECK(slurp(dir.path("r.html")).find("<svg id=\"map\"") != std::string::npos);
   REQUIRE(run("--profile shelter --suggest 1", dir.path("s.txt")) == 0);
-  CHECK(slurp(dir.path("s.txt")).find("1. Delta (delta-mb): offer shelter.emergency; gain 30000 people within 2 h") != std::string::npos);
+  CHECK(slurp(dir.path("s.txt")).find("1. Delta (delta-mb): offer shelter.emergency; gain 30,000 people within 2 h") != std::string::npos);
   CHECK(run("--province XX", dir.path("e1")) == 2);
   CHECK(slurp(dir.path("e1.err")).find("--province") != std::string::npos);
   CHECK(run("--format pdf", dir.path("e2")) == 2);
@@ -469,6 +473,7 @@ TEST_CASE("unknown populations are shown as unknown and counted apart, never as 
   r.engine = engine.get();
   r.audit = &a;
   r.stamp = audit::make_stamp(*engine, test::audit_profiles_path(), a.as_of);
+  r.outlines = audit::load_outlines(test::audit_outlines_path(), engine->directory());
   const auto& nu = a.provinces[1];
   CHECK(nu.population == 0);
   CHECK(nu.unknown_population == 1);
@@ -518,7 +523,8 @@ TEST_CASE("nrm audit --out: a write that fails midway exits 2, names the file, k
   auto paths = test::audit_world_paths(dir);
   const std::string data = " --taxonomy " + paths.data.taxonomy + " --communities " + paths.data.communities +
                            " --routes " + paths.data.routes + " --providers " + paths.data.providers + " --rules " +
-                           paths.rules_dir + " --profiles " + test::audit_profiles_path() + " --as-of 2026-11-27";
+                           paths.rules_dir + " --profiles " + test::audit_profiles_path() +
+                           " --outlines " + test::audit_outlines_path() + " --as-of 2026-11-27";
   const std::string out = dir.path("report.html");
   const std::string old = "<!DOCTYPE html>\n<p>the report of last month</p>\n";
   { std::ofstream(out, std::ios::binary) << old; }
@@ -556,6 +562,7 @@ TEST_CASE("a what-if report opens with its scenario: what was added or removed, 
   r.engine = with.get();
   r.audit = &after;
   r.stamp = audit::make_stamp(*with, test::audit_profiles_path(), after.as_of, extra);
+  r.outlines = x.outlines;
   r.what_if = audit::make_what_if(*x.engine, *with, extra, {"sh-gamma"}, audit::compare(x.audit, after));
   const std::string html = audit::render_html(r);
   const auto at = html.find("<section id=\"scenario\">");
