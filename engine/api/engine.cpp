@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -955,10 +956,17 @@ std::string Engine::summary() const {
   for (const auto& p : directory_->providers) per[t.provinces.code(directory_->geography[p.community].province)]++;
   std::string counts;
   for (const auto& [k, v] : per) counts += fmt::format(" {}={}", k, v);
+  // A rule without French shows its English reason in French answers: said, not refused.
+  std::string ids;
+  for (const auto& r : policy_->rules())
+    if (!r.french) ids += (ids.empty() ? "" : ", ") + r.id + " (" + std::filesystem::path(r.file).filename().string() + ":" +
+             std::to_string(r.line) + ")";
+  const std::string untranslated = ids.empty() ? "" : "\n" + tr(Msg::validate_no_french, {{"rules", ids}});
   return tr(Msg::validate_ok, {{"providers", std::to_string(directory_->providers.size())},
                                {"communities", std::to_string(directory_->geography.size())},
                                {"routes", std::to_string(directory_->geography.routes.size())},
-                               {"rules", std::to_string(policy_->rule_count())}, {"counts", counts}});
+                               {"rules", std::to_string(policy_->rule_count())}, {"counts", counts}}) +
+         untranslated;
 }
 
 }  // namespace nrm::api

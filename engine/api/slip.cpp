@@ -64,8 +64,8 @@ constexpr Words kFrench = {"Vos rendez-vous",
                            "En personne à {}",
                            "Par téléphone ou vidéo",
                            "adresse donnée par téléphone",
-                           "Attente prévue : environ {} jours.",
-                           "Attente prévue : environ 1 jour.",
+                           "Attente prévue\u00a0: environ {} jours.",
+                           "Attente prévue\u00a0: environ 1 jour.",
                            "À apporter",
                            "Autres numéros"};
 
@@ -135,17 +135,14 @@ SlipView slip_view(const Engine& e, const Answer& a, std::size_t pathway, Lang l
   return v;
 }
 
-// French puts a space before a colon.
-const char* colon(Lang lang) {
-  return lang == Lang::kFr ? " : " : ": ";
-}
-// "Phone: " in English, "Téléphone : " in French.
+// "Phone: " in English, "Téléphone : " in French (a no-break space before the colon).
+const char* colon(Lang lang) { return i18n::colon(lang); }
 std::string label(Lang lang, const char* word) {
   return word + std::string(colon(lang));
 }
 // "Bring:" / "À apporter :", before a list.
 std::string heading(Lang lang, const char* word) {
-  return word + std::string(lang == Lang::kFr ? " :" : ":");
+  return word + std::string(lang == Lang::kFr ? "\u00a0:" : ":");
 }
 
 std::string html_escaped(const std::string& s) {

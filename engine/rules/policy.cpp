@@ -20,6 +20,8 @@
 #include <sstream>
 
 #include "directory/yaml_util.hpp"
+#include "i18n/lang.hpp"
+#include "i18n/text.hpp"
 #include "rules/eval.hpp"
 #include "rules/expr.hpp"
 
@@ -100,9 +102,15 @@ constexpr double kRuleWeightMin = 0, kRuleWeightMax = 100;
 
 using geo::kTravelSpecs;  // the travel parameters and their ranges live with the travel model
 
+// A rule's words in the thread's language: French if the rule has them, else English.
+const std::string& in_current(const std::string& en, const std::string& fr) {
+  return i18n::current() == Lang::kFr && !fr.empty() ? fr : en;
+}
+
 struct Rule {
   std::string id;
   std::string reason;
+  std::string reason_fr;  // empty: French answers show the English reason
   std::string file;
   int line = 0;
   const EffectInfo* effect = nullptr;
@@ -117,6 +125,8 @@ struct Rule {
   std::uint32_t for_each = 0;  // a count node
   std::string field;           // error
   std::string message;         // error
+  std::string message_fr;      // error, in French (empty: the English one)
+  const std::string& reason_here() const { return in_current(reason, reason_fr); }
 };
 
 // A source position: 1-based line and column.
@@ -378,7 +388,7 @@ struct PolicyData {
         case Effect::kNotice:
           continue;
       }
-      if constexpr (kExplain) hits->push_back({r.id, r.reason, r.effect->effect, cost});
+      if constexpr (kExplain) hits->push_back({r.id, r.reason_here(), r.effect->effect, cost});
     }
     if (excluded) {
       Assessment none;
@@ -633,7 +643,7 @@ class Loader {
       f.error(node, "language", "expected a mapping (id, reason, enabled, interpretation_need)");
       return;
     }
-    check_keys(f, node, "language.", {"id", "reason", "enabled", "interpretation_need", "later_language"});
+    check_keys(f, node, "language.", {"id", "reason", "reason_fr", "enabled", "interpretation_need", "later_language"});
     LanguagePolicy& lp = impl_.language;
     if (node["later_language"])
       if (auto v = number_in(f, node["later_language"], "language.later_language", kRuleWeightMin, kRuleWeightMax))
@@ -657,6 +667,10 @@ class Loader {
       f.error(reason ? reason : node, "language.reason", "the language policy needs a reason");
     else
       lp.reason = reason.str();
+    if (YamlNode fr = node["reason_fr"]) {
+      if (fr.is_scalar() && !fr.str().empty()) lp.reason_fr = fr.str();
+      else f.error(fr, "language.reason_fr", "expected the reason in French, in words");
+    }
     YamlNode need = node["interpretation_need"];
     if (!need || !need.is_scalar()) {
       f.error(need ? need : node, "language.interpretation_need",
@@ -765,9 +779,9 @@ class Loader {
       where = r.id;
       if (!claim_id(f, id, r.id)) ok = false;
     }
-    static const std::vector<std::string> kKeys = {"id",     "reason",   "when", "effect",
-                                                   "weight", "for_each", "need", "needs",
-                                                   "field",  "message"};
+    static const std::vector<std::string> kKeys = {"id",     "reason",   "reason_fr", "when",
+                                                   "effect", "weight",   "for_each",  "need",
+                                                   "needs",  "field",    "message",   "message_fr"};
     if (!check_keys(f, node, where + ".", kKeys)) ok = false;
 
     return ok;
@@ -782,6 +796,14 @@ class Loader {
       ok = false;
     } else {
       r.reason = reason.str();
+    }
+    if (YamlNode fr = node["reason_fr"]) {
+      if (fr.is_scalar() && !fr.str().empty()) {
+        r.reason_fr = fr.str();
+      } else {
+        f.error(fr, where + ".reason_fr", "expected the reason in French, in words");
+        ok = false;
+      }
     }
 
     YamlNode effect = node["effect"];
@@ -915,7 +937,11 @@ class Loader {
     if (YamlNode m = node["message"]) {
       if (m.is_scalar()) r.message = m.str();
     }
+    if (YamlNode m = node["message_fr"]) {
+      if (m.is_scalar()) r.message_fr = m.str();
+    }
     if (r.message.empty()) r.message = r.reason;
+    if (r.message_fr.empty()) r.message_fr = r.reason_fr;
     return ok;
   }
 
@@ -1108,7 +1134,7 @@ NeedSet Policy::catchment_needs() const {
 std::vector<RuleInfo> Policy::rules() const {
   std::vector<RuleInfo> out;
   for (const auto& r : impl_->rules)
-    out.push_back({r.id, r.reason, r.effect->effect, r.file, r.line});
+    out.push_back({r.id, r.reason_here(), r.effect->effect, r.file, r.line, !r.reason_fr.empty()});
   return out;
 }
 
@@ -1119,7 +1145,9 @@ std::vector<Diagnostic> Policy::check_case(const Case& c, const Directory& d) co
   for (std::uint32_t i : impl_->case_rules) {
     const Rule& r = impl_->rules[i];
     if (r.effect->effect != Effect::kError || ev.boolean(r.when) != Tri::kTrue) continue;
-    out.push_back({"case", 0, 0, r.field, r.message + " (rule " + r.id + ")"});
+    out.push_back({"case", 0, 0, r.field,
+                   i18n::tr(i18n::Msg::answer_notice,
+                            {{"text", in_current(r.message, r.message_fr)}, {"rule", r.id}})});
   }
   return out;
 }
@@ -1132,13 +1160,13 @@ CaseNeeds Policy::derive_needs(const Case& c, const Directory& d) const {
   for (std::uint32_t i : impl_->case_rules) {
     const Rule& r = impl_->rules[i];
     if (r.effect->effect == Effect::kNotice) {
-      if (ev.boolean(r.when) == Tri::kTrue) out.notices.push_back({r.id, r.reason});
+      if (ev.boolean(r.when) == Tri::kTrue) out.notices.push_back({r.id, r.reason_here()});
       continue;
     }
     if (r.effect->effect != Effect::kDerive || ev.boolean(r.when) != Tri::kTrue) continue;
     if (out.needs & need_bit(r.need)) continue;
     out.needs |= need_bit(r.need);
-    out.derived.push_back({r.need, r.id, r.reason});
+    out.derived.push_back({r.need, r.id, r.reason_here()});
   }
   return out;
 }

@@ -50,6 +50,7 @@ struct LanguagePolicy {
   NeedId interpretation_need = -1;  // the need an unmatched in-person step adds
   std::string rule_id;               // shown in "why"
   std::string reason;
+  std::string reason_fr;  // empty: the English one
   // Cost of a step whose provider speaks one of the person's languages but not the first one.
   double later_language = 0;
 };
@@ -105,6 +106,7 @@ struct RuleInfo {
   Effect effect = Effect::kExclude;
   std::string file;
   int line = 0;
+  bool french = false;  // the rule gives its reason in French too (reason_fr)
 };
 
 // A notice the answer carries for this case (effect `notice`), e.g. the duty to report a child in

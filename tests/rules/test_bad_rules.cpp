@@ -85,8 +85,8 @@ TEST_CASE("every bad-rules error kind is reported with its line, column and rule
        {"8:1: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 7, "
         "column 12)"}},
       {"unknown-key.yaml",
-       {"8:5: typo-key.wieght: unknown key wieght (expected id, reason, when, effect, weight, "
-        "for_each, need, needs, field, message); did you mean weight?",
+       {"8:5: typo-key.wieght: unknown key wieght (expected id, reason, reason_fr, when, effect, "
+        "weight, for_each, need, needs, field, message, message_fr); did you mean weight?",
         "12:13: stray-key.weight: weight is not used by effect exclude"}},
       {"case-only.yaml",
        {"6:29: derive-reads-provider.when: a derive rule decides from the case alone; "
