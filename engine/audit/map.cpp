@@ -304,8 +304,9 @@ std::string labels_svg(const Report& r, const Frame& fr) {
     const Point p = label_point(fr, *o);
     if (p[0] < 0 || p[0] > kWidth || p[1] < 0 || p[1] > fr.height) continue;
     const std::string code = d.taxonomy.provinces.code(o->province);
+    const int province = o->province;  // (clang 14 captures no structured binding)
     const bool audited = std::any_of(a.provinces.begin(), a.provinces.end(),
-                                     [&](const ProvinceFigures& f) { return f.province == o->province; });
+                                     [&](const ProvinceFigures& f) { return f.province == province; });
     Point at = p;
     for (const Point off : {Point{0, 0}, Point{0, -18}, Point{0, 18}, Point{24, 0}, Point{-24, 0}, Point{0, -34}, Point{0, 34}})
       if (placer.free(text_box(p[0] + off[0], p[1] + off[1] + 6, code, kProvinceFont, "middle", true))) {

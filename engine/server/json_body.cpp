@@ -11,9 +11,9 @@
 
 namespace nrm::server {
 
-namespace {
-
 using json = nlohmann::json;
+
+namespace {
 
 std::string shorten(const std::string& s, std::size_t limit = 40) {
   std::string out = s.size() <= limit ? s : s.substr(0, limit) + "...";
