@@ -54,7 +54,6 @@ Search::Search(const Problem& p, Tables* tables, std::span<const std::uint32_t> 
       top_(mode.top ? mode.top : static_cast<std::size_t>(std::max(1, p.top))),
       distinct_(mode.distinct && top_ > 1),
       excluded_(mode.excluded),
-      mr_(mr),
       places_(p.directory->geography.size()),
       t_(tables ? *tables : own_.emplace(p, partners_begin, partner_ranks, top_, mr)),
       partners_begin_(t_.partners_begin),

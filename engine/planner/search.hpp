@@ -253,7 +253,6 @@ class Search {
   const std::size_t top_;
   const bool distinct_;
   const std::int32_t excluded_;
-  std::pmr::memory_resource* mr_;
   const std::size_t places_;
   std::optional<Tables> own_;  // when the search has tables of its own
   Tables& t_;
