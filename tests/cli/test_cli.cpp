@@ -152,7 +152,7 @@ TEST_CASE("nrm refer --slip: a slip for the person, with nothing of the case on 
   }
   Run two = run_nrm(args + " --slip text --pathway 2 --lang fr");
   CHECK(two.status == 0);
-  CHECK_THAT(two.out, Catch::StartsWith("Vos rendez-vous\n") && Catch::Contains("Téléphone : +1-"));
+  CHECK_THAT(two.out, Catch::StartsWith("Vos rendez-vous\n") && Catch::Contains("Téléphone\u00a0: +1-"));
   Run html = run_nrm(args + " --slip html");
   CHECK(html.status == 0);
   CHECK_THAT(html.out, Catch::StartsWith("<!DOCTYPE html>") && Catch::Contains("address given by phone"));
