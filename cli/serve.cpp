@@ -1,6 +1,7 @@
 // nrm serve: the HTTP API (engine/server) on the loaded engine and a SQLite store. Prints
 // "listening on ADDRESS:PORT" once bound, then serves until SIGTERM (drains, exits 0).
 #include <iostream>
+#include <sstream>
 
 #include "cli/command.hpp"
 #include "model/diagnostics.hpp"
@@ -30,6 +31,17 @@ struct ServeOptions {
   int case_retention_days = store::ReferralLog::kDefaultRetentionDays;
 };
 
+// CLI::Range without CLI11's English words ("INT in [1 - 64]"): "[1 - 64]", the same in both
+// languages.
+template <typename T>
+CLI::Validator serve_range(T min, T max) {
+  CLI::Validator v = CLI::Range(min, max);
+  std::ostringstream text;
+  text << "[" << min << " - " << max << "]";
+  v.description(text.str());
+  return v;
+}
+
 std::chrono::milliseconds millis(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
@@ -40,47 +52,47 @@ const Registration serve_command(50, "serve", Msg::cli_serve,
     const std::string n = tr(Msg::cli_type_n), seconds = tr(Msg::cli_type_seconds), days = tr(Msg::cli_type_days);
     sub.add_option("--port", o->port, tr(Msg::cli_opt_port))
         ->type_name("PORT")
-        ->check(CLI::Range(0, 65535))
+        ->check(serve_range(0, 65535))
         ->capture_default_str();
     sub.add_option("--db", o->db, tr(Msg::cli_opt_serve_db))->type_name(tr(Msg::cli_type_file))->required();
     sub.add_option("--profiles", o->profiles, tr(Msg::cli_opt_profiles))->type_name(tr(Msg::cli_type_file));
     sub.add_option("--bind", o->bind, tr(Msg::cli_opt_bind))->type_name(tr(Msg::cli_type_address))->capture_default_str();
     sub.add_option("--threads", o->threads, tr(Msg::cli_opt_threads))
         ->type_name(n)
-        ->check(CLI::Range(1, 64))
+        ->check(serve_range(1, 64))
         ->capture_default_str();
     sub.add_option("--max-connections", o->max_connections, tr(Msg::cli_opt_max_connections))
         ->type_name(n)
-        ->check(CLI::Range(1, 100000))
+        ->check(serve_range(1, 100000))
         ->capture_default_str();
     sub.add_option("--max-connections-per-address", o->max_connections_per_address,
                    tr(Msg::cli_opt_max_connections_per_address))
         ->type_name(n)
-        ->check(CLI::Range(1, 100000))
+        ->check(serve_range(1, 100000))
         ->capture_default_str();
     sub.add_option("--header-timeout", o->header_timeout, tr(Msg::cli_opt_header_timeout))
         ->type_name(seconds)
-        ->check(CLI::Range(0.05, 3600.0))
+        ->check(serve_range(0.05, 3600.0))
         ->capture_default_str();
     sub.add_option("--idle-timeout", o->idle_timeout, tr(Msg::cli_opt_idle_timeout))
         ->type_name(seconds)
-        ->check(CLI::Range(0.05, 3600.0))
+        ->check(serve_range(0.05, 3600.0))
         ->capture_default_str();
     sub.add_option("--body-timeout", o->body_timeout, tr(Msg::cli_opt_body_timeout))
         ->type_name(seconds)
-        ->check(CLI::Range(0.05, 3600.0))
+        ->check(serve_range(0.05, 3600.0))
         ->capture_default_str();
     sub.add_option("--drain-timeout", o->drain_timeout, tr(Msg::cli_opt_drain_timeout))
         ->type_name(seconds)
-        ->check(CLI::Range(0.05, 3600.0))
+        ->check(serve_range(0.05, 3600.0))
         ->capture_default_str();
     sub.add_option("--log-retention-days", o->log_retention_days, tr(Msg::cli_opt_log_retention_days))
         ->type_name(days)
-        ->check(CLI::Range(1, 36500))
+        ->check(serve_range(1, 36500))
         ->capture_default_str();
     sub.add_option("--case-retention-days", o->case_retention_days, tr(Msg::cli_opt_case_retention_days))
         ->type_name(days)
-        ->check(CLI::Range(1, 36500))
+        ->check(serve_range(1, 36500))
         ->capture_default_str();
     sub.footer(tr(Msg::cli_serve_footer));
     return [o, &data]() {
