@@ -12,6 +12,9 @@ namespace nrm::cli {
 
 namespace {
 
+using i18n::Msg;
+using i18n::tr;
+
 struct AuditOptions {
   std::string province, profile, format = "table", out, with, without, as_of, profiles, outlines, compare;
   int suggest = 0;
@@ -31,77 +34,47 @@ LoadError bad(const std::string& field, const std::string& message) {
   return LoadError("invalid option", {{"", 0, 0, field, message}});
 }
 
-const Registration audit_command(40, "audit",
-  "coverage gaps for coordinators: every community x profile, per province, what-if, suggestions",
+const Registration audit_command(40, "audit", Msg::cli_audit,
   [](CLI::App& sub, DataOptions& data) -> Runner {
     auto o = std::make_shared<AuditOptions>();
-    sub.add_option("--province", o->province, "only this province or territory, e.g. ON");
-    sub.add_option("--profile", o->profile, "only these profiles (ids, comma-separated; see data/profiles.yaml)");
-    sub.add_option("--format", o->format,
-                   "table | csv | json | html | geojson (default table). csv: one row per community x profile, "
-                   "codes not labels, latitude and longitude last; geojson: one Point per community (hours, "
-                   "binding need and reason per profile) for QGIS or ArcGIS");
-    sub.add_option("--out", o->out,
-                   "write the report to this file instead of standard output, atomically (a temporary file in the "
-                   "same folder renamed into place: a failed write leaves the previous report whole)");
-    sub.add_option("--with", o->with, "what-if: add the providers of this file (same schema as providers.yaml)");
-    sub.add_option("--without", o->without, "what-if: remove these providers (ids, comma-separated)");
-    sub.add_option("--suggest", o->suggest,
-                   "propose N (1-20) new providers for --profile P, greedily: most people newly within 2 h, then "
-                   "8 h, then 24 h, then person-hours of travel saved (exact gains: re-run with each)");
-    sub.add_option("--as-of", o->as_of, "the audit's date YYYY-MM-DD (default today)");
-    sub.add_option("--profiles", o->profiles,
-                   "profiles file, with the audit's thresholds_hours and reasons (default data/profiles.yaml)");
-    sub.add_option("--compare", o->compare,
-                   "show what changed since an earlier audit: PREVIOUS is the output of an earlier `nrm audit "
-                   "--format json` (people newly within each threshold, communities that gained or lost their "
-                   "pathway, providers added, removed or gone stale); table, html, json, csv")
-        ->type_name("PREVIOUS.json");
-    sub.add_option("--outlines", o->outlines,
-                   "the provinces' outlines the HTML map is drawn on, GeoJSON (default data/outlines.geojson)")
-        ->type_name("FILE");
-    sub.add_option("--threads", o->threads, "worker threads (default 2)");
-    sub.footer("Each cell is exactly what `nrm refer` answers for that profile placed in that community.\n"
-               "The report opens with a summary in plain sentences (people and shares per province and for\n"
-               "Canada who cannot reach every service within the last threshold), and says for every missing\n"
-               "need why (the reasons of the profiles file); unknown populations are counted apart, never as 0.\n"
-               "A cell whose best pathway uses an entry not verified in the last 12 months (stale_after_days)\n"
-               "is marked STALE, and each province counts them: \"N cells rely on stale entries (M providers)\".\n"
-               "With --with/--without the report shows the changed network and opens with the scenario (what\n"
-               "was added or removed and the change it makes; the --with file by name and digest).\n"
-               "The HTML map draws the provinces' outlines (Natural Earth, public domain: data/outlines.geojson)\n"
-               "in Lambert conformal conic, zoomed to --province; dots by travel band on a colour-blind-safe\n"
-               "palette (viridis; no pathway is a dark square), sized by population (size legend), the\n"
-               "worst-served communities labelled. Printed (or saved as PDF) it fits letter and A4 portrait:\n"
-               "each province's gaps on a new page. --compare PREVIOUS.json adds what changed since that audit\n"
-               "(<section id=\"compare\"> in HTML, `compare` in JSON, previous_feasible and\n"
-               "previous_travel_hours appended to CSV); the JSON names its format (format: nrm-audit,\n"
-               "format_version 2) and lists its providers so that a later audit can compare with it. See\n"
-               "docs/coordinators.md. Exit status: 0 ok, 2 bad input (a PREVIOUS that is not an nrm audit JSON,\n"
-               "or of a newer format, included) or a report that could not be written (the message names the\n"
-               "file; the previous report is left whole), 1 internal error.");
+    const std::string file = tr(Msg::cli_type_file);
+    sub.add_option("--province", o->province, tr(Msg::cli_opt_audit_province))->type_name("CODE");
+    sub.add_option("--profile", o->profile, tr(Msg::cli_opt_audit_profile))->type_name(tr(Msg::cli_type_list));
+    sub.add_option("--format", o->format, tr(Msg::cli_opt_audit_format))->type_name("FORMAT");
+    sub.add_option("--out", o->out, tr(Msg::cli_opt_audit_out))->type_name(file);
+    sub.add_option("--with", o->with, tr(Msg::cli_opt_audit_with))->type_name(file);
+    sub.add_option("--without", o->without, tr(Msg::cli_opt_audit_without))->type_name(tr(Msg::cli_type_list));
+    sub.add_option("--suggest", o->suggest, tr(Msg::cli_opt_audit_suggest))->type_name(tr(Msg::cli_type_n));
+    sub.add_option("--as-of", o->as_of, tr(Msg::cli_opt_audit_as_of))->type_name(tr(Msg::cli_type_date));
+    sub.add_option("--profiles", o->profiles, tr(Msg::cli_opt_audit_profiles))->type_name(file);
+    sub.add_option("--compare", o->compare, tr(Msg::cli_opt_audit_compare))->type_name("PREVIOUS.json");
+    sub.add_option("--outlines", o->outlines, tr(Msg::cli_opt_audit_outlines))->type_name(file);
+    sub.add_option("--threads", o->threads, tr(Msg::cli_opt_audit_threads))->type_name(tr(Msg::cli_type_n));
+    sub.footer(tr(Msg::cli_audit_footer));
     return [o, &data]() {
       auto engine = data.load();
       const Directory& d = engine->directory();
       audit::Options opts;
       if (o->as_of.empty()) opts.as_of = Date::today();
       else if (auto dt = Date::parse(o->as_of)) opts.as_of = *dt;
-      else throw bad("--as-of", "'" + o->as_of + "' is not a date YYYY-MM-DD");
+      else throw bad("--as-of", tr(Msg::err_not_date, {{"value", o->as_of}}));
       if (!o->province.empty()) {
         auto p = d.taxonomy.provinces.find(o->province);
-        if (!p) throw bad("--province", "unknown province '" + o->province + "'; expected one of AB BC MB NB NL NS NT NU ON PE QC SK YT");
+        if (!p) throw bad("--province", tr(Msg::err_audit_unknown_province, {{"value", o->province}}));
         opts.province = *p;
       }
       if (o->format != "table" && o->format != "csv" && o->format != "json" && o->format != "html" &&
           o->format != "geojson")
-        throw bad("--format", "'" + o->format + "' is not a format; expected table, csv, json, html or geojson");
+        throw bad("--format", tr(Msg::err_audit_not_format, {{"value", o->format}}));
       if (!o->compare.empty() && o->format == "geojson")
-        throw bad("--compare", "not available with --format geojson; use table, csv, json or html");
-      if (o->threads < 1 || o->threads > 64) throw bad("--threads", std::to_string(o->threads) + " is out of range; expected 1 to 64");
+        throw bad("--compare", tr(Msg::err_audit_compare_geojson));
+      if (o->threads < 1 || o->threads > 64)
+        throw bad("--threads", tr(Msg::err_out_of_range, {{"value", std::to_string(o->threads)}, {"min", "1"}, {"max", "64"}}));
       opts.threads = o->threads;
       opts.profile_ids = split(o->profile);
-      if (o->suggest < 0 || o->suggest > 20) throw bad("--suggest", std::to_string(o->suggest) + " is out of range; expected 1 to 20");
-      if (o->suggest > 0 && opts.profile_ids.size() != 1) throw bad("--suggest", "needs exactly one --profile P");
+      if (o->suggest < 0 || o->suggest > 20)
+        throw bad("--suggest", tr(Msg::err_out_of_range, {{"value", std::to_string(o->suggest)}, {"min", "1"}, {"max", "20"}}));
+      if (o->suggest > 0 && opts.profile_ids.size() != 1) throw bad("--suggest", tr(Msg::err_audit_suggest_profile));
       const std::string profiles_path = o->profiles.empty() ? data.root + "/data/profiles.yaml" : o->profiles;
       auto profiles = audit::load_profiles(profiles_path, *engine);
       // Read what the report needs before the audit runs, so that a bad file fails at once.

@@ -13,6 +13,9 @@ namespace nrm::cli {
 
 namespace {
 
+using i18n::Msg;
+using i18n::tr;
+
 struct CasesOptions {
   std::string db, status, reference, province;
   std::string format;
@@ -31,7 +34,7 @@ int stats(const CasesOptions& o, const DataOptions& data) {
   if (!o.province.empty()) {
     const Taxonomy t = load_taxonomy(data.paths().data.taxonomy);
     if (!t.provinces.find(o.province))
-      throw option_error("--province", "unknown province or territory '" + o.province + "'");
+      throw option_error("--province", tr(Msg::err_unknown_code, {{"what", tr(Msg::err_what_province)}, {"value", o.province}}));
   }
   auto s = open_store(o.db);
   const store::Stats st = s->stats(o.province, store::utc_now().substr(0, 7));
@@ -44,37 +47,38 @@ int stats(const CasesOptions& o, const DataOptions& data) {
 Runner setup(CLI::App& sub, DataOptions& data, bool stats_only) {
   auto o = std::make_shared<CasesOptions>();
   auto add_db = [&](CLI::App* app) {
-    app->add_option("--db", o->db, "the server's SQLite store (nrm serve --db), opened read-only")->required();
+    app->add_option("--db", o->db, tr(Msg::cli_opt_cases_db))->type_name(tr(Msg::cli_type_file))->required();
   };
   auto add_stats = [&](CLI::App* app) {
     add_db(app);
-    app->add_option("--province", o->province, "cells of one province or territory (totals stay national)");
-    app->add_option("--format", o->format, "table (default), csv or json (exactly GET /v1/stats)")
+    app->add_option("--province", o->province, tr(Msg::cli_opt_cases_province))->type_name("CODE");
+    app->add_option("--format", o->format, tr(Msg::cli_opt_stats_format))
         ->check(CLI::IsMember({"table", "csv", "json"}));
-    app->footer("Closed months only; figures under 10 left out with their complements, the rest rounded to 5.\n"
-                "See docs/api.md, GET /v1/stats.");
+    app->footer(tr(Msg::cli_stats_footer));
   };
   if (stats_only) {
     add_stats(&sub);
     return [o, &data]() { return stats(*o, data); };
   }
   sub.require_subcommand(1);
-  sub.footer("Read-only on the server's store: nothing is written. Exit status: 0 ok, 2 bad input (an unknown\n"
-             "reference, a missing store or one nrm did not make). See docs/api.md, \"Tracked cases\".");
-  CLI::App* list = sub.add_subcommand("list", "the cases, newest first: reference, status, days, province, steps, outcome");
+  sub.footer(tr(Msg::cli_cases_footer));
+  CLI::App* list = sub.add_subcommand("list", tr(Msg::cli_cases_list));
   add_db(list);
-  list->add_option("--status", o->status, "open or closed (default: both)")->check(CLI::IsMember({"open", "closed"}));
-  list->add_option("--format", o->format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+  list->add_option("--status", o->status, tr(Msg::cli_opt_cases_status))->check(CLI::IsMember({"open", "closed"}));
+  list->add_option("--format", o->format, tr(Msg::cli_opt_cases_list_format))->check(CLI::IsMember({"table", "json"}));
   list->fallthrough();
-  CLI::App* show = sub.add_subcommand("show", "one case: its steps and the history of its transitions");
-  show->add_option("REFERENCE", o->reference, "the case's reference, e.g. K7QX-4MPA")->required();
+  list->group(tr(Msg::cli_label_subcommands));
+  CLI::App* show = sub.add_subcommand("show", tr(Msg::cli_cases_show));
+  show->add_option("REFERENCE", o->reference, tr(Msg::cli_opt_cases_reference))->required();
   add_db(show);
-  show->add_option("--format", o->format, "text (default) or json (GET /v1/cases/{ref} without names)")
+  show->add_option("--format", o->format, tr(Msg::cli_opt_cases_show_format))
       ->check(CLI::IsMember({"text", "json"}));
   show->fallthrough();
-  CLI::App* aggregate = sub.add_subcommand("stats", "the published aggregates of the referral log and the cases");
+  show->group(tr(Msg::cli_label_subcommands));
+  CLI::App* aggregate = sub.add_subcommand("stats", tr(Msg::cli_cases_stats));
   add_stats(aggregate);
   aggregate->fallthrough();
+  aggregate->group(tr(Msg::cli_label_subcommands));
   return [o, list, show, &data]() {
     if (list->parsed()) {
       auto s = open_store(o->db);
@@ -91,7 +95,7 @@ Runner setup(CLI::App& sub, DataOptions& data, bool stats_only) {
     if (show->parsed()) {
       auto s = open_store(o->db);
       const auto c = s->find_case(o->reference);
-      if (!c) throw option_error("REFERENCE", "no case with reference '" + o->reference + "'");
+      if (!c) throw option_error("REFERENCE", tr(Msg::err_no_case, {{"ref", o->reference}}));
       if (o->format == "json") std::cout << server::case_document(*c, nullptr).dump(2) << "\n";
       else std::cout << server::case_text(*c);
       return 0;
@@ -100,10 +104,10 @@ Runner setup(CLI::App& sub, DataOptions& data, bool stats_only) {
   };
 }
 
-const Registration cases_command(65, "cases", "the server's tracked cases and their aggregates, read-only: list, show, stats",
+const Registration cases_command(65, "cases", Msg::cli_cases,
                                  [](CLI::App& sub, DataOptions& data) { return setup(sub, data, false); });
 // `nrm stats` is `nrm cases stats`: the name the national data collection knows it by.
-const Registration stats_command(66, "stats", "the published aggregates (same as nrm cases stats)",
+const Registration stats_command(66, "stats", Msg::cli_stats,
                                  [](CLI::App& sub, DataOptions& data) { return setup(sub, data, true); });
 
 }  // namespace

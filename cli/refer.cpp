@@ -126,7 +126,7 @@ struct CaseOptions {
   void apply_when(const nrm::api::Engine& engine, nrm::Case& c) const {
     if (!when.empty()) {
       if (auto t = nrm::LocalTime::parse(when)) c.when = *t;
-      else throw nrm::LoadError("invalid option", {{"", 0, 0, "--when", "'" + when + "' is not a local time YYYY-MM-DDTHH:MM"}});
+      else throw option_error("--when", tr(Msg::err_not_local_time, {{"value", when}}));
     }
     if (!c.when) c.when = engine.now_at(c.location);
   }
@@ -136,10 +136,10 @@ struct CaseOptions {
     if (!top) return;
     const nlohmann::json n = number_of(*top);
     if (!n.is_number_integer())
-      throw nrm::LoadError("invalid option", {{"", 0, 0, "--top", "expected a whole number, found '" + *top + "'"}});
+      throw option_error("--top", tr(Msg::err_expected_whole, {{"found", "'" + *top + "'"}}));
     const auto v = n.get<std::int64_t>();
     if (v < 1 || v > 20)
-      throw nrm::LoadError("invalid option", {{"", 0, 0, "--top", *top + " is out of range; expected 1 to 20"}});
+      throw option_error("--top", tr(Msg::err_out_of_range, {{"value", *top}, {"min", "1"}, {"max", "20"}}));
     c.top = static_cast<int>(v);
   }
 
@@ -205,7 +205,7 @@ struct CaseOptions {
   // from the flags.
   nrm::Case read(const nrm::api::Engine& engine) const {
     if (!file.empty() && any_flag())
-      throw nrm::LoadError("invalid case", {{"", 0, 0, "--case", "give either --case or the case flags (--at, --needs, ...), not both"}});
+      throw nrm::LoadError("invalid case", {{"", 0, 0, "--case", tr(Msg::err_case_or_flags)}});
     if (file.empty()) return named_by_flag([&] { return engine.case_from_json(document(), "case"); });
     nrm::Case c = from_file(engine);
     if (const auto& ex = value_of("exclude"))
@@ -216,7 +216,7 @@ struct CaseOptions {
   nrm::Date date() const {
     if (as_of.empty()) return nrm::Date::today();
     if (auto d = nrm::Date::parse(as_of)) return *d;
-    throw nrm::LoadError("invalid option", {{"", 0, 0, "--as-of", "'" + as_of + "' is not a date YYYY-MM-DD"}});
+    throw option_error("--as-of", tr(Msg::err_not_date, {{"value", as_of}}));
   }
 };
 
@@ -237,8 +237,7 @@ struct SlipOptions {
   std::string render(const api::Engine& engine, const api::Answer& a) const {
     const std::size_t n = a.plan.pathways.size();
     if (n == 0)
-      throw LoadError("no slip", {{"", 0, 0, "--slip", "no pathway was found, so there is no slip to print; "
-                                                       "the answer without --slip says what is missing"}});
+      throw LoadError("no slip", {{"", 0, 0, "--slip", tr(Msg::err_no_slip)}});
     if (pathway < 1 || static_cast<std::size_t>(pathway) > n)
       throw LoadError("invalid option", {{"", 0, 0, "--pathway", out_of_range_message(n)}});
     const Lang l = i18n::current();
@@ -246,8 +245,8 @@ struct SlipOptions {
     return format == "html" ? api::slip_html(engine, a, i, l) : api::slip_text(engine, a, i, l);
   }
   std::string out_of_range_message(std::size_t n) const {
-    return std::to_string(pathway) + " is out of range; this answer has " + std::to_string(n) + " pathway" +
-           (n == 1 ? "" : "s") + " (1 to " + std::to_string(n) + ")";
+    if (n == 1) return tr(Msg::err_pathway_range_one, {{"value", std::to_string(pathway)}});
+    return tr(Msg::err_pathway_range, {{"value", std::to_string(pathway)}, {"count", std::to_string(n)}});
   }
 };
 

@@ -1,6 +1,7 @@
 // nrm serve: the HTTP API (engine/server) on the loaded engine and a SQLite store. Prints
 // "listening on ADDRESS:PORT" once bound, then serves until SIGTERM (drains, exits 0).
 #include <iostream>
+#include <sstream>
 
 #include "cli/command.hpp"
 #include "model/diagnostics.hpp"
@@ -10,6 +11,9 @@
 namespace nrm::cli {
 
 namespace {
+
+using i18n::Msg;
+using i18n::tr;
 
 struct ServeOptions {
   int port = 8080;
@@ -27,54 +31,70 @@ struct ServeOptions {
   int case_retention_days = store::ReferralLog::kDefaultRetentionDays;
 };
 
+// CLI::Range without CLI11's English words ("INT in [1 - 64]"): "[1 - 64]", the same in both
+// languages.
+template <typename T>
+CLI::Validator serve_range(T min, T max) {
+  CLI::Validator v = CLI::Range(min, max);
+  std::ostringstream text;
+  text << "[" << min << " - " << max << "]";
+  v.description(text.str());
+  return v;
+}
+
 std::chrono::milliseconds millis(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 
-const Registration serve_command(50, "serve", "the HTTP API for hotlines, police liaison, coordinators and providers",
+const Registration serve_command(50, "serve", Msg::cli_serve,
   [](CLI::App& sub, DataOptions& data) -> Runner {
     auto o = std::make_shared<ServeOptions>();
-    sub.add_option("--port", o->port, "TCP port; 0 = any free port (the one chosen is printed)")
-        ->check(CLI::Range(0, 65535))
+    const std::string n = tr(Msg::cli_type_n), seconds = tr(Msg::cli_type_seconds), days = tr(Msg::cli_type_days);
+    sub.add_option("--port", o->port, tr(Msg::cli_opt_port))
+        ->type_name("PORT")
+        ->check(serve_range(0, 65535))
         ->capture_default_str();
-    sub.add_option("--db", o->db, "the SQLite store: tokens, capacity updates, referral log, tracked cases")->required();
-    sub.add_option("--profiles", o->profiles, "the audit's profiles (default data/profiles.yaml)");
-    sub.add_option("--bind", o->bind, "address to listen on")->capture_default_str();
-    sub.add_option("--threads", o->threads, "worker threads")->check(CLI::Range(1, 64))->capture_default_str();
-    sub.add_option("--max-connections", o->max_connections, "connections served at once; more get 503")
-        ->check(CLI::Range(1, 100000))
+    sub.add_option("--db", o->db, tr(Msg::cli_opt_serve_db))->type_name(tr(Msg::cli_type_file))->required();
+    sub.add_option("--profiles", o->profiles, tr(Msg::cli_opt_profiles))->type_name(tr(Msg::cli_type_file));
+    sub.add_option("--bind", o->bind, tr(Msg::cli_opt_bind))->type_name(tr(Msg::cli_type_address))->capture_default_str();
+    sub.add_option("--threads", o->threads, tr(Msg::cli_opt_threads))
+        ->type_name(n)
+        ->check(serve_range(1, 64))
+        ->capture_default_str();
+    sub.add_option("--max-connections", o->max_connections, tr(Msg::cli_opt_max_connections))
+        ->type_name(n)
+        ->check(serve_range(1, 100000))
         ->capture_default_str();
     sub.add_option("--max-connections-per-address", o->max_connections_per_address,
-                   "connections one client address may hold at once; more get 503")
-        ->check(CLI::Range(1, 100000))
+                   tr(Msg::cli_opt_max_connections_per_address))
+        ->type_name(n)
+        ->check(serve_range(1, 100000))
         ->capture_default_str();
-    sub.add_option("--header-timeout", o->header_timeout, "seconds for a request's headers to arrive")
-        ->check(CLI::Range(0.05, 3600.0))
+    sub.add_option("--header-timeout", o->header_timeout, tr(Msg::cli_opt_header_timeout))
+        ->type_name(seconds)
+        ->check(serve_range(0.05, 3600.0))
         ->capture_default_str();
-    sub.add_option("--idle-timeout", o->idle_timeout,
-                   "seconds a connection may wait before starting a request (at most --header-timeout)")
-        ->check(CLI::Range(0.05, 3600.0))
+    sub.add_option("--idle-timeout", o->idle_timeout, tr(Msg::cli_opt_idle_timeout))
+        ->type_name(seconds)
+        ->check(serve_range(0.05, 3600.0))
         ->capture_default_str();
-    sub.add_option("--body-timeout", o->body_timeout, "seconds for a request's body to arrive")
-        ->check(CLI::Range(0.05, 3600.0))
+    sub.add_option("--body-timeout", o->body_timeout, tr(Msg::cli_opt_body_timeout))
+        ->type_name(seconds)
+        ->check(serve_range(0.05, 3600.0))
         ->capture_default_str();
-    sub.add_option("--drain-timeout", o->drain_timeout,
-                   "after SIGTERM, the longest wait in seconds for requests already accepted and in flight")
-        ->check(CLI::Range(0.05, 3600.0))
+    sub.add_option("--drain-timeout", o->drain_timeout, tr(Msg::cli_opt_drain_timeout))
+        ->type_name(seconds)
+        ->check(serve_range(0.05, 3600.0))
         ->capture_default_str();
-    sub.add_option("--log-retention-days", o->log_retention_days,
-                   "days the referral log keeps a row (kept until its month's statistics are frozen)")
-        ->check(CLI::Range(1, 36500))
+    sub.add_option("--log-retention-days", o->log_retention_days, tr(Msg::cli_opt_log_retention_days))
+        ->type_name(days)
+        ->check(serve_range(1, 36500))
         ->capture_default_str();
-    sub.add_option("--case-retention-days", o->case_retention_days,
-                   "days a tracked case is kept after it is closed, then deleted (its figures stay)")
-        ->check(CLI::Range(1, 36500))
+    sub.add_option("--case-retention-days", o->case_retention_days, tr(Msg::cli_opt_case_retention_days))
+        ->type_name(days)
+        ->check(serve_range(1, 36500))
         ->capture_default_str();
-    sub.footer(
-        "Every /v1 request needs Authorization: Bearer TOKEN (nrm token create). Prints\n"
-        "'listening on ADDRESS:PORT' once ready. SIGHUP reloads data and rules (kept if invalid);\n"
-        "SIGTERM stops accepting, answers what was already accepted and in flight, then exits.\n"
-        "Limits: body 64 KiB, headers (and each chunk header, and the trailer) 8 KiB. See docs/api.md.");
+    sub.footer(tr(Msg::cli_serve_footer));
     return [o, &data]() {
       auto engine = data.load();
       server::Service service(engine, o->db, o->profiles.empty() ? data.root + "/data/profiles.yaml" : o->profiles,

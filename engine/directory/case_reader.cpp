@@ -9,12 +9,14 @@
 
 #include "directory/loader.hpp"
 #include "directory/yaml_util.hpp"
+#include "i18n/text.hpp"
 
 namespace nrm {
 
 namespace {
 
 using detail::YamlNode;
+using i18n::Msg;
 
 const std::vector<std::string> kCaseFields = {
     "location", "age",     "gender", "identity", "languages", "status",         "exploitation",
@@ -27,23 +29,23 @@ std::optional<int> one_code(detail::YamlReader& r, YamlNode n, const std::string
   auto v = r.string(n, field);
   if (!v) return std::nullopt;
   if (auto c = list.find(*v)) return *c;
-  r.error(n, field, "'" + *v + "' is not accepted; expected one of " + detail::join_codes(list.codes()));
+  r.error(n, field, r.say(Msg::err_not_accepted, {{"value", *v}, {"list", detail::join_codes(list.codes())}}));
   return std::nullopt;
 }
 
 // A list no longer than kMaxCaseListItems, or an error (and nothing read from it).
 bool short_list(detail::YamlReader& r, YamlNode n, const std::string& field) {
   if (!n.is_sequence() || n.size() <= kMaxCaseListItems) return true;
-  r.error(n, field,
-          std::to_string(n.size()) + " items; a case lists at most " + std::to_string(kMaxCaseListItems));
+  r.error(n, field, r.say(Msg::err_list_too_long, {{"count", std::to_string(n.size())},
+                                                   {"max", std::to_string(kMaxCaseListItems)}}));
   return false;
 }
 
 template <typename T>
 std::vector<int> many_codes(detail::YamlReader& r, YamlNode n, const std::string& field,
-                            const CodeList<T>& list, const char* what) {
+                            const CodeList<T>& list, Msg what) {
   std::vector<int> out;
-  if (short_list(r, n, field)) detail::read_codes(r, n, field, list, what, out, false);
+  if (short_list(r, n, field)) detail::read_codes(r, n, field, list, r.say(what).c_str(), out, false);
   return out;
 }
 
@@ -53,14 +55,14 @@ std::optional<CommunityIndex> community(detail::YamlReader& r, YamlNode n,
   if (!v) return std::nullopt;
   if (auto c = geo.find(*v)) return c;
   if (v->size() > kMaxCodeLength) {
-    r.error(n, field, "unknown community " + detail::quote_short(*v) + ": " + std::to_string(v->size()) +
-                          " characters; a community id has at most " + std::to_string(kMaxCodeLength));
+    r.error(n, field, r.say(Msg::err_community_too_long, {{"value", detail::quote_short(*v)},
+                                                          {"length", std::to_string(v->size())},
+                                                          {"max", std::to_string(kMaxCodeLength)}}));
     return std::nullopt;
   }
   std::string near = closest_name(*v, geo.ids());
-  r.error(n, field, "unknown community '" + *v + "'" +
-                        (near.empty() ? "; expected a community id such as thunder-bay-on"
-                                      : " (did you mean '" + near + "'?)"));
+  r.error(n, field, near.empty() ? r.say(Msg::err_unknown_community, {{"value", *v}})
+                                 : r.say(Msg::err_unknown_community_near, {{"value", *v}, {"near", near}}));
   return std::nullopt;
 }
 
@@ -71,17 +73,17 @@ std::optional<ProviderIndex> provider(detail::YamlReader& r, YamlNode n, const s
   if (!v) return std::nullopt;
   if (auto p = dir.find(*v)) return p;
   if (v->size() > kMaxCodeLength) {
-    r.error(n, field, "unknown provider " + detail::quote_short(*v) + ": " + std::to_string(v->size()) +
-                          " characters; a provider id has at most " + std::to_string(kMaxCodeLength));
+    r.error(n, field, r.say(Msg::err_provider_too_long, {{"value", detail::quote_short(*v)},
+                                                         {"length", std::to_string(v->size())},
+                                                         {"max", std::to_string(kMaxCodeLength)}}));
     return std::nullopt;
   }
   std::vector<std::string> ids;
   ids.reserve(dir.providers.size());
   for (const Provider& p : dir.providers) ids.push_back(p.id);
   std::string near = closest_name(*v, ids);
-  r.error(n, field, "unknown provider '" + *v + "'" +
-                        (near.empty() ? std::string("; expected a provider id, as an answer shows it")
-                                      : " (did you mean '" + near + "'?)"));
+  r.error(n, field, near.empty() ? r.say(Msg::err_unknown_provider, {{"value", *v}})
+                                 : r.say(Msg::err_unknown_provider_near, {{"value", *v}, {"near", near}}));
   return std::nullopt;
 }
 
@@ -115,7 +117,7 @@ std::vector<std::string> refuse_identifying(detail::YamlReader& r, YamlNode map,
     if (!k.is_scalar() || k.text().size() > kMaxCodeLength) continue;
     const std::string key = k.str();
     if (!identifying(key, tax)) continue;
-    r.error(k, key, "cases never hold identifying details: remove '" + key + "'");
+    r.error(k, key, r.say(Msg::err_identifying, {{"key", key}}));
     found.push_back(key);
   }
   return found;
@@ -165,8 +167,9 @@ Case parse_case(const std::string& text, const std::string& origin, const Direct
   Diagnostics diags;
   if (text.size() > kMaxCaseBytes)
     diags.add(origin, 0, 0, "",
-              "case is " + std::to_string(text.size()) + " bytes; the limit is " + std::to_string(kMaxCaseBytes));
-  if (text.find('\0') != std::string::npos) diags.add(origin, 0, 0, "", "binary data; expected YAML or JSON text");
+              i18n::tr(Msg::err_case_too_big,
+                       {{"bytes", std::to_string(text.size())}, {"max", std::to_string(kMaxCaseBytes)}}));
+  if (text.find('\0') != std::string::npos) diags.add(origin, 0, 0, "", i18n::tr(Msg::err_case_binary));
   diags.throw_if_any("invalid case");
   auto doc = detail::parse_yaml(text, origin, diags);
   return read_case(doc ? doc->root() : detail::YamlNode(), origin, dir, diags);
@@ -180,7 +183,7 @@ Case case_from_json(const nlohmann::json& doc, const std::string& origin, const 
 
 void add_excluded(Case& c, const nlohmann::json& ids, const std::string& origin, const Directory& dir) {
   Diagnostics diags;
-  detail::YamlReader r(origin, diags);
+  detail::YamlReader r(origin, diags, i18n::current());
   const detail::YamlDocument yaml = to_document(ids);
   excluded(r, yaml.root(), dir, c.exclude);
   diags.throw_if_any("invalid case");
@@ -192,14 +195,14 @@ Case read_case(detail::YamlNode root, const std::string& origin, const Directory
                Diagnostics& diags) {
   Case c;
   const Taxonomy& tax = dir.taxonomy;
-  detail::YamlReader r(origin, diags);
+  detail::YamlReader r(origin, diags, i18n::current());  // a worker reads its problems
   if (root && r.expect_map(root, "case")) {
     const YamlNode n = root;
     std::vector<std::string> fields = kCaseFields;
     for (std::string& key : refuse_identifying(r, n, tax)) fields.push_back(std::move(key));
     r.check_keys(n, "", fields);
     if (!n["location"].defined()) {
-      r.error(n, "location", "missing; expected a community id such as thunder-bay-on");
+      r.error(n, "location", r.say(Msg::err_location_missing));
     } else if (auto l = community(r, n["location"], "location", dir.geography)) {
       c.location = *l;
     }
@@ -209,11 +212,11 @@ Case read_case(detail::YamlNode root, const std::string& origin, const Directory
     if (n["gender"].defined())
       if (auto g = one_code(r, n["gender"], "gender", tax.genders)) c.gender = *g;
     if (n["identity"].defined())
-      for (int i : many_codes(r, n["identity"], "identity", tax.identities, "identity")) c.identity |= code_bit(i);
+      for (int i : many_codes(r, n["identity"], "identity", tax.identities, Msg::err_what_identity)) c.identity |= code_bit(i);
     if (n["languages"].defined()) {
-      c.languages = many_codes(r, n["languages"], "languages", tax.languages, "language (ISO 639-3)");
+      c.languages = many_codes(r, n["languages"], "languages", tax.languages, Msg::err_what_language_iso);
       if (c.languages.empty() && n["languages"].is_sequence() && n["languages"].size() == 0)
-        r.error(n["languages"], "languages", "empty; expected at least one ISO 639-3 code, e.g. [eng]");
+        r.error(n["languages"], "languages", r.say(Msg::err_languages_empty));
     }
     if (c.languages.empty()) c.languages = {*tax.languages.find("eng")};
     c.status = *tax.statuses.find("unknown");
@@ -223,17 +226,17 @@ Case read_case(detail::YamlNode root, const std::string& origin, const Directory
     if (n["exploitation"].defined())
       if (auto e = one_code(r, n["exploitation"], "exploitation", tax.exploitation)) c.exploitation = *e;
     if (!n["needs"].defined()) {
-      r.error(n, "needs", "missing; expected a list of need codes such as [shelter.emergency]");
+      r.error(n, "needs", r.say(Msg::err_needs_missing));
     } else {
-      c.needs = many_codes(r, n["needs"], "needs", tax.needs, "need");
+      c.needs = many_codes(r, n["needs"], "needs", tax.needs, Msg::err_what_need);
       // Empty as written, not empty because every code was unknown (each already has its error).
       if (c.needs.empty() && n["needs"].is_sequence() && n["needs"].size() == 0)
-        r.error(n["needs"], "needs", "empty; expected at least one need code");
+        r.error(n["needs"], "needs", r.say(Msg::err_needs_empty));
     }
     if (n["require"].defined())
-      for (int a : many_codes(r, n["require"], "require", tax.attributes, "attribute")) c.require |= attr_bit(a);
+      for (int a : many_codes(r, n["require"], "require", tax.attributes, Msg::err_what_attribute)) c.require |= attr_bit(a);
     if (n["prefer"].defined())
-      for (int a : many_codes(r, n["prefer"], "prefer", tax.attributes, "attribute")) c.prefer |= attr_bit(a);
+      for (int a : many_codes(r, n["prefer"], "prefer", tax.attributes, Msg::err_what_attribute)) c.prefer |= attr_bit(a);
     if (n["avoid"].defined() && short_list(r, n["avoid"], "avoid")) {
       if (auto ids = r.strings(n["avoid"], "avoid")) {
         for (std::size_t i = 0; i < ids->size(); ++i)
@@ -252,7 +255,7 @@ Case read_case(detail::YamlNode root, const std::string& origin, const Directory
     if (n["when"].defined() && !n["when"].is_null())
       if (auto w = r.string(n["when"], "when")) {
         if (auto t = LocalTime::parse(*w)) c.when = *t;
-        else r.error(n["when"], "when", "'" + *w + "' is not a local time YYYY-MM-DDTHH:MM (the time where the person is)");
+        else r.error(n["when"], "when", r.say(Msg::err_case_bad_when, {{"value", *w}}));
       }
   }
   diags.throw_if_any("invalid case");

@@ -517,10 +517,10 @@ void YamlReader::error(YamlNode at, const FieldName& field, const std::string& m
   diags_.add(file_, m.line, m.column, field.str(), message);
 }
 
-std::string describe(YamlNode n) {
-  if (!n.defined() || n.is_null()) return "nothing";
-  if (n.is_sequence()) return "a list";
-  if (n.is_map()) return "a mapping";
+std::string describe(YamlNode n, Lang lang) {
+  if (!n.defined() || n.is_null()) return i18n::tr(lang, i18n::Msg::err_found_nothing);
+  if (n.is_sequence()) return i18n::tr(lang, i18n::Msg::err_found_list);
+  if (n.is_map()) return i18n::tr(lang, i18n::Msg::err_found_mapping);
   return "'" + n.str() + "'";
 }
 
@@ -540,51 +540,52 @@ void YamlReader::check_keys(YamlNode map, const FieldName& field, const std::vec
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     const std::string name(key);
     if (name.size() > 64) {
-      error(k, quote_short(name), "unknown field; expected one of " + join_codes(allowed));
+      error(k, quote_short(name), say(i18n::Msg::err_unknown_field_long, {{"list", join_codes(allowed)}}));
       continue;
     }
     const std::string prefix = field.str();
-    std::string msg = "unknown field '" + name + "'";
     std::string near = closest_name(name, allowed);
-    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
-    else msg += "; expected one of " + join_codes(allowed);
+    const std::string msg = near.empty()
+                                ? say(i18n::Msg::err_unknown_field_list, {{"name", name}, {"list", join_codes(allowed)}})
+                                : say(i18n::Msg::err_unknown_field_near, {{"name", name}, {"near", near}});
     error(k, prefix.empty() ? name : prefix + "." + name, msg);
   }
 }
 
 bool YamlReader::expect_map(YamlNode n, const FieldName& field) {
   if (n.is_map()) return true;
-  error(n, field, "expected a mapping, found " + describe(n));
+  error(n, field, say(i18n::Msg::err_expected_mapping, {{"found", describe(n, lang_)}}));
   return false;
 }
 
 bool YamlReader::expect_sequence(YamlNode n, const FieldName& field) {
   if (n.is_sequence()) return true;
-  error(n, field, "expected a list, found " + describe(n));
+  error(n, field, say(i18n::Msg::err_expected_list, {{"found", describe(n, lang_)}}));
   return false;
 }
 
 std::optional<std::string> YamlReader::string(YamlNode n, const FieldName& field) {
   if (n.is_scalar()) return n.str();
-  error(n, field, "expected text, found " + describe(n));
+  error(n, field, say(i18n::Msg::err_expected_text, {{"found", describe(n, lang_)}}));
   return std::nullopt;
 }
 
 std::optional<std::int64_t> YamlReader::integer(YamlNode n, const FieldName& field, std::int64_t min,
                                                 std::int64_t max) {
   if (!n.is_scalar()) {
-    error(n, field, "expected a whole number, found " + describe(n));
+    error(n, field, say(i18n::Msg::err_expected_whole, {{"found", describe(n, lang_)}}));
     return std::nullopt;
   }
   const std::string_view s = n.text();
   std::int64_t v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size() || n.quoted()) {
-    error(n, field, "expected a whole number, found '" + std::string(s) + "'");
+    error(n, field, say(i18n::Msg::err_expected_whole, {{"found", "'" + std::string(s) + "'"}}));
     return std::nullopt;
   }
   if (v < min || v > max) {
-    error(n, field, std::string(s) + " is out of range; expected " + std::to_string(min) + " to " + std::to_string(max));
+    error(n, field, say(i18n::Msg::err_out_of_range,
+                        {{"value", std::string(s)}, {"min", std::to_string(min)}, {"max", std::to_string(max)}}));
     return std::nullopt;
   }
   return v;
@@ -592,20 +593,21 @@ std::optional<std::int64_t> YamlReader::integer(YamlNode n, const FieldName& fie
 
 std::optional<double> YamlReader::number(YamlNode n, const FieldName& field, double min, double max) {
   if (!n.is_scalar()) {
-    error(n, field, "expected a number, found " + describe(n));
+    error(n, field, say(i18n::Msg::err_expected_number, {{"found", describe(n, lang_)}}));
     return std::nullopt;
   }
   const std::string_view s = n.text();
   double v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size() || n.quoted() || !std::isfinite(v)) {
-    error(n, field, "expected a number, found '" + std::string(s) + "'");
+    error(n, field, say(i18n::Msg::err_expected_number, {{"found", "'" + std::string(s) + "'"}}));
     return std::nullopt;
   }
   if (v < min || v > max) {
-    std::ostringstream msg;
-    msg << s << " is out of range; expected " << min << " to " << max;
-    error(n, field, msg.str());
+    std::ostringstream lo, hi;
+    lo << min;
+    hi << max;
+    error(n, field, say(i18n::Msg::err_out_of_range, {{"value", std::string(s)}, {"min", lo.str()}, {"max", hi.str()}}));
     return std::nullopt;
   }
   return v;
@@ -616,7 +618,7 @@ std::optional<bool> YamlReader::boolean(YamlNode n, const FieldName& field) {
     if (n.text() == "true") return true;
     if (n.text() == "false") return false;
   }
-  error(n, field, "expected true or false, found " + describe(n));
+  error(n, field, say(i18n::Msg::err_expected_bool, {{"found", describe(n, lang_)}}));
   return std::nullopt;
 }
 
@@ -624,13 +626,13 @@ std::optional<Date> YamlReader::date(YamlNode n, const FieldName& field) {
   if (n.is_scalar()) {
     if (auto d = Date::parse(n.str())) return d;
   }
-  error(n, field, "expected a date YYYY-MM-DD, found " + describe(n));
+  error(n, field, say(i18n::Msg::err_expected_date, {{"found", describe(n, lang_)}}));
   return std::nullopt;
 }
 
 std::optional<std::vector<std::string>> YamlReader::strings(YamlNode n, const FieldName& field) {
   if (!n.is_sequence()) {
-    error(n, field, "expected a list, found " + describe(n));
+    error(n, field, say(i18n::Msg::err_expected_list, {{"found", describe(n, lang_)}}));
     return std::nullopt;
   }
   std::vector<std::string> out;
@@ -639,7 +641,8 @@ std::optional<std::vector<std::string>> YamlReader::strings(YamlNode n, const Fi
   for (std::size_t i = 0; i < n.size(); ++i) {
     if (n[i].is_scalar()) out.push_back(n[i].str());
     else {
-      error(n[i], field.str() + "[" + std::to_string(i) + "]", "expected text, found " + describe(n[i]));
+      error(n[i], field.str() + "[" + std::to_string(i) + "]",
+            say(i18n::Msg::err_expected_text, {{"found", describe(n[i], lang_)}}));
       ok = false;
     }
   }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "i18n/text.hpp"
 #include "model/date.hpp"
 #include "model/diagnostics.hpp"
 #include "model/taxonomy.hpp"
@@ -221,7 +222,7 @@ std::string yaml_scalar(std::string_view s);
 std::string yaml_flow(YamlNode n);
 
 // What a node is, for "expected a number, found a list": nothing, a list, a mapping, 'text'.
-std::string describe(YamlNode n);
+std::string describe(YamlNode n, Lang lang = Lang::kEn);
 
 // A field's name for a message ("provider x.languages"), put together only when a message needs
 // it: the loaders name every field they read, and almost none has a problem. It refers to the
@@ -243,9 +244,15 @@ class FieldName {
 
 class YamlReader {
  public:
-  YamlReader(std::string file, Diagnostics& diags) : file_(std::move(file)), diags_(diags) {}
+  // `lang`: the language of its messages. The case reader writes them in the reader's (a worker
+  // reads them); the data files' loaders keep English, for their maintainers.
+  YamlReader(std::string file, Diagnostics& diags, Lang lang = Lang::kEn)
+      : file_(std::move(file)), diags_(diags), lang_(lang) {}
 
   const std::string& file() const { return file_; }
+  Lang lang() const { return lang_; }
+  // Message `m` in the reader's language.
+  std::string say(i18n::Msg m, std::initializer_list<i18n::Arg> args = {}) const { return i18n::tr(lang_, m, args); }
   Diagnostics& diags() { return diags_; }
   void error(YamlNode at, const FieldName& field, const std::string& message);
 
@@ -269,6 +276,7 @@ class YamlReader {
  private:
   std::string file_;
   Diagnostics& diags_;
+  Lang lang_;
 };
 
 // "a", "b", "c" joined for "expected one of ..." messages, shortened past `limit` items.
@@ -284,7 +292,8 @@ bool read_codes(YamlReader& r, YamlNode n, const FieldName& field, const CodeLis
   bool ok = true;
   for (std::size_t i = 0; i < n.size(); ++i)
     if (!n[i].is_scalar()) {
-      r.error(n[i], field.str() + "[" + std::to_string(i) + "]", "expected text, found " + describe(n[i]));
+      r.error(n[i], field.str() + "[" + std::to_string(i) + "]",
+              r.say(i18n::Msg::err_expected_text, {{"found", describe(n[i], r.lang())}}));
       ok = false;
     }
   if (!ok) return false;
@@ -296,14 +305,15 @@ bool read_codes(YamlReader& r, YamlNode n, const FieldName& field, const CodeLis
     }
     const std::string at = field.str() + (indexed ? "[" + std::to_string(i) + "]" : "");
     if (s.size() > 64) {  // longer than any code: refused at once, no suggestion searched
-      r.error(n[i], at, "unknown " + std::string(what) + " " + quote_short(std::string(s)) + ": longer than any code");
+      r.error(n[i], at, r.say(i18n::Msg::err_unknown_code_long, {{"what", what}, {"value", quote_short(std::string(s))}}));
       ok = false;
       continue;
     }
     std::string near = closest_name(std::string(s), list.codes());
     r.error(n[i], at,
-            "unknown " + std::string(what) + " '" + std::string(s) + "'" +
-                (near.empty() ? "; expected one of " + join_codes(list.codes()) : " (did you mean '" + near + "'?)"));
+            near.empty() ? r.say(i18n::Msg::err_unknown_code_list,
+                                 {{"what", what}, {"value", std::string(s)}, {"list", join_codes(list.codes())}})
+                         : r.say(i18n::Msg::err_unknown_code_near, {{"what", what}, {"value", std::string(s)}, {"near", near}}));
     ok = false;
   }
   return ok;

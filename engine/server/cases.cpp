@@ -7,6 +7,7 @@
 #include <span>
 
 #include "api/cases.hpp"
+#include "i18n/text.hpp"
 #include "server/case_view.hpp"
 #include "server/json_body.hpp"
 #include "server/replies.hpp"
@@ -15,6 +16,8 @@
 namespace nrm::server {
 
 using api::ErrorCode;
+using i18n::Msg;
+using i18n::tr;
 using json = nlohmann::json;
 using namespace detail;
 
@@ -25,14 +28,15 @@ std::string today() { return store::utc_now().substr(0, 10); }
 // A list of provider ids under `key`: strings, 1 to `most` of them.
 std::vector<std::string> id_list(const json& body, const char* key, std::size_t most) {
   if (!body.contains(key) || !body[key].is_array())
-    throw field_error(key, "expected the pathway's provider ids, in order: [\"id\", ...]");
+    throw field_error(key, tr(Msg::err_steps_expected));
   const json& v = body[key];
-  if (v.empty()) throw field_error(key, "empty; expected at least one provider id");
-  if (v.size() > most) throw field_error(key, fmt::format("{} steps; give at most {}", v.size(), most));
+  if (v.empty()) throw field_error(key, tr(Msg::err_steps_empty));
+  if (v.size() > most)
+    throw field_error(key, tr(Msg::err_steps_too_many, {{"count", std::to_string(v.size())}, {"max", std::to_string(most)}}));
   std::vector<std::string> out;
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (!v[i].is_string())
-      throw field_error(fmt::format("{}[{}]", key, i), std::string("expected a provider id, found ") + v[i].type_name());
+      throw field_error(fmt::format("{}[{}]", key, i), tr(Msg::err_expected_provider_id, {{"found", v[i].type_name()}}));
     out.push_back(v[i].get<std::string>());
   }
   return out;
@@ -42,34 +46,33 @@ std::vector<std::string> id_list(const json& body, const char* key, std::size_t 
 std::string code_field(const json& body, const char* key, std::span<const std::string_view> allowed) {
   std::string list;
   for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-  if (!body.contains(key) || !body[key].is_string()) throw field_error(key, "required; one of " + list);
+  if (!body.contains(key) || !body[key].is_string()) throw field_error(key, tr(Msg::err_code_required, {{"list", list}}));
   const std::string v = body[key].get<std::string>();
   if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
-    throw field_error(key, "'" + v.substr(0, 64) + "' is not one of " + list);
+    throw field_error(key, tr(Msg::err_code_not_one_of, {{"value", v.substr(0, 64)}, {"list", list}}));
   return v;
 }
 
 // {"share": bool, "police": bool (optional: the case's police_consent, which it must equal)}.
 api::Consent consent_of(const json& body, const Case& c) {
   if (!body.contains("consent") || !body["consent"].is_object())
-    throw field_error("consent", "expected {\"share\": true} (the person agreed that their situation is shared with "
-                                 "each provider of the pathway; false: only a minor's child-protection step)");
+    throw field_error("consent", tr(Msg::err_consent_expected));
   const json& j = body["consent"];
   std::vector<Diagnostic> problems;
   for (const auto& [key, value] : j.items())
     if (key != "share" && key != "police")
-      problems.push_back({"", 0, 0, "consent." + key.substr(0, 64), "unknown field; expected share, police"});
+      problems.push_back({"", 0, 0, "consent." + key.substr(0, 64), tr(Msg::err_unknown_field_expected, {{"list", "share, police"}})});
   api::Consent out;
   if (!j.contains("share") || !j["share"].is_boolean())
-    problems.push_back({"", 0, 0, "consent.share", "required: true or false"});
+    problems.push_back({"", 0, 0, "consent.share", tr(Msg::err_required_bool)});
   else out.share = j["share"].get<bool>();
   out.police = c.police_consent;
   if (j.contains("police")) {
-    if (!j["police"].is_boolean()) problems.push_back({"", 0, 0, "consent.police", "expected true or false"});
+    if (!j["police"].is_boolean()) problems.push_back({"", 0, 0, "consent.police", tr(Msg::err_expected_true_false)});
     else if (j["police"].get<bool>() != c.police_consent)
       problems.push_back({"", 0, 0, "consent.police",
-                          fmt::format("is {} but case.police_consent is {}; they must agree", j["police"].get<bool>(),
-                                      c.police_consent)});
+                          tr(Msg::err_police_disagree, {{"police", fmt::format("{}", j["police"].get<bool>())},
+                                                        {"consent", fmt::format("{}", c.police_consent)}})});
   }
   if (!problems.empty()) throw LoadError("invalid request", std::move(problems));
   return out;
@@ -85,8 +88,8 @@ Response invalid_pathway(const api::PathwayCheck& check) {
                       {"provider", f.provider.empty() ? json(nullptr) : json(f.provider)},
                       {"rule", f.rule},
                       {"message", f.reason}});
-    summary += (summary.empty() ? "" : "; ") + field + (f.provider.empty() ? "" : " (" + f.provider + ")") + ": " + f.rule +
-               ": " + f.reason;
+    summary += (summary.empty() ? "" : i18n::semicolon()) + field + (f.provider.empty() ? "" : " (" + f.provider + ")") +
+               i18n::colon() + f.rule + i18n::colon() + f.reason;
   }
   return error_response(ErrorCode::kInvalidPathway, summary, std::move(errors));
 }
@@ -95,13 +98,13 @@ Response conflict(const std::string& message) { return error_response(ErrorCode:
 
 Response no_step(const std::string& reference, const std::string& provider) {
   return error_response(ErrorCode::kNotFound,
-                        "provider '" + provider.substr(0, 80) + "' has no step in case " + reference);
+                        tr(Msg::err_no_step, {{"provider", provider.substr(0, 80)}, {"ref", reference}}));
 }
 
 // A body that may be absent or {}.
 void no_body(const Request& rq) {
   if (rq.body.empty()) return;
-  check_keys(parse_object(rq.body, "no body, or {}"), {});
+  check_keys(parse_object(rq.body, tr(Msg::err_no_body)), {});
 }
 
 // The case and consent as the engine reads them back from the store (LoadError when the stored
@@ -225,7 +228,7 @@ Response Service::open_case(Context& ctx) {
   parse_query(ctx.query, {});
   json body = parse_object(ctx.request->body, "{\"case\": {...}, \"steps\": [provider ids], \"consent\": {\"share\": true}}");
   check_keys(body, {"case", "steps", "consent"});
-  if (!body.contains("case") || !body["case"].is_object()) throw field_error("case", "expected the case as a JSON object");
+  if (!body.contains("case") || !body["case"].is_object()) throw field_error("case", tr(Msg::err_case_as_object));
   const api::Engine& e = *ctx.engine;
   Case c = e.case_from_json(body["case"], "case");
   c.when.reset();  // a case records no time finer than the day
@@ -268,7 +271,7 @@ Response Service::replace_steps(Context& ctx) {
   json body = parse_object(ctx.request->body, "{\"steps\": [provider ids, in order]}");
   check_keys(body, {"steps"});
   const store::CaseRecord& c = *ctx.kase;
-  if (c.status != "open") return conflict("case " + c.reference + " is closed");
+  if (c.status != "open") return conflict(tr(Msg::err_case_closed, {{"ref", c.reference}}));
   const api::Engine& e = *ctx.engine;
   const std::size_t accepted = static_cast<std::size_t>(
       std::count_if(c.steps.begin(), c.steps.end(), [](const store::CaseStep& s) { return s.status == "accepted"; }));
@@ -282,7 +285,7 @@ Response Service::replace_steps(Context& ctx) {
   {
     std::lock_guard lock(write_mu_);
     if (!writer_.replace_steps(c.reference, c.version, stored_steps(e, check), today()))
-      return conflict("case " + c.reference + " changed since it was read (or was closed); read it again");
+      return conflict(tr(Msg::err_case_changed, {{"ref", c.reference}}));
     now = writer_.find_case(c.reference);
   }
   for (std::size_t i = c.history.size(); i < now->history.size(); ++i) metrics_.case_event(now->history[i].event);
@@ -298,7 +301,7 @@ Response Service::close_case(Context& ctx) {
   std::optional<store::CaseRecord> now;
   {
     std::lock_guard lock(write_mu_);
-    if (!writer_.close_case(ref, outcome, today())) return conflict("case " + ref + " is already closed");
+    if (!writer_.close_case(ref, outcome, today())) return conflict(tr(Msg::err_case_already_closed, {{"ref", ref}}));
     now = writer_.find_case(ref);
   }
   for (std::size_t i = ctx.kase->history.size(); i < now->history.size(); ++i) metrics_.case_event(now->history[i].event);
@@ -313,23 +316,23 @@ Response Service::accept_step(Context& ctx, const std::string& provider) {
   const auto c = writer_.find_case(ref);  // as it is now, under the writer's lock
   const store::CaseStep* st = c ? step_of(*c, provider) : nullptr;
   if (!st) return no_step(ref, provider);
-  if (c->status != "open") return conflict("case " + ref + " is closed");
+  if (c->status != "open") return conflict(tr(Msg::err_case_closed, {{"ref", ref}}));
   if (st->status != "requested")
-    return conflict(fmt::format("the step of {} is {}; only a requested step can be accepted", provider, st->status));
+    return conflict(tr(Msg::err_step_not_acceptable, {{"provider", provider}, {"status", st->status}}));
   std::optional<std::pair<std::shared_ptr<const api::Engine>, store::BedChange>> bed;
   {
     const auto e = engine();
     const auto p = e->directory().find(provider);
     if (p && api::takes_bed(*e, *p, api::need_set(e->directory().taxonomy, st->covers))) {
       if (e->directory().providers[*p].capacity->available <= 0)
-        return conflict("no bed left at " + provider + " (available 0): update its capacity first, or decline as full");
+        return conflict(tr(Msg::err_no_bed, {{"provider", provider}}));
       bed = beds(provider, -1, ctx.token.id);
     }
   }
   const std::string day = today();
   store::StepChange change{ref, provider, store::StepAction::kAccept, "", {}, day};
   if (bed) change.bed = bed->second;
-  if (!writer_.change_step(change)) return conflict("the step of " + provider + " changed meanwhile; read it again");
+  if (!writer_.change_step(change)) return conflict(tr(Msg::err_step_changed, {{"provider", provider}}));
   if (bed) {
     set_engine(bed->first);  // the next lookup sees the bed taken
     metrics_.capacity_update();
@@ -357,11 +360,11 @@ Response Service::decline_step(Context& ctx, const std::string& provider) {
     const auto c = writer_.find_case(ref);
     const store::CaseStep* st = c ? step_of(*c, provider) : nullptr;
     if (!st) return no_step(ref, provider);
-    if (c->status != "open") return conflict("case " + ref + " is closed");
+    if (c->status != "open") return conflict(tr(Msg::err_case_closed, {{"ref", ref}}));
     if (st->status != "requested")
-      return conflict(fmt::format("the step of {} is {}; only a requested step can be declined", provider, st->status));
+      return conflict(tr(Msg::err_step_not_declinable, {{"provider", provider}, {"status", st->status}}));
     if (!writer_.change_step({ref, provider, store::StepAction::kDecline, reason, {}, today()}))
-      return conflict("the step of " + provider + " changed meanwhile; read it again");
+      return conflict(tr(Msg::err_step_changed, {{"provider", provider}}));
     after = writer_.find_case(ref);
   }
   metrics_.case_event("declined");
@@ -382,20 +385,19 @@ Response Service::withdraw_step(Context& ctx, const std::string& provider) {
     const auto c = writer_.find_case(ref);
     const store::CaseStep* st = c ? step_of(*c, provider) : nullptr;
     if (!st) return no_step(ref, provider);
-    if (c->status != "open") return conflict("case " + ref + " is closed");
+    if (c->status != "open") return conflict(tr(Msg::err_case_closed, {{"ref", ref}}));
     if (st->status != "requested" && st->status != "accepted")
-      return conflict(fmt::format("the step of {} is {}; only a requested or accepted step can be withdrawn", provider,
-                                  st->status));
+      return conflict(tr(Msg::err_step_not_withdrawable, {{"provider", provider}, {"status", st->status}}));
     if (st->duty)
       return error_response(ErrorCode::kInvalidPathway,
-                            "the child-protection step of a minor's case stays open (duty to report)",
+                            tr(Msg::err_duty_to_report),
                             json::array({{{"field", "provider"}, {"step", nullptr}, {"provider", provider},
                                           {"rule", "duty-to-report"},
-                                          {"message", "a minor's child-protection step cannot be withdrawn"}}}));
+                                          {"message", tr(Msg::err_duty_to_report_step)}}}));
     const auto bed = st->bed ? beds(provider, +1, ctx.token.id) : std::nullopt;  // the bed it took, given back
     store::StepChange change{ref, provider, store::StepAction::kWithdraw, "", {}, today()};
     if (bed) change.bed = bed->second;
-    if (!writer_.change_step(change)) return conflict("the step of " + provider + " changed meanwhile; read it again");
+    if (!writer_.change_step(change)) return conflict(tr(Msg::err_step_changed, {{"provider", provider}}));
     if (bed) {
       set_engine(bed->first);
       metrics_.capacity_update();
@@ -409,7 +411,7 @@ Response Service::withdraw_step(Context& ctx, const std::string& provider) {
 Response Service::requests(Context& ctx, const std::string& provider) {
   parse_query(ctx.query, {});
   if (!ctx.engine->directory().find(provider))
-    return error_response(ErrorCode::kNotFound, "no provider with id '" + provider.substr(0, 80) + "'");
+    return error_response(ErrorCode::kNotFound, tr(Msg::err_no_provider, {{"id", provider.substr(0, 80)}}));
   std::vector<store::CaseRecord> items;
   {
     std::lock_guard lock(read_mu_);

@@ -18,6 +18,8 @@
 // session's strand.
 #include "server/http_server.hpp"
 
+#include "i18n/text.hpp"
+
 #include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -180,6 +182,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(server_.opt.header_limit));
     parser_->body_limit(server_.opt.body_limit);
     reading_header_ = true;
+    lang_ = Lang::kEn;  // until this request's headers are read
     stream_.expires_never();
     auto idle = std::min(server_.opt.idle_timeout, server_.opt.header_timeout);
     arm(idle, server_.opt.header_timeout - idle);
@@ -192,17 +195,20 @@ class Session : public std::enable_shared_from_this<Session> {
     reading_header_ = false;
     if (timed_out_) {
       if (!received_some()) return close();  // an idle keep-alive connection
-      return refuse(ErrorCode::kTimeout, "the request headers did not arrive in time");
+      return refuse(ErrorCode::kTimeout, i18n::tr(lang_, i18n::Msg::err_headers_late));
     }
     if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset)
       return close();
     if (ec == http::error::header_limit)
-      return refuse(ErrorCode::kTooLarge,
-                    "the request headers are larger than " + std::to_string(server_.opt.header_limit) + " bytes");
+      return refuse(ErrorCode::kTooLarge, i18n::tr(lang_, i18n::Msg::err_headers_too_large,
+                                                   {{"bytes", std::to_string(server_.opt.header_limit)}}));
+    // The headers are whole: a refusal of the body is in the request's language.
+    if (!ec || ec == http::error::body_limit)
+      lang_ = i18n::lang_from_accept_language(sv(parser_->get()[http::field::accept_language]));
     if (ec == http::error::body_limit) return refuse_too_large();
     if (ec == http::error::buffer_overflow) return refuse_line_too_large();
-    if (ec) return refuse(ErrorCode::kBadInput, "malformed HTTP request: " + ec.message());
+    if (ec) return refuse(ErrorCode::kBadInput, i18n::tr(lang_, i18n::Msg::err_malformed_http, {{"what", ec.message()}}));
     if (parser_->is_done()) return handle();
     if (iequals(sv(parser_->get()[http::field::expect]), "100-continue")) {
       continue_ = {};
@@ -225,13 +231,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_body(beast::error_code ec, std::size_t) {
     disarm();
-    if (timed_out_) return refuse(ErrorCode::kTimeout, "the request body did not arrive in time");
+    if (timed_out_) return refuse(ErrorCode::kTimeout, i18n::tr(lang_, i18n::Msg::err_body_late));
     if (ec == http::error::body_limit) return refuse_too_large();
     if (ec == http::error::buffer_overflow) return refuse_line_too_large();
     if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset)
       return close();
-    if (ec) return refuse(ErrorCode::kBadInput, "malformed HTTP request body: " + ec.message());
+    if (ec)
+      return refuse(ErrorCode::kBadInput, i18n::tr(lang_, i18n::Msg::err_malformed_http_body, {{"what", ec.message()}}));
     handle();
   }
 
@@ -241,6 +248,7 @@ class Session : public std::enable_shared_from_this<Session> {
     r.method = sv(req.method_string());
     r.target = sv(req.target());
     r.authorization = sv(req[http::field::authorization]);
+    r.accept_language = sv(req[http::field::accept_language]);
     r.body = req.body();
     if (Service::durable(r)) {
       // On the writers' pool; the work guard keeps run() (and a drain) waiting for the answer.
@@ -259,19 +267,20 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void refuse_too_large() {
-    refuse(ErrorCode::kTooLarge, "the request body is larger than " + std::to_string(server_.opt.body_limit / 1024) +
-                                     " KiB");
+    refuse(ErrorCode::kTooLarge,
+           i18n::tr(lang_, i18n::Msg::err_body_too_large, {{"kib", std::to_string(server_.opt.body_limit / 1024)}}));
   }
 
   // A chunk-size line (with its extensions) or a trailer that does not fit the read buffer.
   void refuse_line_too_large() {
-    refuse(ErrorCode::kTooLarge, "a chunk header or trailer of the request is larger than " +
-                                     std::to_string(server_.opt.header_limit) + " bytes");
+    refuse(ErrorCode::kTooLarge, i18n::tr(lang_, i18n::Msg::err_chunk_too_large,
+                                          {{"bytes", std::to_string(server_.opt.header_limit)}}));
   }
 
   // A refusal before the request was read whole: answer, then close (the rest of the request is
   // not read, so the connection cannot be reused).
   void refuse(ErrorCode code, const std::string& message) {
+    const i18n::LangScope language(lang_);
     respond(server_.service.refuse(code, message), false);
   }
 
@@ -334,6 +343,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t served_ = 0;  // requests answered on this connection
   bool timed_out_ = false;
   bool reading_header_ = false;
+  Lang lang_ = Lang::kEn;  // the request's Accept-Language, once its headers are read
   bool keep_alive_ = true;
 };
 

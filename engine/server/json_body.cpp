@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "i18n/text.hpp"
 #include "model/diagnostics.hpp"
 
 namespace nrm::server {
@@ -34,7 +35,7 @@ class Builder : public nlohmann::json_sax<json> {
   bool number_unsigned(number_unsigned_t v) override { return value(json(v)); }
   bool number_float(number_float_t v, const string_t&) override { return value(json(v)); }
   bool string(string_t& v) override { return value(json(std::move(v))); }
-  bool binary(binary_t&) override { return fail("binary values are not JSON"); }
+  bool binary(binary_t&) override { return fail(i18n::tr(i18n::Msg::err_json_binary)); }
 
   bool start_object(std::size_t) override { return open(json::object()); }
   bool end_object() override { return close(); }
@@ -44,7 +45,7 @@ class Builder : public nlohmann::json_sax<json> {
   bool key(string_t& k) override {
     Frame& f = stack_.back();
     f.key = std::move(k);
-    if (f.value->contains(f.key)) return fail("the key is given twice; give each field once");
+    if (f.value->contains(f.key)) return fail(i18n::tr(i18n::Msg::err_json_key_twice));
     return true;
   }
 
@@ -54,11 +55,15 @@ class Builder : public nlohmann::json_sax<json> {
     std::string where = path();
     if (ex.id == 406) {  // out_of_range: number overflow; the value's field is named
       error_field = where;
-      error_message = fmt::format("the number {} is out of range", shorten(last_token));
+      error_message = i18n::tr(i18n::Msg::err_json_number_range, {{"number", shorten(last_token)}});
     } else {  // the text is broken: the body is named, and where it broke
       error_field = "body";
-      error_message = fmt::format("malformed JSON at byte {}{} (near '{}')", position,
-                                  where == "body" ? "" : ", in " + where, shorten(last_token));
+      error_message = where == "body"
+                          ? i18n::tr(i18n::Msg::err_json_malformed_at,
+                                     {{"position", std::to_string(position)}, {"near", shorten(last_token)}})
+                          : i18n::tr(i18n::Msg::err_json_malformed_at_in, {{"position", std::to_string(position)},
+                                                                           {"field", where},
+                                                                           {"near", shorten(last_token)}});
     }
     return false;
   }
@@ -99,7 +104,7 @@ class Builder : public nlohmann::json_sax<json> {
   bool open(json v) {
     if (stack_.size() >= static_cast<std::size_t>(kMaxJsonDepth)) {
       error_field = "body";
-      error_message = fmt::format("JSON nested deeper than {} levels", kMaxJsonDepth);
+      error_message = i18n::tr(i18n::Msg::err_json_too_deep, {{"levels", std::to_string(kMaxJsonDepth)}});
       return false;
     }
     json* p = place(std::move(v));  // pointers stay valid: a parent grows only after this closes
@@ -136,17 +141,17 @@ LoadError field_error(const std::string& field, const std::string& message) {
   return LoadError("invalid request", {Diagnostic{"", 0, 0, field, message}});
 }
 
-json parse_json_body(std::string_view body, const char* expected) {
-  if (body.empty())
-    throw field_error("body", std::string("the body is empty; expected a JSON object (") + expected + ")");
+json parse_json_body(std::string_view body, const std::string& expected) {
+  if (body.empty()) throw field_error("body", i18n::tr(i18n::Msg::err_body_empty, {{"expected", expected}}));
   Builder b;
   bool ok = json::sax_parse(body.begin(), body.end(), &b, json::input_format_t::json, true);
   if (!ok) {
-    if (b.error_message.empty()) b.error_message = "malformed JSON";
+    if (b.error_message.empty()) b.error_message = i18n::tr(i18n::Msg::err_json_malformed);
     throw field_error(b.error_field.empty() ? "body" : b.error_field, b.error_message);
   }
   if (!b.root.is_object())
-    throw field_error("body", std::string("expected a JSON object (") + expected + "), found " + b.root.type_name());
+    throw field_error("body", i18n::tr(i18n::Msg::err_json_object_expected,
+                                       {{"expected", expected}, {"found", b.root.type_name()}}));
   return std::move(b.root);
 }
 

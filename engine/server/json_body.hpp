@@ -16,7 +16,7 @@ inline constexpr int kMaxJsonDepth = 32;  // a case is three levels deep; deeper
 
 // The body as a JSON object; `expected` describes it for messages ("the case"). Throws LoadError
 // (field "body", or the path of the offending value: "age", "case.needs[2]").
-nlohmann::json parse_json_body(std::string_view body, const char* expected);
+nlohmann::json parse_json_body(std::string_view body, const std::string& expected);
 
 // A 400 about one field of a request: LoadError("invalid request") with one diagnostic.
 LoadError field_error(const std::string& field, const std::string& message);

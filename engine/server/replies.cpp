@@ -5,12 +5,38 @@
 
 #include <cctype>
 
+#include "i18n/text.hpp"
 #include "server/json_body.hpp"
 
 namespace nrm::server::detail {
 
 using api::ErrorCode;
+using i18n::Msg;
+using i18n::tr;
 using json = nlohmann::json;
+
+namespace {
+
+// The table's default message of `code` (api/errors.hpp), in the current language.
+std::string error_summary(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kBadInput: return tr(Msg::err_bad_input);
+    case ErrorCode::kNoPathway: return tr(Msg::err_no_pathway);
+    case ErrorCode::kUnauthorized: return tr(Msg::err_unauthorized);
+    case ErrorCode::kForbidden: return tr(Msg::err_forbidden);
+    case ErrorCode::kNotFound: return tr(Msg::err_not_found);
+    case ErrorCode::kMethodNotAllowed: return tr(Msg::err_method_not_allowed);
+    case ErrorCode::kConflict: return tr(Msg::err_conflict);
+    case ErrorCode::kInvalidPathway: return tr(Msg::err_invalid_pathway);
+    case ErrorCode::kTooLarge: return tr(Msg::err_too_large);
+    case ErrorCode::kTimeout: return tr(Msg::err_timeout);
+    case ErrorCode::kUnavailable: return tr(Msg::err_unavailable);
+    case ErrorCode::kInternal: break;
+  }
+  return tr(Msg::err_internal);
+}
+
+}  // namespace
 
 std::string dump(const json& j, int indent) {
   return j.dump(indent, ' ', false, json::error_handler_t::replace);
@@ -18,7 +44,7 @@ std::string dump(const json& j, int indent) {
 
 Response error_response(ErrorCode code, const std::string& message, json details) {
   const api::ErrorInfo& info = api::error_info(code);
-  json j = {{"code", info.name}, {"message", message.empty() ? std::string(info.summary) : message}};
+  json j = {{"code", info.name}, {"message", message.empty() ? error_summary(code) : message}};
   if (!details.is_null()) j["errors"] = std::move(details);
   Response r;
   r.status = info.http_status;
@@ -30,8 +56,8 @@ Response error_response(ErrorCode code, const std::string& message, json details
 std::string summary_of(const LoadError& e) {
   std::string out;
   for (const auto& d : e.diagnostics()) {
-    if (!out.empty()) out += "; ";
-    out += d.field.empty() ? d.message : d.field + ": " + d.message;
+    if (!out.empty()) out += i18n::semicolon();
+    out += d.field.empty() ? d.message : d.field + i18n::colon() + d.message;
   }
   return out.empty() ? std::string(e.what()) : out;
 }
@@ -54,7 +80,7 @@ Response ok_json(const json& j, bool pretty) {
   return r;
 }
 
-json parse_object(std::string_view body, const char* expected) { return parse_json_body(body, expected); }
+json parse_object(std::string_view body, const std::string& expected) { return parse_json_body(body, expected); }
 
 void check_keys(const json& j, std::initializer_list<std::string_view> allowed) {
   std::vector<Diagnostic> problems;
@@ -64,7 +90,7 @@ void check_keys(const json& j, std::initializer_list<std::string_view> allowed) 
     if (!ok) {
       std::string list;
       for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      problems.push_back({"", 0, 0, key, "unknown field; expected " + list});
+      problems.push_back({"", 0, 0, key, tr(Msg::err_unknown_field_expected, {{"list", list}})});
     }
   }
   if (!problems.empty()) throw LoadError("invalid request", std::move(problems));
@@ -86,7 +112,7 @@ std::string percent_decode(std::string_view s) {
       int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
       int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
       if (hi < 0 || lo < 0)
-        throw field_error("query", "malformed percent-encoding in '" + std::string(s) + "'");
+        throw field_error("query", tr(Msg::err_bad_percent, {{"text", std::string(s)}}));
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
     } else out += s[i];
@@ -122,7 +148,7 @@ Query parse_query(std::string_view q, std::initializer_list<std::string_view> al
       std::string list;
       for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
       problems.push_back({"", 0, 0, key.size() > 64 ? key.substr(0, 64) + "..." : key,
-                          "unknown parameter; expected " + (list.empty() ? std::string("none") : list)});
+                          tr(Msg::err_unknown_parameter, {{"list", list.empty() ? tr(Msg::err_none) : list}})});
       continue;
     }
     out.emplace_back(std::move(key), std::move(value));
@@ -139,7 +165,8 @@ std::vector<std::string> values(const Query& q, std::string_view key) {
       for (auto& item : split(v, ','))
         if (!item.empty()) out.push_back(std::move(item));
   if (out.size() > kMaxQueryValues)
-    throw field_error(std::string(key), fmt::format("{} values; give at most {}", out.size(), kMaxQueryValues));
+    throw field_error(std::string(key), tr(Msg::err_too_many_values, {{"count", std::to_string(out.size())},
+                                                                      {"max", std::to_string(kMaxQueryValues)}}));
   return out;
 }
 
@@ -148,7 +175,7 @@ Date query_date(const Query& q) {
   if (v.empty()) return Date::today();
   if (v.size() == 1)
     if (auto d = Date::parse(v[0])) return *d;
-  throw field_error("as_of", "expected one date YYYY-MM-DD");
+  throw field_error("as_of", tr(Msg::err_one_date));
 }
 
 bool iequals_prefix(std::string_view s, std::string_view prefix) {

@@ -38,7 +38,7 @@ std::string summary_of(const LoadError& e);
 Response bad_input(const LoadError& e, const std::string& context = "");
 Response ok_json(const nlohmann::json& j, bool pretty = false);
 // The body as a JSON object, parsed once (strict: see json_body.hpp).
-nlohmann::json parse_object(std::string_view body, const char* expected);
+nlohmann::json parse_object(std::string_view body, const std::string& expected);
 // A LoadError naming every key of `j` not in `allowed`.
 void check_keys(const nlohmann::json& j, std::initializer_list<std::string_view> allowed);
 std::vector<std::string> split(std::string_view s, char sep);

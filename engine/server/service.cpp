@@ -9,6 +9,7 @@
 
 #include "audit/audit.hpp"
 #include "audit/render.hpp"
+#include "i18n/text.hpp"
 #include "model/diagnostics.hpp"
 #include "server/case_view.hpp"
 #include "server/json_body.hpp"
@@ -18,6 +19,8 @@
 namespace nrm::server {
 
 using api::ErrorCode;
+using i18n::Msg;
+using i18n::tr;
 using json = nlohmann::json;
 using namespace detail;
 
@@ -73,6 +76,7 @@ std::shared_ptr<const api::Engine> Service::replay(std::shared_ptr<const api::En
 
 Response Service::refuse(ErrorCode code, const std::string& message) {
   Response r = error_response(code, message);
+  r.headers.emplace_back("Content-Language", i18n::lang_code(i18n::current()));
   metrics_.record(Route::kOther, r.status, r.error_code, 0);
   return r;
 }
@@ -85,6 +89,10 @@ bool Service::durable(const Request& rq) {
 
 Response Service::handle(const Request& request) {
   auto start = std::chrono::steady_clock::now();
+  // The language of the request, on the thread that writes its answer (a request thread or a
+  // writer): every text of the answer and of a refusal is in it; English without a preference.
+  const Lang lang = i18n::lang_from_accept_language(request.accept_language);
+  const i18n::LangScope language(lang);
   Context ctx;
   ctx.request = &request;
   Response r;
@@ -97,6 +105,7 @@ Response Service::handle(const Request& request) {
               << e.what() << "\n";
     r = error_response(ErrorCode::kInternal, "");
   }
+  if (ctx.route != Route::kMetrics) r.headers.emplace_back("Content-Language", i18n::lang_code(lang));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_.record(ctx.route, r.status, r.error_code, seconds);
   return r;
@@ -109,8 +118,9 @@ Response Service::route(const Request& rq, Context& ctx) {
 
   auto method_not_allowed = [&](std::string_view allowed) {
     Response r = error_response(ErrorCode::kMethodNotAllowed,
-                                fmt::format("{} is not allowed on {}; use {}", rq.method.substr(0, 16),
-                                            route_name(ctx.route), allowed));
+                                tr(Msg::err_method_not_allowed_on, {{"method", std::string(rq.method.substr(0, 16))},
+                                                                    {"route", std::string(route_name(ctx.route))},
+                                                                    {"allowed", std::string(allowed)}}));
     r.headers.emplace_back("Allow", std::string(allowed));
     return r;
   };
@@ -150,14 +160,14 @@ Response Service::route(const Request& rq, Context& ctx) {
     std::string shown(path.substr(0, 80));
     for (char& c : shown)
       if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') c = '?';
-    return error_response(ErrorCode::kNotFound, "no endpoint " + shown + "; see docs/api.md");
+    return error_response(ErrorCode::kNotFound, tr(Msg::err_no_endpoint, {{"path", shown}}));
   }
   if (rq.method != method) return method_not_allowed(method);
 
   // Who is asking.
   std::string_view auth = rq.authorization;
   if (auth.empty()) {
-    Response r = error_response(ErrorCode::kUnauthorized, "missing Authorization: Bearer TOKEN header");
+    Response r = error_response(ErrorCode::kUnauthorized, tr(Msg::err_missing_token));
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
@@ -171,7 +181,7 @@ Response Service::route(const Request& rq, Context& ctx) {
   }
   std::optional<Role> role = token ? parse_role(token->role) : std::nullopt;
   if (!role) {
-    Response r = error_response(ErrorCode::kUnauthorized, "the bearer token is not valid (unknown or revoked)");
+    Response r = error_response(ErrorCode::kUnauthorized, tr(Msg::err_bad_token));
     r.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     return r;
   }
@@ -182,21 +192,21 @@ Response Service::route(const Request& rq, Context& ctx) {
   if (!ref.empty()) {
     std::lock_guard lock(read_mu_);
     ctx.kase = reader_.find_case(ref);
-    if (!ctx.kase) return error_response(ErrorCode::kNotFound, "no case with reference '" + ref.substr(0, 16) + "'");
+    if (!ctx.kase) return error_response(ErrorCode::kNotFound, tr(Msg::err_no_case, {{"ref", ref.substr(0, 16)}}));
   }
 
   // May this role do this, to this provider or this case?
   Access a = access(ctx.role, endpoint_of(ctx.route));
   if (a == Access::kDenied)
     return error_response(ErrorCode::kForbidden,
-                          fmt::format("role {} may not use {} {}", role_name(ctx.role), method, route_name(ctx.route)));
+                          tr(Msg::err_role_may_not, {{"role", std::string(role_name(ctx.role))},
+                                                     {"method", std::string(method)},
+                                                     {"route", std::string(route_name(ctx.route))}}));
   if (a == Access::kOwnProvider && ctx.token.provider != id)
-    return error_response(ErrorCode::kForbidden,
-                          fmt::format("role {} may only act for its own provider, {}", role_name(ctx.role), ctx.token.provider));
+    return error_response(ErrorCode::kForbidden, tr(Msg::err_own_provider_only, {{"role", std::string(role_name(ctx.role))},
+                                                                                {"provider", ctx.token.provider}}));
   if (a == Access::kOwnCase && ctx.kase->opened_by != ctx.token.id)
-    return error_response(ErrorCode::kForbidden, fmt::format("case {} was opened with another token; only that token (or "
-                                                             "a coordinator, to read or close it) may use it",
-                                                             ctx.kase->reference));
+    return error_response(ErrorCode::kForbidden, tr(Msg::err_other_token, {{"ref", ctx.kase->reference}}));
 
   ctx.engine = engine();
   switch (ctx.route) {
@@ -223,7 +233,7 @@ Response Service::route(const Request& rq, Context& ctx) {
 }
 
 Response Service::healthz() {
-  if (draining_) return error_response(ErrorCode::kUnavailable, "the server is shutting down");
+  if (draining_) return error_response(ErrorCode::kUnavailable, tr(Msg::err_shutting_down));
   auto e = engine();
   return ok_json({{"status", "ok"}, {"providers", e->directory().providers.size()}, {"generation", generation_.load()}});
 }
@@ -231,7 +241,7 @@ Response Service::healthz() {
 Response Service::referrals(Context& ctx) {
   ctx.params = parse_query(ctx.query, {"as_of"});
   Date as_of = query_date(ctx.params);
-  json body = parse_object(ctx.request->body, "the case");  // the one parse of the body
+  json body = parse_object(ctx.request->body, tr(Msg::err_the_case));  // the one parse of the body
   const api::Engine& e = *ctx.engine;
   Case c = e.case_from_json(body, "case");
   if (!c.when) c.when = e.now_at(c.location);  // intake hours are checked against the time there
@@ -263,14 +273,15 @@ Response Service::explain(Context& ctx) {
   check_keys(body, {"provider", "case"});
   std::vector<Diagnostic> problems;
   if (!body.contains("provider") || !body["provider"].is_string())
-    problems.push_back({"", 0, 0, "provider", "expected the provider id as a string"});
+    problems.push_back({"", 0, 0, "provider", tr(Msg::err_provider_as_string)});
   if (!body.contains("case") || !body["case"].is_object())
-    problems.push_back({"", 0, 0, "case", "expected the case as a JSON object"});
+    problems.push_back({"", 0, 0, "case", tr(Msg::err_case_as_object)});
   if (!problems.empty()) throw LoadError("invalid request", std::move(problems));
   const api::Engine& e = *ctx.engine;
   std::string id = body["provider"].get<std::string>();
   if (!e.directory().find(id))
-    return error_response(ErrorCode::kNotFound, "provider: no provider with id '" + id.substr(0, 80) + "'");
+    return error_response(ErrorCode::kNotFound,
+                          std::string("provider") + i18n::colon() + tr(Msg::err_no_provider, {{"id", id.substr(0, 80)}}));
   Case c = e.case_from_json(body["case"], "case");
   if (!c.when) c.when = e.now_at(c.location);
   api::Explanation x = e.explain(c, id, as_of);
@@ -294,23 +305,24 @@ Response Service::providers(Context& ctx) {
   const Directory& d = e.directory();
   const Taxonomy& t = d.taxonomy;
   Diagnostics diags;
-  auto lookup = [&](const char* key, auto& list, const char* what) {
+  auto lookup = [&](const char* key, auto& list, Msg what) {
     std::vector<int> out;
     for (const auto& v : values(ctx.params, key)) {
       if (auto i = list.find(v)) out.push_back(*i);
       else {
         std::string near = closest_name(v, list.codes());
         diags.add("", 0, 0, key,
-                  fmt::format("unknown {} '{}'{}", what, v.substr(0, 64),
-                              near.empty() ? "" : " (did you mean '" + near + "'?)"));
+                  near.empty() ? tr(Msg::err_unknown_code, {{"what", tr(what)}, {"value", v.substr(0, 64)}})
+                               : tr(Msg::err_unknown_code_near,
+                                    {{"what", tr(what)}, {"value", v.substr(0, 64)}, {"near", near}}));
       }
     }
     return out;
   };
-  auto provinces = lookup("province", t.provinces, "province or territory");
-  auto needs = lookup("need", t.needs, "need");
-  auto attributes = lookup("attribute", t.attributes, "attribute");
-  auto languages = lookup("language", t.languages, "language");
+  auto provinces = lookup("province", t.provinces, Msg::err_what_province);
+  auto needs = lookup("need", t.needs, Msg::err_what_need);
+  auto attributes = lookup("attribute", t.attributes, Msg::err_what_attribute);
+  auto languages = lookup("language", t.languages, Msg::err_what_language);
   diags.throw_if_any("invalid query");
   NeedSet need_mask = 0;
   for (int n : needs) need_mask |= need_bit(n);
@@ -343,25 +355,26 @@ Response Service::providers(Context& ctx) {
 Response Service::provider(Context& ctx, const std::string& id) {
   parse_query(ctx.query, {});
   auto p = ctx.engine->directory().find(id);
-  if (!p) return error_response(ErrorCode::kNotFound, "no provider with id '" + id.substr(0, 80) + "'");
+  if (!p) return error_response(ErrorCode::kNotFound, tr(Msg::err_no_provider, {{"id", id.substr(0, 80)}}));
   return ok_json(ctx.engine->provider_json(*p));
 }
 
 Response Service::capacity(Context& ctx, const std::string& id) {
   parse_query(ctx.query, {});
   if (!ctx.engine->directory().find(id))
-    return error_response(ErrorCode::kNotFound, "no provider with id '" + id.substr(0, 80) + "'");
+    return error_response(ErrorCode::kNotFound, tr(Msg::err_no_provider, {{"id", id.substr(0, 80)}}));
   json body = parse_object(ctx.request->body, "{\"available\": N, \"beds\": M}");
   check_keys(body, {"available", "beds"});
   auto integer = [&](const char* key, bool required) -> std::optional<int> {
     if (!body.contains(key)) {
-      if (required) throw field_error(key, "required: a whole number of beds");
+      if (required) throw field_error(key, tr(Msg::err_beds_required));
       return std::nullopt;
     }
     const json& v = body[key];
-    if (!v.is_number_integer()) throw field_error(key, std::string("expected a whole number, found ") + v.type_name());
+    if (!v.is_number_integer()) throw field_error(key, tr(Msg::err_expected_whole, {{"found", v.type_name()}}));
     auto n = v.get<std::int64_t>();
-    if (n < 0 || n > 100000) throw field_error(key, std::to_string(n) + " is out of range; expected 0 to 100000");
+    if (n < 0 || n > 100000)
+      throw field_error(key, tr(Msg::err_out_of_range, {{"value", std::to_string(n)}, {"min", "0"}, {"max", "100000"}}));
     return static_cast<int>(n);
   };
   int available = *integer("available", true);
@@ -370,7 +383,7 @@ Response Service::capacity(Context& ctx, const std::string& id) {
   std::lock_guard lock(write_mu_);
   auto current = engine();  // the newest: another update may have landed since ctx.engine
   auto p = current->directory().find(id);
-  if (!p) return error_response(ErrorCode::kNotFound, "no provider with id '" + id.substr(0, 80) + "'");
+  if (!p) return error_response(ErrorCode::kNotFound, tr(Msg::err_no_provider, {{"id", id.substr(0, 80)}}));
   auto next = current->with_capacity(*p, available, beds);  // validates; throws LoadError
   int effective_beds = next->directory().providers[*p].capacity->beds;
   writer_.record_capacity(id, available, effective_beds, ctx.token.id);  // on disk before the 200
@@ -382,11 +395,12 @@ Response Service::capacity(Context& ctx, const std::string& id) {
 Response Service::stats(Context& ctx) {
   ctx.params = parse_query(ctx.query, {"province"});
   auto provinces = values(ctx.params, "province");
-  if (provinces.size() > 1) throw field_error("province", "give at most one province or territory");
+  if (provinces.size() > 1) throw field_error("province", tr(Msg::err_one_province));
   std::string province = provinces.empty() ? "" : provinces[0];
   const Taxonomy& t = ctx.engine->directory().taxonomy;
   if (!province.empty() && !t.provinces.find(province))
-    throw field_error("province", "unknown province or territory '" + province.substr(0, 64) + "'");
+    throw field_error("province", tr(Msg::err_unknown_code, {{"what", tr(Msg::err_what_province)},
+                                                             {"value", province.substr(0, 64)}}));
   // Closed months only: nothing logged or transitioned this month is in the answer, so a new
   // referral or case event never moves a published figure (the log need not be flushed first).
   store::Stats s;
@@ -408,16 +422,20 @@ Response Service::audit(Context& ctx) {
   opts.as_of = query_date(ctx.params);
   opts.threads = 1;
   auto provinces = values(ctx.params, "province");
-  if (provinces.size() > 1) throw field_error("province", "give at most one province or territory");
+  if (provinces.size() > 1) throw field_error("province", tr(Msg::err_one_province));
   std::optional<std::string> province;
   if (!provinces.empty()) {
     auto p = d.taxonomy.provinces.find(provinces[0]);
-    if (!p) throw field_error("province", "unknown province or territory '" + provinces[0].substr(0, 64) + "'");
+    if (!p)
+      throw field_error("province", tr(Msg::err_unknown_code, {{"what", tr(Msg::err_what_province)},
+                                                               {"value", provinces[0].substr(0, 64)}}));
     opts.province = *p;
     province = provinces[0];
   }
   opts.profile_ids = values(ctx.params, "profile");
-  std::string key = std::to_string(generation) + "|" + province.value_or("") + "|" + opts.as_of.str();
+  // (the language too: the report's sentences are written in the request's language)
+  std::string key = std::string(i18n::lang_code(i18n::current())) + "|" + std::to_string(generation) + "|" +
+                    province.value_or("") + "|" + opts.as_of.str();
   for (const auto& id : opts.profile_ids) key += "|" + id;
 
   std::lock_guard lock(audit_mu_);
@@ -448,11 +466,10 @@ Response Service::reload() {
     fresh = api::Engine::load(current->paths());
   } catch (const LoadError& e) {
     metrics_.reload(false);
-    return bad_input(e, "reload refused, the running directory stays in service: ");
+    return bad_input(e, tr(Msg::err_reload_refused));
   } catch (const std::exception& e) {
     metrics_.reload(false);
-    return error_response(ErrorCode::kInternal,
-                          std::string("reload failed, the running directory stays in service: ") + e.what());
+    return error_response(ErrorCode::kInternal, tr(Msg::err_reload_failed, {{"what", e.what()}}));
   }
   fresh = replay(std::move(fresh));
   std::string summary = fresh->summary();

@@ -28,6 +28,7 @@ struct Request {
   std::string_view method;
   std::string_view target;         // path and query, as sent
   std::string_view authorization;  // the Authorization header, or empty
+  std::string_view accept_language;  // the Accept-Language header, or empty: the answer's language
   std::string_view body;
 };
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include "i18n/text.hpp"
 #include "run_nrm.hpp"
@@ -197,7 +198,7 @@ TEST_CASE("French: nrm explain, route and validate", "[i18n][french]") {
 }
 
 TEST_CASE("French: --help of nrm and of each command", "[i18n][french]") {
-  for (const char* cmd : {"", "refer", "explain", "validate", "route", "token"}) {
+  for (const char* cmd : {"", "refer", "explain", "validate", "route", "token", "serve", "cases", "audit"}) {
     Run r = run_nrm(std::string(cmd) + " --help --lang fr");
     INFO(cmd);
     CHECK(r.status == 0);
@@ -205,6 +206,83 @@ TEST_CASE("French: --help of nrm and of each command", "[i18n][french]") {
     CHECK_THAT(r.out, Catch::Contains("Utilisation\u00a0:"));
     CHECK_THAT(r.out, Catch::Contains("Affiche cette aide et quitte"));
   }
+}
+
+TEST_CASE("French: the help of serve, cases and audit, and of stats", "[i18n][french]") {
+  Run serve = run_nrm("serve --help --lang fr");
+  CHECK_THAT(serve.out, Catch::Contains("l'API HTTP") && Catch::Contains("--header-timeout SECONDES") &&
+                            Catch::Contains("Accept-Language"));
+  Run cases = run_nrm("cases --help --lang fr");
+  CHECK_THAT(cases.out, Catch::Contains("en lecture seule") && Catch::Contains("list") && Catch::Contains("show"));
+  Run audit = run_nrm("audit --help --lang fr");
+  CHECK_THAT(audit.out, Catch::Contains("lacunes de couverture") && Catch::Contains("--compare") &&
+                            Catch::Contains("--outlines"));
+  Run stats = run_nrm("stats --help --lang fr");
+  CHECK(stats.status == 0);
+  check_french("--help stats", stats.out);
+  // English stays as it was.
+  CHECK_THAT(run_nrm("serve --help --lang en").out, Catch::Contains("the HTTP API for hotlines"));
+  CHECK_THAT(run_nrm("audit --help --lang en").out, Catch::Contains("coverage gaps for coordinators"));
+}
+
+TEST_CASE("French: a case file's mistakes, at the same file:line:column and field", "[i18n][french]") {
+  test::TempDir dir;
+  const std::string file = dir.write("case.yaml", "location: toronto-on\nage: 150\nneeds: [shelter.emergancy]\n"
+                                                  "gender: woman\nlocaton: x\n");
+  Run fr = run_nrm("refer --lang fr --case " + file + kWhen);
+  Run en = run_nrm("refer --lang en --case " + file + kWhen);
+  CHECK(fr.status == 2);
+  CHECK(en.status == 2);
+  check_french("case file errors", fr.out);
+  INFO(en.out);
+  CHECK_THAT(en.out, Catch::Contains(file + ":3:9: needs: unknown need 'shelter.emergancy' (did you mean "
+                                            "'shelter.emergency'?)"));
+  CHECK_THAT(fr.out, Catch::Contains(file + ":3:9: needs: code inconnu (besoin) 'shelter.emergancy' (vouliez-vous "
+                                            "dire 'shelter.emergency'\u00a0?)"));
+  CHECK_THAT(en.out, Catch::Contains(file + ":2:6: age: 150 is out of range; expected 0 to 120"));
+  CHECK_THAT(fr.out, Catch::Contains(file + ":2:6: age: 150 est hors limites\u00a0; attendu de 0 à 120"));
+  CHECK_THAT(fr.out, Catch::Contains(file + ":4:9: gender: 'woman' n'est pas accepté\u00a0; valeurs attendues\u00a0: "));
+  CHECK_THAT(fr.out, Catch::Contains(file + ":5:1: locaton: champ inconnu 'locaton' (vouliez-vous dire 'location'\u00a0?)"));
+  // The same problems, in the same order, at the same places.
+  auto places = [](const std::string& out) {
+    std::vector<std::string> at;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) at.push_back(line.substr(0, line.find(": ", line.find(".yaml:") + 6)));
+    return at;
+  };
+  CHECK(places(fr.out) == places(en.out));
+}
+
+TEST_CASE("French: bad case flags and option values, named by flag", "[i18n][french]") {
+  struct Row {
+    const char* args;
+    const char* french;  // the whole output
+  };
+  const Row rows[] = {
+      {"--at toronto-on --needs shelter.emergency --age -4", "nrm: --age: -4 est hors limites\u00a0; attendu de 0 à 120\n"},
+      {"--at toronto-on --needs shelter.emergncy",
+       "nrm: --needs: code inconnu (besoin) 'shelter.emergncy' (vouliez-vous dire 'shelter.emergency'\u00a0?)\n"},
+      {"--at torontoo-on --needs shelter.emergency",
+       "nrm: --at: communauté inconnue 'torontoo-on' (vouliez-vous dire 'toronto-on'\u00a0?)\n"},
+      {"--at toronto-on --needs shelter.emergency --top many",
+       "nrm: --top: un nombre entier est attendu, trouvé\u00a0: 'many'\n"},
+      {"--at toronto-on --needs shelter.emergency --as-of 2026-13-45",
+       "nrm: --as-of: '2026-13-45' n'est pas une date AAAA-MM-JJ\n"},
+      {"--at toronto-on --needs shelter.emergency --when noon",
+       "nrm: --when: 'noon' n'est pas une heure locale AAAA-MM-JJTHH:MM\n"},
+      {"--at toronto-on", "nrm: --needs: manquant\u00a0; une liste de codes de besoin est attendue, par exemple "
+                          "[shelter.emergency]\n"},
+  };
+  for (const Row& row : rows) {
+    Run r = run_nrm(std::string("refer --lang fr ") + row.args);
+    INFO(row.args);
+    CHECK(r.status == 2);
+    CHECK(r.out == row.french);
+    check_french(row.args, r.out);
+  }
+  Run audit = run_nrm("audit --lang fr --format pdf");
+  CHECK(audit.status == 2);
+  CHECK(audit.out == "nrm: --format: 'pdf' n'est pas un format\u00a0; formats attendus\u00a0: table, csv, json, html ou geojson\n");
 }
 
 TEST_CASE("French from the locale when --lang is not given; --lang wins over it", "[i18n][french]") {
