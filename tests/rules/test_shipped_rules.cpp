@@ -189,6 +189,9 @@ TEST_CASE("shipped policy: how each provider may be used", "[rules][shipped]") {
       {"victims-1", no_case,
        [](Provider& p, const Shipped&) { p.accepts_trafficking_victims = false; },
        excluded({"trafficking-victims"})},
+      // Unknown (an HSDS import): never excluded on a guess, penalised and flagged instead.
+      {"victims-2", no_case, [](Provider& p, const Shipped&) { p.accepts_trafficking_victims.reset(); },
+       pen(0.5, {"trafficking-victims-unknown"})},
       // Rule 4: no status.
       {"status-1", status("no_status"), no_provider, excluded({"no-status-accepted"})},
       {"status-2", status("no_status"),
