@@ -29,7 +29,12 @@ const Registration import_command(70, "import", Msg::cli_import,
     h->add_option("--out", o->out, tr(Msg::cli_opt_hsds_out))->required();
     h->footer(tr(Msg::cli_import_hsds_footer));
     return [o, &data]() {
-      const Directory dir = load_directory(data.paths().data);
+      // Only the codes and the communities: the providers file in place is neither needed nor read.
+      const DataPaths paths = data.paths().data;
+      Directory dir;
+      dir.paths = paths;
+      dir.taxonomy = load_taxonomy(paths.taxonomy);
+      dir.geography = load_geography(paths.communities, paths.routes, dir.taxonomy);
       const hsds::Map map = hsds::load_map(o->map, dir);
       const auto input = hsds::read_input(o->input);
       const hsds::ImportResult r = hsds::import_services(input, map, dir, o->input);

@@ -486,7 +486,7 @@ TEST_CASE("shipped policy: weights, travel and language", "[rules][shipped]") {
     CHECK(ids.insert(r.id).second);
     CHECK(!r.reason.empty());
   }
-  CHECK(s.policy.rule_count() == 27);
+  CHECK(s.policy.rule_count() == 28);  // 28th: trafficking-victims-unknown (HSDS imports)
   // Urgency (rules/ranking.yaml): travel before emergency care weighs three times an hour.
   std::map<std::string, double> urgency;
   for (const auto& [need, weight] : w.urgency) urgency[s.d.taxonomy.needs.code(need)] = weight;
