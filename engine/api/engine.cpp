@@ -215,7 +215,8 @@ json Engine::provider_json(ProviderIndex i) const {
     if (p.age_max) a["max"] = *p.age_max;
     j["ages"] = a;
   }
-  j["accepts_trafficking_victims"] = p.accepts_trafficking_victims;
+  // null: the provider has not said (docs/data.md, HSDS import).
+  j["accepts_trafficking_victims"] = p.accepts_trafficking_victims ? json(*p.accepts_trafficking_victims) : json(nullptr);
   j["accepts_without_status"] = p.accepts_without_status;
   j["law_enforcement"] = p.law_enforcement;
   if (p.capacity) j["capacity"] = {{"beds", p.capacity->beds}, {"available", p.capacity->available}};

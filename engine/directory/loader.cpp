@@ -405,7 +405,10 @@ class ProviderReader {
       }
       if (auto b = r_.boolean(n[k], field(k))) out = *b;
     };
-    flag("accepts_trafficking_victims", p.accepts_trafficking_victims, true);
+    // Optional: absent = the provider has not said (an HSDS import); the rules read it as unknown.
+    if (n["accepts_trafficking_victims"].defined())
+      if (auto b = r_.boolean(n["accepts_trafficking_victims"], field("accepts_trafficking_victims")))
+        p.accepts_trafficking_victims = *b;
     flag("accepts_without_status", p.accepts_without_status, false);
     flag("law_enforcement", p.law_enforcement, false);
     flag("confidential", p.confidential, false);

@@ -37,7 +37,8 @@ struct Provider {
   std::optional<CodeSet> genders;  // absent = everyone
   std::optional<int> age_min;
   std::optional<int> age_max;
-  bool accepts_trafficking_victims = true;
+  // Absent = unknown (an HSDS import cannot tell): the rules read it as unknown, never as true.
+  std::optional<bool> accepts_trafficking_victims;
   bool accepts_without_status = false;
   bool law_enforcement = false;
   std::optional<Capacity> capacity;

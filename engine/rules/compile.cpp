@@ -115,7 +115,7 @@ const std::vector<FieldInfo>& fields() {
       {"provider.ages.max", F::kProviderAgesMax, T::kNumber, K::kNeed, true, true,
        "oldest age accepted; absent when no upper bound"},
       {"provider.accepts_trafficking_victims", F::kProviderAcceptsTraffickingVictims, T::kBool,
-       K::kNeed, false, true, "takes victims of trafficking"},
+       K::kNeed, true, true, "takes victims of trafficking; absent when the provider has not said"},
       {"provider.accepts_without_status", F::kProviderAcceptsWithoutStatus, T::kBool, K::kNeed,
        false, true, "takes people with no immigration status"},
       {"provider.law_enforcement", F::kProviderLawEnforcement, T::kBool, K::kNeed, false, true,
@@ -613,7 +613,7 @@ class Checker {
         if (!e.ok) return {};
         if (!e.nullable) return error(a, e.what + " is never absent, so 'is known' is always true");
         Node n;
-        n.op = e.type == Type::kNumber ? Op::kKnownNum : Op::kKnownMask;
+        n.op = e.type == Type::kNumber ? Op::kKnownNum : e.type == Type::kBool ? Op::kKnownBool : Op::kKnownMask;
         n.a = e.node;
         Typed k = emit(n, Type::kBool, Kind::kNeed, false, e.what + " is known");
         if (a.a == A::kIsKnown) return k;

@@ -51,7 +51,7 @@ class Evaluator {
         return a == Tri::kUnknown ? a : (a == Tri::kTrue ? Tri::kFalse : Tri::kTrue);
       }
       case Op::kBoolField:
-        return field_bool(static_cast<Field>(n.arg)) ? Tri::kTrue : Tri::kFalse;
+        return field_bool(static_cast<Field>(n.arg));
       case Op::kCmpNum: {
         Num a = number(n.a);
         if (!a.known) return Tri::kUnknown;
@@ -115,8 +115,10 @@ class Evaluator {
         if (!a.known) return Tri::kUnknown;
         return of(compare(static_cast<Cmp>(n.arg), a.v, n.num));
       }
-      case Op::kNotBoolField:
-        return field_bool(static_cast<Field>(n.arg)) ? Tri::kFalse : Tri::kTrue;
+      case Op::kNotBoolField: {
+        const Tri a = field_bool(static_cast<Field>(n.arg));
+        return a == Tri::kUnknown ? a : (a == Tri::kTrue ? Tri::kFalse : Tri::kTrue);
+      }
       case Op::kCodeInMaskField: {
         Mask s = field_mask(static_cast<Field>(n.arg));
         if (!s.known) return Tri::kUnknown;
@@ -127,6 +129,8 @@ class Evaluator {
         return of(number(n.a).known);
       case Op::kKnownMask:
         return of(mask(n.a).known);
+      case Op::kKnownBool:
+        return of(boolean(n.a) != Tri::kUnknown);
       default:
         return Tri::kUnknown;  // not a bool node: rejected at load
     }
@@ -287,24 +291,25 @@ class Evaluator {
     return (ua < macro.size() && macro[ua] == b) || (ub < macro.size() && macro[ub] == a);
   }
 
-  [[gnu::always_inline]] bool field_bool(Field f) const {
+  // A bool field: unknown only where the provider has not said (accepts_trafficking_victims).
+  [[gnu::always_inline]] Tri field_bool(Field f) const {
     switch (f) {
       case Field::kCasePoliceConsent:
-        return x_.c->police_consent;
+        return of(x_.c->police_consent);
       case Field::kProviderNational:
-        return x_.p->national;
+        return of(x_.p->national);
       case Field::kProviderAcceptsTraffickingVictims:
-        return x_.p->accepts_trafficking_victims;
+        return x_.p->accepts_trafficking_victims ? of(*x_.p->accepts_trafficking_victims) : Tri::kUnknown;
       case Field::kProviderAcceptsWithoutStatus:
-        return x_.p->accepts_without_status;
+        return of(x_.p->accepts_without_status);
       case Field::kProviderLawEnforcement:
-        return x_.p->law_enforcement;
+        return of(x_.p->law_enforcement);
       case Field::kProviderConfidential:
-        return x_.p->confidential;
+        return of(x_.p->confidential);
       case Field::kProviderStale:
-        return x_.stale;
+        return of(x_.stale);
       default:
-        return false;
+        return Tri::kFalse;
     }
   }
 

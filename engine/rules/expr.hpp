@@ -122,6 +122,7 @@ enum class Op : std::uint8_t {
   kAllList,    // list set a holds every code of b
   kKnownNum,   // number a is present
   kKnownMask,  // mask set a is present
+  kKnownBool,  // bool a is known (provider.accepts_trafficking_victims may be absent)
   // bool, made only by Policy::prepare's folding (fold.cpp) from the forms above, to spare the
   // evaluator a call per leaf in the conditions every provider is assessed by
   kCmpFieldNum,      // number field a (a Field) against the constant num; arg: Cmp

@@ -69,6 +69,7 @@ int arity(Op op) {
     case Op::kNot:
     case Op::kKnownNum:
     case Op::kKnownMask:
+    case Op::kKnownBool:
     case Op::kCountMask:
     case Op::kCountList:
       return 1;

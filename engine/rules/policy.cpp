@@ -253,6 +253,7 @@ bool fields_all(const detail::Pool& pool, std::uint32_t root, const Ok& ok) {
     case Op::kNot:
     case Op::kKnownNum:
     case Op::kKnownMask:
+    case Op::kKnownBool:
     case Op::kCountMask:
     case Op::kCountList:
       return fields_all(pool, n.a, ok);
@@ -1112,7 +1113,7 @@ bool Policy::reads_location_only_by_catchment() const {
     if (!reads(nodes[i], detail::Field::kCaseLocation)) continue;
     for (const auto& n : nodes) {
       if (!has_children(n.op)) continue;
-      const bool unary = n.op == Op::kNot || n.op == Op::kKnownNum || n.op == Op::kKnownMask ||
+      const bool unary = n.op == Op::kNot || n.op == Op::kKnownNum || n.op == Op::kKnownMask || n.op == Op::kKnownBool ||
                          n.op == Op::kCountMask || n.op == Op::kCountList;
       const bool uses = n.a == i || (!unary && n.b == i);
       if (!uses) continue;

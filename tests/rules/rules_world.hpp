@@ -83,6 +83,7 @@ ProviderIndex add_provider(Directory& d, const std::string& id, Edit edit) {
   p.delivery = Delivery::kInPerson;
   p.serves = code_bit(*d.taxonomy.provinces.find("ON"));
   p.languages = {*d.taxonomy.languages.find("eng")};
+  p.accepts_trafficking_victims = true;
   p.verified = Date::parse("2026-01-01");
   edit(p, d.taxonomy);
   d.providers.push_back(p);

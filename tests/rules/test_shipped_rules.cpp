@@ -189,6 +189,9 @@ TEST_CASE("shipped policy: how each provider may be used", "[rules][shipped]") {
       {"victims-1", no_case,
        [](Provider& p, const Shipped&) { p.accepts_trafficking_victims = false; },
        excluded({"trafficking-victims"})},
+      // Unknown (an HSDS import): never excluded on a guess, penalised and flagged instead.
+      {"victims-2", no_case, [](Provider& p, const Shipped&) { p.accepts_trafficking_victims.reset(); },
+       pen(0.5, {"trafficking-victims-unknown"})},
       // Rule 4: no status.
       {"status-1", status("no_status"), no_provider, excluded({"no-status-accepted"})},
       {"status-2", status("no_status"),
@@ -483,7 +486,7 @@ TEST_CASE("shipped policy: weights, travel and language", "[rules][shipped]") {
     CHECK(ids.insert(r.id).second);
     CHECK(!r.reason.empty());
   }
-  CHECK(s.policy.rule_count() == 27);
+  CHECK(s.policy.rule_count() == 28);  // 28th: trafficking-victims-unknown (HSDS imports)
   // Urgency (rules/ranking.yaml): travel before emergency care weighs three times an hour.
   std::map<std::string, double> urgency;
   for (const auto& [need, weight] : w.urgency) urgency[s.d.taxonomy.needs.code(need)] = weight;
