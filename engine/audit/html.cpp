@@ -438,6 +438,18 @@ constexpr const char* kStyle =
     ".note,.map-caption,.stamp{font-size:7.5pt}\n"
     "}\n";
 
+// A stamp file's role in words ("providers", "fournisseurs"); an unknown role as it is.
+std::string role_words(const std::string& role) {
+  static const std::vector<std::pair<std::string, Msg>> kRoles = {
+      {"providers", Msg::audit_role_providers}, {"communities", Msg::audit_role_communities},
+      {"routes", Msg::audit_role_routes},       {"taxonomy", Msg::audit_role_taxonomy},
+      {"profiles", Msg::audit_role_profiles},   {"with", Msg::audit_role_with},
+      {"rules", Msg::audit_role_rules},         {"outlines", Msg::audit_role_outlines}};
+  for (const auto& [code, m] : kRoles)
+    if (code == role) return tr(m);
+  return role;
+}
+
 std::string stamp_html(const Report& r) {
   std::string h = "<div class=\"stamp\" id=\"stamp\"><b>" +
                   words_html(tr(Msg::audit_computed_as_of, {{"date", r.stamp.as_of}})) + "</b> " +
@@ -446,7 +458,7 @@ std::string stamp_html(const Report& r) {
                                                           {"rules", count(r.stamp.rules)}})) +
                   "<br>\n";
   for (const auto& f : r.stamp.files)
-    h += html_escape(f.role + i18n::colon()) + "<code>" + html_escape(f.path) + "</code> (FNV-1a " + f.digest + ")<br>\n";
+    h += html_escape(role_words(f.role) + i18n::colon()) + "<code>" + html_escape(f.path) + "</code> (FNV-1a " + f.digest + ")<br>\n";
   return h + "</div>\n";
 }
 

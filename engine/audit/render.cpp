@@ -226,7 +226,7 @@ std::string progress_sentence(const Directory& d, const Audit& a, const Progress
 
 std::string progress_providers_text(const Progress& p) {
   if (!p.providers_known) return i18n::tr(Msg::audit_providers_unknown);
-  auto list = [](const std::vector<ProviderChange>& v, Msg what, bool dates) {
+  auto list = [](const std::vector<ProviderChange>& v, Msg one, Msg many, bool dates) {
     std::string names;
     for (std::size_t i = 0; i < v.size() && i < 20; ++i)
       names += (names.empty() ? "" : i18n::semicolon()) + v[i].name + " (" + v[i].id + ", " + v[i].community +
@@ -236,12 +236,13 @@ std::string progress_providers_text(const Progress& p) {
                ")";
     if (v.size() > 20)
       names += i18n::semicolon() + i18n::tr(Msg::audit_and_more, {{"n", thousands(static_cast<std::int64_t>(v.size() - 20))}});
-    return i18n::tr(what, {{"n", thousands(static_cast<std::int64_t>(v.size()))}}) + (v.empty() ? "" : i18n::colon() + names);
+    return count_text(static_cast<std::int64_t>(v.size()), one, many) + (v.empty() ? "" : i18n::colon() + names);
   };
   return i18n::tr(Msg::audit_providers_since, {{"date", p.as_of}}) + i18n::colon() +
-         list(p.added, Msg::audit_providers_added, false) + ". " + list(p.removed, Msg::audit_providers_removed, false) +
-         ". " + list(p.gone_stale, Msg::audit_providers_gone_stale, true) + ". " +
-         list(p.confirmed_again, Msg::audit_providers_confirmed, true) + ".";
+         list(p.added, Msg::audit_providers_added_one, Msg::audit_providers_added_many, false) + ". " +
+         list(p.removed, Msg::audit_providers_removed_one, Msg::audit_providers_removed_many, false) + ". " +
+         list(p.gone_stale, Msg::audit_providers_gone_stale_one, Msg::audit_providers_gone_stale_many, true) + ". " +
+         list(p.confirmed_again, Msg::audit_providers_confirmed_one, Msg::audit_providers_confirmed_many, true) + ".";
 }
 
 namespace {

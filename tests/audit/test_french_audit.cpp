@@ -223,6 +223,57 @@ TEST_CASE("French: numbers as French writes them in the audit's words", "[audit]
   CHECK(audit::in_place("Nunavut") == "in Nunavut");
 }
 
+TEST_CASE("French: the what-if, suggestion and progress sections, and the table's", "[audit][french]") {
+  test::TempDir dir;
+  auto engine = api::Engine::load(test::audit_world_paths(dir));
+  const auto profiles = audit::load_profiles(test::audit_profiles_path(), *engine);
+  const audit::Audit before = audit::run(*engine, profiles, test::audit_options());
+  audit::Report b;
+  b.engine = engine.get();
+  b.audit = &before;
+  b.stamp = audit::make_stamp(*engine, test::audit_profiles_path(), before.as_of);
+  const std::string previous = dir.write("before.json", audit::render_json(b).dump());  // in English
+  const std::string extra = dir.write("new-shelters.yaml", R"(providers:
+  - {id: sh-delta, name: Delta Shelter (fictitious), community: delta-mb, services: [shelter.emergency], delivery: in_person, serves: [MB], languages: [eng], accepts_trafficking_victims: true, verified: 2026-06-01}
+)");
+  i18n::LangScope fr(Lang::kFr);
+  auto with = audit::with_changes(*engine, extra, {"sh-gamma"});
+  const audit::Audit after = audit::run(*with, profiles, test::audit_options());
+  audit::Report r;
+  r.engine = with.get();
+  r.audit = &after;
+  r.stamp = audit::make_stamp(*with, test::audit_profiles_path(), after.as_of, extra);
+  r.outlines = audit::load_outlines(test::audit_outlines_path(), with->directory());
+  r.what_if = audit::make_what_if(*engine, *with, extra, {"sh-gamma"}, audit::compare(before, after));
+  r.progress = audit::progress(*with, after, audit::read_previous(previous, profiles.at(0).settings->thresholds));
+  r.suggest_profile = profiles.at(0).id;
+  r.suggestions = audit::suggest(*with, profiles.at(0), 1, test::audit_options());
+  const std::string html = audit::render_html(r);
+  const std::string text = fr_visible_text(html);
+  INFO(text);
+  // (the test profiles have no French: their English labels are left out of the phrases)
+  CHECK(text.find("Ce rapport montre un réseau modifié, et non le réseau actuel.") != std::string::npos);
+  CHECK(text.find("Ajout\u00a0: 1 fournisseur de new-shelters.yaml (FNV-1a ") != std::string::npos);
+  CHECK(text.find("Retrait\u00a0: sh-gamma.") != std::string::npos);
+  CHECK(text.find("Manitoba, Shelter only\u00a0: +30\u202f000 personnes à 2 h ou moins, +30\u202f000 personnes à 8 h ou "
+                  "moins, +30\u202f000 personnes à 24 h ou moins (0 puis 30\u202f000 sur 30\u202f000 à 24 h ou moins)\u00a0; "
+                  "un parcours là où il n'y en avait pas\u00a0: Delta.") != std::string::npos);
+  CHECK(html.find("<h2 id=\"what-if\">Simulation</h2>") != std::string::npos);
+  CHECK(text.find("Progrès depuis l'audit du 2026-11-27") != std::string::npos);
+  CHECK(text.find("Fournisseurs depuis le 2026-11-27\u00a0: 1 ajouté\u00a0: Delta Shelter (fictitious) (sh-delta, ") != std::string::npos);
+  CHECK(text.find("Nouveaux fournisseurs suggérés\u00a0: ") != std::string::npos);
+  CHECK(text.find("ajouts (--with)\u00a0:") != std::string::npos);
+  CHECK(text.find("Manitoba\u00a0: tout le monde") == std::string::npos);  // Manitoba is named in French
+  // (the test profiles' reasons have no text_fr: their English words are shown, so only the
+  // sections' own words are looked at here; the shipped report is checked in full below)
+  CHECK(text.find("This report shows") == std::string::npos);
+  const std::string table = audit::render_table(r);
+  CHECK(table.find("Since the audit of") == std::string::npos);
+  CHECK(table.find("\nSimulation avec new-shelters.yaml (FNV-1a ") != std::string::npos);
+  CHECK(table.find("\nDepuis l'audit du 2026-11-27 (") != std::string::npos);
+  CHECK(table.find("\nFournisseurs suggérés pour " + profiles.at(0).id + " (choix glouton\u00a0; ") != std::string::npos);
+}
+
 #ifdef NRM_BINARY
 TEST_CASE("French: the HTML report of Nunavut", "[audit][french][shipped]") {
   const std::string html = fr_run_audit("--lang fr --province NU --format html");
@@ -240,6 +291,7 @@ TEST_CASE("French: the HTML report of Nunavut", "[audit][french][shipped]") {
          text.find("dans les communautés de population connue au Nunavut, personne") != std::string::npos ||
          text.find("Chaque profil audité peut joindre") != std::string::npos));
   CHECK(text.find("Calculé au 2026-11-27") != std::string::npos);
+  CHECK(html.find("taxonomie\u00a0: <code>taxonomy.yaml</code>") != std::string::npos);
   CHECK(std::regex_search(text, std::regex("sur [0-9\u202f]+ fournisseurs, [0-9\u202f]+ communautés et [0-9]+ règles\\.")));
   // Headers, legend, labels.
   for (const char* th : {"<th>profil</th>", "<th>sans parcours</th>", "<th>reposant sur une fiche à vérifier</th>",
