@@ -31,6 +31,7 @@
 #include <thread>
 
 #include "directory/loader.hpp"
+#include "i18n/lang.hpp"
 #include "directory/yaml_util.hpp"
 
 namespace nrm::audit {
@@ -39,7 +40,7 @@ namespace {
 
 using detail::YamlNode;
 
-const std::vector<std::string> kProfileOnlyFields = {"id", "label", "description"};
+const std::vector<std::string> kProfileOnlyFields = {"id", "label", "description", "label_fr", "description_fr"};
 
 // The `blocked_by` values the planner gives besides rule ids (planner/unmet.cpp).
 const std::vector<std::string> kPlannerBlocks = {"directory", "max_travel_hours", "combination"};
@@ -77,11 +78,13 @@ void read_reasons(detail::YamlReader& r, YamlNode root, const api::Engine& engin
     const YamlNode n = list[i];
     const std::string at = "reasons[" + std::to_string(i) + "]";
     if (!r.expect_map(n, at)) continue;
-    r.check_keys(n, at + ".", {"id", "text", "blocked_by"});
+    r.check_keys(n, at + ".", {"id", "text", "text_fr", "blocked_by"});
     ReasonKind k;
     for (const char* key : {"id", "text"})
       if (!n[key].defined()) r.error(n, at + "." + key, "missing");
       else if (auto v = r.string(n[key], at + "." + key)) (std::string(key) == "id" ? k.id : k.text) = *v;
+    if (n["text_fr"].defined())
+      if (auto v = r.string(n["text_fr"], at + ".text_fr")) k.text_fr = *v;
     if (!k.id.empty() && !ids.insert(k.id).second) r.error(n["id"], at + ".id", "duplicate reason id '" + k.id + "'");
     if (!n["blocked_by"].defined()) r.error(n, at + ".blocked_by", "missing");
     else if (auto v = r.strings(n["blocked_by"], at + ".blocked_by")) {
@@ -116,6 +119,9 @@ Profile read_profile(detail::YamlReader& r, YamlNode n, const std::string& at, c
     else if (std::string(k) == "label") p.label = *v;
     else p.description = *v;
   }
+  for (const char* k : {"label_fr", "description_fr"})  // optional: English is shown without them
+    if (n[k].defined())
+      if (auto v = r.string(n[k], at + "." + k)) (std::string(k) == "label_fr" ? p.label_fr : p.description_fr) = *v;
   if (n["location"].defined())
     r.error(n["location"], at + ".location", "a profile has no location: the audit places it in every community");
   // The case fields in flow style, each value as written (a quoted "16" stays text).
@@ -139,6 +145,18 @@ Profile read_profile(detail::YamlReader& r, YamlNode n, const std::string& at, c
 }
 
 }  // namespace
+
+const std::string& ReasonKind::words() const {
+  return i18n::current() == Lang::kFr && !text_fr.empty() ? text_fr : text;
+}
+
+const std::string& Profile::label_text() const {
+  return i18n::current() == Lang::kFr && !label_fr.empty() ? label_fr : label;
+}
+
+const std::string& Profile::description_text() const {
+  return i18n::current() == Lang::kFr && !description_fr.empty() ? description_fr : description;
+}
 
 const ReasonKind* Settings::reason_of(const std::string& blocked_by) const {
   for (const auto& k : reasons)
@@ -496,7 +514,9 @@ Audit run(const api::Engine& engine, const std::vector<Profile>& profiles, const
     return planner.location_class(a.communities[x]) < planner.location_class(a.communities[y]);
   });
   constexpr std::size_t kChunk = 16;  // communities a worker takes at a time (of one class, mostly)
+  const Lang lang = i18n::current();  // the cells' words (unmet reasons) in the caller's language
   auto work = [&]() {
+    const i18n::LangScope language(lang);
     try {
       std::vector<std::unique_ptr<planner::Batch>> batch(np);  // this worker's, per profile
       std::vector<std::size_t> batch_slot(np, static_cast<std::size_t>(-1));

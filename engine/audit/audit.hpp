@@ -26,7 +26,10 @@ inline constexpr double kHoursEps = 1e-9;
 struct ReasonKind {
   std::string id;                       // e.g. "gender"
   std::string text;                     // e.g. "providers exist but refuse this gender"
+  std::string text_fr;                  // the same in French (text_fr; empty: none given)
   std::vector<std::string> blocked_by;  // e.g. ["gender-accepted"]
+  // The text in the current language (i18n::current()); the English text when no French is given.
+  const std::string& words() const;
 };
 
 // The audit's own policy, from the top of the profiles file: the travel-time bands coverage is
@@ -43,13 +46,21 @@ struct Profile {
   std::string id;
   std::string label;
   std::string description;
+  std::string label_fr;        // label_fr and description_fr of the file (empty: none given)
+  std::string description_fr;
   std::string case_yaml;  // the case fields, YAML; add `location: X` and it is a valid case
   Case base;              // case_yaml parsed with a stand-in location
   std::shared_ptr<const Settings> settings;  // the file's (the same object for every profile of it)
+  // The label and description in the current language (i18n::current()); English when the
+  // file gives no French.
+  const std::string& label_text() const;
+  const std::string& description_text() const;
 };
 
 // Loads data/profiles.yaml: `thresholds_hours` (three ascending hours), `reasons` (a list of
-// {id, text, blocked_by}) and `profiles:` a list of {id, label, description, <case fields>}.
+// {id, text, text_fr, blocked_by}; text_fr optional) and `profiles:` a list of {id, label,
+// description, label_fr, description_fr, <case fields>} (label_fr and description_fr optional:
+// French reports show the English ones without them).
 // Every profile is checked as a case (placed in the first community), every blocked_by against
 // the rules. Throws LoadError with every problem, file:line and field.
 std::vector<Profile> load_profiles(const std::string& path, const api::Engine& engine);

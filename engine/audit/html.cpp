@@ -18,10 +18,25 @@ using detail::gaps_words;
 using detail::html_escape;
 using detail::map_svg;
 using detail::share_style;
+using i18n::Msg;
+using i18n::tr;
 
 namespace {
 
 std::string count(std::size_t n) { return thousands(static_cast<std::int64_t>(n)); }
+
+// Text of the catalogue as HTML text content: & < > escaped (quotes and apostrophes read as written).
+std::string words_html(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else out += c;
+  }
+  return out;
+}
 
 // <colgroup> with the columns' widths, percent of the table's (a fixed layout follows them).
 std::string colgroup(std::initializer_list<int> percent) {
@@ -35,10 +50,10 @@ std::string colgroup(std::initializer_list<int> percent) {
 std::string stale_html(const Directory& d, int cells, const std::vector<ProviderIndex>& providers) {
   if (cells == 0) return {};
   std::string list;
-  for (ProviderIndex p : providers) list += (list.empty() ? "" : "; ") + stale_provider_text(d, p);
+  for (ProviderIndex p : providers) list += (list.empty() ? "" : i18n::semicolon()) + stale_provider_text(d, p);
   std::string text = stale_count_text(cells, providers.size());
-  text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
-  return html_escape(text + ": " + list + ". Confirm these entries before relying on the pathways that use them.");
+  text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));  // both languages open in ASCII
+  return html_escape(text + i18n::colon() + list + ". " + tr(Msg::audit_confirm_stale));
 }
 
 // What changed, in sentences: one per province and profile whose figures move.
@@ -50,24 +65,26 @@ std::string change_items(const Report& r) {
     bool moved = !c.gained.empty() || !c.lost.empty();
     for (int t = 0; t < kThresholdCount; ++t) moved = moved || c.before[t] != c.after[t];
     if (!moved) continue;
-    std::string s = d.taxonomy.provinces[c.province].en + ", " +
-                    a.profiles[static_cast<std::size_t>(c.profile)].label + ":";
+    std::string s = province_name(d.taxonomy, c.province) + ", " +
+                    a.profiles[static_cast<std::size_t>(c.profile)].label_text() + end_colon();
     for (int t = 0; t < kThresholdCount; ++t) {
       const std::int64_t delta = c.after[t] - c.before[t];
-      s += fmt::format("{} {}{} people within {:g} h", t ? "," : "", delta >= 0 ? "+" : "", thousands(delta),
-                       a.threshold(t));
+      s += std::string(t ? "," : "") + " " +
+           tr(Msg::audit_people_within, {{"n", (delta >= 0 ? "+" : "") + thousands(delta)},
+                                         {"hours", hours_text(a.threshold(t))}});
     }
-    s += fmt::format(" ({} then {} of {} within {:g} h)", thousands(c.before[kThresholdCount - 1]),
-                     thousands(c.after[kThresholdCount - 1]), thousands(c.population),
-                     a.threshold(kThresholdCount - 1));
+    s += " (" + tr(Msg::audit_then_of, {{"then", thousands(c.before[kThresholdCount - 1])},
+                                        {"now", thousands(c.after[kThresholdCount - 1])},
+                                        {"population", thousands(c.population)},
+                                        {"hours", hours_text(a.threshold(kThresholdCount - 1))}}) + ")";
     std::string g, l;
     for (auto x : c.gained) g += (g.empty() ? "" : ", ") + d.geography[x].name;
     for (auto x : c.lost) l += (l.empty() ? "" : ", ") + d.geography[x].name;
-    if (!g.empty()) s += "; a pathway where there was none: " + g;
-    if (!l.empty()) s += "; no pathway any more: " + l;
+    if (!g.empty()) s += i18n::semicolon() + tr(Msg::audit_pathway_where_none) + i18n::colon() + g;
+    if (!l.empty()) s += i18n::semicolon() + tr(Msg::audit_no_pathway_any_more) + i18n::colon() + l;
     h += "<li>" + html_escape(s) + ".</li>\n";
   }
-  return h.empty() ? "<li>No province or profile gains or loses anyone.</li>\n" : h;
+  return h.empty() ? "<li>" + words_html(tr(Msg::audit_what_if_nothing)) + "</li>\n" : h;
 }
 
 // A what-if or suggestion report opens with what it changes, before the figures.
@@ -75,26 +92,30 @@ std::string scenario_html(const Report& r) {
   if (!r.what_if && !r.suggest_profile) return {};
   const Directory& d = r.engine->directory();
   const Audit& a = *r.audit;
-  std::string h = "<section id=\"scenario\">\n<h2>Scenario</h2>\n";
+  std::string h = "<section id=\"scenario\">\n<h2>" + words_html(tr(Msg::audit_scenario)) + "</h2>\n";
   if (r.what_if) {
     const WhatIf& w = *r.what_if;
-    h += "<p><b>This report shows a changed network, not today's.</b> ";
+    h += "<p><b>" + words_html(tr(Msg::audit_changed_network)) + "</b> ";
     if (!w.with_file.empty()) {
       std::string names;
       for (const auto& id : w.added)
         if (auto i = d.find(id))
           names += (names.empty() ? "" : ", ") + d.providers[*i].name + " (" + id + ", " +
                    d.geography[d.providers[*i].community].name + ")";
-      h += html_escape(fmt::format("Added: {} from {} (FNV-1a {}): {}. ", w.added.size() == 1 ? "1 provider" :
-                                   thousands(static_cast<std::int64_t>(w.added.size())) + " providers",
-                                   file_name(w.with_file), w.with_digest, names));
+      h += html_escape(tr(Msg::audit_added_from,
+                          {{"providers", count_text(static_cast<std::int64_t>(w.added.size()), Msg::audit_provider_one,
+                                                    Msg::audit_provider_many)},
+                           {"file", file_name(w.with_file)},
+                           {"digest", w.with_digest}}) +
+                       i18n::colon() + names + ". ");
     }
     if (!w.without.empty()) {
       std::string ids;
       for (const auto& id : w.without) ids += (ids.empty() ? "" : ", ") + id;
-      h += html_escape("Removed: " + ids + ". ");
+      h += words_html(tr(Msg::audit_removed) + i18n::colon() + ids + ". ");
     }
-    h += "The change from today's network:</p>\n<ul class=\"changes\">\n" + change_items(r) + "</ul>\n";
+    h += words_html(tr(Msg::audit_change_from_today) + end_colon()) + "</p>\n<ul class=\"changes\">\n" +
+         change_items(r) + "</ul>\n";
   }
   if (r.suggest_profile) {
     Gain total;
@@ -102,13 +123,14 @@ std::string scenario_html(const Report& r) {
       for (int t = 0; t < kThresholdCount; ++t) total.within[t] += s.gain.within[t];
       total.person_hours_saved += s.gain.person_hours_saved;
     }
-    h += "<p>" + html_escape(fmt::format(
-             "Proposals for {}: {} new provider{} (see Suggested new providers). Together they would bring {} more "
-             "people within {:g} h, {} within {:g} h and {} within {:g} h, and save {} person-hours of travel. The "
-             "figures below are the network without them.",
-             *r.suggest_profile, r.suggestions.size(), r.suggestions.size() == 1 ? "" : "s", thousands(total.within[0]),
-             a.threshold(0), thousands(total.within[1]), a.threshold(1), thousands(total.within[2]), a.threshold(2),
-             thousands(static_cast<std::int64_t>(std::llround(total.person_hours_saved))))) + "</p>\n";
+    h += "<p>" + html_escape(tr(r.suggestions.size() == 1 ? Msg::audit_proposals_one : Msg::audit_proposals_many,
+                                {{"profile", *r.suggest_profile},
+                                 {"n", count(r.suggestions.size())},
+                                 {"g0", thousands(total.within[0])}, {"h0", hours_text(a.threshold(0))},
+                                 {"g1", thousands(total.within[1])}, {"h1", hours_text(a.threshold(1))},
+                                 {"g2", thousands(total.within[2])}, {"h2", hours_text(a.threshold(2))},
+                                 {"saved", thousands(static_cast<std::int64_t>(std::llround(total.person_hours_saved)))}})) +
+         "</p>\n";
   }
   return h + "</section>\n";
 }
@@ -119,20 +141,22 @@ std::string summary_html(const Report& r) {
   const Directory& d = r.engine->directory();
   const Audit& a = *r.audit;
   const Taxonomy& t = d.taxonomy;
-  std::string h = "<section id=\"summary\">\n<h2>Summary</h2>\n";
+  std::string h = "<section id=\"summary\">\n<h2>" + words_html(tr(Msg::audit_summary)) + "</h2>\n";
   if (a.provinces.size() > 1) {
     h += "<div class=\"summary-canada\">\n";
     for (std::size_t p = 0; p < a.profiles.size(); ++p)
       h += "<p data-profile=\"" + html_escape(a.profiles[p].id) + "\">" +
            html_escape(summary_sentence(d, a, national(a, p), "Canada")) + "</p>\n";
     if (const int n = stale_cells(a))
-      h += "<p class=\"stale\">Stale entries: " + html_escape(stale_count_text(n, stale_providers(a).size())) +
-           fmt::format(" in Canada (entries not verified in the last {} days); per province below.</p>\n",
-                       r.engine->policy().weights().stale_after_days);
+      h += "<p class=\"stale\">" +
+           words_html(tr(Msg::audit_stale_entries) + i18n::colon() + stale_count_text(n, stale_providers(a).size()) + " " +
+                       tr(Msg::audit_stale_in_canada,
+                          {{"days", std::to_string(r.engine->policy().weights().stale_after_days)}})) +
+           "</p>\n";
     h += "</div>\n";
   }
   for (const auto& f : a.provinces) {
-    const std::string name = t.provinces[f.province].en;
+    const std::string name = province_name(t, f.province);
     h += "<div class=\"summary-province\" data-province=\"" + t.provinces.code(f.province) + "\">\n<h3>" +
          html_escape(name) + "</h3>\n<ul>\n";
     int shown = 0;
@@ -142,13 +166,14 @@ std::string summary_html(const Report& r) {
       h += "<li>" + html_escape(summary_sentence(d, a, pp, name)) + "</li>\n";
     }
     if (!shown)
-      h += fmt::format("<li>Every profile audited can reach every service needed within {:g} h from every "
-                       "community.</li>\n", a.threshold(kThresholdCount - 1));
+      h += "<li>" + words_html(tr(Msg::audit_every_profile_reaches,
+                                   {{"hours", hours_text(a.threshold(kThresholdCount - 1))}})) + "</li>\n";
     if (f.stale_cells)
       h += "<li class=\"stale\">" + stale_html(d, f.stale_cells, f.stale_providers) + "</li>\n";
     if (f.unknown_population)
-      h += "<li>" + thousands(f.unknown_population) + (f.unknown_population == 1 ? " community has" : " communities have") +
-           " no known population; it is counted apart, never as 0 people.</li>\n";
+      h += "<li>" + words_html(tr(f.unknown_population == 1 ? Msg::audit_unknown_population_one
+                                                             : Msg::audit_unknown_population_many,
+                                   {{"n", thousands(f.unknown_population)}})) + "</li>\n";
     h += "</ul>\n</div>\n";
   }
   return h + "</section>\n";
@@ -163,20 +188,23 @@ std::string gap_row(const Report& r, const ProvinceProfile& pp) {
   std::string none;
   for (std::size_t i = 0; i < pp.none.size() && i < 12; ++i)
     none += (none.empty() ? "" : ", ") + html_escape(d.geography[pp.none[i]].name) +
-            (d.geography[pp.none[i]].population ? "" : " (population unknown)");
-  if (pp.none.size() > 12) none += ", and " + count(pp.none.size() - 12) + " more";
+            (d.geography[pp.none[i]].population ? "" : " (" + words_html(tr(Msg::audit_population_unknown)) + ")");
+  if (pp.none.size() > 12)
+    none += ", " + words_html(tr(Msg::audit_and_more, {{"n", count(pp.none.size() - 12)}}));
   std::string worst;
   for (std::size_t ci : pp.worst) {
     const Cell& c = a.cells[ci];
-    worst += (worst.empty() ? "" : "; ") + html_escape(d.geography[c.community].name) + " " +
-             (c.feasible ? fmt::format("{:.1f} h", c.travel_hours) : "<b>none</b>: " + html_escape(gaps_words(a, d, c)));
+    worst += (worst.empty() ? "" : i18n::semicolon()) + html_escape(d.geography[c.community].name) + " " +
+             (c.feasible ? i18n::decimal(c.travel_hours, 1) + " h"
+                         : "<b>" + words_html(tr(Msg::audit_none_pathway)) + "</b>" + i18n::colon() + html_escape(gaps_words(a, d, c)));
     if (c.relies_on_stale())
-      worst += " <span class=\"stale\" title=\"" + html_escape(cell_stale_words(d, c)) + "\">STALE</span>";
+      worst += " <span class=\"stale\" title=\"" + html_escape(cell_stale_words(d, c)) + "\">" +
+               words_html(tr(Msg::audit_stale_mark)) + "</span>";
   }
-  std::string h = "<tr><td>" + html_escape(p.label) + "</td>";
+  std::string h = "<tr><td>" + html_escape(p.label_text()) + "</td>";
   for (int k = 0; k < kThresholdCount; ++k)
     h += "<td class=\"num\" style=\"" + share_style(pp.share(k)) + "\">" + pct(pp.share(k)) + "</td>";
-  h += "<td>" + count(pp.none.size()) + (none.empty() ? "" : ": " + none) + "</td>";
+  h += "<td>" + count(pp.none.size()) + (none.empty() ? "" : i18n::colon() + none) + "</td>";
   h += "<td class=\"num stale-cells\">" + thousands(pp.stale_cells) + "</td>";
   h += "<td class=\"why\">" + (pp.causes.empty() ? std::string("&#8212;") : html_escape(causes_text(d, a, pp))) +
        "</td><td>" + worst + "</td></tr>\n";
@@ -188,27 +216,34 @@ std::string gaps_html(const Report& r) {
   const Directory& d = r.engine->directory();
   const Audit& a = *r.audit;
   const Taxonomy& t = d.taxonomy;
-  std::string h = "<h2 id=\"gaps-section\">Gaps per province</h2>\n";
-  h += fmt::format("<p class=\"note\">For each profile: population within {:g}, {:g} and {:g} hours; the "
-                   "communities with no pathway at all; the communities whose best pathway relies on a stale entry "
-                   "(not verified in the last {} days, marked STALE); every need missing there and why, with the "
-                   "number of communities; and the ten worst communities (no pathway first, largest first; then the "
-                   "longest travel). Shares are shaded on the map's scale: dark is few people, light is most.</p>\n",
-                   a.threshold(0), a.threshold(1), a.threshold(2), r.engine->policy().weights().stale_after_days);
+  std::string h = "<h2 id=\"gaps-section\">" + words_html(tr(Msg::audit_gaps_title)) + "</h2>\n";
+  h += "<p class=\"note\">" +
+       words_html(tr(Msg::audit_gaps_note, {{"h0", hours_text(a.threshold(0))}, {"h1", hours_text(a.threshold(1))},
+                                             {"h2", hours_text(a.threshold(2))},
+                                             {"days", std::to_string(r.engine->policy().weights().stale_after_days)}})) +
+       "</p>\n";
   for (const auto& f : a.provinces) {
     const std::string code = t.provinces.code(f.province);
     h += "<section class=\"province-gaps\" data-province=\"" + code + "\">\n";
-    h += fmt::format("<h3 id=\"gaps-{}\">{} ({}): {} communities, population {}{}</h3>\n", code,
-                     html_escape(t.provinces[f.province].en), code, thousands(f.communities), thousands(f.population),
-                     f.unknown_population ? fmt::format(" (and {} of unknown population)", thousands(f.unknown_population)) : "");
+    h += fmt::format("<h3 id=\"gaps-{}\">{} ({}){}{}</h3>\n", code, html_escape(province_name(t, f.province)), code,
+                     i18n::colon(),
+                     words_html(tr(Msg::audit_gaps_heading,
+                                    {{"communities", count_text(f.communities, Msg::audit_community_one,
+                                                                Msg::audit_community_many)},
+                                     {"population", thousands(f.population)}}) +
+                                 (f.unknown_population
+                                      ? " (" + tr(Msg::audit_and_unknown, {{"n", thousands(f.unknown_population)}}) + ")"
+                                      : std::string())));
     h += fmt::format("<p class=\"stale\" data-province=\"{}\">{}</p>\n", code,
                      f.stale_cells ? stale_html(d, f.stale_cells, f.stale_providers)
-                                   : html_escape("No pathway here relies on a stale entry."));
+                                   : words_html(tr(Msg::audit_no_stale_here)));
     h += fmt::format("<table class=\"gaps\" data-province=\"{}\">\n", code) + colgroup({14, 7, 7, 7, 18, 7, 21, 19});
-    h += fmt::format("<tr><th>profile</th><th>&#8804; {:g} h</th><th>&#8804; {:g} h</th><th>&#8804; {:g} h</th><th>no "
-                     "pathway</th><th>relying on a stale entry</th><th>missing, and why (communities)</th><th>ten worst "
-                     "communities</th></tr>\n",
-                     a.threshold(0), a.threshold(1), a.threshold(2));
+    h += fmt::format("<tr><th>{}</th><th>&#8804; {} h</th><th>&#8804; {} h</th><th>&#8804; {} h</th><th>{}</th><th>{}</th>"
+                     "<th>{}</th><th>{}</th></tr>\n",
+                     words_html(tr(Msg::audit_th_profile)), hours_text(a.threshold(0)), hours_text(a.threshold(1)),
+                     hours_text(a.threshold(2)), words_html(tr(Msg::audit_th_no_pathway)),
+                     words_html(tr(Msg::audit_th_relying_stale)), words_html(tr(Msg::audit_th_missing_why)),
+                     words_html(tr(Msg::audit_th_ten_worst)));
     for (const auto& pp : f.profiles) h += gap_row(r, pp);
     h += "</table>\n</section>\n";
   }
@@ -222,22 +257,23 @@ std::string suggestions_html(const Report& r) {
   const Audit& a = *r.audit;
   const Taxonomy& t = d.taxonomy;
   std::string h;
-  h += "<h2 id=\"suggestions\">Suggested new providers: " + html_escape(*r.suggest_profile) + "</h2>\n";
-  h += fmt::format("<p class=\"note\">Chosen greedily: each does the most for people, counted first as the "
-                   "population newly within {0:g} h of every service it needs, then within {1:g} h, then within "
-                   "{2:g} h, then the person-hours of travel saved (gains are exact: the audit was re-run with the "
-                   "proposal in place).</p>\n",
-                   a.threshold(0), a.threshold(1), a.threshold(2));
+  auto hh = [&](int k) { return hours_text(a.threshold(k)); };
+  h += "<h2 id=\"suggestions\">" + words_html(tr(Msg::audit_suggested_title) + i18n::colon() + *r.suggest_profile) +
+       "</h2>\n";
+  h += "<p class=\"note\">" + words_html(tr(Msg::audit_suggested_note, {{"h0", hh(0)}, {"h1", hh(1)}, {"h2", hh(2)}})) +
+       "</p>\n";
   h += "<table id=\"suggestions-table\">\n" + colgroup({4, 14, 22, 10, 10, 10, 10, 20});
-  h += fmt::format("<tr><th>#</th><th>community</th><th>services to offer</th>"
-                   "<th>newly within {:g} h</th><th>newly within {:g} h</th><th>newly within {:g} h</th>"
-                   "<th>person-hours saved</th><th>communities newly within {:g} h</th></tr>\n",
-                   a.threshold(0), a.threshold(1), a.threshold(2), a.threshold(2));
+  h += "<tr><th>#</th><th>" + words_html(tr(Msg::audit_th_community)) + "</th><th>" +
+       words_html(tr(Msg::audit_th_services_to_offer)) + "</th>";
+  for (int k = 0; k < kThresholdCount; ++k)
+    h += "<th>" + words_html(tr(Msg::audit_th_newly_within, {{"hours", hh(k)}})) + "</th>";
+  h += "<th>" + words_html(tr(Msg::audit_th_person_hours_saved)) + "</th><th>" +
+       words_html(tr(Msg::audit_th_communities_newly_within, {{"hours", hh(2)}})) + "</th></tr>\n";
   int rank = 1;
   for (const auto& s : r.suggestions) {
     std::string services, ns;
     for (NeedId n = 0; n < t.needs.size(); ++n)
-      if (s.services & need_bit(n)) services += (services.empty() ? "" : ", ") + html_escape(t.needs[n].en);
+      if (s.services & need_bit(n)) services += (services.empty() ? "" : ", ") + html_escape(label(t.needs[n]));
     for (auto x : s.newly_served) ns += (ns.empty() ? "" : ", ") + html_escape(d.geography[x].name);
     h += fmt::format("<tr><td>{}</td><td>{} ({})</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                      "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
@@ -245,7 +281,8 @@ std::string suggestions_html(const Report& r) {
                      thousands(s.gain.within[0]), thousands(s.gain.within[1]), thousands(s.gain.within[2]),
                      thousands(static_cast<std::int64_t>(std::llround(s.gain.person_hours_saved))), ns);
   }
-  if (r.suggestions.empty()) h += "<tr><td colspan=\"8\">no single provider would gain anything</td></tr>\n";
+  if (r.suggestions.empty())
+    h += "<tr><td colspan=\"8\">" + words_html(tr(Msg::audit_no_single_provider)) + "</td></tr>\n";
   h += "</table>\n";
   return h;
 }
@@ -257,29 +294,33 @@ std::string progress_html(const Report& r) {
   const Directory& d = r.engine->directory();
   const Audit& a = *r.audit;
   const Progress& p = *r.progress;
-  std::string h = "<section id=\"compare\">\n<h2>Progress since the audit of " + html_escape(p.as_of) + "</h2>\n";
-  h += "<p class=\"note\">Compared with <code>" + html_escape(p.file) + "</code> (FNV-1a " + p.digest +
-       fmt::format(", nrm audit JSON format {}), computed as of {}. \"Newly\" counts the people (today's community "
-                   "populations) of communities within reach now that were not then; \"no longer\" the reverse.",
-                   p.format_version, html_escape(p.as_of));
+  std::string h = "<section id=\"compare\">\n<h2>" + words_html(tr(Msg::audit_progress_title, {{"date", p.as_of}})) +
+                  "</h2>\n";
+  h += "<p class=\"note\">" + words_html(tr(Msg::audit_compared_with_1)) + " <code>" + html_escape(p.file) + "</code> " +
+       words_html(tr(Msg::audit_compared_with_2, {{"digest", p.digest},
+                                                   {"version", std::to_string(p.format_version)},
+                                                   {"date", p.as_of}}));
   if (!p.profiles_not_compared.empty() || !p.provinces_not_compared.empty() || p.communities_not_compared)
-    h += html_escape(fmt::format(" Not in the earlier audit, so not compared: {} profiles, {} provinces or territories, "
-                                 "{} communities.", p.profiles_not_compared.size(), p.provinces_not_compared.size(),
-                                 thousands(p.communities_not_compared)));
+    h += " " + words_html(tr(Msg::audit_not_compared, {{"profiles", count(p.profiles_not_compared.size())},
+                                                        {"provinces", count(p.provinces_not_compared.size())},
+                                                        {"communities", thousands(p.communities_not_compared)}}));
   h += "</p>\n<ul class=\"progress\">\n";
   int shown = 0;
   for (const auto& row : p.rows)
     if (row.changed()) h += "<li>" + html_escape(progress_sentence(d, a, row)) + "</li>\n", ++shown;
-  if (!shown) h += "<li>No province or profile audited both times gained or lost anyone.</li>\n";
+  if (!shown) h += "<li>" + words_html(tr(Msg::audit_progress_nothing)) + "</li>\n";
   h += "</ul>\n";
   if (shown) {
-    h += "<table id=\"compare-table\">\n" + colgroup({7, 17, 14, 14, 14, 17, 17}) + "<tr><th>province</th><th>profile</th>";
-    for (int t = 0; t < kThresholdCount; ++t) h += fmt::format("<th>&#8804; {:g} h: then, now</th>", a.threshold(t));
-    h += "<th>a pathway now</th><th>no pathway any more</th></tr>\n";
+    h += "<table id=\"compare-table\">\n" + colgroup({7, 17, 14, 14, 14, 17, 17}) + "<tr><th>" +
+         words_html(tr(Msg::audit_th_province)) + "</th><th>" + words_html(tr(Msg::audit_th_profile)) + "</th>";
+    for (int t = 0; t < kThresholdCount; ++t)
+      h += "<th>&#8804; " + hours_text(a.threshold(t)) + " h" + html_escape(i18n::colon() + tr(Msg::audit_th_then_now)) + "</th>";
+    h += "<th>" + words_html(tr(Msg::audit_th_pathway_now)) + "</th><th>" + words_html(tr(Msg::audit_no_pathway_any_more)) +
+         "</th></tr>\n";
     for (const auto& row : p.rows) {
       if (!row.changed()) continue;
       h += "<tr><td>" + d.taxonomy.provinces.code(row.province) + "</td><td>" +
-           html_escape(a.profiles[static_cast<std::size_t>(row.profile)].label) + "</td>";
+           html_escape(a.profiles[static_cast<std::size_t>(row.profile)].label_text()) + "</td>";
       for (std::size_t t = 0; t < kThresholdCount; ++t) {
         const std::int64_t change = row.now[t] - row.then[t];
         h += "<td class=\"num\">" + thousands(row.then[t]) + ", " + thousands(row.now[t]) + " (" +
@@ -301,20 +342,24 @@ std::string what_if_html(const Report& r) {
   if (!r.what_if) return {};
   const Directory& d = r.engine->directory();
   const Audit& a = *r.audit;
-  std::string h = "<h2 id=\"what-if\">What-if</h2>\n<p class=\"note\">";
+  std::string h = "<h2 id=\"what-if\">" + words_html(tr(Msg::audit_what_if)) + "</h2>\n<p class=\"note\">";
   if (!r.what_if->with_file.empty())
-    h += "With the providers of <code>" + html_escape(file_name(r.what_if->with_file)) + "</code>. ";
+    h += words_html(tr(Msg::audit_with_providers_of)) + " <code>" + html_escape(file_name(r.what_if->with_file)) +
+         "</code>. ";
   if (!r.what_if->without.empty()) {
     std::string ids;
     for (const auto& id : r.what_if->without) ids += (ids.empty() ? "" : ", ") + id;
-    h += "Without " + html_escape(ids) + ". ";
+    h += words_html(tr(Msg::audit_without_ids, {{"ids", ids}})) + ". ";
   }
-  h += "The figures above are the changed network; this table shows the change from today's.</p>\n";
+  h += words_html(tr(Msg::audit_what_if_note)) + "</p>\n";
   h += "<table id=\"what-if-table\">\n" + colgroup({7, 17, 10, 10, 11, 11, 17, 17});
-  h += fmt::format("<tr><th>province</th><th>profile</th><th>&#916; &#8804; {:g} h</th>"
-                   "<th>&#916; &#8804; {:g} h</th><th>&#8804; {:g} h before</th><th>&#8804; {:g} h after</th>"
-                   "<th>communities gained</th><th>communities lost</th></tr>\n",
-                   a.threshold(0), a.threshold(1), a.threshold(2), a.threshold(2));
+  auto hw = [&](int k) { return hours_text(a.threshold(k)); };
+  h += "<tr><th>" + words_html(tr(Msg::audit_th_province)) + "</th><th>" + words_html(tr(Msg::audit_th_profile)) +
+       "</th><th>&#916; &#8804; " + hw(0) + " h</th><th>&#916; &#8804; " + hw(1) + " h</th><th>&#8804; " + hw(2) + " h " +
+       words_html(tr(Msg::audit_th_before)) + "</th><th>&#8804; " + hw(2) + " h " + words_html(tr(Msg::audit_th_after)) +
+       "</th><th>" +
+       words_html(tr(Msg::audit_th_communities_gained)) + "</th><th>" + words_html(tr(Msg::audit_th_communities_lost)) +
+       "</th></tr>\n";
   auto signed_count = [](std::int64_t n) { return (n >= 0 ? "+" : "") + thousands(n); };
   int shown = 0;
   for (const auto& c : r.what_if->changes) {
@@ -327,11 +372,11 @@ std::string what_if_html(const Report& r) {
     for (auto x : c.lost) l += (l.empty() ? "" : ", ") + html_escape(d.geography[x].name);
     h += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                      "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
-                     d.taxonomy.provinces.code(c.province), html_escape(a.profiles[static_cast<std::size_t>(c.profile)].label),
+                     d.taxonomy.provinces.code(c.province), html_escape(a.profiles[static_cast<std::size_t>(c.profile)].label_text()),
                      signed_count(c.after[0] - c.before[0]), signed_count(c.after[1] - c.before[1]),
                      thousands(c.before[2]), thousands(c.after[2]), g, l);
   }
-  if (!shown) h += "<tr><td colspan=\"8\">no change</td></tr>\n";
+  if (!shown) h += "<tr><td colspan=\"8\">" + words_html(tr(Msg::audit_no_change)) + "</td></tr>\n";
   return h + "</table>\n";
 }
 
@@ -340,14 +385,16 @@ std::string what_if_html(const Report& r) {
 std::string matrix_html(const Report& r) {
   const Directory& d = r.engine->directory();
   const Audit& a = *r.audit;
-  std::string h = fmt::format("<h2 id=\"matrix-section\">Population within {:g} hours of a complete pathway, every "
-                              "profile</h2>\n", a.threshold(kThresholdCount - 1));
+  std::string h = "<h2 id=\"matrix-section\">" +
+                  words_html(tr(Msg::audit_matrix_title, {{"hours", hours_text(a.threshold(kThresholdCount - 1))}})) +
+                  "</h2>\n";
   h += "<table id=\"coverage-matrix\" class=\"coverage\">\n<colgroup><col class=\"code\"><col class=\"population\">";
   for (std::size_t i = 0; i < a.profiles.size(); ++i) h += "<col>";
-  h += "</colgroup>\n<tr><th>province</th><th class=\"num\">population</th>";
+  h += "</colgroup>\n<tr><th>" + words_html(tr(Msg::audit_th_province)) + "</th><th class=\"num\">" +
+       words_html(tr(Msg::audit_th_population)) + "</th>";
   for (const auto& p : a.profiles)
-    h += "<th class=\"profile\" data-profile=\"" + html_escape(p.id) + "\" title=\"" + html_escape(p.description) +
-         "\"><span>" + html_escape(p.label) + "</span></th>";
+    h += "<th class=\"profile\" data-profile=\"" + html_escape(p.id) + "\" title=\"" + html_escape(p.description_text()) +
+         "\"><span>" + html_escape(p.label_text()) + "</span></th>";
   h += "</tr>\n";
   for (const auto& f : a.provinces) {
     h += "<tr><th>" + d.taxonomy.provinces.code(f.province) + "</th><td class=\"num\">" + thousands(f.population) + "</td>";
@@ -391,12 +438,27 @@ constexpr const char* kStyle =
     ".note,.map-caption,.stamp{font-size:7.5pt}\n"
     "}\n";
 
+// A stamp file's role in words ("providers", "fournisseurs"); an unknown role as it is.
+std::string role_words(const std::string& role) {
+  static const std::vector<std::pair<std::string, Msg>> kRoles = {
+      {"providers", Msg::audit_role_providers}, {"communities", Msg::audit_role_communities},
+      {"routes", Msg::audit_role_routes},       {"taxonomy", Msg::audit_role_taxonomy},
+      {"profiles", Msg::audit_role_profiles},   {"with", Msg::audit_role_with},
+      {"rules", Msg::audit_role_rules},         {"outlines", Msg::audit_role_outlines}};
+  for (const auto& [code, m] : kRoles)
+    if (code == role) return tr(m);
+  return role;
+}
+
 std::string stamp_html(const Report& r) {
-  std::string h = "<div class=\"stamp\" id=\"stamp\"><b>Computed as of " + html_escape(r.stamp.as_of) + "</b> on " +
-                  count(r.stamp.providers) + " providers, " + count(r.stamp.communities) + " communities and " +
-                  count(r.stamp.rules) + " rules.<br>\n";
+  std::string h = "<div class=\"stamp\" id=\"stamp\"><b>" +
+                  words_html(tr(Msg::audit_computed_as_of, {{"date", r.stamp.as_of}})) + "</b> " +
+                  words_html(tr(Msg::audit_computed_on, {{"providers", count(r.stamp.providers)},
+                                                          {"communities", count(r.stamp.communities)},
+                                                          {"rules", count(r.stamp.rules)}})) +
+                  "<br>\n";
   for (const auto& f : r.stamp.files)
-    h += html_escape(f.role) + ": <code>" + html_escape(f.path) + "</code> (FNV-1a " + f.digest + ")<br>\n";
+    h += html_escape(role_words(f.role) + i18n::colon()) + "<code>" + html_escape(f.path) + "</code> (FNV-1a " + f.digest + ")<br>\n";
   return h + "</div>\n";
 }
 
@@ -406,43 +468,44 @@ std::string render_html(const Report& r) {
   const Audit& a = *r.audit;
   const Profile& mp = a.profiles[static_cast<std::size_t>(r.map_profile)];
   std::string h;
-  h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  h += "<title>nrm service-gap audit" + (r.province ? " - " + html_escape(*r.province) : std::string()) + "</title>\n";
+  h += std::string("<!DOCTYPE html>\n<html lang=\"") + i18n::lang_code(i18n::current()) +
+       "\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += "<title>" + words_html(tr(Msg::audit_html_title)) + (r.province ? " - " + html_escape(*r.province) : std::string()) +
+       "</title>\n";
   h += std::string("<style>\n") + kStyle + "</style>\n</head>\n<body>\n";
-  h += "<h1>Service-gap audit of the referral network</h1>\n";
-  h += fmt::format("<p class=\"note\">{} communities &#215; {} profiles{}. Each cell is exactly the answer "
-                   "<code>nrm refer</code> gives for that profile placed in that community.</p>\n",
-                   count(a.communities.size()), count(a.profiles.size()),
-                   r.province ? ", " + html_escape(*r.province) + " only" : std::string());
+  h += "<h1>" + words_html(tr(Msg::audit_html_heading)) + "</h1>\n";
+  h += "<p class=\"note\">" +
+       words_html(tr(Msg::audit_html_cells, {{"communities", count(a.communities.size())},
+                                             {"profiles", count(a.profiles.size())},
+                                             {"only", r.province ? tr(Msg::audit_html_only, {{"province", *r.province}})
+                                                                 : std::string()}})) +
+       " <code>nrm refer</code> " + words_html(tr(Msg::audit_html_cells_end)) + "</p>\n";
   h += scenario_html(r);
   h += summary_html(r);
   h += progress_html(r);
   h += stamp_html(r);
-  h += "<p class=\"synthetic\">If this was computed on the shipped directory, the providers are SYNTHETIC "
-       "(fictitious organisations in real communities): the figures show how the tool works, not the real "
-       "network.</p>\n";
+  h += "<p class=\"synthetic\">" + words_html(tr(Msg::audit_html_synthetic)) + "</p>\n";
 
-  h += "<h2 id=\"map-section\">Map: " + html_escape(mp.label) + "</h2>\n";
-  h += "<p class=\"note\">" + html_escape(mp.description) +
-       " Each dot is a community, coloured by the travel hours of the best pathway that meets every need "
-       "from there.</p>\n";
+  h += "<h2 id=\"map-section\">" + words_html(tr(Msg::audit_map) + i18n::colon()) + html_escape(mp.label_text()) + "</h2>\n";
+  h += "<p class=\"note\">" + html_escape(mp.description_text()) + " " + words_html(tr(Msg::audit_map_note)) + "</p>\n";
   h += map_svg(r);
 
-  h += "<h2 id=\"coverage-section\">Coverage per province: " + html_escape(mp.label) + "</h2>\n";
-  h += "<p class=\"note\">Share of the population (community populations) by travel time of the best complete "
-       "pathway.</p>\n";
+  h += "<h2 id=\"coverage-section\">" + words_html(tr(Msg::audit_coverage_title) + i18n::colon()) +
+       html_escape(mp.label_text()) + "</h2>\n";
+  h += "<p class=\"note\">" + words_html(tr(Msg::audit_coverage_note)) + "</p>\n";
   h += bars_svg(r);
   h += matrix_html(r);
   h += gaps_html(r);
   h += what_if_html(r);
   h += suggestions_html(r);
-  h += "<h2 id=\"profiles-section\">Profiles</h2>\n<table id=\"profiles\">\n<colgroup><col class=\"id\"><col "
-       "class=\"label\"><col></colgroup>\n<tr><th>id</th><th>label</th><th>description</th></tr>\n";
+  h += "<h2 id=\"profiles-section\">" + words_html(tr(Msg::audit_profiles_title)) +
+       "</h2>\n<table id=\"profiles\">\n<colgroup><col class=\"id\"><col "
+       "class=\"label\"><col></colgroup>\n<tr><th>" + words_html(tr(Msg::audit_th_id)) + "</th><th>" +
+       words_html(tr(Msg::audit_th_label)) + "</th><th>" + words_html(tr(Msg::audit_th_description)) + "</th></tr>\n";
   for (const auto& p : a.profiles)
-    h += "<tr><td><code>" + html_escape(p.id) + "</code></td><td>" + html_escape(p.label) + "</td><td>" +
-         html_escape(p.description) + "</td></tr>\n";
-  h += "</table>\n<p class=\"stamp\">Generated by nrm audit. Community populations: data/communities.csv "
-       "(sources cited there).</p>\n</body>\n</html>\n";
+    h += "<tr><td><code>" + html_escape(p.id) + "</code></td><td>" + html_escape(p.label_text()) + "</td><td>" +
+         html_escape(p.description_text()) + "</td></tr>\n";
+  h += "</table>\n<p class=\"stamp\">" + words_html(tr(Msg::audit_html_footer)) + "</p>\n</body>\n</html>\n";
   return h;
 }
 

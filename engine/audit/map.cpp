@@ -13,8 +13,12 @@
 #include <numbers>
 
 #include "audit/outlines.hpp"
+#include "i18n/text.hpp"
 
 namespace nrm::audit {
+
+using i18n::Msg;
+using i18n::tr;
 
 Projected lambert(double latitude, double longitude) {
   constexpr double kDeg = std::numbers::pi / 180.0;
@@ -185,6 +189,17 @@ Point label_point(const Frame& fr, const Outline& o) {
   return at;
 }
 
+// "%" after a figure: "%" in English, " %" (U+00A0) in French.
+const char* percent_sign() { return i18n::current() == Lang::kFr ? "\u00a0%" : "%"; }
+
+// Catalogue text in the map's caption: & < > escaped; the degree sign as an entity.
+std::string map_words(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '&' ? std::string("&amp;") : c == '<' ? std::string("&lt;") : c == '>' ? std::string("&gt;") : std::string(1, c);
+  for (std::size_t at; (at = out.find("\u00b0")) != std::string::npos;) out.replace(at, 2, "&#176;");
+  return out;
+}
+
 // Characters of UTF-8 text (for a label's width).
 std::size_t glyphs(const std::string& s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
@@ -261,7 +276,7 @@ std::string provinces_svg(const Report& r, const Frame& fr) {
       for (const auto& ring : poly) path += ring_path(fr, ring);
     s += fmt::format("<path class=\"province{}\" data-province=\"{}\" fill=\"{}\" d=\"{}\"><title>{}</title></path>\n",
                      audited ? "" : " context", d.taxonomy.provinces.code(o.province), audited ? "#fbfaf6" : "#e4e2dc",
-                     path, html_escape(o.name));
+                     path, html_escape(i18n::current() == Lang::kFr && !o.name_fr.empty() ? o.name_fr : o.name));
   }
   return s + "</g>\n";
 }
@@ -363,14 +378,15 @@ std::string legend_svg(const Audit& a, const Frame& fr) {
   }
   x = 20;
   const double y2 = fr.height + 62;
-  s += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\">People:</text>\n", x, y2 + 4.5);
-  x += 62;
+  const std::string people_word = tr(Msg::audit_map_people) + end_colon();
+  s += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\">{}</text>\n", x, y2 + 4.5, html_escape(people_word));
+  x += std::max(62.0, static_cast<double>(glyphs(people_word)) * 7.2 + 10);
   for (std::int64_t people : {1000, 10000, 100000, 1000000}) {
     const double rad = dot_radius(people, fr.zoom);
     s += fmt::format("<circle class=\"legend-size\" data-population=\"{}\" cx=\"{:.1f}\" cy=\"{:.0f}\" r=\"{:.1f}\" "
                      "fill=\"#ffffff\" stroke=\"#333333\" stroke-width=\"0.6\"/><text x=\"{:.1f}\" y=\"{:.0f}\">{}</text>\n",
                      people, x + rad, y2, rad, x + 2 * rad + 5, y2 + 4.5, thousands(people));
-    x += 2 * rad + 5 + static_cast<double>(thousands(people).size()) * 7.2 + 22;
+    x += 2 * rad + 5 + static_cast<double>(glyphs(thousands(people))) * 7.2 + 22;
   }
   return s + "</g>\n";
 }
@@ -380,15 +396,16 @@ std::string legend_svg(const Audit& a, const Frame& fr) {
 std::string gaps_words(const Audit& a, const Directory& d, const Cell& c) {
   std::string out;
   for (const auto& u : c.unmet)
-    out += (out.empty() ? "" : "; ") + d.taxonomy.needs[u.need].en + " (" + reason_text(a, u.blocked_by) + ")";
-  return out.empty() ? std::string("no pathway") : out;
+    out += (out.empty() ? "" : i18n::semicolon()) + label(d.taxonomy.needs[u.need]) + " (" + reason_text(a, u.blocked_by) + ")";
+  return out.empty() ? tr(Msg::audit_no_pathway) : out;
 }
 
 std::string cell_stale_words(const Directory& d, const Cell& c) {
   std::string out;
-  for (ProviderIndex p : c.stale) out += (out.empty() ? "" : "; ") + stale_provider_text(d, p);
+  for (ProviderIndex p : c.stale) out += (out.empty() ? "" : i18n::semicolon()) + stale_provider_text(d, p);
   if (out.empty()) return out;
-  return (c.stale.size() == 1 ? " (relies on a stale entry: " : " (relies on stale entries: ") + out + ")";
+  return " (" + tr(c.stale.size() == 1 ? Msg::audit_relies_on_stale_one : Msg::audit_relies_on_stale_many) +
+         i18n::colon() + out + ")";
 }
 
 int band_of(const Audit& a, const Cell& c) {
@@ -399,10 +416,11 @@ int band_of(const Audit& a, const Cell& c) {
 const char* band_colour(int band) { return kBandColours[static_cast<std::size_t>(band)]; }
 
 std::string band_label(const Audit& a, int k) {
-  if (k == 0) return fmt::format("within {:g} h", a.threshold(0));
-  if (k < kThresholdCount) return fmt::format("{:g} to {:g} h", a.threshold(k - 1), a.threshold(k));
-  if (k == kThresholdCount) return fmt::format("over {:g} h", a.threshold(kThresholdCount - 1));
-  return "no pathway";
+  if (k == 0) return tr(Msg::audit_band_within, {{"hours", hours_text(a.threshold(0))}});
+  if (k < kThresholdCount)
+    return tr(Msg::audit_band_between, {{"from", hours_text(a.threshold(k - 1))}, {"to", hours_text(a.threshold(k))}});
+  if (k == kThresholdCount) return tr(Msg::audit_band_over, {{"hours", hours_text(a.threshold(kThresholdCount - 1))}});
+  return tr(Msg::audit_no_pathway);
 }
 
 std::string share_style(double share) {
@@ -430,8 +448,8 @@ std::string map_svg(const Report& r) {
   const double total = fr.height + kLegendHeight;
   std::string s = fmt::format(
       "<svg id=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" "
-      "data-zoom=\"{:g}\" aria-label=\"Map: communities coloured by travel hours to a complete pathway\">\n",
-      kWidth, total, fr.zoom);
+      "data-zoom=\"{:g}\" aria-label=\"{}\">\n",
+      kWidth, total, fr.zoom, html_escape(tr(Msg::audit_map_aria)));
   s += fmt::format("<rect class=\"water\" x=\"0\" y=\"0\" width=\"{:.0f}\" height=\"{:.0f}\" fill=\"#dcebf5\"/>\n",
                    kWidth, fr.height);
   s += fmt::format("<rect x=\"0\" y=\"{:.0f}\" width=\"{:.0f}\" height=\"{:.0f}\" fill=\"#ffffff\"/>\n", fr.height,
@@ -454,10 +472,12 @@ std::string map_svg(const Report& r) {
     const Cell& c = a.cell(pos, mp);
     const Community& com = d.geography[c.community];
     const Point p = fr.at(com.latitude, com.longitude);
-    const std::string title = com.name + ", " + d.taxonomy.provinces.code(com.province) + " (" +
-                              (com.population ? "pop. " + thousands(*com.population) : std::string("population unknown")) +
-                              "): " + (c.feasible ? fmt::format("{:.1f} h", c.travel_hours) : "no pathway; " + gaps_words(a, d, c)) +
-                              cell_stale_words(d, c);
+    const std::string title =
+        com.name + ", " + d.taxonomy.provinces.code(com.province) + " (" +
+        (com.population ? tr(Msg::audit_pop_short, {{"n", thousands(*com.population)}}) : tr(Msg::audit_population_unknown)) +
+        ")" + i18n::colon() +
+        (c.feasible ? i18n::decimal(c.travel_hours, 1) + " h" : tr(Msg::audit_no_pathway) + i18n::semicolon() + gaps_words(a, d, c)) +
+        cell_stale_words(d, c);
     const int band = band_of(a, c);
     s += marker(p[0], p[1], dot_radius(com.population, fr.zoom), band,
                 fmt::format("class=\"community\" data-band=\"{}\" ", band == kNoPathway ? "none" : std::to_string(band)),
@@ -468,11 +488,9 @@ std::string map_svg(const Report& r) {
   s += "</g>\n";
   s += legend_svg(a, fr);
   s += "</svg>\n";
-  s += "<p class=\"map-caption\">Lambert conformal conic (standard parallels 49&#176;N and 77&#176;N, as Statistics "
-       "Canada's maps). Dot area grows with population; a square is a community with no pathway. Labelled: up to " +
-       std::to_string(kCommunityLabels) + " of the worst-served communities (no pathway, most people first; then the "
-       "longest travel) where a label fits. Outlines: <code>" + html_escape(r.outlines->file) + "</code> (FNV-1a " +
-       r.outlines->digest + "): " + html_escape(r.outlines->source) + "</p>\n";
+  s += "<p class=\"map-caption\">" + map_words(tr(Msg::audit_map_caption, {{"n", std::to_string(kCommunityLabels)}})) +
+       " <code>" + html_escape(r.outlines->file) + "</code> (FNV-1a " + r.outlines->digest + ")" + i18n::colon() +
+       html_escape(r.outlines->source) + "</p>\n";
   return s;
 }
 
@@ -484,8 +502,8 @@ std::string bars_svg(const Report& r) {
   const double height = row * static_cast<double>(a.provinces.size()) + 70;
   std::string s = fmt::format(
       "<svg id=\"bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" "
-      "aria-label=\"Coverage per province\" font-family=\"sans-serif\" font-size=\"13\">\n",
-      left + width + 120, height);
+      "aria-label=\"{}\" font-family=\"sans-serif\" font-size=\"13\">\n",
+      left + width + 120, height, html_escape(tr(Msg::audit_coverage_aria)));
   double y = 10;
   for (const auto& f : a.provinces) {
     const auto& pp = f.profiles[p];
@@ -501,20 +519,21 @@ std::string bars_svg(const Report& r) {
       const double w = width * parts[k] / total;
       if (w <= 0) continue;
       s += fmt::format("<rect class=\"bar\" data-province=\"{}\" data-band=\"{}\" x=\"{:.1f}\" y=\"{:.0f}\" "
-                       "width=\"{:.1f}\" height=\"{:.0f}\" fill=\"{}\"><title>{}: {:.1f}%</title></rect>\n",
+                       "width=\"{:.1f}\" height=\"{:.0f}\" fill=\"{}\"><title>{}</title></rect>\n",
                        code, k == kNoPathway ? "none" : std::to_string(k), x, y, w, row - 6, band_colour(k),
-                       band_label(a, k), 100.0 * parts[k] / total);
+                       html_escape(band_label(a, k) + i18n::colon() + pct(parts[k] / total)));
       x += w;
     }
-    s += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\">{:.0f}% &#8804; {:g} h</text>\n", left + width + 8, y + 15,
-                     100.0 * pp.share(kThresholdCount - 1), a.threshold(kThresholdCount - 1));
+    s += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\">{}{} &#8804; {} h</text>\n", left + width + 8, y + 15,
+                     i18n::decimal(100.0 * pp.share(kThresholdCount - 1), 0), percent_sign(),
+                     hours_text(a.threshold(kThresholdCount - 1)));
     y += row;
   }
   for (int t = 0; t <= 4; ++t) {
     const double x = left + width * t / 4.0;
     s += fmt::format("<line x1=\"{:.0f}\" y1=\"6\" x2=\"{:.0f}\" y2=\"{:.0f}\" stroke=\"#999\" stroke-width=\"0.5\" "
-                     "stroke-dasharray=\"2,3\"/><text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"middle\">{}%</text>\n",
-                     x, x, y, x, y + 16, t * 25);
+                     "stroke-dasharray=\"2,3\"/><text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"middle\">{}{}</text>\n",
+                     x, x, y, x, y + 16, t * 25, percent_sign());
   }
   // The bands again, so that the chart reads alone on a printed page.
   double x = left;

@@ -10,8 +10,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "i18n/text.hpp"
+
 namespace nrm::audit {
 
+using i18n::Msg;
 using nlohmann::json;
 
 namespace detail {
@@ -43,39 +46,73 @@ std::string fnv1a_hex(const std::string& bytes) {
 
 }  // namespace detail
 
-std::string pct(double share) { return fmt::format("{:.1f}%", share * 100.0); }
-
-std::string thousands(std::int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(static_cast<std::size_t>(at), ",");
-  return (n < 0 ? "-" : "") + digits;
+std::string pct(double share) {
+  if (i18n::current() == Lang::kFr) return i18n::decimal(share * 100.0, 1) + "\u00a0%";
+  return fmt::format("{:.1f}%", share * 100.0);
 }
 
+std::string thousands(std::int64_t n) { return i18n::integer(n); }
+
+std::string end_colon() {
+  std::string c = i18n::colon();
+  c.pop_back();  // the space after it
+  return c;
+}
+
+std::string hours_text(double h) {
+  std::string s = fmt::format("{:g}", h);
+  if (i18n::current() == Lang::kFr) std::replace(s.begin(), s.end(), '.', ',');
+  return s;
+}
+
+std::string in_place(const std::string& place) {
+  if (i18n::current() != Lang::kFr) return "in " + place;
+  // French names a place after the preposition of its gender and number.
+  static const std::vector<std::pair<std::string, std::string>> kFrench = {
+      {"Canada", "au Canada"},
+      {"Alberta", "en Alberta"},
+      {"Colombie-Britannique", "en Colombie-Britannique"},
+      {"Manitoba", "au Manitoba"},
+      {"Nouveau-Brunswick", "au Nouveau-Brunswick"},
+      {"Terre-Neuve-et-Labrador", "à Terre-Neuve-et-Labrador"},
+      {"Nouvelle-Écosse", "en Nouvelle-Écosse"},
+      {"Territoires du Nord-Ouest", "dans les Territoires du Nord-Ouest"},
+      {"Nunavut", "au Nunavut"},
+      {"Ontario", "en Ontario"},
+      {"Île-du-Prince-Édouard", "à l'Île-du-Prince-Édouard"},
+      {"Québec", "au Québec"},
+      {"Saskatchewan", "en Saskatchewan"},
+      {"Yukon", "au Yukon"}};
+  for (const auto& [name, in] : kFrench)
+    if (name == place) return in;
+  return "en " + place;
+}
+
+const std::string& province_name(const Taxonomy& t, int province) { return label(t.provinces[province]); }
+
 std::string reason_text(const Audit& a, const std::string& blocked_by) {
-  if (const ReasonKind* k = a.settings->reason_of(blocked_by)) return k->text;
-  if (blocked_by == "directory") return "no provider offers it at all";
-  return "blocked by rule " + blocked_by;
+  if (const ReasonKind* k = a.settings->reason_of(blocked_by)) return k->words();
+  if (blocked_by == "directory") return i18n::tr(Msg::audit_reason_directory);
+  return i18n::tr(Msg::audit_reason_rule, {{"rule", blocked_by}});
 }
 
 std::string population_text(const Community& c) {
-  return c.population ? thousands(*c.population) : std::string("population unknown");
+  return c.population ? thousands(*c.population) : i18n::tr(Msg::audit_population_unknown);
+}
+
+std::string count_text(std::int64_t n, Msg one, Msg many) {
+  const bool singular = n == 1 || (n == 0 && i18n::current() == Lang::kFr);  // French: 0 is singular
+  return i18n::tr(singular ? one : many, {{"n", thousands(n)}});
 }
 
 namespace {
-
-std::string share_text(double s) { return fmt::format("{:.1f}%", s * 100.0); }
-
-std::string plural(std::int64_t n, const std::string& one, const std::string& many) {
-  return thousands(n) + " " + (n == 1 ? one : many);
-}
 
 // " 2 communities of unknown population have no pathway within 24 h either (...)" or "".
 std::string unknown_clause(const ProvinceProfile& pp, double last) {
   const int unknown = pp.unknown_communities - pp.unknown_within[kThresholdCount - 1];
   if (unknown <= 0) return {};
-  return fmt::format(" {} of unknown population {} no pathway within {:g} h either (population unknown, not "
-                     "counted above).",
-                     plural(unknown, "community", "communities"), unknown == 1 ? "has" : "have", last);
+  return " " + i18n::tr(unknown == 1 ? Msg::audit_unknown_none_one : Msg::audit_unknown_none_many,
+                        {{"n", thousands(unknown)}, {"hours", hours_text(last)}});
 }
 
 }  // namespace
@@ -88,11 +125,14 @@ std::string causes_text(const Directory& d, const Audit& a, const ProvinceProfil
     std::string why;
     for (; i < pp.causes.size() && pp.causes[i].need == need; ++i) {
       communities += pp.causes[i].communities;
-      why += (why.empty() ? "" : "; ") + reason_text(a, pp.causes[i].blocked_by) + ": " +
+      why += (why.empty() ? "" : i18n::semicolon()) + reason_text(a, pp.causes[i].blocked_by) + i18n::colon() +
              thousands(pp.causes[i].communities);
     }
-    out += (out.empty() ? "" : "; ") + d.taxonomy.needs[need].en + " in " +
-           plural(communities, "community", "communities") + " (" + why + ")";
+    out += (out.empty() ? "" : i18n::semicolon()) +
+           i18n::tr(Msg::audit_cause_need, {{"need", label(d.taxonomy.needs[need])},
+                                            {"communities", count_text(communities, Msg::audit_community_one,
+                                                                       Msg::audit_community_many)},
+                                            {"why", why}});
   }
   return out;
 }
@@ -102,38 +142,47 @@ std::string summary_sentence(const Directory& d, const Audit& a, const ProvinceP
   const Profile& p = a.profiles[static_cast<std::size_t>(pp.profile)];
   const double last = a.threshold(kThresholdCount - 1);
   const std::int64_t outside = pp.outside();
-  std::string s = p.label + ": ";
+  const std::string in = in_place(place), hours = hours_text(last);
+  std::string s = p.label_text() + i18n::colon();
   if (pp.none.empty() && pp.beyond_communities == 0) {
-    s += fmt::format("everyone in {} can reach every service needed within {:g} h.", place, last);
+    s += i18n::tr(Msg::audit_summary_everyone, {{"in_place", in}, {"hours", hours}});
   } else {
     if (outside == 0) {
-      s += fmt::format("no one of known population in {} is without a pathway within {:g} h.", place, last);
-      if (!pp.causes.empty()) s += " Missing: " + causes_text(d, a, pp) + ".";
+      s += i18n::tr(Msg::audit_summary_no_one_known, {{"in_place", in}, {"hours", hours}});
+      if (!pp.causes.empty()) s += " " + i18n::tr(Msg::audit_missing, {{"causes", causes_text(d, a, pp)}});
       return s + unknown_clause(pp, last);
     }
     const double share = pp.population ? static_cast<double>(outside) / static_cast<double>(pp.population) : 0.0;
-    s += fmt::format("{} in {} ({}) cannot reach every service needed within {:g} h", plural(outside, "person", "people"),
-                     place, share > 0 && share < 0.0005 ? std::string("less than 0.1%") : share_text(share), last);
+    s += i18n::tr(outside == 1 ? Msg::audit_summary_cannot_reach_one : Msg::audit_summary_cannot_reach_many,
+                  {{"people", count_text(outside, Msg::audit_person_one, Msg::audit_person_many)},
+                   {"in_place", in},
+                   {"share", share > 0 && share < 0.0005 ? i18n::tr(Msg::audit_less_than_tenth) : pct(share)},
+                   {"hours", hours}});
     const std::int64_t no_pathway = outside - pp.beyond_population;
     std::string parts;
-    if (no_pathway > 0) parts = thousands(no_pathway) + " with no pathway at all";
+    if (no_pathway > 0) parts = i18n::tr(Msg::audit_with_no_pathway, {{"n", thousands(no_pathway)}});
     if (pp.beyond_population > 0)
-      parts += (parts.empty() ? "" : ", ") + fmt::format("{} only beyond {:g} h", thousands(pp.beyond_population), last);
-    s += (parts.empty() ? "" : ": " + parts) + ".";
-    if (!pp.causes.empty()) s += " Missing: " + causes_text(d, a, pp) + ".";
+      parts += (parts.empty() ? "" : ", ") +
+               i18n::tr(Msg::audit_only_beyond, {{"n", thousands(pp.beyond_population)}, {"hours", hours}});
+    s += (parts.empty() ? "" : i18n::colon() + parts) + ".";
+    if (!pp.causes.empty()) s += " " + i18n::tr(Msg::audit_missing, {{"causes", causes_text(d, a, pp)}});
   }
   return s + unknown_clause(pp, last);
 }
 
 std::string stale_count_text(int cells, std::size_t providers) {
-  if (cells == 0) return "no cell relies on a stale entry";
-  return fmt::format("{} {} ({} {})", thousands(cells), cells == 1 ? "cell relies on a stale entry" : "cells rely on stale entries",
-                     thousands(static_cast<std::int64_t>(providers)), providers == 1 ? "provider" : "providers");
+  if (cells == 0) return i18n::tr(Msg::audit_stale_none);
+  return i18n::tr(cells == 1 ? Msg::audit_stale_cells_one : Msg::audit_stale_cells_many,
+                  {{"cells", thousands(cells)},
+                   {"providers", count_text(static_cast<std::int64_t>(providers), Msg::audit_provider_one,
+                                            Msg::audit_provider_many)}});
 }
 
 std::string stale_provider_text(const Directory& d, ProviderIndex p) {
   const Provider& prov = d.providers[p];
-  return prov.name + " (" + prov.id + "), " + (prov.verified ? "last verified " + prov.verified->str() : "never verified");
+  return prov.name + " (" + prov.id + "), " +
+         (prov.verified ? i18n::tr(Msg::audit_last_verified, {{"date", prov.verified->str()}})
+                        : i18n::tr(Msg::audit_never_verified));
 }
 
 namespace {
@@ -142,46 +191,58 @@ std::string names_of(const Directory& d, const std::vector<CommunityIndex>& comm
   std::string out;
   for (std::size_t i = 0; i < communities.size() && i < 12; ++i)
     out += (out.empty() ? "" : ", ") + d.geography[communities[i]].name;
-  if (communities.size() > 12) out += fmt::format(" and {} more", thousands(static_cast<std::int64_t>(communities.size() - 12)));
+  if (communities.size() > 12)
+    out += " " + i18n::tr(Msg::audit_and_more, {{"n", thousands(static_cast<std::int64_t>(communities.size() - 12))}});
   return out;
 }
 
-std::string people_or_none(std::int64_t n) { return n == 0 ? "none" : plural(n, "person", "people"); }
+std::string people_or_none(std::int64_t n) {
+  return n == 0 ? i18n::tr(Msg::audit_no_one) : count_text(n, Msg::audit_person_one, Msg::audit_person_many);
+}
 
 }  // namespace
 
 std::string progress_sentence(const Directory& d, const Audit& a, const ProgressRow& row) {
-  std::string s = d.taxonomy.provinces[row.province].en + ", " + a.profiles[static_cast<std::size_t>(row.profile)].label + ":";
+  std::string s = province_name(d.taxonomy, row.province) + ", " +
+                  a.profiles[static_cast<std::size_t>(row.profile)].label_text() + i18n::colon();
+  s.pop_back();  // the colon's space: each part opens with its own
   std::string parts;
   for (std::size_t t = 0; t < kThresholdCount; ++t) {
     if (row.then[t] == row.now[t] && !row.newly[t] && !row.no_longer[t]) continue;
-    parts += fmt::format("{} within {:g} h, {} newly and {} no longer ({} then, {} now)", parts.empty() ? "" : ";",
-                         a.threshold(static_cast<int>(t)), people_or_none(row.newly[t]),
-                         row.no_longer[t] == 0 ? std::string("none") : thousands(row.no_longer[t]),
-                         thousands(row.then[t]), thousands(row.now[t]));
+    parts += (parts.empty() ? " " : i18n::semicolon()) +
+             i18n::tr(Msg::audit_progress_within,
+                      {{"hours", hours_text(a.threshold(static_cast<int>(t)))},
+                       {"newly", people_or_none(row.newly[t])},
+                       {"no_longer", row.no_longer[t] == 0 ? i18n::tr(Msg::audit_none) : thousands(row.no_longer[t])},
+                       {"then", thousands(row.then[t])},
+                       {"now", thousands(row.now[t])}});
   }
-  s += parts.empty() ? " no change in the people within reach" : parts;
+  s += parts.empty() ? " " + i18n::tr(Msg::audit_progress_no_change) : parts;
   s += ".";
-  if (!row.gained.empty()) s += " A pathway now where there was none: " + names_of(d, row.gained) + ".";
-  if (!row.lost.empty()) s += " No pathway any more: " + names_of(d, row.lost) + ".";
+  if (!row.gained.empty()) s += " " + i18n::tr(Msg::audit_progress_gained, {{"names", names_of(d, row.gained)}});
+  if (!row.lost.empty()) s += " " + i18n::tr(Msg::audit_progress_lost, {{"names", names_of(d, row.lost)}});
   return s;
 }
 
 std::string progress_providers_text(const Progress& p) {
-  if (!p.providers_known)
-    return "Providers: the earlier audit does not list its providers (it was written before nrm audit's JSON "
-           "format 2), so providers added, removed or gone stale cannot be shown.";
-  auto list = [](const std::vector<ProviderChange>& v, const std::string& what, bool dates) {
+  if (!p.providers_known) return i18n::tr(Msg::audit_providers_unknown);
+  auto list = [](const std::vector<ProviderChange>& v, Msg one, Msg many, bool dates) {
     std::string names;
     for (std::size_t i = 0; i < v.size() && i < 20; ++i)
-      names += (names.empty() ? "" : "; ") + v[i].name + " (" + v[i].id + ", " + v[i].community +
-               (dates ? (v[i].verified ? ", last verified " + *v[i].verified : std::string(", never verified")) : "") + ")";
-    if (v.size() > 20) names += fmt::format("; and {} more", thousands(static_cast<std::int64_t>(v.size() - 20)));
-    return thousands(static_cast<std::int64_t>(v.size())) + " " + what + (v.empty() ? "" : ": " + names);
+      names += (names.empty() ? "" : i18n::semicolon()) + v[i].name + " (" + v[i].id + ", " + v[i].community +
+               (dates ? ", " + (v[i].verified ? i18n::tr(Msg::audit_last_verified, {{"date", *v[i].verified}})
+                                               : i18n::tr(Msg::audit_never_verified))
+                      : std::string()) +
+               ")";
+    if (v.size() > 20)
+      names += i18n::semicolon() + i18n::tr(Msg::audit_and_more, {{"n", thousands(static_cast<std::int64_t>(v.size() - 20))}});
+    return count_text(static_cast<std::int64_t>(v.size()), one, many) + (v.empty() ? "" : i18n::colon() + names);
   };
-  return "Providers since " + p.as_of + ": " + list(p.added, "added", false) + ". " + list(p.removed, "removed", false) +
-         ". " + list(p.gone_stale, "gone stale (not verified in time since)", true) + ". " +
-         list(p.confirmed_again, "confirmed again (stale then, verified since)", true) + ".";
+  return i18n::tr(Msg::audit_providers_since, {{"date", p.as_of}}) + i18n::colon() +
+         list(p.added, Msg::audit_providers_added_one, Msg::audit_providers_added_many, false) + ". " +
+         list(p.removed, Msg::audit_providers_removed_one, Msg::audit_providers_removed_many, false) + ". " +
+         list(p.gone_stale, Msg::audit_providers_gone_stale_one, Msg::audit_providers_gone_stale_many, true) + ". " +
+         list(p.confirmed_again, Msg::audit_providers_confirmed_one, Msg::audit_providers_confirmed_many, true) + ".";
 }
 
 namespace {
@@ -246,7 +307,7 @@ json cell_json(const Report& r, const Cell& c) {
   json unmet = json::array(), gaps = json::array();
   for (const auto& u : c.unmet) {
     unmet.push_back(need_code(d, u.need));
-    gaps.push_back({{"need", need_code(d, u.need)}, {"label", d.taxonomy.needs[u.need].en},
+    gaps.push_back({{"need", need_code(d, u.need)}, {"label", label(d.taxonomy.needs[u.need])},
                     {"blocked_by", u.blocked_by}, {"why", reason_text(*r.audit, u.blocked_by)}});
   }
   j["unmet"] = unmet;
@@ -397,7 +458,7 @@ json render_json(const Report& r) {
   j["province"] = r.province ? json(*r.province) : json(nullptr);
   json profiles = json::array();
   for (const auto& p : a.profiles)
-    profiles.push_back({{"id", p.id}, {"label", p.label}, {"description", p.description}});
+    profiles.push_back({{"id", p.id}, {"label", p.label_text()}, {"description", p.description_text()}});
   j["profiles"] = profiles;
   j["thresholds_hours"] = a.settings->thresholds;
   json cells = json::array();
@@ -432,7 +493,7 @@ json render_json(const Report& r) {
       x["causes"] = causes;
       x["stale_cells"] = pp.stale_cells;
       x["stale_providers"] = provider_ids(d, pp.stale_providers);
-      x["summary"] = summary_sentence(d, a, pp, d.taxonomy.provinces[f.province].en);
+      x["summary"] = summary_sentence(d, a, pp, province_name(d.taxonomy, f.province));
       json none = json::array();
       for (CommunityIndex c : pp.none) none.push_back(community_ref(d, c));
       x["communities_without"] = none;
@@ -461,7 +522,7 @@ json render_json(const Report& r) {
   for (std::size_t p = 0; p < a.profiles.size(); ++p)
     summary.push_back({{"profile", a.profiles[p].id},
                        {"text", summary_sentence(d, a, national(a, p), a.provinces.size() > 1 ? "Canada"
-                                                 : d.taxonomy.provinces[a.provinces[0].province].en)}});
+                                                 : province_name(d.taxonomy, a.provinces[0].province))}});
   j["summary"] = summary;
   json stale = stale_json(d, stale_cells(a), stale_providers(a));
   stale["stale_after_days"] = r.engine->policy().weights().stale_after_days;
@@ -601,7 +662,7 @@ nlohmann::ordered_json render_geojson(const Report& r) {
   }
   ojson profiles = ojson::array();
   for (const auto& p : a.profiles)
-    profiles.push_back({{"id", p.id}, {"label", p.label}, {"field", geojson_field(p.id)}});
+    profiles.push_back({{"id", p.id}, {"label", p.label_text()}, {"field", geojson_field(p.id)}});
   ojson files = ojson::array();
   for (const auto& f : r.stamp.files) files.push_back({{"role", f.role}, {"path", f.path}, {"fnv1a64", f.digest}});
   ojson meta = {{"as_of", r.stamp.as_of}, {"province", r.province ? ojson(*r.province) : ojson(nullptr)},
@@ -610,39 +671,43 @@ nlohmann::ordered_json render_geojson(const Report& r) {
 }
 
 std::string render_table(const Report& r) {
+  using i18n::tr;
   const Directory& d = r.engine->directory();
   const Audit& a = *r.audit;
   std::string out;
   auto count = [](std::size_t n) { return thousands(static_cast<std::int64_t>(n)); };
-  out += fmt::format("nrm audit: {} communities x {} profiles, as of {}; {} providers, {} rules{}\n",
-                     count(a.communities.size()), a.profiles.size(), r.stamp.as_of, count(r.stamp.providers), r.stamp.rules,
-                     r.province ? ", province " + *r.province : std::string());
-  out += fmt::format("Share of population with a pathway whose travel is within {:g} / {:g} / {:g} hours; 'none' = "
-                     "communities\nwith no pathway at all; 'stale' = communities whose best pathway relies on an "
-                     "entry not verified\nin the last {} days (STALE); 'binding' = the need most often missing there.\n",
-                     a.threshold(0), a.threshold(1), a.threshold(2), r.engine->policy().weights().stale_after_days);
-  out += "\nSummary:\n";
+  auto h = [&](int t) { return hours_text(a.threshold(t)); };
+  out += tr(Msg::audit_table_head, {{"communities", count(a.communities.size())},
+                                    {"profiles", count(a.profiles.size())},
+                                    {"date", r.stamp.as_of},
+                                    {"providers", count(r.stamp.providers)},
+                                    {"rules", count(r.stamp.rules)}}) +
+         (r.province ? tr(Msg::audit_table_province, {{"code", *r.province}}) : std::string()) + "\n";
+  out += tr(Msg::audit_table_legend, {{"h0", h(0)}, {"h1", h(1)}, {"h2", h(2)},
+                                      {"days", std::to_string(r.engine->policy().weights().stale_after_days)}}) + "\n";
+  out += "\n" + tr(Msg::audit_summary) + end_colon() + "\n";
   for (std::size_t p = 0; p < a.profiles.size(); ++p)
     out += "  " + summary_sentence(d, a, national(a, p), a.provinces.size() > 1 ? "Canada"
-                                   : d.taxonomy.provinces[a.provinces[0].province].en) + "\n";
-  out += "  Stale entries: " + stale_count_text(stale_cells(a), stale_providers(a).size()) + ".\n";
+                                   : province_name(d.taxonomy, a.provinces[0].province)) + "\n";
+  out += "  " + tr(Msg::audit_stale_entries) + i18n::colon() + stale_count_text(stale_cells(a), stale_providers(a).size()) + ".\n";
   if (r.progress) {
     const Progress& pg = *r.progress;
-    out += "\nSince the audit of " + pg.as_of + " (" + pg.file + ", FNV-1a " + pg.digest + "):\n";
+    out += "\n" + tr(Msg::audit_since_audit, {{"date", pg.as_of}, {"file", pg.file}, {"digest", pg.digest}}) + end_colon() + "\n";
     int shown = 0;
     for (const auto& row : pg.rows)
       if (row.changed()) out += "  " + progress_sentence(d, a, row) + "\n", ++shown;
-    if (!shown) out += "  No province or profile audited both times gained or lost anyone.\n";
+    if (!shown) out += "  " + tr(Msg::audit_progress_nothing) + "\n";
     out += "  " + progress_providers_text(pg) + "\n";
     if (!pg.profiles_not_compared.empty() || !pg.provinces_not_compared.empty() || pg.communities_not_compared)
-      out += fmt::format("  Not in the earlier audit, so not compared: {} profiles, {} provinces or territories, {} "
-                         "communities.\n", pg.profiles_not_compared.size(), pg.provinces_not_compared.size(),
-                         thousands(pg.communities_not_compared));
+      out += "  " + tr(Msg::audit_not_compared, {{"profiles", count(pg.profiles_not_compared.size())},
+                                                 {"provinces", count(pg.provinces_not_compared.size())},
+                                                 {"communities", thousands(pg.communities_not_compared)}}) + "\n";
   }
   for (std::size_t p = 0; p < a.profiles.size(); ++p) {
-    out += fmt::format("\n== {} ({})\n", a.profiles[p].label, a.profiles[p].id);
-    out += fmt::format("{:<4} {:>6} {:>11} {:>7} {:>7} {:>7} {:>6} {:>6}  {}\n", "prov", "comms", "population",
-                       "<=2h", "<=8h", "<=24h", "none", "stale", "binding need (communities)");
+    out += fmt::format("\n== {} ({})\n", a.profiles[p].label_text(), a.profiles[p].id);
+    out += fmt::format("{:<4} {:>6} {:>11} {:>7} {:>7} {:>7} {:>6} {:>6}  {}\n", "prov", tr(Msg::audit_col_comms),
+                       "population", "<=2h", "<=8h", "<=24h", tr(Msg::audit_col_none), tr(Msg::audit_col_stale),
+                       tr(Msg::audit_col_binding));
     for (const auto& f : a.provinces) {
       const auto& pp = f.profiles[p];
       out += fmt::format("{:<4} {:>6} {:>11} {:>7} {:>7} {:>7} {:>6} {:>6}  {}\n",
@@ -652,36 +717,37 @@ std::string render_table(const Report& r) {
                                               : std::string("-"));
     }
   }
-  out += "\nTen worst communities per province and profile (no pathway first, then longest travel):\n";
+  out += "\n" + tr(Msg::audit_table_worst) + end_colon() + "\n";
   for (const auto& f : a.provinces) {
-    out += fmt::format("\n-- {}: {}{}\n", d.taxonomy.provinces.code(f.province),
-                       stale_count_text(f.stale_cells, f.stale_providers.size()), f.stale_providers.empty() ? "" : ":");
-    for (ProviderIndex p : f.stale_providers) out += "   STALE " + stale_provider_text(d, p) + "\n";
+    out += "\n-- " + d.taxonomy.provinces.code(f.province) + i18n::colon() +
+           stale_count_text(f.stale_cells, f.stale_providers.size()) + (f.stale_providers.empty() ? "" : end_colon()) + "\n";
+    for (ProviderIndex p : f.stale_providers) out += "   " + tr(Msg::audit_stale_mark) + " " + stale_provider_text(d, p) + "\n";
     for (const auto& pp : f.profiles) {
       std::string line;
       for (std::size_t ci : pp.worst) {
         const Cell& c = a.cells[ci];
         std::string stale;
-        for (ProviderIndex i : c.stale) stale += (stale.empty() ? " (STALE: " : ", ") + d.providers[i].id;
-        line += (line.empty() ? "" : "; ") + d.geography[c.community].id + " " +
-                (c.feasible ? fmt::format("{:.1f} h", c.travel_hours)
-                            : "NONE" + (c.unmet.empty() ? std::string() : " (" + need_code(d, c.unmet[0].need) + ")")) +
+        for (ProviderIndex i : c.stale)
+          stale += (stale.empty() ? " (" + tr(Msg::audit_stale_mark) + i18n::colon() : std::string(", ")) + d.providers[i].id;
+        line += (line.empty() ? "" : i18n::semicolon()) + d.geography[c.community].id + " " +
+                (c.feasible ? i18n::decimal(c.travel_hours, 1) + " h"
+                            : tr(Msg::audit_none_caps) + (c.unmet.empty() ? std::string() : " (" + need_code(d, c.unmet[0].need) + ")")) +
                 (stale.empty() ? "" : stale + ")");
       }
-      out += fmt::format("  {}: {}\n", profile_of(r, pp.profile).id, line);
-      if (!pp.causes.empty()) out += "    why: " + causes_text(d, a, pp) + "\n";
+      out += "  " + profile_of(r, pp.profile).id + i18n::colon() + line + "\n";
+      if (!pp.causes.empty()) out += "    " + tr(Msg::audit_why) + i18n::colon() + causes_text(d, a, pp) + "\n";
     }
   }
   if (r.what_if) {
-    out += "\nWhat-if";
+    out += "\n" + tr(Msg::audit_what_if);
     if (!r.what_if->with_file.empty())
-      out += " with " + file_name(r.what_if->with_file) + " (FNV-1a " + r.what_if->with_digest + ")";
+      out += " " + tr(Msg::audit_with_file, {{"file", file_name(r.what_if->with_file)}, {"digest", r.what_if->with_digest}});
     if (!r.what_if->without.empty()) {
       std::string ids;
       for (const auto& id : r.what_if->without) ids += (ids.empty() ? "" : ",") + id;
-      out += " without " + ids;
+      out += " " + tr(Msg::audit_without, {{"ids", ids}});
     }
-    out += ": population within 24 h, before -> after (only rows that change)\n";
+    out += i18n::colon() + tr(Msg::audit_table_what_if) + "\n";
     int shown = 0;
     for (const auto& c : r.what_if->changes) {
       if (c.before[0] == c.after[0] && c.before[1] == c.after[1] && c.before[2] == c.after[2] &&
@@ -692,31 +758,33 @@ std::string render_table(const Report& r) {
       for (auto x : c.gained) g += (g.empty() ? "" : ",") + d.geography[x].id;
       for (auto x : c.lost) l += (l.empty() ? "" : ",") + d.geography[x].id;
       auto signed_count = [](std::int64_t n) { return (n >= 0 ? "+" : "") + thousands(n); };
-      out += fmt::format("  {:<3} {:<30} {:g}h {}  {:g}h {}  {:g}h {} -> {} ({}){}{}\n",
-                         d.taxonomy.provinces.code(c.province), profile_of(r, c.profile).id, a.threshold(0),
-                         signed_count(c.after[0] - c.before[0]), a.threshold(1), signed_count(c.after[1] - c.before[1]),
-                         a.threshold(2), thousands(c.before[2]), thousands(c.after[2]),
-                         signed_count(c.after[2] - c.before[2]), g.empty() ? "" : "  gained: " + g,
-                         l.empty() ? "" : "  lost: " + l);
+      out += fmt::format("  {:<3} {:<30} {}h {}  {}h {}  {}h {} -> {} ({}){}{}\n",
+                         d.taxonomy.provinces.code(c.province), profile_of(r, c.profile).id, h(0),
+                         signed_count(c.after[0] - c.before[0]), h(1), signed_count(c.after[1] - c.before[1]),
+                         h(2), thousands(c.before[2]), thousands(c.after[2]),
+                         signed_count(c.after[2] - c.before[2]), g.empty() ? "" : "  " + tr(Msg::audit_gained) + i18n::colon() + g,
+                         l.empty() ? "" : "  " + tr(Msg::audit_lost) + i18n::colon() + l);
     }
-    if (!shown) out += "  no change\n";
+    if (!shown) out += "  " + tr(Msg::audit_no_change) + "\n";
   }
   if (r.suggest_profile) {
-    out += fmt::format("\nSuggested providers for {} (greedy; gain = people newly within {} h, then {} h, then "
-                       "{} h, then person-hours of travel saved):\n",
-                       *r.suggest_profile, a.threshold(0), a.threshold(1), a.threshold(2));
-    if (r.suggestions.empty()) out += "  none would gain anything\n";
+    out += "\n" + tr(Msg::audit_table_suggest, {{"profile", *r.suggest_profile}, {"h0", h(0)}, {"h1", h(1)}, {"h2", h(2)}}) +
+           end_colon() + "\n";
+    if (r.suggestions.empty()) out += "  " + tr(Msg::audit_suggest_none) + "\n";
     int rank = 1;
     for (const auto& s : r.suggestions) {
       std::string services;
       for (const auto& code : d.taxonomy.need_codes(s.services)) services += (services.empty() ? "" : ", ") + code;
-      out += fmt::format("  {}. {} ({}): offer {}; gain {} people within {} h, {} within {} h, {} within {} h "
-                         "({}), {} person-hours saved\n",
-                         rank++, d.geography[s.community].name, d.geography[s.community].id, services,
-                         thousands(s.gain.within[0]), a.threshold(0), thousands(s.gain.within[1]), a.threshold(1),
-                         thousands(s.gain.within[2]), a.threshold(2),
-                         plural(static_cast<std::int64_t>(s.newly_served.size()), "community", "communities"),
-                         thousands(static_cast<std::int64_t>(std::llround(s.gain.person_hours_saved))));
+      out += fmt::format("  {}. {} ({})", rank++, d.geography[s.community].name, d.geography[s.community].id) + i18n::colon() +
+             tr(Msg::audit_suggest_row,
+                {{"services", services},
+                 {"g0", thousands(s.gain.within[0])}, {"h0", h(0)},
+                 {"g1", thousands(s.gain.within[1])}, {"h1", h(1)},
+                 {"g2", thousands(s.gain.within[2])}, {"h2", h(2)},
+                 {"communities", count_text(static_cast<std::int64_t>(s.newly_served.size()), Msg::audit_community_one,
+                                            Msg::audit_community_many)},
+                 {"saved", thousands(static_cast<std::int64_t>(std::llround(s.gain.person_hours_saved)))}}) +
+             "\n";
     }
   }
   return out;

@@ -12,6 +12,7 @@
 #include "audit/audit.hpp"
 #include "audit/outlines.hpp"
 #include "audit/progress.hpp"
+#include "i18n/text.hpp"
 
 namespace nrm::audit {
 
@@ -97,10 +98,26 @@ struct Projected {
 };
 Projected lambert(double latitude, double longitude);
 
-// 1234567 as "1,234,567" (negative numbers keep their sign).
+// Every rendering's words are in the current language (i18n::current(): `nrm audit --lang fr`);
+// codes (ids, need codes, CSV headers, JSON and GeoJSON keys) are the same in both languages.
+
+// 1234567 as "1,234,567" (negative numbers keep their sign); "1 234 567" (U+202F) in French.
 std::string thousands(std::int64_t n);
-// A share as a percentage with one decimal: 0.1234 as "12.3%".
+// A share as a percentage with one decimal: 0.1234 as "12.3%"; "12,3 %" (U+00A0) in French.
 std::string pct(double share);
+// Hours as prose writes them ({:g}): "2", "0.5"; "0,5" in French.
+std::string hours_text(double h);
+// ":" in English, " :" (U+00A0) in French: a colon that ends a heading or a line.
+std::string end_colon();
+// A place after its preposition: "in Nunavut"; in French "au Nunavut", "en Ontario", "dans les
+// Territoires du Nord-Ouest" (`place` is Canada or a province's or territory's name in the
+// current language).
+std::string in_place(const std::string& place);
+// A province's or territory's name in the current language.
+const std::string& province_name(const Taxonomy& t, int province);
+// A count and its noun, singular or plural as the current language has it (French: 0 and 1 are
+// singular): message `one` or `many`, each with {n}.
+std::string count_text(std::int64_t n, i18n::Msg one, i18n::Msg many);
 
 // --- Plain words, shared by every rendering --------------------------------------------------
 
