@@ -11,7 +11,9 @@ What a coordinator would see when printing the report for a minister, checked on
   - the print layout: the page size asked for, a page count in a sane range, no word in the side
     margins (nothing clipped or overflowing), text not shrunk to fit (median word height), the
     11-profile matrix with every province's 11 shares on its row, each province's gaps starting a page,
-    and every figure of four digits or more with thousands separators.
+    and every figure of four digits or more with thousands separators;
+  - the `--province NU --lang fr` report (letter) in French: the summary, the map's legend, headings and
+    shares as French writes them ("87,5 %"), no English heading left, nothing in the margins.
 
 Skipped (exit 77, with the reason) when chromium is absent; pdfinfo and pdftotext come from
 poppler-utils, which scripts/setup installs.
@@ -166,6 +168,33 @@ def check_pdf(name, pdf, paper, pages_range, html):
     return doc
 
 
+def check_french_pdf(name, pdf, pages_range):
+    """The French report printed: French words where the English report has its own, none of those."""
+    info = run(["pdfinfo", str(pdf)]).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    print(f"print_check: {name}: {pages} pages")
+    check(pages_range[0] <= pages <= pages_range[1], f"{name}: {pages} pages, expected {pages_range[0]} to {pages_range[1]}")
+    doc = words_of(pdf)
+    for n, page in enumerate(doc, 1):
+        for w in page["words"]:
+            if w["xmax"] > page["width"] - MARGIN_PT + 2 or w["xmin"] < MARGIN_PT - 2:
+                check(False, f"{name}: page {n}: '{w['text']}' reaches into the margin")
+                break
+    first = page_text(doc[0])
+    check("Résumé" in first, f"{name}: the first page has no Résumé (summary)")
+    check("Audit des lacunes de services" in first, f"{name}: the first page has no French title")
+    everything = "\n".join(page_text(p) for p in doc)
+    for phrase in ("Carte", "Couverture par province et territoire", "Lacunes par province et territoire",
+                   "Personnes", "sans parcours", "Profils", "ne peuvent pas joindre chaque service"):
+        check(phrase in everything, f"{name}: '{phrase}' is not in the PDF")
+    for phrase in ("Summary", "People:", "Gaps per province", "Coverage per province", "no pathway",
+                   "cannot reach every service", "Each dot is a community"):
+        check(phrase not in everything, f"{name}: English '{phrase}' is in the PDF")
+    # Shares with a decimal comma (pdftotext may keep the no-break space before % in the word or not).
+    check(re.search(r"\d+,\d\s?%", everything) is not None, f"{name}: no share written as French writes it (87,5 %)")
+    check(re.search(r"\d+\.\d%", everything) is None, f"{name}: a share written as English writes it (87.5%)")
+
+
 class Report(HTMLParser):
     """What the test needs of a report's HTML: map paths, dots, labels, the matrix."""
 
@@ -255,6 +284,9 @@ def main():
         national, nu = Path(work) / "national.html", Path(work) / "nu.html"
         run([nrm, "audit", "--as-of", "2026-11-27", "--format", "html", "--out", str(national)])
         run([nrm, "audit", "--as-of", "2026-11-27", "--province", "NU", "--format", "html", "--out", str(nu)])
+        nu_fr = Path(work) / "nu-fr.html"
+        run([nrm, "audit", "--lang", "fr", "--as-of", "2026-11-27", "--province", "NU", "--format", "html",
+             "--out", str(nu_fr)])
         audited = time.monotonic()
 
         n = read_report(national)
@@ -294,6 +326,8 @@ def main():
         facts_nu = {"matrix_codes": u.matrix_codes, "profiles": u.profiles, "gap_codes": u.gap_codes,
                     "labels": u.labels, "label_codes": ["NU"], "last_profile_words": re.findall(r"\w+", u.last_profile)}
         check_pdf("NU (letter)", print_pdf(nu, "letter", work), "letter", (3, 20), facts_nu)
+        check('<html lang="fr">' in nu_fr.read_text(), "NU in French: not <html lang=\"fr\">")
+        check_french_pdf("NU in French (letter)", print_pdf(nu_fr, "letter", work), (3, 20))
         print(f"print_check: audits {audited - started:.1f} s, printing and checks {time.monotonic() - audited:.1f} s")
     if failures:
         print(f"print_check: {len(failures)} failures", file=sys.stderr)
