@@ -12,6 +12,7 @@
 
 #include "audit/render.hpp"
 #include "audit_util.hpp"
+#include "english_phrases.hpp"
 #include "i18n/text.hpp"
 
 using namespace nrm;
@@ -56,13 +57,7 @@ const std::vector<std::string>& fr_english_audit_phrases() {
       const i18n::MessageText& m = i18n::kMessages[i];
       french.emplace_back(m.fr);
       if (std::string(m.key).rfind("audit.", 0) != 0 || std::string(m.en) == m.fr) continue;
-      const std::string en = m.en;
-      static const std::regex kSplit(R"(\{[a-z_0-9]+\}|\n)");
-      for (std::sregex_token_iterator it(en.begin(), en.end(), kSplit, -1), end; it != end; ++it) {
-        const std::string part = *it;
-        const auto b = part.find_first_not_of(" ,.:;()#·'"), e = part.find_last_not_of(" ,.:;()#·'");
-        if (b != std::string::npos) candidates.push_back(part.substr(b, e - b + 1));
-      }
+      test::add_message_parts(m.en, candidates);
     }
     for (const audit::Profile& p : fr_shipped_profiles()) {
       candidates.push_back(p.label), candidates.push_back(p.description);
@@ -72,16 +67,7 @@ const std::vector<std::string>& fr_english_audit_phrases() {
       candidates.push_back(k.text), french.push_back(k.text_fr);
     for (const auto& c : fr_shipped().directory().taxonomy.needs.items())
       if (c.en != c.fr) candidates.push_back(c.en), french.push_back(c.fr);
-    std::vector<std::string> out;
-    for (const std::string& c : candidates) {
-      if (c.find(' ') == std::string::npos || c.size() < 8) continue;  // a word alone may be shared
-      if (std::any_of(french.begin(), french.end(), [&](const std::string& f) { return f.find(c) != std::string::npos; }))
-        continue;
-      out.push_back(c);
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
+    return test::not_in_french(candidates, french);
   }();
   return phrases;
 }

@@ -12,6 +12,7 @@
 #include "i18n/text.hpp"
 #include "run_nrm.hpp"
 #include "shipped_engine.hpp"
+#include "english_phrases.hpp"
 #include "test_util.hpp"
 
 using namespace nrm;
@@ -38,33 +39,15 @@ const std::vector<std::string>& english_phrases() {
     };
     labels(t.needs), labels(t.attributes), labels(t.identities), labels(t.statuses), labels(t.genders),
         labels(t.exploitation);
-    for (std::size_t i = 0; i < i18n::kMessageCount; ++i) {
-      const std::string en = i18n::kMessages[i].en;
-      if (en == i18n::kMessages[i].fr) continue;
-      static const std::regex kSplit(R"(\{[a-z_]+\}|\n)");
-      const std::vector<std::string> parts(std::sregex_token_iterator(en.begin(), en.end(), kSplit, -1),
-                                           std::sregex_token_iterator());
-      for (const std::string& part : parts) {
-        const auto b = part.find_first_not_of(" ,.:;()#·"), e = part.find_last_not_of(" ,.:;()#·");
-        if (b != std::string::npos) candidates.push_back(part.substr(b, e - b + 1));
-      }
-    }
+    for (std::size_t i = 0; i < i18n::kMessageCount; ++i)
+      if (std::string(i18n::kMessages[i].en) != i18n::kMessages[i].fr) test::add_message_parts(i18n::kMessages[i].en, candidates);
     // Each rule's English reason, by its first three words (a reason may wrap after them).
     for (const auto& r : test::shipped().policy().rules()) {
       std::size_t end = 0;
       for (int w = 0; w < 3 && end != std::string::npos; ++w) end = r.reason.find(' ', end + 1);
       candidates.push_back(r.reason.substr(0, end));
     }
-    std::vector<std::string> out;
-    for (const std::string& c : candidates) {
-      if (c.find(' ') == std::string::npos || c.size() < 8) continue;  // a word alone may be shared
-      if (std::any_of(french.begin(), french.end(), [&](const std::string& f) { return f.find(c) != std::string::npos; }))
-        continue;
-      out.push_back(c);
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
+    return test::not_in_french(candidates, french);
   }();
   return phrases;
 }
