@@ -17,23 +17,16 @@
 
 #include "api/engine.hpp"
 #include "api/route.hpp"
+#include "bench_util.hpp"
 #include "directory/loader.hpp"
 #include "directory/yaml_util.hpp"
 
 using namespace nrm;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::ms_since;
+using bench::peak_rss_mb;
 
 namespace {
-
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-long peak_rss_mb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss / 1024;
-}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -125,9 +118,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(tmp);
   for (int n : sizes) {
     auto out = (tmp / ("providers-" + std::to_string(n) + ".yaml")).string();
-    std::string cmd = "python3 " + root + "/tools/gen/gen_directory.py --communities " + root +
-                      "/data/communities.csv --seed 2018 --providers " + std::to_string(n) + " --out " + out;
-    if (std::system(cmd.c_str()) != 0) {
+    if (const std::string cmd = bench::generate_directory(root, n, out); !cmd.empty()) {
       fmt::print(stderr, "bench_load: generator failed: {}\n", cmd);
       status = 1;
       break;
