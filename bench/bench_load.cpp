@@ -3,7 +3,6 @@
 // RSS of a process that loads one directory. Prints figures; asserts nothing. Build Release:
 //   build/release/bench/bench_load [--sizes 50000] [--runs 5] [--providers FILE]
 #include <fmt/format.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>

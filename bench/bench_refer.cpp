@@ -4,7 +4,6 @@
 //   cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release && cmake --build build/release -j2
 //   build/release/bench/bench_refer [--sizes 1000,10000,50000] [--cases 300] [--providers FILE]
 #include <fmt/format.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <bit>
