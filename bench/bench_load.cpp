@@ -1,6 +1,8 @@
 // bench_load: the first load of the engine, phase by phase (read+parse of providers.yaml,
 // directory validation, rules, travel model and planner), median of several runs, and the peak
-// RSS of a process that loads one directory. Prints figures; asserts nothing. Build Release:
+// RSS of a process that loads one directory; then the same directory from its compiled snapshot
+// (digest, read, whole Engine::load), in a process of its own. Prints figures; asserts nothing.
+// Build Release:
 //   build/release/bench/bench_load [--sizes 50000] [--runs 5] [--providers FILE]
 #include <fmt/format.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include "api/route.hpp"
 #include "bench_util.hpp"
 #include "directory/loader.hpp"
+#include "directory/snapshot.hpp"
 #include "directory/yaml_util.hpp"
 
 using namespace nrm;
@@ -71,13 +74,54 @@ int measure(const std::string& label, const api::EnginePaths& paths, int runs) {
   return 0;
 }
 
+// The same directory from its compiled snapshot in `cache` (written beforehand by --make-snapshot,
+// in another process): the digest of the sources, the mapping and reading of the snapshot, and a
+// whole Engine::load through the cache, which must have read the snapshot.
+int measure_snapshot(const std::string& label, api::EnginePaths paths, const std::string& cache, int runs) {
+  paths.cache_dir = cache;
+  std::vector<double> key_ms, read_ms, engine_ms;
+  std::size_t providers = 0;
+  for (int run = 0; run < runs; ++run) {
+    auto t0 = Clock::now();
+    const std::string key = snapshot_key(paths.data);
+    key_ms.push_back(ms_since(t0));
+    auto t1 = Clock::now();
+    Directory dir;
+    std::string problem;
+    if (!read_snapshot(cache + "/" + key + ".nrmsnap", key, paths.data, dir, problem)) {
+      fmt::print(stderr, "bench_load: the snapshot cannot be read: {}\n", problem);
+      return 1;
+    }
+    read_ms.push_back(ms_since(t1));
+    providers = dir.providers.size();
+    auto t2 = Clock::now();
+    auto engine = api::Engine::load(paths);
+    engine_ms.push_back(ms_since(t2));
+    if (engine->snapshot().kind != SnapshotUse::Kind::kRead) {
+      fmt::print(stderr, "bench_load: Engine::load did not read the snapshot ({})\n",
+                 snapshot_kind_name(engine->snapshot().kind));
+      return 1;
+    }
+  }
+  fmt::print("{:<28} {:>6} providers | snapshot: digest {:>4.0f} ms  read {:>5.0f} ms | Engine::load {:>5.0f} ms | "
+             "peak RSS {:>5} MB  (median of {})\n",
+             label, providers, median(key_ms), median(read_ms), median(engine_ms), peak_rss_mb(), runs);
+  return 0;
+}
+
 // Measures one directory in a fresh process, so that its peak RSS is its own.
 int measure_apart(const std::string& self, const std::string& label, const std::string& providers, int runs) {
   std::string cmd = "'" + self + "' --runs " + std::to_string(runs) + " --label '" + label + "'";
   if (!providers.empty()) cmd += " --providers '" + providers + "'";
-  cmd += " --one";
   std::fflush(stdout);
-  return std::system(cmd.c_str()) == 0 ? 0 : 1;
+  if (std::system((cmd + " --one").c_str()) != 0) return 1;
+  // From the snapshot: written by one process, measured in another (its peak RSS its own).
+  auto cache = std::filesystem::temp_directory_path() / ("nrm-bench-cache-" + std::to_string(::getpid()));
+  const std::string in_cache = " --cache '" + cache.string() + "'";
+  const bool ok = std::system((cmd + in_cache + " --make-snapshot").c_str()) == 0 &&
+                  std::system((cmd + in_cache + " --one").c_str()) == 0;
+  std::filesystem::remove_all(cache);
+  return ok ? 0 : 1;
 }
 
 }  // namespace
@@ -85,8 +129,8 @@ int measure_apart(const std::string& self, const std::string& label, const std::
 int main(int argc, char** argv) {
   std::vector<int> sizes = {50000};
   int runs = 5;
-  std::string providers_file, label;
-  bool one = false;
+  std::string providers_file, label, cache;
+  bool one = false, make_snapshot = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     const bool has_value = i + 1 < argc;
@@ -94,6 +138,8 @@ int main(int argc, char** argv) {
     else if (a == "--runs" && has_value) runs = std::max(1, std::atoi(argv[++i]));
     else if (a == "--providers" && has_value) providers_file = argv[++i];
     else if (a == "--label" && has_value) label = argv[++i];
+    else if (a == "--cache" && has_value) cache = argv[++i];
+    else if (a == "--make-snapshot") make_snapshot = true;
     else if (a == "--sizes" && has_value) {
       sizes.clear();
       std::stringstream ss(argv[++i]);
@@ -107,6 +153,15 @@ int main(int argc, char** argv) {
   const std::string root = NRM_SOURCE_ROOT;
   auto paths = api::EnginePaths::shipped(root);
   if (!providers_file.empty()) paths.data.providers = providers_file;
+  if (make_snapshot) {
+    paths.cache_dir = cache;
+    auto t0 = Clock::now();
+    auto engine = api::Engine::load(paths);
+    fmt::print("{:<28} {:>6} providers | first load and snapshot written: {:.0f} ms\n", label,
+               engine->directory().providers.size(), ms_since(t0));
+    return engine->snapshot().kind == SnapshotUse::Kind::kWritten ? 0 : 1;
+  }
+  if (one && !cache.empty()) return measure_snapshot(label.empty() ? paths.data.providers : label, paths, cache, runs);
   if (one) return measure(label.empty() ? paths.data.providers : label, paths, runs);
 
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();

@@ -48,6 +48,9 @@ std::vector<Entry>& registry();
 
 // Where data/ and rules/ are: $NRM_DATA, an installed share/nrm, or the source tree (cli/main.cpp).
 std::string data_root();
+// Where compiled snapshots are kept: $NRM_CACHE ("off": none), systemd's $CACHE_DIRECTORY,
+// $XDG_CACHE_HOME/nrm or ~/.cache/nrm (cli/main.cpp; docs/data.md).
+std::string cache_root();
 // --lang, else LC_ALL, LC_MESSAGES or LANG, else English (cli/main.cpp).
 Lang requested_lang(int argc, char** argv);
 // CLI11's own words in the current language.

@@ -91,8 +91,24 @@ std::string data_root() {
   return NRM_DEFAULT_ROOT;
 }
 
+// Where compiled snapshots go (docs/data.md, "The snapshot cache"): $NRM_CACHE ("off" for
+// none); else systemd's $CACHE_DIRECTORY (the nrm-serve unit); else $XDG_CACHE_HOME/nrm; else
+// ~/.cache/nrm; else none.
+std::string cache_root() {
+  auto env = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+  };
+  if (std::string v = env("NRM_CACHE"); !v.empty()) return v == "off" ? "" : v;
+  if (std::string v = env("CACHE_DIRECTORY"); !v.empty()) return v.substr(0, v.find(':'));
+  if (std::string v = env("XDG_CACHE_HOME"); !v.empty() && v[0] == '/') return v + "/nrm";
+  if (std::string v = env("HOME"); !v.empty() && v[0] == '/') return v + "/.cache/nrm";
+  return "";
+}
+
 api::EnginePaths DataOptions::paths() const {
   auto p = api::EnginePaths::shipped(root);
+  p.cache_dir = cache_root();
   if (!providers.empty()) p.data.providers = providers;
   if (!communities.empty()) p.data.communities = communities;
   if (!routes.empty()) p.data.routes = routes;
@@ -111,6 +127,7 @@ int main(int argc, char** argv) {
   const i18n::LangScope language(cli::requested_lang(argc, argv));
   CLI::App app{i18n::tr(i18n::Msg::cli_about)};
   cli::translate_help(app);
+  app.footer(i18n::tr(i18n::Msg::cli_footer));
   app.set_version_flag("--version", "nrm " NRM_VERSION);
   app.require_subcommand(1);
   cli::DataOptions data;

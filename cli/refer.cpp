@@ -290,7 +290,9 @@ const Registration explain_command(20, "explain", Msg::cli_explain,
 const Registration validate_command(30, "validate", Msg::cli_validate,
   [](CLI::App&, DataOptions& data) -> Runner {
     return [&data]() {
-      auto engine = data.load();
+      auto paths = data.paths();
+      paths.cache_dir.clear();  // validate always reads the sources, never a snapshot
+      auto engine = api::Engine::load(paths);
       auto problems = engine->catchment_problems();
       if (!problems.empty()) throw LoadError("catchments do not tile", std::move(problems));
       std::cout << engine->summary() << "\n";

@@ -27,8 +27,9 @@ inline std::size_t columns(const std::string& line) {
 // checked to fit an 80-column terminal, line by line.
 // The locale is pinned to C (English) so that a developer's French locale does not change the
 // answers the tests read; --lang in `args` still chooses.
-inline Run run_nrm(const std::string& args) {
-  std::string cmd = "LC_ALL=C LC_MESSAGES= LANG= " + std::string(NRM_BINARY) + " " + args + " 2>&1";
+// `env` is put before the command (NAME=value words).
+inline Run run_nrm(const std::string& args, const std::string& env = "") {
+  std::string cmd = "LC_ALL=C LC_MESSAGES= LANG= " + env + " " + std::string(NRM_BINARY) + " " + args + " 2>&1";
   Run r;
   FILE* f = popen(cmd.c_str(), "r");
   REQUIRE(f != nullptr);

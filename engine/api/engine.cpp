@@ -25,13 +25,13 @@ using i18n::Msg;
 using i18n::tr;
 
 EnginePaths EnginePaths::shipped(const std::string& root) {
-  return {shipped_data_paths(root), root + "/rules"};
+  return {shipped_data_paths(root), root + "/rules", ""};
 }
 
 std::shared_ptr<const Engine> Engine::load(const EnginePaths& paths) {
   std::shared_ptr<Engine> e(new Engine());
   e->paths_ = paths;
-  e->directory_ = std::make_shared<const Directory>(load_directory(paths.data));
+  e->directory_ = std::make_shared<const Directory>(load_directory_cached(paths.data, paths.cache_dir, e->snapshot_));
   e->policy_ = std::make_shared<const rules::Policy>(rules::Policy::load(paths.rules_dir, *e->directory_));
   e->travel_ = std::make_shared<const geo::TravelModel>(e->directory_->geography, e->policy_->travel());
   refuse_stranded(e->directory_->geography, *e->travel_, paths.data.communities);  // api/route.hpp
@@ -75,6 +75,7 @@ std::shared_ptr<const Engine> Engine::with_providers(const std::string& extra_te
 std::shared_ptr<const Engine> Engine::sharing_rules_and_travel(std::shared_ptr<const Directory> directory) const {
   std::shared_ptr<Engine> e(new Engine());
   e->paths_ = paths_;
+  e->snapshot_ = snapshot_;
   e->directory_ = std::move(directory);
   e->policy_ = policy_;
   e->travel_ = travel_;

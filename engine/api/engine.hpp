@@ -13,6 +13,7 @@
 
 #include "geo/travel.hpp"
 #include "model/case.hpp"
+#include "directory/snapshot.hpp"
 #include "model/directory.hpp"
 #include "planner/planner.hpp"
 #include "rules/policy.hpp"
@@ -22,6 +23,9 @@ namespace nrm::api {
 struct EnginePaths {
   DataPaths data;
   std::string rules_dir;
+  // Where compiled snapshots of the directory are kept (directory/snapshot.hpp); "" reads the
+  // sources every time (nrm validate, and any caller that sets none).
+  std::string cache_dir;
   static EnginePaths shipped(const std::string& root);
 };
 
@@ -53,6 +57,9 @@ class Engine {
   const geo::TravelModel& travel() const { return *travel_; }
   const planner::Planner& planner() const { return *planner_; }
   const EnginePaths& paths() const { return paths_; }
+  // How this engine's directory was loaded: from a snapshot, or from the sources (and whether a
+  // snapshot was written). Engines derived by with_capacity and with_providers keep their base's.
+  const SnapshotUse& snapshot() const { return snapshot_; }
 
   // YAML or JSON text -> a checked case (taxonomy, geography and policy input rules).
   Case parse_case(const std::string& text, const std::string& origin) const;
@@ -109,6 +116,7 @@ class Engine {
   std::shared_ptr<const Engine> sharing_rules_and_travel(std::shared_ptr<const Directory> directory) const;
   Case parse_case_checked(Case c, const std::string& origin) const;
   EnginePaths paths_;
+  SnapshotUse snapshot_;
   std::shared_ptr<const Directory> directory_;
   std::shared_ptr<const rules::Policy> policy_;
   std::shared_ptr<const geo::TravelModel> travel_;

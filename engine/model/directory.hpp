@@ -2,7 +2,6 @@
 // directory/loader; shared read-only by every query (and swapped whole on reload).
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,15 +42,16 @@ class Directory {
   std::vector<Fallback> fallbacks;  // in file order, never empty once loaded
   DataPaths paths;
 
-  std::optional<ProviderIndex> find(std::string_view id) const {
-    auto it = index_.find(id);
-    if (it == index_.end()) return std::nullopt;
-    return it->second;
-  }
+  std::optional<ProviderIndex> find(std::string_view id) const;
+  // Rebuilds the lookup by id (after providers change).
   void reindex();
+  // The lookup itself: provider indices in order of id. The compiled snapshot stores it and gives
+  // it back through adopt_index, which checks it is that order (false, and nothing kept, if not).
+  const std::vector<ProviderIndex>& by_id() const { return by_id_; }
+  bool adopt_index(std::vector<ProviderIndex> by_id);
 
  private:
-  std::map<std::string, ProviderIndex, std::less<>> index_;
+  std::vector<ProviderIndex> by_id_;  // indices, not names: a copied Directory stays valid
 };
 
 }  // namespace nrm

@@ -6,6 +6,8 @@
 #include <array>
 #include <set>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -417,4 +419,46 @@ TEST_CASE("nrm refer: warnings, fallbacks and phone/video alternates a worker ca
   REQUIRE(fb != std::string::npos);
   const std::string fb_text = t.out.substr(fb, t.out.find("(travel ", fb) + 40 - fb);
   CHECK_THAT(fb_text, Catch::Matches(R"([\s\S]* in [A-Z][\s\S]*\(travel [0-9]+\.[0-9] h, cost [-+][0-9.]+\)[\s\S]*)"));
+}
+
+TEST_CASE("snapshots: refer writes one and reads it back; validate and NRM_CACHE=off never touch them", "[cli][snapshot]") {
+  namespace fs = std::filesystem;
+  nrm::test::TempDir dir;
+  const std::string cache = dir.path("cache");
+  const std::string in_cache = "NRM_CACHE=" + cache;
+  auto snapshots = [&] {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(cache, ec))
+      if (e.path().extension() == ".nrmsnap") out.push_back(e.path());
+    return out;
+  };
+  const std::string args = "refer --json --as-of 2026-11-27 --when 2026-11-27T14:00 --case " + scenario("2-inuit-girl-leaving-community.yaml");
+
+  CHECK(run_nrm("validate", in_cache).status == 0);
+  CHECK(snapshots().empty());  // validate reads the sources, always
+  Run off = run_nrm(args, "NRM_CACHE=off");
+  CHECK(snapshots().empty());
+
+  Run first = run_nrm(args, in_cache);  // from the sources; the snapshot written
+  REQUIRE(snapshots().size() == 1);
+  const fs::path snap = snapshots().front();
+  const auto size = fs::file_size(snap);
+  Run second = run_nrm(args, in_cache);  // from the snapshot
+  CHECK(first.status == off.status);
+  CHECK(first.out == off.out);
+  CHECK(second.out == off.out);
+
+  // a damaged snapshot: the same answer, and the file rebuilt
+  {
+    std::fstream f(snap, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(size / 2));
+    const char c = static_cast<char>(f.get() ^ 0x20);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    f.put(c);
+  }
+  Run third = run_nrm(args, in_cache);
+  CHECK(third.out == off.out);
+  CHECK(fs::file_size(snap) == size);
+  CHECK(snapshots().size() == 1);
 }

@@ -77,7 +77,7 @@ TEST_CASE("a missing roads file or a bad header is refused", "[geo][data]") {
 TEST_CASE("a road community that no road reaches is refused at load", "[geo][data]") {
   TempDir dir;
   auto p = paths_with(dir, kRoadHeader, kFerryHeader);  // alpha and beta: road access, no road at all
-  api::EnginePaths ep{p, test::test_dir() + "/fixtures/rules"};
+  api::EnginePaths ep{p, test::test_dir() + "/fixtures/rules", ""};
   std::string report = test::load_error([&] { api::Engine::load(ep); });
   CHECK_THAT(report, Catch::Contains(dir.path("c.csv") + ":2: road_access: 'alpha-on' has road access but no highway"));
   CHECK_THAT(report, Catch::Contains(dir.path("c.csv") + ":3: road_access: 'beta-on'"));
