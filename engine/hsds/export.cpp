@@ -5,11 +5,15 @@
 #include "hsds/hsds.hpp"
 
 #include "hsds/detail.hpp"
+#include "hsds/schedule.hpp"
 
 namespace nrm::hsds {
 
 using nlohmann::json;
+using detail::byday_text;
+using detail::hsds_clock;
 using detail::stable_uuid;
+using detail::weekly_groups;
 
 namespace {
 
@@ -43,9 +47,24 @@ class Exporter {
       phones.push_back({{"id", stable_uuid("phone:" + p.id)}, {"service_id", sid}, {"number", p.intake_phone}});
     s["phones"] = phones;
 
+    // nrm's hours as written (read back first by the import), and as weekly schedules, one per
+    // distinct opening time, for tools that read only the structured form.
     json schedules = json::array();
-    if (!p.intake_hours.empty())
-      schedules.push_back({{"id", stable_uuid("schedule:" + p.id)}, {"service_id", sid}, {"description", p.intake_hours}});
+    if (!p.intake_hours.empty()) {
+      const auto groups = weekly_groups(p.hours);
+      if (groups.empty())
+        schedules.push_back({{"id", stable_uuid("schedule:" + p.id)}, {"service_id", sid}, {"description", p.intake_hours}});
+      for (std::size_t i = 0; i < groups.size(); ++i) {
+        json x = {{"id", stable_uuid("schedule:" + p.id + (i ? ":" + std::to_string(i) : ""))},
+                  {"service_id", sid},
+                  {"freq", "WEEKLY"},
+                  {"byday", byday_text(groups[i].days)},
+                  {"opens_at", hsds_clock(groups[i].opens)},
+                  {"closes_at", hsds_clock(groups[i].closes)}};
+        if (i == 0) x["description"] = p.intake_hours;
+        schedules.push_back(std::move(x));
+      }
+    }
     s["schedules"] = schedules;
 
     json capacities = json::array();

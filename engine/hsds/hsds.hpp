@@ -68,7 +68,7 @@ nlohmann::json read_input(const std::string& path);
 struct ImportResult {
   std::string yaml;   // a providers file that `nrm validate --providers` accepts
   int imported = 0;   // providers written
-  int skipped = 0;    // services not active (inactive, defunct)
+  int skipped = 0;    // services not active (inactive, defunct, temporarily closed)
 };
 
 // The services of `input` (from read_input) as nrm providers, through `map`, placed in the

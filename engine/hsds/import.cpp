@@ -17,6 +17,7 @@
 #include "directory/loader.hpp"
 #include "directory/yaml_util.hpp"
 #include "hsds/detail.hpp"
+#include "hsds/schedule.hpp"
 
 namespace nrm::hsds {
 
@@ -124,8 +125,10 @@ class Importer {
     if (d.sid.empty()) error(obj_ + ".id", "missing required field");
     const std::string status = text(s, "status");
     if (status.empty()) error(obj_ + ".status", "missing required field");
-    else if (status == "inactive" || status == "defunct") return void(++skipped_);
-    else if (status != "active" && status != "temporarily closed")
+    // A temporarily closed service takes no referrals: skipped like an inactive one until the
+    // source says it is active again.
+    else if (status == "inactive" || status == "defunct" || status == "temporarily closed") return void(++skipped_);
+    else if (status != "active")
       error(obj_ + ".status", "'" + status + "' is not a status; expected active, inactive, defunct or temporarily closed");
     d.name = text(s, "name");
     if (d.name.empty()) error(obj_ + ".name", "missing required field");
@@ -152,11 +155,7 @@ class Importer {
       if (n.empty()) error(f + ".number", "missing required field");
       else if (d.phone.empty()) d.phone = n;
     });
-    for_each(s, "schedules", [&](const json& p, const std::string&) {
-      const std::string desc = text(p, "description");
-      std::string why;
-      if (d.hours.empty() && !desc.empty() && IntakeHours::parse(desc, why)) d.hours = desc;
-    });
+    schedules(s, d);
 
     // Capacity: the first capacity counted in beds.
     for_each(s, "capacities", [&](const json& c, const std::string& f) {
@@ -213,6 +212,39 @@ class Importer {
     if (!d.id.empty() && !ids_.emplace(d.id, obj_).second)
       error(obj_ + ".id", "provider id '" + d.id + "' is also that of " + ids_[d.id]);
     drafts_.push_back(std::move(d));
+  }
+
+  // Intake hours: the first schedule description that reads as nrm hours (what the export
+  // writes); else the weekly schedules (freq WEEKLY, byday, opens_at, closes_at) together.
+  // Monthly schedules say nothing of a given week: left out (the hours stay unknown).
+  void schedules(const json& s, Draft& d) {
+    std::vector<hsds::detail::Opening> weekly;
+    for_each(s, "schedules", [&](const json& p, const std::string& f) {
+      const std::string desc = text(p, "description");
+      std::string why;
+      if (d.hours.empty() && !desc.empty() && IntakeHours::parse(desc, why)) d.hours = desc;
+      const std::string freq = text(p, "freq"), byday = text(p, "byday");
+      const std::string opens = text(p, "opens_at"), closes = text(p, "closes_at");
+      if (freq == "MONTHLY" || (byday.empty() && opens.empty() && closes.empty())) return;
+      if (!freq.empty() && freq != "WEEKLY") return error(f + ".freq", "'" + freq + "' is not a frequency; expected WEEKLY or MONTHLY");
+      bool ok = true;
+      auto need = [&](const std::string& v, const char* field) {
+        if (v.empty()) error(f + "." + field, "missing; a weekly schedule needs byday, opens_at and closes_at"), ok = false;
+      };
+      need(byday, "byday"), need(opens, "opens_at"), need(closes, "closes_at");
+      if (!ok) return;
+      std::string err;
+      const auto days = hsds::detail::byday_days(byday, err);
+      if (!days) error(f + ".byday", err);
+      const auto from = hsds::detail::hsds_time(opens, err);
+      if (!from) error(f + ".opens_at", err);
+      const auto to = hsds::detail::hsds_time(closes, err);
+      if (!to) error(f + ".closes_at", err);
+      if (days && from && to && *from == *to) error(f + ".closes_at", "'" + closes + "' is when it opens; a whole day is 00:00 to 23:59");
+      else if (days && from && to)
+        for (const auto& o : hsds::detail::openings(*days, *from, *to)) weekly.push_back(o);
+    });
+    if (d.hours.empty()) d.hours = hsds::detail::hours_text(std::move(weekly));
   }
 
   // Partners must be providers of this import.

@@ -13,6 +13,7 @@
 #include "directory/loader.hpp"
 #include "hsds/detail.hpp"
 #include "hsds/hsds.hpp"
+#include "hsds/schedule.hpp"
 
 using namespace nrm;
 using namespace nrm::test;
@@ -219,6 +220,109 @@ TEST_CASE("hsds: every problem of a bad input at once, each naming the object's 
              Catch::Contains("defaults.accepts_trafficking_victims: never defaulted"));
   CHECK_THAT(load_error([&] { hsds::parse_map("schema: 1\nneeds: [{taxonomy: a, code: b, need: shelter}]\n", "m.yaml", world_dir()); }),
              Catch::Contains("needs[0].need: unknown need 'shelter'"));
+}
+
+TEST_CASE("hsds: a temporarily closed service takes no referrals: skipped and counted", "[hsds]") {
+  json closed = counselling_service();
+  closed["status"] = "temporarily closed";
+  const auto r = import_world(json::array({with_shelter_terms(shelter_service()), closed}));
+  CHECK(r.imported == 1);
+  CHECK(r.skipped == 1);
+  CHECK_THAT(r.yaml, !Catch::Contains("Beta Counselling"));
+}
+
+TEST_CASE("hsds: weekly schedules (byday, opens_at, closes_at) become intake hours", "[hsds]") {
+  auto hours_of = [](const json& schedules) {
+    json s = with_shelter_terms(shelter_service());
+    s["schedules"] = schedules;
+    const auto r = import_world(json::array({s}));
+    const Directory d = load_imported(world_dir(), r.yaml);
+    REQUIRE(d.providers.size() == 1);
+    return d.providers[0].intake_hours;
+  };
+  // weekdays and a shorter Saturday, in two schedules, seconds and the local offset as written
+  CHECK(hours_of(json::parse(R"J([
+      {"id": "s1", "freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR", "opens_at": "09:00:00", "closes_at": "17:00:00-05:00"},
+      {"id": "s2", "byday": "SA", "opens_at": "10:00", "closes_at": "14:00"}])J")) ==
+        "Mon-Fri 09:00-17:00, Sat 10:00-14:00");
+  // a lunch break: two openings the same days
+  CHECK(hours_of(json::parse(R"J([
+      {"id": "s1", "freq": "WEEKLY", "byday": "MO, WE", "opens_at": "08:30", "closes_at": "12:00"},
+      {"id": "s2", "freq": "WEEKLY", "byday": "MO,WE", "opens_at": "13:00", "closes_at": "16:30"}])J")) ==
+        "Mon 08:30-12:00, Mon 13:00-16:30, Wed 08:30-12:00, Wed 13:00-16:30");
+  // overnight: Friday 22:00 to Saturday 06:00
+  CHECK(hours_of(json::parse(R"J([{"id": "s1", "byday": "FR", "opens_at": "22:00", "closes_at": "06:00"}])J")) ==
+        "Fri 22:00-24:00, Sat 00:00-06:00");
+  // every day, all day
+  CHECK(hours_of(json::parse(R"J([{"id": "s1", "freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR,SA,SU",
+      "opens_at": "00:00", "closes_at": "23:59"}])J")) == "24/7");
+  // a description in nrm's hours wins over the structured form; a monthly schedule is left out
+  CHECK(hours_of(json::parse(R"J([
+      {"id": "s1", "freq": "MONTHLY", "byday": "1MO", "opens_at": "09:00", "closes_at": "12:00"},
+      {"id": "s2", "description": "by appointment", "byday": "MO", "opens_at": "09:00", "closes_at": "12:00"}])J")) ==
+        "by appointment");
+  CHECK(hours_of(json::parse(R"J([{"id": "s1", "freq": "MONTHLY", "byday": "1MO", "opens_at": "09:00", "closes_at": "12:00"}])J")).empty());
+}
+
+TEST_CASE("hsds: a bad weekly schedule names the schedule and the field, every problem at once", "[hsds]") {
+  json s = with_shelter_terms(shelter_service());
+  s["schedules"] = json::parse(R"J([
+      {"id": "s1", "freq": "WEEKLY", "byday": "MO,XX", "opens_at": "9am", "closes_at": "17:00Z"},
+      {"id": "s2", "freq": "DAILY", "byday": "MO", "opens_at": "09:00", "closes_at": "17:00"},
+      {"id": "s3", "byday": "TU", "opens_at": "09:00"},
+      {"id": "s4", "byday": "WE", "opens_at": "09:00", "closes_at": "09:00"}])J");
+  const std::string e = load_error([&] { import_world(json::array({s})); });
+  CHECK_THAT(e, Catch::Contains("schedules[s1].byday: 'XX' is not a day"));
+  CHECK_THAT(e, Catch::Contains("schedules[s1].opens_at: '9am' is not a time"));
+  CHECK_THAT(e, Catch::Contains("schedules[s1].closes_at: '17:00Z' is in UTC"));
+  CHECK_THAT(e, Catch::Contains("schedules[s2].freq: 'DAILY' is not a frequency"));
+  CHECK_THAT(e, Catch::Contains("schedules[s3].closes_at: missing"));
+  CHECK_THAT(e, Catch::Contains("schedules[s4].closes_at: '09:00' is when it opens"));
+  CHECK_THAT(e, Catch::Contains("service a0000000-0000-4000-8000-000000000001"));
+}
+
+TEST_CASE("hsds: the export writes weekly hours as structured schedules other tools can read", "[hsds]") {
+  std::string why;
+  auto groups = [&](const char* text) {
+    auto h = IntakeHours::parse(text, why);
+    REQUIRE(h);
+    return hsds::detail::weekly_groups(*h);
+  };
+  auto g = groups("Mon-Fri 09:00-17:00, Sat 10:00-14:00");
+  REQUIRE(g.size() == 2);
+  CHECK(hsds::detail::byday_text(g[0].days) == "MO,TU,WE,TH,FR");
+  CHECK(hsds::detail::hsds_clock(g[0].opens) == "09:00");
+  CHECK(hsds::detail::hsds_clock(g[0].closes) == "17:00");
+  CHECK(hsds::detail::byday_text(g[1].days) == "SA");
+  g = groups("24/7");
+  REQUIRE(g.size() == 1);
+  CHECK(hsds::detail::byday_text(g[0].days) == "MO,TU,WE,TH,FR,SA,SU");
+  CHECK(hsds::detail::hsds_clock(g[0].closes) == "23:59");
+  CHECK(groups("by appointment").empty());
+
+  // Each shipped provider's structured schedules alone (descriptions dropped) give back its hours.
+  const Directory& d = shipped_dir();
+  json services = hsds::export_services(d);
+  int weekly = 0;
+  for (std::size_t i = 0; i < d.providers.size(); ++i) {
+    const Provider& p = d.providers[i];
+    if (p.hours.kind != IntakeHours::Kind::kWeekly && p.hours.kind != IntakeHours::Kind::kAlways) continue;
+    std::vector<hsds::detail::Opening> open;
+    for (const auto& x : services[i]["schedules"]) {
+      std::string err;
+      auto days = hsds::detail::byday_days(x["byday"].get<std::string>(), err);
+      auto from = hsds::detail::hsds_time(x["opens_at"].get<std::string>(), err);
+      auto to = hsds::detail::hsds_time(x["closes_at"].get<std::string>(), err);
+      REQUIRE((days && from && to));
+      for (const auto& o : hsds::detail::openings(*days, *from, *to)) open.push_back(o);
+    }
+    auto back = IntakeHours::parse(hsds::detail::hours_text(open), why);
+    REQUIRE(back);
+    CHECK(back->kind == p.hours.kind);
+    CHECK(back->open == p.hours.open);
+    ++weekly;
+  }
+  CHECK(weekly > 500);
 }
 
 TEST_CASE("hsds: a CSV datapackage imports like the JSON form; a bad row names its file and line", "[hsds]") {
