@@ -97,6 +97,8 @@ const Registration serve_command(50, "serve", Msg::cli_serve,
     sub.footer(tr(Msg::cli_serve_footer));
     return [o, &data]() {
       auto engine = data.load();
+      if (const SnapshotUse& u = engine->snapshot(); !u.problem.empty())  // a slower start, said once
+        std::cerr << "nrm serve: directory snapshot " << snapshot_kind_name(u.kind) << ": " << u.problem << "\n";
       server::Service service(engine, o->db, o->profiles.empty() ? data.root + "/data/profiles.yaml" : o->profiles,
                               o->log_retention_days, o->case_retention_days);
       if (service.replayed() > 0)

@@ -473,11 +473,13 @@ Response Service::reload() {
   }
   fresh = replay(std::move(fresh));
   std::string summary = fresh->summary();
+  const std::string snapshot = snapshot_kind_name(fresh->snapshot().kind);
   set_engine(std::move(fresh));
   metrics_.reload(true);
   json j = {{"status", "reloaded"},
             {"summary", summary},
             {"generation", generation_.load()},
+            {"snapshot", snapshot},
             {"capacity_replayed", replayed_},
             {"capacity_skipped", replay_warnings_}};
   return ok_json(j);

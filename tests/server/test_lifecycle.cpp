@@ -119,6 +119,12 @@ TEST_CASE("kill -9 keeps acknowledged capacity; reload keeps the old data when t
   std::string metrics = b.get("/metrics").body;
   CHECK(metrics.find("nrm_reloads_total{result=\"error\"} 1") != std::string::npos);
   CHECK(metrics.find("nrm_reloads_total{result=\"ok\"} 1") != std::string::npos);
+  // Reloaded again, nothing changed: the directory comes from the snapshot the SIGHUP reload wrote
+  // (ctest gives every test NRM_CACHE, a folder in the build tree).
+  Reply again = b.post("/v1/admin/reload", "", coord);
+  REQUIRE(again.status == 200);
+  CHECK(again.js()["snapshot"] == "read");
+  CHECK(b.get("/healthz").js()["providers"] == count - 1);
 
   // 4. SIGTERM with one idle keep-alive connection and one request half sent.
   int idle = connect_to(b.port());
