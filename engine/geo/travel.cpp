@@ -114,12 +114,17 @@ TravelModel::TravelModel(const Geography& geo, const TravelParams& params) : n_(
       hub_flat.push_back(flat(cs[c]));
     }
   const auto links_wanted = static_cast<std::size_t>(std::max(1, params.local_links));
+  // The squared chord of local_max_km (with a margin for rounding): a hub farther than that is
+  // beyond local_max_km, where the loop below stops, so only nearer hubs need sorting.
+  const double chord = 2 * std::sin(params.local_max_km / (2 * kEarthRadiusKm));
+  const double near_enough = chord * chord * 1.001;
   std::vector<std::pair<double, std::size_t>> near;
   for (CommunityIndex c = 0; c < n_; ++c) {
     if (!cs[c].road_access || on_network[c]) continue;
     Flat fc = flat(cs[c]);
     near.clear();
-    for (std::size_t h = 0; h < hubs.size(); ++h) near.emplace_back(flat2(fc, hub_flat[h]), h);
+    for (std::size_t h = 0; h < hubs.size(); ++h)
+      if (const double d2 = flat2(fc, hub_flat[h]); d2 <= near_enough) near.emplace_back(d2, h);
     std::sort(near.begin(), near.end());
     std::size_t joined = 0;
     int own_piece = -1;

@@ -19,7 +19,6 @@ void Geography::reindex() {
 }
 
 double great_circle_km(double lat1, double lon1, double lat2, double lon2) {
-  constexpr double kEarthRadiusKm = 6371.0088;
   constexpr double kRad = std::numbers::pi / 180.0;
   double dlat = (lat2 - lat1) * kRad, dlon = (lon2 - lon1) * kRad;
   double a = std::sin(dlat / 2) * std::sin(dlat / 2) +

@@ -81,6 +81,7 @@ class Geography {
 };
 
 // Great-circle distance in kilometres.
+inline constexpr double kEarthRadiusKm = 6371.0088;  // mean radius (IUGG)
 double great_circle_km(double lat1, double lon1, double lat2, double lon2);
 
 }  // namespace nrm
