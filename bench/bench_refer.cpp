@@ -200,6 +200,14 @@ void run(const std::string& label, const api::EnginePaths& paths, int cases, dou
         std::fclose(f);
       }
     }
+    if (const char* dump = std::getenv("NRM_BENCH_ANSWERS")) {  // each case's whole answer as JSON (options too)
+      std::FILE* f = std::fopen(dump, ci == 0 ? "w" : "a");
+      if (f) {
+        const std::string json = engine->answer_json_text(engine->refer(c, as_of), -1);
+        std::fprintf(f, "case %zu %s\n", ci, json.c_str());
+        std::fclose(f);
+      }
+    }
     labels += res.labels;
     if (lat.back() > slowest) slowest = lat.back(), slowest_case = texts[ci], slowest_labels = res.labels;
     if (!res.complete) continue;

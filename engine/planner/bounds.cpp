@@ -6,8 +6,8 @@
 namespace nrm::planner::detail {
 
 Bounds::Bounds(const Problem& p, Vec<Cost> reward, std::pmr::memory_resource* mr)
-    : p_(p), mr_(mr), reward_(std::move(reward)), bytes_(mr), rows_(mr), cover_(mr), unpack_(mr), packed_rows_(mr),
-      needs_(mr), share_cache_(mr) {
+    : p_(p), mr_(mr), reward_(std::move(reward)), bytes_(mr), rows_(mr), cover_(mr), useful_(mr), unpack_(mr),
+      packed_rows_(mr), needs_(mr), share_cache_(mr) {
   needs_.reserve(kMaxNeeds);
   for (int n = 0; n < kMaxNeeds; ++n) needs_.emplace_back(mr);
   const NeedSet relevant = p.target | p.interpretation;
@@ -63,7 +63,7 @@ void Bounds::build_cover() {
   }
   Vec<std::uint32_t> sets(mr_);
   for (std::uint32_t u = 1; u < cheapest.size(); ++u)
-    if (cheapest[u] < kInfinite) sets.push_back(u);
+    if (cheapest[u] < kInfinite) sets.push_back(u), useful_.push_back({u, cheapest[u]});
   cover_.assign(cheapest.size(), kInfinite);
   cover_[0] = 0;
   for (std::uint32_t mask = 1; mask < cover_.size(); ++mask)
@@ -113,22 +113,34 @@ Cost Bounds::travel_need(int n, CommunityIndex loc) {
 // Hand-offs and the other per-step terms of every remaining need: each step's cost (without
 // travel) shared among the remaining needs it can cover; a negative cost is not shared (a step
 // may cover a single need), so each need's cheapest share is a lower bound of its part, and
-// their sum never overestimates (P3b).
+// their sum never overestimates (P3b). When sets are packed, the candidates of one usefulness are
+// taken at once, by their least cost (`useful_`): a share never decreases as the cost grows (a
+// negative cost is its own share, below every other), so the least share among them is the least
+// cost's, and the bound is the same as candidate by candidate.
 Cost Bounds::shares(NeedSet rem) {
   auto it = share_cache_.find(rem);
   if (it != share_cache_.end()) return it->second;
   Cost best[kMaxNeeds];
   std::fill(std::begin(best), std::end(best), kInfinite);
-  for (std::size_t i = 0; i < p_.candidates.size(); ++i) {
-    const Candidate& k = p_.candidates[i];
-    NeedSet u = (k.useful_in_person | k.useful_remote) & rem;
-    if (!u) continue;
-    Cost base = k.base - reward_[i] + std::min<Cost>(0, k.in_person_penalties);
-    Cost share = base < 0 ? base : base / std::popcount(u);
-    for (NeedSet r = u; r; r &= r - 1) {
-      int n = std::countr_zero(r);
-      best[n] = std::min(best[n], share);
+  if (packed()) {
+    const std::uint32_t k = compress(rem);
+    Cost packed_best[kMaxNeeds];  // by position among the case's needs
+    std::fill(std::begin(packed_best), std::end(packed_best), kInfinite);
+    for (const auto& [useful, base] : useful_) {
+      const std::uint32_t u = useful & k;
+      if (!u) continue;
+      const Cost share = base < 0 ? base : base / std::popcount(u);
+      for (std::uint32_t r = u; r; r &= r - 1) {
+        Cost& b = packed_best[std::countr_zero(r)];
+        b = std::min(b, share);
+      }
     }
+    for (NeedSet r = rem; r; r &= r - 1) {
+      const int n = std::countr_zero(r);
+      best[n] = packed_best[index_[static_cast<std::size_t>(n)]];
+    }
+  } else {
+    shares_by_candidate(rem, best);
   }
   Cost sum = 0;
   for (NeedSet r = rem; r; r &= r - 1) {
@@ -141,6 +153,21 @@ Cost Bounds::shares(NeedSet rem) {
   }
   share_cache_.emplace(rem, sum);
   return sum;
+}
+
+// Each need's least share, candidate by candidate (into `best`, by need).
+void Bounds::shares_by_candidate(NeedSet rem, Cost* best) const {
+  for (std::size_t i = 0; i < p_.candidates.size(); ++i) {
+    const Candidate& k = p_.candidates[i];
+    NeedSet u = (k.useful_in_person | k.useful_remote) & rem;
+    if (!u) continue;
+    Cost base = k.base - reward_[i] + std::min<Cost>(0, k.in_person_penalties);
+    Cost share = base < 0 ? base : base / std::popcount(u);
+    for (NeedSet r = u; r; r &= r - 1) {
+      int n = std::countr_zero(r);
+      best[n] = std::min(best[n], share);
+    }
+  }
 }
 
 // (b) and (c) with travel left out: at most compute() from any place, so never above a

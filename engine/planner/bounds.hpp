@@ -63,6 +63,7 @@ class Bounds {
   Cost need(int n, CommunityIndex loc);
   Cost travel_need(int n, CommunityIndex loc);
   Cost shares(NeedSet rem);
+  void shares_by_candidate(NeedSet rem, Cost* best) const;
   void build_cover();
 
   // `s` on the case's needs, as a bit mask of their positions (for cover_): by table, a byte of
@@ -94,6 +95,9 @@ class Bounds {
   NeedSet universe_ = 0;
   std::array<int, kMaxNeeds> index_{};
   Vec<Cost> cover_;            // by compressed set of needs: cheapest cover, travel aside
+  // Packed: each usefulness (compressed) some candidate has, with the least cost of a step by one
+  // of them, travel aside (as cover_ takes it).
+  Vec<std::pair<std::uint32_t, Cost>> useful_;
   Vec<NeedSet> unpack_;        // packed key -> set of needs (empty: not packed)
   Vec<Vec<Cost>> packed_rows_;  // bound by packed needs left, then by place
   Cost min_base_ = 0;

@@ -15,7 +15,7 @@ static_assert(2 * kPackNeeds + 1 + 39 <= 64 && kPackNeeds <= 31, "packed keys mu
 Groups::Groups(const Problem& p, const Bounds& h, std::span<const Cost> bonus_after, std::size_t top,
                std::pmr::memory_resource* mr)
     : p_(p), h_(h), bonus_after_(bonus_after), top_(top), mr_(mr), members_(mr), member_cost_(mr), remote_groups_(mr),
-      place_groups_(mr), keys_(p.candidates.size(), mr), kinds_(mr), at_(p.travel->size() + 1, 0, mr),
+      place_groups_(mr), keys_(mr), kinds_(mr), at_(p.travel->size() + 1, 0, mr),
       at_place_keys_(mr), remote_at_(mr), remote_order_(mr), remote_order_at_(mr), remote_ready_(mr),
       groups_at_(p.travel->size(), 0, mr), groups_in_(p.travel->size(), 0, mr), made_at_(p.travel->size(), 0, mr) {
   Vec<std::uint64_t> remote_prefix(mr);
@@ -49,11 +49,12 @@ void Groups::make_keys(Vec<std::uint64_t>& remote_prefix) {
   const auto& cands = p_.candidates;
   const std::size_t places = p_.travel->size();
   DenseIds kind_of(mr_);  // (in_person, remote, speaks) packed: index into kinds_
+  keys_.reserve(cands.size());  // filled in order, without zeroing them first
   for (std::size_t i = 0; i < cands.size(); ++i) {
     const Candidate& k = cands[i];
-    Key& key = keys_[i];
-    key = {h_.key(k.useful_in_person), h_.key(k.useful_remote), k.base + k.in_person_penalties, k.base,
-           k.preferences, k.penalties, k.community, static_cast<std::int32_t>(i), k.speaks, k.stale, k.linked};
+    const Key& key = keys_.emplace_back(
+        Key{h_.key(k.useful_in_person), h_.key(k.useful_remote), k.base + k.in_person_penalties, k.base,
+            k.preferences, k.penalties, k.community, static_cast<std::int32_t>(i), k.speaks, k.stale, k.linked});
     if (key.remote) {
       remote_prefix.push_back(prefix(key));
       remote_at_.push_back(static_cast<std::uint32_t>(i));

@@ -124,8 +124,9 @@ std::vector<Option> Planner::options(const Problem& p, const PlanExtras& x, std:
       Cost least = 0;
       for (const auto& [s, cost] : known)
         if (qualifies(s, prefix, out) && (!seed || cost < least)) seed = &s, least = cost;
-      auto found = search(detail::SearchMode{1, false, out}, prefix, seed ? std::span<const std::int32_t>(*seed)
-                                                                          : std::span<const std::int32_t>{});
+      // No pathway costs less than the first option, the best of all: the search's floor (P6).
+      const detail::SearchMode mode{1, false, out, priced[0].cost.total()};
+      auto found = search(mode, prefix, seed ? std::span<const std::int32_t>(*seed) : std::span<const std::int32_t>{});
       if (!found.empty()) {
         it->second = price(p, found[0]);
         known.emplace_back(std::move(found[0]), it->second->cost.total());

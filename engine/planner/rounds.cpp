@@ -95,6 +95,14 @@ bool Search::step_of(const Round& r, const Group& gr, bool in_person, NeedSet& c
 void Search::make(Round& r, const Group& gr, bool in_person, Cost travel_c, std::int32_t travel_s,
                   CommunityIndex place, NeedSet covers, Cost hv) {
   const Cost base = r.cur.g + travel_c + hv;
+  // The first member due, before anything else is worked out: most groups have none this round
+  // (the loop below would stop at once, as here).
+  std::uint32_t j = r.done == kNothingMade ? gr.begin : groups_.first_above(gr, r.done - base);
+  if (j == gr.end) return;
+  if (const Cost first = base + groups_.member_cost(j); first > r.limit) {
+    r.next = std::min(r.next, first);
+    return;
+  }
   const CommunityIndex to = in_person ? place : r.cur.state.location;
   const bool owed = r.cur.state.owed || (!gr.speaks && p_.interpretation);
   const StateKey at{r.cur.state.covered | h_.unkey(covers), to, owed};
@@ -123,7 +131,6 @@ void Search::make(Round& r, const Group& gr, bool in_person, Cost travel_c, std:
     return kept.dominated(b, sig, [&](const Kept& a) { return before_child(r, a.label, rank); },
                           [](const Kept&) { return false; }) != 0;
   };
-  std::uint32_t j = r.done == kNothingMade ? gr.begin : groups_.first_above(gr, r.done - base);
   // P9: once a member's child is dominated, so is every later member's that can earn no reward
   // after it and sorts after it.
   Cost beaten_g = kInfinite;                        // the cost of the first child dominated
@@ -137,7 +144,7 @@ void Search::make(Round& r, const Group& gr, bool in_person, Cost travel_c, std:
     const std::int32_t ci = groups_.member(j);
     if (ci == excluded_) continue;                         // P16
     if (is_partner(r, ci)) continue;                      // made in the first round (P8)
-    if (lb == bound() && child_after_kth(r, ci, travelled)) continue;  // P6
+    if (std::max(lb, floor_) == bound() && child_after_kth(r, ci, travelled)) continue;  // P6
     const Cost g = r.cur.g + travel_c + groups_.member_cost(j);
     if (beyond_threshold(g)) break;  // P7a: the rest of the group too
     const std::uint32_t rank = p_.candidates[static_cast<std::size_t>(ci)].rank;
@@ -222,10 +229,13 @@ void Search::in_person_steps(Round& r) {
   Vec<PlaceLeast>& least_at = least_by_place(r);
   const Cost least_anywhere = least_at[places_].least;
   const float* seconds = p_.travel->seconds_from(r.cur.state.location);
+  const Cost per_second = p_.whole_seconds ? p_.per_second_at(r.cur.state.covered) : 0;  // for every leg
   for (const CommunityIndex c : p_.travel->nearest_first(r.cur.state.location)) {
     if (!groups_.any_at(c)) continue;  // no in-person candidate there
     const auto travel_s = static_cast<std::int32_t>(seconds[c]);  // travel->seconds_between(location, c)
-    const Cost travel_c = p_.travel_cost_seconds_at(seconds[c], r.cur.state.covered);
+    // p_.travel_cost_seconds_at(seconds[c], covered), with the cost of a second read once
+    const Cost travel_c = p_.whole_seconds ? static_cast<Cost>(seconds[c]) * per_second
+                                           : p_.travel_cost_seconds_at(seconds[c], r.cur.state.covered);
     const Cost least = r.cur.g + travel_c + std::max(groups_.min_in_person() + floor, least_anywhere);
     if (least > r.limit) {
       r.next = std::min(r.next, least);

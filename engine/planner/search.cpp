@@ -13,6 +13,14 @@ Tables::Tables(const Problem& p, std::span<const std::uint32_t> partners_begin_i
       bonus_after(p.candidates.size(), 0, mr),
       h(p, link_partners(p, mr), mr),
       groups(p, h, bonus_after, top, mr),
+      passing(mr),
+      place_least(mr),
+      remote_passing(mr),
+      remote_range(mr),
+      flat(h.packed() ? 2 * h.key_space() : 0),
+      place_least_flat(flat, mr),
+      remote_range_flat(flat, mr),
+      nearest_other_at(p.directory->geography.size(), std::numeric_limits<Cost>::min(), mr),
       top_(top) {}
 
 // The reward the next step could earn after each candidate (R of P1, into bonus_after), and the
@@ -54,6 +62,7 @@ Search::Search(const Problem& p, Tables* tables, std::span<const std::uint32_t> 
       top_(mode.top ? mode.top : static_cast<std::size_t>(std::max(1, p.top))),
       distinct_(mode.distinct && top_ > 1),
       excluded_(mode.excluded),
+      floor_(mode.floor),
       places_(p.directory->geography.size()),
       t_(tables ? *tables : own_.emplace(p, partners_begin, partner_ranks, top_, mr)),
       partners_begin_(t_.partners_begin),
@@ -66,16 +75,16 @@ Search::Search(const Problem& p, Tables* tables, std::span<const std::uint32_t> 
       path_(stride_, 0, mr),
       at_state_(mr),
       at_place_(mr),
-      passing_(mr),
-      place_least_(mr),
-      remote_passing_(mr),
-      remote_range_(mr),
-      flat_(h_.packed() ? 2 * h_.key_space() : 0),
+      passing_(t_.passing),
+      place_least_(t_.place_least),
+      remote_passing_(t_.remote_passing),
+      remote_range_(t_.remote_range),
+      flat_(t_.flat),
       at_state_flat_(flat_, mr),
-      place_least_flat_(flat_, mr),
-      remote_range_flat_(flat_, mr),
+      place_least_flat_(t_.place_least_flat),
+      remote_range_flat_(t_.remote_range_flat),
       open_(std::greater<>{}, Vec<Entry>(mr)),
-      nearest_other_at_(places_, kNothingMade, mr),
+      nearest_other_at_(t_.nearest_other_at),
       results_(mr),
       target_k_(h_.key(p.target)),
       interpretation_k_(h_.key(p.interpretation)),
@@ -118,10 +127,11 @@ bool Search::result_less(std::int32_t a, std::int32_t b) {
 
 // P6: whether no pathway through label `l`, whose lower bound is `f`, can enter the answer: it
 // costs more than the k-th found, or as much and has already travelled more (travel only grows),
-// or as much of both and its provider ranks so far already sort after.
+// or as much of both and its provider ranks so far already sort after. A bound below the floor is
+// taken as the floor: no pathway through `l` costs less than that either.
 bool Search::beyond(Cost f, std::int32_t l) {
   const Cost b = bound();
-  if (f != b) return f > b;
+  if (std::max(f, floor_) != b) return f > b;
   const Travelled& tl = label(l).state.travelled;
   const Travelled& tk = label(results_.back()).state.travelled;
   if (tl != tk) return tl > tk;

@@ -39,14 +39,19 @@
 //      cost is made, as if all were made at once, and none twice.
 //  P6  Shortcut. A label whose bound equals the k-th pathway's cost can at best tie with it; if it
 //      has already travelled more (Travelled, compared as the total order does), or as much and
-//      its ranks so far already sort after that pathway's, it is neither kept nor expanded.
+//      its ranks so far already sort after that pathway's, it is neither kept nor expanded. With a
+//      floor (SearchMode::floor: no pathway the search can find costs less; a fallback's is the
+//      best pathway's cost), a label whose bound is below the floor has none cheaper than it
+//      either, so it is tested as if its bound were the floor.
 //  P7  Shortcuts of P2 and P5. (a) Threshold (dominance.hpp): children of a group beyond the top-th
 //      kept label at their own place plus R are not made. (b) Per set covered, each place keeps
 //      the least member cost plus bound over its in-person groups, and the whole map the least
 //      over every kind of in-person step with travel left out; a round skips a place whose least
 //      plus the travel there is beyond its limit, and stops at the first place where the map's
 //      least is. With it, each place (and the phone/video groups) keeps the groups that can step
-//      from that set, what the step covers and the bound it leads to.
+//      from that set, what the step covers and the bound it leads to. These lists depend only on
+//      the set covered (and interpretation owed), so they are kept in the Tables and shared by
+//      every search on them (the fallbacks' and the main search's).
 //  P8  Only a step to a formal partner of the last provider earns the partner reward: those steps
 //      are made in the label's first round, whatever their bound, and skipped in the groups, whose
 //      bounds (P5, P7) then need not allow for the reward.
@@ -109,6 +114,43 @@ class Tables {
   Bounds h;
   Groups groups;
 
+  // What the rounds (P7b) read of a set covered (with interpretation owed or not), which depends
+  // on nothing else: not on the search's prefix, candidate left out, top or where the case
+  // starts. Made on first use, shared by every search on these tables (a shortcut: each search
+  // would make the same).
+  // Per set covered and place, the least member cost plus bound over the place's groups, and the
+  // groups that can step from that set: passing[begin, end).
+  static constexpr Cost kUnknownLeast = std::numeric_limits<Cost>::min();
+  struct PlaceLeast {
+    Cost least = kUnknownLeast;
+    std::uint32_t begin = 0, end = 0;
+  };
+  struct Passing {
+    std::uint32_t group;
+    NeedSet covers;
+    Cost hv;     // bound of the state the step leads to
+    Cost least;  // hv plus the group's cheapest member
+  };
+  // The same for phone/video groups: what each step covers and leaves (its bound depends on
+  // where the person is). remote_passing[begin, end).
+  struct RemotePassing {
+    std::uint32_t group;
+    NeedSet covers, left;
+  };
+  struct Range {
+    std::uint32_t begin = 0, end = 0;
+    bool made = false;
+  };
+  Vec<Passing> passing;
+  std::pmr::unordered_map<NeedSet, Vec<PlaceLeast>> place_least;
+  Vec<RemotePassing> remote_passing;
+  std::pmr::unordered_map<NeedSet, Range> remote_range;
+  // P14: when sets of needs are packed, the tables by set covered are flat (no hashing).
+  const std::size_t flat;
+  Vec<Vec<PlaceLeast>> place_least_flat;
+  Vec<Range> remote_range_flat;
+  Vec<Cost> nearest_other_at;  // by place: Search::nearest_other, once known
+
  private:
   Vec<Cost> link_partners(const Problem& p, std::pmr::memory_resource* mr);
   std::size_t top_;
@@ -119,6 +161,7 @@ struct SearchMode {
   std::size_t top = 0;         // how many pathways (0: the problem's top)
   bool distinct = false;       // P15: pathways whose in-person providers differ
   std::int32_t excluded = -1;  // P16: a candidate that takes no step after the prefix
+  Cost floor = std::numeric_limits<Cost>::min();  // no pathway searched costs less (P6)
 };
 
 class Search {
@@ -170,29 +213,11 @@ class Search {
       return static_cast<std::size_t>(h);
     }
   };
-  // P7b: per set covered and place, the least member cost plus bound over the place's groups,
-  // and the groups that can step from that set: passing_[begin, end).
-  static constexpr Cost kUnknownLeast = std::numeric_limits<Cost>::min();
-  struct PlaceLeast {
-    Cost least = kUnknownLeast;
-    std::uint32_t begin = 0, end = 0;
-  };
-  struct Passing {
-    std::uint32_t group;
-    NeedSet covers;
-    Cost hv;     // bound of the state the step leads to
-    Cost least;  // hv plus the group's cheapest member
-  };
-  // The same for phone/video groups: what each step covers and leaves (its bound depends on
-  // where the person is). remote_passing_[begin, end).
-  struct RemotePassing {
-    std::uint32_t group;
-    NeedSet covers, left;
-  };
-  struct Range {
-    std::uint32_t begin = 0, end = 0;
-    bool made = false;
-  };
+  using PlaceLeast = Tables::PlaceLeast;
+  using Passing = Tables::Passing;
+  using RemotePassing = Tables::RemotePassing;
+  using Range = Tables::Range;
+  static constexpr Cost kUnknownLeast = Tables::kUnknownLeast;
   // One round of one label's expansion (P5): what every child made in it shares.
   struct Round {
     std::int32_t li;
@@ -253,6 +278,7 @@ class Search {
   const std::size_t top_;
   const bool distinct_;
   const std::int32_t excluded_;
+  const Cost floor_;
   const std::size_t places_;
   std::optional<Tables> own_;  // when the search has tables of its own
   Tables& t_;
@@ -265,18 +291,19 @@ class Search {
   const std::size_t stride_;
   Vec<std::uint32_t> path_;
   std::pmr::unordered_map<StateKey, Vec<Kept>, StateKeyHash> at_state_, at_place_;
-  Vec<Passing> passing_;
-  std::pmr::unordered_map<NeedSet, Vec<PlaceLeast>> place_least_;
-  Vec<RemotePassing> remote_passing_;
-  std::pmr::unordered_map<NeedSet, Range> remote_range_;
+  // The rounds' tables by set covered, in the shared tables (Tables).
+  Vec<Passing>& passing_;
+  std::pmr::unordered_map<NeedSet, Vec<PlaceLeast>>& place_least_;
+  Vec<RemotePassing>& remote_passing_;
+  std::pmr::unordered_map<NeedSet, Range>& remote_range_;
   // P14: when sets of needs are packed, the tables by set covered are flat (no hashing).
   const std::size_t flat_;
   Vec<Vec<Kept>> at_state_flat_;
-  Vec<Vec<PlaceLeast>> place_least_flat_;
-  Vec<Range> remote_range_flat_;
+  Vec<Vec<PlaceLeast>>& place_least_flat_;
+  Vec<Range>& remote_range_flat_;
   using Entry = std::pair<Cost, std::int32_t>;  // (key, label): label index breaks ties (FIFO)
   std::priority_queue<Entry, Vec<Entry>, std::greater<>> open_;
-  Vec<Cost> nearest_other_at_;
+  Vec<Cost>& nearest_other_at_;
   Vec<std::int32_t> results_;  // complete pathways, sorted in the total order, at most `top_`
   const NeedSet target_k_, interpretation_k_, in_person_only_k_;
 };
